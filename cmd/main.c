@@ -1,0 +1,231 @@
+/* opsbook's command line: subcommands, options and exit codes. Everything a front end other
+ * than this one would also need lives in lint/ and render/. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lint/lint.h"
+#include "render/render.h"
+
+enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
+
+static const char usage_text[] =
+    "usage: opsbook <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  scan [PATH...]       model the repository, run the policies, print findings\n"
+    "  rules                list the policy catalogue (id, severity, category, title)\n"
+    "  explain RULE         one rule: why it matters, how to fix it, an example\n"
+    "  version              print the version\n"
+    "\n"
+    "scan options:\n"
+    "  -f, --format FMT     text (default) or json\n"
+    "  -o, --output FILE    write the report to FILE instead of standard output\n"
+    "      --fail-on SEV    exit 1 when a finding is at or above SEV: error (default),\n"
+    "                       warning, note, or none\n"
+    "  -j, --threads N      worker threads (default: one per core)\n"
+    "      --no-git         walk plainly, ignoring .gitignore\n"
+    "\n"
+    "exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or configuration error\n";
+
+struct cli {
+    const char *format;
+    const char *output;
+    enum severity fail_on;
+    int threads;
+    int no_git;
+    int json;
+    struct vec args;
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "opsbook: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nrun 'opsbook help' for usage\n");
+    return EXIT_USAGE;
+}
+
+/* The argument after option i, advancing i; NULL when there is none. */
+static const char *next_value(int *i, int argc, char **argv)
+{
+    if (*i + 1 >= argc)
+        return NULL;
+    return argv[++*i];
+}
+
+/* Parses options for every subcommand; positional arguments go to cli->args. */
+static int parse_args(struct cli *cli, int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = NULL;
+        const char *eq = strchr(a, '=');
+        char name[64] = "";
+        if (a[0] == '-' && a[1] == '-' && eq && (size_t)(eq - a) < sizeof(name)) {
+            memcpy(name, a, (size_t)(eq - a));
+            name[eq - a] = '\0';
+            val = eq + 1;
+            a = name;
+        }
+        if (strcmp(a, "-f") == 0 || strcmp(a, "--format") == 0) {
+            if (!val && (val = next_value(&i, argc, argv)) == NULL)
+                return usage_error("option %s needs a value", a);
+            cli->format = val;
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            if (!val && (val = next_value(&i, argc, argv)) == NULL)
+                return usage_error("option %s needs a value", a);
+            cli->output = val;
+        } else if (strcmp(a, "--fail-on") == 0) {
+            if (!val && (val = next_value(&i, argc, argv)) == NULL)
+                return usage_error("option %s needs a value", a);
+            if (severity_parse(&cli->fail_on, val) != 0)
+                return usage_error("--fail-on takes error, warning, note or none, not '%s'", val);
+        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0) {
+            if (!val && (val = next_value(&i, argc, argv)) == NULL)
+                return usage_error("option %s needs a value", a);
+            char *end = NULL;
+            long n = strtol(val, &end, 10);
+            if (!end || *end || n < 0 || n > 256)
+                return usage_error("--threads takes a number from 0 to 256, not '%s'", val);
+            cli->threads = (int)n;
+        } else if (strcmp(a, "--no-git") == 0) {
+            cli->no_git = 1;
+        } else if (strcmp(a, "--json") == 0) {
+            cli->json = 1;
+        } else if (strcmp(a, "--") == 0) {
+            for (i++; i < argc; i++)
+                vec_push(&cli->args, argv[i]);
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("unknown option '%s'", a);
+        } else {
+            vec_push(&cli->args, argv[i]);
+        }
+    }
+    return EXIT_OK;
+}
+
+static FILE *open_output(const char *path)
+{
+    if (!path || strcmp(path, "-") == 0)
+        return stdout;
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fprintf(stderr, "opsbook: cannot write %s: %s\n", path, strerror(errno));
+    return f;
+}
+
+static int close_output(FILE *f)
+{
+    if (f == stdout)
+        return fflush(f) == 0 ? 0 : -1;
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+static int cmd_scan(struct cli *cli)
+{
+    int (*renderer)(FILE *, const struct scan *, const struct render_opts *) = NULL;
+    const char *fmt = cli->format ? cli->format : "text";
+    if (strcmp(fmt, "text") == 0)
+        renderer = render_text;
+    else if (strcmp(fmt, "json") == 0)
+        renderer = render_json;
+    else
+        return usage_error("unknown format '%s' (text, json)", fmt);
+
+    struct scan_opts so = {
+        .paths = (const char *const *)cli->args.items,
+        .npaths = cli->args.len,
+        .threads = cli->threads,
+        .fail_on = cli->fail_on,
+    };
+    so.discover.no_git = cli->no_git;
+    struct scan s;
+    struct errbuf err = {{0}, 0};
+    if (lint_scan_run(&s, &so, &err) != 0) {
+        fprintf(stderr, "opsbook: %s\n", err.msg);
+        lint_scan_release(&s);
+        return EXIT_USAGE;
+    }
+    FILE *out = open_output(cli->output);
+    if (!out) {
+        lint_scan_release(&s);
+        return EXIT_USAGE;
+    }
+    struct render_opts ro = {.fail_on = cli->fail_on};
+    ro.color = out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
+               strcmp(fmt, "text") == 0;
+    int wrc = renderer(out, &s, &ro);
+    if (close_output(out) != 0 || wrc != 0) {
+        fprintf(stderr, "opsbook: cannot write the report\n");
+        lint_scan_release(&s);
+        return EXIT_USAGE;
+    }
+    int failed = lint_scan_failed(&s, cli->fail_on);
+    lint_scan_release(&s);
+    return failed ? EXIT_FINDINGS : EXIT_OK;
+}
+
+static int cmd_rules(struct cli *cli, const char *explain)
+{
+    struct catalogue cat;
+    struct errbuf err = {{0}, 0};
+    int rc = EXIT_OK;
+    if (lint_catalogue_load(&cat, NULL, 0, &err) != 0) {
+        fprintf(stderr, "opsbook: %s\n", err.msg);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (!explain) {
+        int json = cli->json || (cli->format && strcmp(cli->format, "json") == 0);
+        render_rules(stdout, &cat, json);
+        goto out;
+    }
+    const struct rule *r = lint_rule_find(&cat, explain);
+    if (!r) {
+        fprintf(stderr, "opsbook: no rule '%s'; 'opsbook rules' lists them\n", explain);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    render_explain(stdout, r);
+out:
+    lint_catalogue_release(&cat);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+        fputs(usage_text, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("opsbook %s\n", OPSBOOK_VERSION);
+        return EXIT_OK;
+    }
+    struct cli cli = {.fail_on = SEV_ERROR};
+    int rc = parse_args(&cli, argc - 2, argv + 2);
+    if (rc != EXIT_OK)
+        goto out;
+    if (strcmp(cmd, "scan") == 0) {
+        rc = cmd_scan(&cli);
+    } else if (strcmp(cmd, "rules") == 0) {
+        rc = cmd_rules(&cli, NULL);
+    } else if (strcmp(cmd, "explain") == 0) {
+        if (cli.args.len != 1)
+            rc = usage_error("explain takes one rule id%s", "");
+        else
+            rc = cmd_rules(&cli, cli.args.items[0]);
+    } else {
+        rc = usage_error("unknown command '%s'", cmd);
+    }
+out:
+    vec_release(&cli.args);
+    return rc;
+}

@@ -1,0 +1,181 @@
+/* Path and string helpers, and reading a file whole (mmap, with a size cap). */
+#include "core.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *path_join(const char *a, const char *b)
+{
+    if (!*a || strcmp(a, ".") == 0)
+        return xstrdup(b);
+    if (!*b)
+        return xstrdup(a);
+    size_t la = strlen(a);
+    while (la > 1 && a[la - 1] == '/')
+        la--;
+    while (*b == '/')
+        b++;
+    return xasprintf("%.*s/%s", (int)la, a, b);
+}
+
+const char *path_base(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+const char *path_ext(const char *p)
+{
+    const char *base = path_base(p);
+    const char *dot = strrchr(base, '.');
+    return dot && dot != base ? dot : "";
+}
+
+int path_has_prefix(const char *p, const char *dir)
+{
+    size_t n = strlen(dir);
+    if (n == 0)
+        return 1;
+    if (strncmp(p, dir, n) != 0)
+        return 0;
+    return p[n] == '\0' || p[n] == '/' || dir[n - 1] == '/';
+}
+
+char *path_dirname(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    if (!s)
+        return xstrdup("");
+    if (s == p)
+        return xstrdup("/");
+    return xstrndup(p, (size_t)(s - p));
+}
+
+char *path_normalize(const char *p)
+{
+    int absolute = p[0] == '/';
+    struct vec parts = VEC_INIT;
+    char *copy = xstrdup(p);
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+        if (strcmp(tok, ".") == 0)
+            continue;
+        if (strcmp(tok, "..") == 0) {
+            if (parts.len && strcmp(parts.items[parts.len - 1], "..") != 0) {
+                parts.len--;
+                continue;
+            }
+            if (absolute)
+                continue;
+        }
+        vec_push(&parts, tok);
+    }
+    struct strbuf sb = STRBUF_INIT;
+    if (absolute)
+        sb_addc(&sb, '/');
+    for (size_t i = 0; i < parts.len; i++) {
+        if (i)
+            sb_addc(&sb, '/');
+        sb_adds(&sb, parts.items[i]);
+    }
+    if (!sb.len)
+        sb_addc(&sb, '.');
+    vec_release(&parts);
+    free(copy);
+    return sb_detach(&sb);
+}
+
+int filemap_open(struct filemap *out, const char *path, size_t max_size, struct errbuf *err)
+{
+    out->data = NULL;
+    out->len = 0;
+    out->mapped = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        errbuf_set(err, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        errbuf_set(err, "not a regular file");
+        close(fd);
+        return -1;
+    }
+    if ((uint64_t)st.st_size > max_size) {
+        errbuf_set(err, "file is %lld bytes, over the %zu-byte limit", (long long)st.st_size,
+                   max_size);
+        close(fd);
+        return -1;
+    }
+    if (st.st_size == 0) {
+        out->data = "";
+        close(fd);
+        return 0;
+    }
+    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (p == MAP_FAILED) {
+        errbuf_set(err, "cannot map: %s", strerror(errno));
+        return -1;
+    }
+    out->data = p;
+    out->len = (size_t)st.st_size;
+    out->mapped = 1;
+    return 0;
+}
+
+void filemap_close(struct filemap *fm)
+{
+    if (fm->mapped)
+        munmap((void *)fm->data, fm->len);
+    fm->data = NULL;
+    fm->len = 0;
+    fm->mapped = 0;
+}
+
+int str_startswith(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int str_endswith(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+int str_ieq(const char *a, const char *b)
+{
+    return strcasecmp(a, b) == 0;
+}
+
+const char *str_icasestr(const char *hay, size_t hay_len, const char *needle)
+{
+    size_t n = strlen(needle);
+    if (n == 0)
+        return hay;
+    if (hay_len < n)
+        return NULL;
+    int first = tolower((unsigned char)needle[0]);
+    for (size_t i = 0; i + n <= hay_len; i++) {
+        if (tolower((unsigned char)hay[i]) != first)
+            continue;
+        if (strncasecmp(hay + i, needle, n) == 0)
+            return hay + i;
+    }
+    return NULL;
+}
+
+int str_is_hex(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isxdigit((unsigned char)s[i]))
+            return 0;
+    return 1;
+}

@@ -1,0 +1,277 @@
+/* Walking the scanned paths. Inside a Git work tree the ignore rules come from libgit2; `.git`
+ * itself is never entered. Symlinks are followed only when their target stays inside the
+ * root, and directories are entered once each (by device and inode), so loops end. */
+#include "discover.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <git2.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct walk {
+    const struct discover_opts *opts;
+    struct findings *diags;
+    struct vec *out;
+    const char *root_display;     /* the argument as given */
+    char *root_real;              /* realpath of the root */
+    git_repository *repo;
+    char *repo_prefix;            /* root's path inside the work tree, "" or "dir/" */
+    struct vec seen_dirs;         /* "dev:ino" strings of entered directories */
+    struct strmap seen_map;
+};
+
+static void diag(struct walk *w, const char *rule, enum severity sev, const char *rel,
+                 const char *fmt, const char *detail)
+{
+    struct finding *f = finding_new(rule, sev, rel, 0, 0, fmt, detail);
+    f->display = path_join(w->root_display, rel);
+    findings_add(w->diags, f);
+}
+
+static int ignored(struct walk *w, const char *rel, int is_dir)
+{
+    if (!w->repo)
+        return 0;
+    char *p = xasprintf("%s%s%s", w->repo_prefix, rel, is_dir ? "/" : "");
+    int ign = 0;
+    if (git_ignore_path_is_ignored(&ign, w->repo, p) != 0)
+        ign = 0;
+    free(p);
+    return ign;
+}
+
+static int enter_once(struct walk *w, const struct stat *st)
+{
+    char key[64];
+    snprintf(key, sizeof(key), "%llu:%llu", (unsigned long long)st->st_dev,
+             (unsigned long long)st->st_ino);
+    if (strmap_get(&w->seen_map, key))
+        return 0;
+    char *k = xstrdup(key);
+    vec_push(&w->seen_dirs, k);
+    strmap_put(&w->seen_map, k, k);
+    return 1;
+}
+
+static void add_file(struct walk *w, const char *abspath, const char *rel, uint64_t size)
+{
+    struct srcfile *f = xcalloc(1, sizeof(*f));
+    f->path = xstrdup(rel);
+    f->display = path_join(w->root_display, rel);
+    f->abspath = xstrdup(abspath);
+    f->root = xstrdup(w->root_display);
+    f->size = size;
+    f->kind = discover_classify_path(rel);
+    vec_push(w->out, f);
+}
+
+/* The target of a symlink when it stays inside the root; NULL (and a finding) otherwise. */
+static char *link_target_inside(struct walk *w, const char *abspath, const char *rel)
+{
+    char *real = realpath(abspath, NULL);
+    if (!real) {
+        diag(w, "symlink-skipped", SEV_WARNING, rel,
+             "symlink not followed: %s", errno == ELOOP ? "it loops" : "its target does not exist");
+        return NULL;
+    }
+    if (!path_has_prefix(real, w->root_real)) {
+        diag(w, "symlink-skipped", SEV_WARNING, rel,
+             "symlink not followed: it points outside the scanned root%s", "");
+        free(real);
+        return NULL;
+    }
+    return real;
+}
+
+static void walk_dir(struct walk *w, const char *abspath, const char *rel, int depth)
+{
+    if (depth > 256) {
+        diag(w, "file-skipped", SEV_WARNING, rel, "directory nesting deeper than 256%s", "");
+        return;
+    }
+    DIR *d = opendir(abspath);
+    if (!d) {
+        diag(w, "file-skipped", SEV_WARNING, rel[0] ? rel : ".", "cannot read directory: %s",
+             strerror(errno));
+        return;
+    }
+    struct vec names = VEC_INIT;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+            strcmp(de->d_name, ".git") == 0)
+            continue;
+        vec_push(&names, xstrdup(de->d_name));
+    }
+    closedir(d);
+
+    for (size_t i = 0; i < names.len; i++) {
+        const char *name = names.items[i];
+        char *child_abs = path_join(abspath, name);
+        char *child_rel = rel[0] ? path_join(rel, name) : xstrdup(name);
+        struct stat st;
+        if (lstat(child_abs, &st) != 0)
+            goto next;
+        if (S_ISLNK(st.st_mode)) {
+            char *real = link_target_inside(w, child_abs, child_rel);
+            if (!real || stat(real, &st) != 0) {
+                free(real);
+                goto next;
+            }
+            free(real);
+        }
+        if (S_ISDIR(st.st_mode)) {
+            if (ignored(w, child_rel, 1))
+                goto next;
+            if (!enter_once(w, &st)) {
+                diag(w, "symlink-skipped", SEV_WARNING, child_rel,
+                     "directory already scanned through another path (a symlink loop?)%s", "");
+                goto next;
+            }
+            walk_dir(w, child_abs, child_rel, depth + 1);
+        } else if (S_ISREG(st.st_mode)) {
+            if (!ignored(w, child_rel, 0))
+                add_file(w, child_abs, child_rel, (uint64_t)st.st_size);
+        }
+    next:
+        free(child_abs);
+        free(child_rel);
+    }
+    for (size_t i = 0; i < names.len; i++)
+        free(names.items[i]);
+    vec_release(&names);
+}
+
+static void open_repo(struct walk *w, const char *dir)
+{
+    if (w->opts && w->opts->no_git)
+        return;
+    if (git_repository_open_ext(&w->repo, dir, 0, NULL) != 0) {
+        w->repo = NULL;
+        return;
+    }
+    const char *wd = git_repository_workdir(w->repo);
+    char *wd_real = wd ? realpath(wd, NULL) : NULL;
+    if (!wd_real || !path_has_prefix(w->root_real, wd_real)) {
+        free(wd_real);
+        git_repository_free(w->repo);
+        w->repo = NULL;
+        return;
+    }
+    const char *sub = w->root_real + strlen(wd_real);
+    while (*sub == '/')
+        sub++;
+    w->repo_prefix = *sub ? xasprintf("%s/", sub) : xstrdup("");
+    free(wd_real);
+}
+
+static int srcfile_cmp(const void *pa, const void *pb)
+{
+    const struct srcfile *a = *(struct srcfile *const *)pa;
+    const struct srcfile *b = *(struct srcfile *const *)pb;
+    int c = strcmp(a->root, b->root);
+    return c ? c : strcmp(a->path, b->path);
+}
+
+/* Files under a Helm chart's templates/ are Go templates; values files are chart values. */
+static void mark_helm(struct vec *files)
+{
+    struct vec charts = VEC_INIT;
+    for (size_t i = 0; i < files->len; i++) {
+        struct srcfile *f = files->items[i];
+        if (f->kind == FK_HELM_CHART)
+            vec_push(&charts, f);
+    }
+    for (size_t c = 0; c < charts.len; c++) {
+        struct srcfile *chart = charts.items[c];
+        char *dir = path_dirname(chart->display);
+        char *tdir = path_join(dir, "templates");
+        for (size_t i = 0; i < files->len; i++) {
+            struct srcfile *f = files->items[i];
+            if (path_has_prefix(f->display, tdir) && f->kind != FK_MARKDOWN)
+                f->kind = FK_HELM_TEMPLATE;
+            else if (str_startswith(path_base(f->display), "values") &&
+                     (str_endswith(f->display, ".yaml") || str_endswith(f->display, ".yml"))) {
+                char *fdir = path_dirname(f->display);
+                if (strcmp(fdir, dir) == 0)
+                    f->kind = FK_HELM_VALUES;
+                free(fdir);
+            }
+        }
+        free(dir);
+        free(tdir);
+    }
+    vec_release(&charts);
+}
+
+int discover_walk(struct vec *out, const char *const *paths, size_t npaths,
+                  const struct discover_opts *opts, struct findings *diags, struct errbuf *err)
+{
+    static const char *const dot[] = {"."};
+    if (npaths == 0) {
+        paths = dot;
+        npaths = 1;
+    }
+    git_libgit2_init();
+    int rc = 0;
+    for (size_t i = 0; i < npaths; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) != 0) {
+            errbuf_set(err, "%s: %s", paths[i], strerror(errno));
+            rc = -1;
+            break;
+        }
+        char *norm = path_normalize(paths[i]);
+        struct walk w = {.opts = opts, .diags = diags, .out = out};
+        if (S_ISDIR(st.st_mode)) {
+            w.root_display = norm;
+            w.root_real = realpath(paths[i], NULL);
+            if (!w.root_real) {
+                errbuf_set(err, "%s: %s", paths[i], strerror(errno));
+                free(norm);
+                rc = -1;
+                break;
+            }
+            open_repo(&w, w.root_real);
+            enter_once(&w, &st);
+            walk_dir(&w, paths[i], "", 0);
+        } else {
+            char *dir = path_dirname(norm);
+            w.root_display = "";
+            add_file(&w, paths[i], norm, (uint64_t)st.st_size);
+            struct srcfile *f = out->items[out->len - 1];
+            f->named = 1;
+            free(f->root);
+            f->root = dir;
+        }
+        if (w.repo)
+            git_repository_free(w.repo);
+        free(w.repo_prefix);
+        free(w.root_real);
+        for (size_t j = 0; j < w.seen_dirs.len; j++)
+            free(w.seen_dirs.items[j]);
+        vec_release(&w.seen_dirs);
+        strmap_release(&w.seen_map);
+        free(norm);
+    }
+    git_libgit2_shutdown();
+    vec_sort(out, srcfile_cmp);
+    mark_helm(out);
+    return rc;
+}
+
+void discover_files_free(struct vec *files)
+{
+    for (size_t i = 0; i < files->len; i++) {
+        struct srcfile *f = files->items[i];
+        free(f->path);
+        free(f->display);
+        free(f->abspath);
+        free(f->root);
+        free(f);
+    }
+    vec_release(files);
+}

@@ -1,0 +1,6 @@
+/* Built-in checks for gha. */
+#include "checks.h"
+
+const struct check_def lint_checks_gha[] = {
+    {0},
+};

@@ -1,0 +1,6 @@
+/* Built-in checks for Terraform. */
+#include "checks.h"
+
+const struct check_def lint_checks_tf[] = {
+    {0},
+};

@@ -1,0 +1,132 @@
+/* lint: the policy engine. The catalogue (the YAML files of policies/, embedded at build time, plus a
+ * user's policy folders) says which rules exist; built-in checks are C functions registered
+ * by name in a table; the scan runs discovery, loading and checks, files in parallel. */
+#ifndef OPSBOOK_LINT_H
+#define OPSBOOK_LINT_H
+
+#include "core/core.h"
+#include "core/finding.h"
+#include "model/model.h"
+#include "parse/yml.h"
+
+struct rule {
+    const char *id, *title, *category, *applies_to;
+    const char *description, *remediation, *severity_rationale;
+    const char *example_bad, *example_good;
+    const char *check;            /* name of the built-in check, or NULL */
+    const struct ynode *params;   /* check parameters (a map), may be NULL */
+    const struct ynode *condition;/* declarative condition, may be NULL */
+    struct vec references;        /* const char* */
+    enum severity severity;       /* default from the catalogue, after config overrides */
+    const char *source;           /* policies/<file>.yaml the rule came from */
+    int line;                     /* its line there */
+    unsigned enabled : 1;
+    struct check_group *group;    /* set when the catalogue is bound to checks */
+};
+
+struct catalogue {
+    struct arena *arena;
+    struct vec rules;             /* struct rule*, sorted by id */
+    struct strmap by_id;
+    struct vec groups;            /* struct check_group*: enabled rules per built-in check */
+};
+
+struct lint_ctx;
+
+/* A built-in check. Every hook is optional:
+ * - prepare: once per scan with every enabled rule that names this check (compile patterns,
+ *   validate params); returns 0 or -1 with err set (a bad policy file is a usage error);
+ * - on_text: once per file of a matching kind, with its raw bytes, for the whole group;
+ * - on_unit: once per rule and file of a matching kind, after its entities are modelled;
+ * - on_model: once per rule, after every file is loaded.
+ * The check reports through lint_report(). */
+struct check_def {
+    const char *name;
+    unsigned kinds;               /* bitmask of (1u << FK_*); 0 means every text kind */
+    int (*prepare)(struct check_group *g, struct errbuf *err);
+    void (*on_text)(struct lint_ctx *ctx, const char *data, size_t len);
+    void (*on_unit)(struct lint_ctx *ctx);
+    void (*on_model)(struct lint_ctx *ctx);
+    void (*release)(struct check_group *g);
+};
+
+struct check_group {
+    const struct check_def *def;
+    struct vec rules;             /* struct rule* using this check */
+    void *state;                  /* prepare's compiled state */
+};
+
+struct lint_ctx {
+    const struct rule *rule;      /* on_unit/on_model: the rule being checked */
+    const struct check_group *group;
+    struct unit *unit;            /* on_text/on_unit: the file */
+    const struct model *model;
+    struct findings *out;
+};
+
+#define KIND(k) (1u << (k))
+
+/* Reports a finding for ctx->rule (or `rule` in the _rule variant) in the current unit.
+ * `entity` may be NULL. The returned finding may be adjusted (mask span, end line). */
+struct finding *lint_report(struct lint_ctx *ctx, int line, int col, const char *entity,
+                            const char *fmt, ...) PRINTF_LIKE(5, 6);
+struct finding *lint_report_rule(struct lint_ctx *ctx, const struct rule *rule, int line,
+                                 int col, const char *entity, const char *fmt, ...)
+    PRINTF_LIKE(6, 7);
+/* Reports at a unit other than the current one (model-wide checks). */
+struct finding *lint_report_at(struct lint_ctx *ctx, const struct unit *u, int line, int col,
+                               const char *entity, const char *fmt, ...) PRINTF_LIKE(6, 7);
+
+/* Parameters of the current rule, with defaults. */
+const char *lint_param_str(const struct rule *r, const char *key, const char *def);
+long long lint_param_int(const struct rule *r, const char *key, long long def);
+const struct ynode *lint_param(const struct rule *r, const char *key);
+/* 1 when `s` equals one of the strings in list parameter `key`. */
+int lint_param_list_has(const struct rule *r, const char *key, const char *s);
+
+/* The table of built-in checks, terminated by a zeroed entry. */
+extern const struct check_def *const lint_builtin_tables[];
+const struct check_def *lint_check_find(const char *name);
+
+/* Loads the embedded catalogue plus YAML files from `extra_dirs`. Problems in the policy files
+ * are tool errors (-1 with err set): the rule set must be right before a scan means anything. */
+int lint_catalogue_load(struct catalogue *out, const char *const *extra_dirs, size_t ndirs,
+                        struct errbuf *err);
+void lint_catalogue_release(struct catalogue *c);
+const struct rule *lint_rule_find(const struct catalogue *c, const char *id);
+/* Binds enabled rules to their checks and runs every prepare hook. */
+int lint_catalogue_bind(struct catalogue *c, struct errbuf *err);
+
+/* ---- the scan ---- */
+
+struct scan_opts {
+    const char *const *paths;
+    size_t npaths;
+    int threads;                  /* 0: one per core */
+    enum severity fail_on;        /* default SEV_ERROR */
+    struct discover_opts discover;
+    uint64_t max_file_size;
+};
+
+struct scan_stats {
+    size_t files, files_scanned, bytes, skipped_binary;
+    size_t by_kind[FK__COUNT];
+    size_t suppressed;
+    double seconds;
+};
+
+struct scan {
+    struct catalogue cat;
+    struct model model;
+    struct findings findings;     /* every finding, sorted, severities final */
+    struct scan_stats stats;
+};
+
+/* Runs discovery, loading and every enabled rule. Returns 0, or -1 with err set for tool
+ * errors (a path that does not exist, a bad policy file). Release with lint_scan_release. */
+int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf *err);
+void lint_scan_release(struct scan *s);
+/* 1 when a finding at or above `fail_on` (and not suppressed) exists. */
+int lint_scan_failed(const struct scan *s, enum severity fail_on);
+
+#endif

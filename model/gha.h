@@ -1,0 +1,137 @@
+/* GitHub Actions model: workflows (and composite actions) with triggers, permissions, jobs
+ * (needs, environment, runner, container), and steps with `uses` parsed into
+ * owner/repo/path@ref and its kind. Everything is copied into the unit's arena. */
+#ifndef OPSBOOK_GHA_H
+#define OPSBOOK_GHA_H
+
+#include "model.h"
+
+enum gha_ref_kind {
+    GHA_REF_NONE,       /* no @ref at all */
+    GHA_REF_SHA,        /* full 40-hex commit */
+    GHA_REF_SHORT_SHA,  /* 7–39 hex digits: looks pinned, is not */
+    GHA_REF_TAG,        /* v4, v1.2.3 */
+    GHA_REF_BRANCH,     /* main, master, anything else */
+    GHA_REF_DOCKER,     /* docker://image */
+    GHA_REF_LOCAL,      /* ./path */
+    GHA_REF_EXPR,       /* contains ${{ }} */
+};
+const char *gha_ref_kind_name(enum gha_ref_kind k);
+
+struct gha_uses {
+    const char *raw;
+    const char *owner, *repo, *path, *ref;  /* path may be NULL; docker/local: owner NULL */
+    enum gha_ref_kind kind;
+    int reusable;       /* job-level uses of a reusable workflow (.yml/.yaml path) */
+};
+
+/* Parses a `uses:` value into `out` (strings in `a`). */
+void gha_uses_parse(struct gha_uses *out, struct arena *a, const char *raw);
+
+/* A key/value pair of env:, with:, secrets:, outputs:. value NULL when not a scalar. */
+struct gha_kv {
+    const char *key, *value;
+    struct loc loc;       /* of the key */
+    struct loc vloc;      /* of the value */
+    int block;            /* value written as a | or > block */
+};
+
+struct gha_kvs {
+    struct gha_kv *items;
+    size_t len;
+};
+const struct gha_kv *gha_kvs_get(const struct gha_kvs *kvs, const char *key);
+
+struct gha_perms {
+    int present;          /* a permissions: key exists */
+    const char *all;      /* "read-all", "write-all", "{}" … when given as a scalar */
+    struct gha_kvs scopes;/* contents: read, id-token: write … */
+    struct loc loc;
+};
+
+struct gha_step {
+    const char *id, *name, *if_cond, *shell, *working_dir;
+    struct gha_uses uses;           /* uses.raw NULL for run steps */
+    const char *run;                /* the script, NULL for uses steps */
+    int run_line;                   /* line of the script's first line (block: the line after run:) */
+    int run_col;                    /* column of the first script character on run_line */
+    int run_block;                  /* written as | or > (then lines map 1:1 from run_line) */
+    struct gha_kvs with, env;
+    struct loc loc;                 /* the "- " item */
+    struct loc uses_loc, run_loc;   /* the uses:/run: keys */
+};
+
+struct gha_job {
+    const char *id, *name;
+    struct loc loc;                 /* the job id key */
+    const char **needs;             /* NULL-terminated */
+    struct loc *needs_loc;
+    size_t nneeds;
+    const char *runs_on;            /* scalar, or labels joined with ',' */
+    struct loc runs_on_loc;
+    const char *environment;        /* name (expression text kept as written) */
+    const char *environment_url;
+    struct loc environment_loc;
+    struct gha_perms perms;
+    const char *if_cond;
+    const char *concurrency;        /* group, or the scalar */
+    int has_timeout;
+    const char *container_image;    /* container: image or scalar */
+    struct loc container_loc;
+    const char **service_images;    /* NULL-terminated, services: x: image */
+    struct loc *service_locs;
+    size_t nservices;
+    int container_has_credentials;  /* container.credentials present */
+    const char *container_password; /* literal credentials.password, NULL for expressions */
+    struct loc container_password_loc;
+    struct gha_uses uses;           /* reusable workflow call; uses.raw NULL otherwise */
+    struct loc uses_loc;
+    int secrets_inherit;
+    struct loc secrets_loc;
+    struct gha_kvs with, env, outputs;
+    int has_strategy;
+    struct gha_step **steps;
+    size_t nsteps;
+};
+
+struct gha_trigger {
+    const char *event;              /* push, pull_request, workflow_dispatch … */
+    struct loc loc;
+    const char **branches;          /* NULL-terminated: branches/tags filters */
+    size_t nbranches;
+    const char **crons;             /* schedule: cron strings */
+    struct loc *cron_locs;
+    size_t ncrons;
+    const char **workflows;         /* workflow_run: workflows */
+    size_t nworkflows;
+    const char **types;             /* activity types */
+    size_t ntypes;
+};
+
+struct gha_workflow {
+    const char *path;               /* the unit's path */
+    const char *name;
+    int is_action;                  /* action.yml rather than a workflow */
+    const char *action_using;       /* runs.using for actions */
+    struct loc loc;                 /* document start */
+    struct gha_trigger *triggers;
+    size_t ntriggers;
+    struct loc on_loc;
+    int has_on;
+    struct gha_perms perms;
+    const char *concurrency;
+    struct gha_kvs env;
+    struct gha_job **jobs;          /* in file order; actions have one pseudo-job "steps" */
+    size_t njobs;
+    const char **unknown_keys;      /* top-level keys GitHub rejects */
+    struct loc *unknown_locs;
+    size_t nunknown;
+};
+
+/* Models every document of a workflow or action file. */
+void gha_load(struct unit *u, const struct yfile *yf);
+
+const struct gha_job *gha_job_find(const struct gha_workflow *wf, const char *id);
+int gha_workflow_has_trigger(const struct gha_workflow *wf, const char *event);
+
+#endif

@@ -1,0 +1,170 @@
+/* Kubernetes model: every document with apiVersion and kind becomes an object; workloads of
+ * every kind get their pod spec, containers and init containers with images parsed, probes,
+ * resources, security contexts, env references and volumes. Kind-specific parts (Service,
+ * Ingress, HPA, PDB, NetworkPolicy, Secret, RBAC) hang off the object. Strings live in the
+ * unit's arena; every field a rule can point at keeps its line and column. */
+#ifndef OPSBOOK_K8S_H
+#define OPSBOOK_K8S_H
+
+#include "model.h"
+
+struct k8s_image {
+    const char *raw;
+    const char *registry;     /* "ghcr.io", "registry.example.com:5000", NULL for Docker Hub */
+    const char *repository;   /* "team/app" */
+    const char *tag;          /* NULL when untagged */
+    const char *digest;       /* "sha256:…" or NULL */
+};
+/* Parses an image reference (strings in `a`). */
+void k8s_image_parse(struct k8s_image *out, struct arena *a, const char *raw);
+
+struct k8s_kv {
+    const char *key, *value;
+    struct loc loc;
+};
+
+struct k8s_kvs {
+    struct k8s_kv *items;
+    size_t len;
+};
+const char *k8s_kvs_get(const struct k8s_kvs *kvs, const char *key);
+
+struct k8s_probe {
+    int present;
+    const char *handler;      /* httpGet, tcpSocket, exec, grpc, or NULL */
+    const char *port;         /* number or name as written */
+    const char *path;
+    const char *signature;    /* normalised probe text, for comparing two probes */
+    struct loc loc;
+};
+
+/* Tri-state fields: -1 not set, 0 false, 1 true. */
+struct k8s_security {
+    int present;
+    int privileged, allow_privilege_escalation, run_as_non_root, read_only_root_fs;
+    long long run_as_user;    /* -1 when not set */
+    const char **cap_add, **cap_drop;  /* NULL-terminated */
+    size_t ncap_add, ncap_drop;
+    const char *seccomp;      /* seccompProfile.type, NULL when not set */
+    struct loc loc, privileged_loc, ape_loc, run_as_non_root_loc, run_as_user_loc,
+        read_only_loc, cap_add_loc, seccomp_loc;
+};
+
+struct k8s_port {
+    const char *name;
+    long long number;
+    const char *protocol;
+    struct loc loc;
+};
+
+struct k8s_env {
+    const char *name;
+    const char *value;        /* literal value, NULL when valueFrom or absent */
+    int has_value;
+    const char *secret_name, *secret_key;     /* valueFrom.secretKeyRef */
+    const char *configmap_name;               /* valueFrom.configMapKeyRef */
+    struct loc loc, value_loc;
+};
+
+struct k8s_container {
+    const char *name;
+    int init;                 /* an init container */
+    struct loc loc;           /* the list item (the "- name:" line) */
+    const char *image_raw;    /* NULL when no image: */
+    struct k8s_image image;
+    struct loc image_loc;
+    struct k8s_probe liveness, readiness, startup;
+    int has_resources;
+    const char *req_cpu, *req_mem, *lim_cpu, *lim_mem;
+    struct loc resources_loc;
+    struct k8s_security sc;
+    struct k8s_port *ports;
+    size_t nports;
+    struct k8s_env *env;
+    size_t nenv;
+    const char **env_from_secrets, **env_from_configmaps;  /* NULL-terminated */
+    const char **mount_names, **mount_paths;               /* NULL-terminated, parallel */
+    size_t nmounts;
+};
+
+struct k8s_volume {
+    const char *name;
+    const char *host_path, *secret_name, *configmap_name, *pvc_name;
+    struct loc loc, host_path_loc;
+};
+
+struct k8s_podspec {
+    struct loc loc;
+    struct k8s_container **containers;   /* regular containers, then none */
+    size_t ncontainers;
+    struct k8s_container **init_containers;
+    size_t ninit;
+    struct k8s_security sc;              /* pod-level securityContext */
+    int host_network, host_pid, host_ipc;   /* tri-state */
+    struct loc host_network_loc, host_pid_loc, host_ipc_loc;
+    const char *service_account;
+    struct loc service_account_loc;
+    int automount_token;                 /* tri-state */
+    struct loc automount_loc;
+    struct k8s_volume *volumes;
+    size_t nvolumes;
+    const char **image_pull_secrets;     /* NULL-terminated */
+};
+
+struct k8s_object {
+    const char *api_version, *kind, *name, *namespace;
+    int doc;                  /* index of the document in the file */
+    struct loc loc;           /* the document's first key */
+    struct loc kind_loc, name_loc, namespace_loc;
+    struct k8s_kvs labels, annotations;
+    /* Workloads: Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod,
+     * ReplicationController. */
+    struct k8s_podspec *pod;  /* NULL unless a workload */
+    long long replicas;       /* -1 when not set */
+    struct loc replicas_loc;
+    struct k8s_kvs selector;         /* matchLabels (workloads, PDB, NetworkPolicy) or
+                                        spec.selector (Service) */
+    int has_selector;
+    struct loc selector_loc;
+    struct k8s_kvs template_labels;  /* spec.template.metadata.labels */
+    struct loc template_labels_loc;
+    /* Other kinds keep what their rules need; NULL when not that kind. */
+    struct k8s_kind_extra *extra;
+};
+
+/* Kind-specific fields. Only the members of the object's kind are set. */
+struct k8s_kind_extra {
+    /* Service */
+    struct k8s_port *svc_ports;
+    size_t nsvc_ports;
+    const char *svc_type;
+    /* Ingress: backends as service names, with hosts */
+    const char **ing_hosts, **ing_services;   /* NULL-terminated */
+    size_t ning_hosts, ning_services;
+    /* HPA */
+    const char *scale_kind, *scale_name;
+    long long min_replicas, max_replicas;
+    struct loc scale_loc;
+    /* PDB */
+    const char *min_available, *max_unavailable;
+    struct loc pdb_budget_loc;
+    /* Secret */
+    int secret_has_data;
+    const char *secret_type;
+    struct loc secret_data_loc;
+    /* RBAC: Role/ClusterRole rules flattened; bindings' roleRef */
+    const char **rbac_verbs, **rbac_resources;   /* NULL-terminated, all rules together */
+    struct loc *rbac_verb_locs, *rbac_resource_locs;
+    size_t nrbac_verbs, nrbac_resources;
+    const char *role_ref_kind, *role_ref_name;
+    struct loc role_ref_loc;
+};
+
+/* Models every document of a manifest file that has apiVersion and kind. */
+void k8s_load(struct unit *u, const struct yfile *yf);
+
+int k8s_object_is_workload(const struct k8s_object *o);
+/* 1 when every key/value of `selector` is in `labels` (an empty selector selects nothing). */
+int k8s_selector_matches(const struct k8s_kvs *selector, const struct k8s_kvs *labels);
+
+#endif

@@ -1,0 +1,75 @@
+/* Loading one file into the model: pick the parser by the file's kind, hand the parsed
+ * document to the format's loader, and free the parser's tree right after. */
+#include "model.h"
+
+#include <stdlib.h>
+
+#include "gha.h"
+#include "k8s.h"
+
+static int kind_is_yaml(enum file_kind k)
+{
+    switch (k) {
+    case FK_YAML:
+    case FK_WORKFLOW:
+    case FK_ACTION:
+    case FK_K8S:
+    case FK_KUSTOMIZATION:
+    case FK_HELM_CHART:
+    case FK_HELM_VALUES:
+    case FK_COMPOSE:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void load_yaml(struct unit *u, const char *data, size_t len)
+{
+    struct arena *tmp = arena_new();
+    struct yfile yf;
+    yml_parse(&yf, tmp, u->file->path, data, len, &u->diags, NULL);
+    switch (u->kind) {
+    case FK_WORKFLOW:
+    case FK_ACTION:
+        gha_load(u, &yf);
+        break;
+    case FK_K8S:
+        k8s_load(u, &yf);
+        break;
+    default:
+        break;
+    }
+    arena_free(tmp);
+}
+
+void model_unit_load(struct unit *u, const char *data, size_t len)
+{
+    if (kind_is_yaml(u->kind))
+        load_yaml(u, data, len);
+}
+
+static void unit_free(struct unit *u)
+{
+    findings_release(&u->diags);
+    findings_release(&u->found);
+    vec_release(&u->workflows);
+    vec_release(&u->k8s_objects);
+    vec_release(&u->tf_blocks);
+    vec_release(&u->dockerfiles);
+    vec_release(&u->compose);
+    vec_release(&u->docs);
+    vec_release(&u->kustomizations);
+    vec_release(&u->ignores);
+    arena_free(u->arena);
+    free(u);
+}
+
+void model_release(struct model *m)
+{
+    for (size_t i = 0; i < m->units.len; i++)
+        unit_free(m->units.items[i]);
+    vec_release(&m->units);
+    discover_files_free(&m->files);
+    findings_release(&m->diags);
+}

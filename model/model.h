@@ -1,0 +1,51 @@
+/* model: typed entities built from parsed documents. Each scanned file becomes a unit that
+ * owns an arena with that file's entities; the model is the ordered list of units plus the
+ * views that join them. Loaders live beside this header, one per format (gha.h, k8s.h, …). */
+#ifndef OPSBOOK_MODEL_H
+#define OPSBOOK_MODEL_H
+
+#include "core/core.h"
+#include "core/finding.h"
+#include "discover/discover.h"
+#include "parse/yml.h"
+
+/* Where an entity or field came from. */
+struct loc {
+    int line, col;
+};
+
+/* One scanned file and everything modelled from it. */
+struct unit {
+    struct srcfile *file;     /* borrowed from the discover list */
+    enum file_kind kind;      /* final kind after looking at the content */
+    struct arena *arena;      /* this unit's entities and strings */
+    struct findings diags;    /* parse errors and other load-time findings */
+    struct findings found;    /* findings from checks that ran while the file was open */
+    struct vec workflows;     /* struct gha_workflow* (workflows and composite actions) */
+    struct vec k8s_objects;   /* struct k8s_object* in document order */
+    struct vec tf_blocks;     /* struct tf_block* */
+    struct vec dockerfiles;   /* struct dockerfile* */
+    struct vec compose;       /* struct compose_file* */
+    struct vec docs;          /* struct doc_page* */
+    struct vec kustomizations;/* struct kustomization* */
+    struct vec ignores;       /* struct inline_ignore*: `opsbook:ignore` comments */
+    uint64_t bytes;
+    unsigned loaded : 1;      /* read and parsed (possibly with diagnostics) */
+};
+
+struct model {
+    struct vec units;         /* struct unit*, in discover order (root, path) */
+    struct vec files;         /* struct srcfile*, owned by the model */
+    struct findings diags;    /* discovery findings (symlinks, unreadable directories) */
+};
+
+/* Parses a unit's bytes by its kind (u->kind) and builds its entities in u->arena. Loaders
+ * append to the unit's vectors and report problems as findings in u->diags; they never fail,
+ * and keep no pointer into `data` or into parser trees once they return. */
+void model_unit_load(struct unit *u, const char *data, size_t len);
+
+/* Frees every unit, the files and the findings. */
+void model_release(struct model *m);
+
+
+#endif

@@ -1,0 +1,100 @@
+/* Text output, compiler style: `path:line:col: severity: message [rule-id]`, the source line
+ * (secrets already masked) with a caret under the column, and a one-line summary. */
+#include "render.h"
+
+#include <string.h>
+
+static const char *sev_color(enum severity s)
+{
+    return s == SEV_ERROR ? "\033[1;31m" : s == SEV_WARNING ? "\033[1;33m" : "\033[1;36m";
+}
+
+static void caret_line(FILE *out, const char *excerpt, int col, const struct render_opts *o)
+{
+    fputs("      | ", out);
+    /* Keep tabs so the caret lines up under the same column. */
+    for (int i = 0; excerpt[i] && i < col - 1; i++)
+        fputc(excerpt[i] == '\t' ? '\t' : ' ', out);
+    fprintf(out, "%s^%s\n", o->color ? "\033[1;32m" : "", o->color ? "\033[0m" : "");
+}
+
+static void print_finding(FILE *out, const struct finding *f, const struct render_opts *o)
+{
+    const char *b = o->color ? "\033[1m" : "", *r = o->color ? "\033[0m" : "";
+    fprintf(out, "%s%s", b, f->display);
+    if (f->line > 0)
+        fprintf(out, ":%d:%d", f->line, f->col > 0 ? f->col : 1);
+    fprintf(out, ":%s ", r);
+    fprintf(out, "%s%s:%s ", o->color ? sev_color(f->severity) : "", severity_name(f->severity), r);
+    fprintf(out, "%s [%s]", f->message, f->rule_id);
+    if (f->overlays)
+        fprintf(out, " (in %s)", f->overlays);
+    if (f->commit)
+        fprintf(out, " (commit %.12s, %s)", f->commit, f->date ? f->date : "");
+    if (f->suppressed)
+        fprintf(out, " (suppressed: %s)", f->suppressed);
+    fputc('\n', out);
+    if (f->excerpt && f->line > 0) {
+        fprintf(out, "%5d | %s\n", f->line, f->excerpt);
+        if (f->col > 0)
+            caret_line(out, f->excerpt, f->col, o);
+    }
+}
+
+int render_text(FILE *out, const struct scan *s, const struct render_opts *o)
+{
+    size_t counts[3] = {0, 0, 0}, shown = 0;
+    for (size_t i = 0; i < s->findings.v.len; i++) {
+        const struct finding *f = s->findings.v.items[i];
+        if (f->suppressed)
+            continue;
+        print_finding(out, f, o);
+        counts[f->severity]++;
+        shown++;
+    }
+    if (shown)
+        fputc('\n', out);
+    fprintf(out, "%zu finding%s (%zu error%s, %zu warning%s, %zu note%s) in %zu file%s",
+            shown, shown == 1 ? "" : "s", counts[SEV_ERROR], counts[SEV_ERROR] == 1 ? "" : "s",
+            counts[SEV_WARNING], counts[SEV_WARNING] == 1 ? "" : "s", counts[SEV_NOTE],
+            counts[SEV_NOTE] == 1 ? "" : "s", s->stats.files_scanned,
+            s->stats.files_scanned == 1 ? "" : "s");
+    if (s->stats.suppressed)
+        fprintf(out, "; %zu suppressed", s->stats.suppressed);
+    fputc('\n', out);
+    return ferror(out) ? -1 : 0;
+}
+
+static void wrap(FILE *out, const char *title, const char *text)
+{
+    if (!text)
+        return;
+    fprintf(out, "\n%s\n", title);
+    const char *p = text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        fprintf(out, "  %.*s\n", (int)n, p);
+        p += n + (nl ? 1 : 0);
+    }
+}
+
+int render_explain(FILE *out, const struct rule *r)
+{
+    fprintf(out, "%s: %s\n", r->id, r->title);
+    fprintf(out, "severity: %s    category: %s", severity_name(r->severity), r->category);
+    if (r->applies_to)
+        fprintf(out, "    applies to: %s", r->applies_to);
+    fputc('\n', out);
+    wrap(out, "Why it matters", r->description);
+    wrap(out, "Why this severity", r->severity_rationale);
+    wrap(out, "How to fix", r->remediation);
+    wrap(out, "Example of a violation", r->example_bad);
+    wrap(out, "The fix", r->example_good);
+    if (r->references.len) {
+        fprintf(out, "\nReferences\n");
+        for (size_t i = 0; i < r->references.len; i++)
+            fprintf(out, "  %s\n", (const char *)r->references.items[i]);
+    }
+    return ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,126 @@
+/* core: arena, buffers, map, paths, pool, masking. */
+#include <criterion/criterion.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "core/finding.h"
+
+Test(core, arena_many_small_and_one_large)
+{
+    struct arena *a = arena_new();
+    char *s = NULL;
+    for (int i = 0; i < 10000; i++)
+        s = arena_sprintf(a, "item-%d", i);
+    cr_assert_str_eq(s, "item-9999");
+    char *big = arena_alloc(a, 1 << 20);
+    cr_assert_eq(big[12345], 0);
+    cr_assert_str_eq(arena_strndup(a, "abcdef", 3), "abc");
+    cr_assert_null(arena_strdup(a, NULL));
+    arena_free(a);
+}
+
+Test(core, strbuf_and_vec)
+{
+    struct strbuf sb = STRBUF_INIT;
+    cr_assert_str_eq(sb_str(&sb), "");
+    for (int i = 0; i < 1000; i++)
+        sb_addf(&sb, "%d,", i % 10);
+    cr_assert_eq(sb.len, 2000);
+    sb_reset(&sb);
+    sb_adds(&sb, "x");
+    cr_assert_str_eq(sb.buf, "x");
+    sb_release(&sb);
+    struct vec v = VEC_INIT;
+    for (long i = 0; i < 100; i++)
+        vec_push(&v, (void *)i);
+    cr_assert_eq(v.len, 100);
+    cr_assert_eq((long)v.items[99], 99);
+    vec_release(&v);
+}
+
+Test(core, strmap_grows_and_overwrites)
+{
+    struct strmap m = STRMAP_INIT;
+    char keys[500][16];
+    for (int i = 0; i < 500; i++) {
+        snprintf(keys[i], sizeof(keys[i]), "k%d", i);
+        strmap_put(&m, keys[i], (void *)(long)(i + 1));
+    }
+    for (int i = 0; i < 500; i++)
+        cr_assert_eq((long)strmap_get(&m, keys[i]), i + 1);
+    strmap_put(&m, keys[7], (void *)1000L);
+    cr_assert_eq((long)strmap_get(&m, "k7"), 1000);
+    cr_assert_null(strmap_get(&m, "missing"));
+    cr_assert_eq((long)strmap_getn(&m, "k12345", 3), 13);
+    strmap_release(&m);
+}
+
+Test(core, paths)
+{
+    static const struct {
+        const char *in, *out;
+    } norm[] = {
+        {"a/./b//c/", "a/b/c"}, {"a/../../b", "../b"}, {"/x/../../y", "/y"},
+        {".", "."},             {"./", "."},           {"k8s/base/../overlays", "k8s/overlays"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(norm); i++) {
+        char *p = path_normalize(norm[i].in);
+        cr_assert_str_eq(p, norm[i].out, "normalize(%s)", norm[i].in);
+        free(p);
+    }
+    char *j = path_join("a/", "/b");
+    cr_assert_str_eq(j, "a/b");
+    free(j);
+    j = path_join(".", "b");
+    cr_assert_str_eq(j, "b");
+    free(j);
+    cr_assert_str_eq(path_base("a/b/c.yaml"), "c.yaml");
+    cr_assert_str_eq(path_ext("a/b/c.yaml"), ".yaml");
+    cr_assert_str_eq(path_ext("a/.hidden"), "");
+    cr_assert(path_has_prefix("/a/b/c", "/a/b"));
+    cr_assert(!path_has_prefix("/a/bc", "/a/b"));
+    cr_assert(path_has_prefix("/a/b", "/a/b"));
+}
+
+static void count_fn(void *ctx, size_t i)
+{
+    atomic_size_t *sum = ctx;
+    atomic_fetch_add(sum, i + 1);
+}
+
+Test(core, pool_runs_every_index_once)
+{
+    for (int threads = 1; threads <= 4; threads++) {
+        atomic_size_t sum;
+        atomic_init(&sum, 0);
+        pool_run(1000, count_fn, &sum, threads);
+        cr_assert_eq(atomic_load(&sum), 1000 * 1001 / 2);
+    }
+}
+
+Test(core, secret_mask_never_shows_the_value)
+{
+    static const struct {
+        const char *value, *masked;
+    } cases[] = {
+        {"AKIAZ7HKQ2WX4RM5TB3N", "AKIA************"},
+        {"hunter2", "*******"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        struct strbuf sb = STRBUF_INIT;
+        secret_mask(&sb, cases[i].value, strlen(cases[i].value));
+        cr_assert_str_eq(sb_str(&sb), cases[i].masked);
+        sb_release(&sb);
+    }
+}
+
+Test(core, severity_names_round_trip)
+{
+    enum severity s;
+    cr_assert_eq(severity_parse(&s, "warning"), 0);
+    cr_assert_eq(s, SEV_WARNING);
+    cr_assert_str_eq(severity_name(SEV_ERROR), "error");
+    cr_assert_eq(severity_parse(&s, "fatal"), -1);
+}
