@@ -75,6 +75,8 @@ static void excerpts_fill(struct findings *fs, const char *data, size_t len)
         excerpt_fill(fs->v.items[i], data, len);
 }
 
+/* Phase 1, per file in parallel: read once, classify, parse, model, run text checks (the
+ * secrets scanner) on the raw bytes, and fill excerpts while the bytes are mapped. */
 static void load_unit(void *ctxp, size_t i)
 {
     struct scan_run *run = ctxp;
@@ -102,21 +104,35 @@ static void load_unit(void *ctxp, size_t i)
     struct lint_ctx ctx = {.unit = u, .model = &s->model, .out = &u->found};
     for (size_t g = 0; g < s->cat.groups.len; g++) {
         const struct check_group *grp = s->cat.groups.items[g];
-        if (!group_wants(grp, u->kind))
+        if (!grp->def->on_text || !group_wants(grp, u->kind))
             continue;
         ctx.group = grp;
-        ctx.rule = NULL;
-        if (grp->def->on_text)
-            grp->def->on_text(&ctx, fm.data, fm.len);
-        if (grp->def->on_unit)
-            for (size_t r = 0; r < grp->rules.len; r++) {
-                ctx.rule = grp->rules.items[r];
-                grp->def->on_unit(&ctx);
-            }
+        grp->def->on_text(&ctx, fm.data, fm.len);
     }
     excerpts_fill(&u->diags, fm.data, fm.len);
     excerpts_fill(&u->found, fm.data, fm.len);
     filemap_close(&fm);
+}
+
+/* Phase 2, per file in parallel, after linking: checks over the file's typed entities. */
+static void check_unit(void *ctxp, size_t i)
+{
+    struct scan_run *run = ctxp;
+    struct scan *s = run->s;
+    struct unit *u = s->model.units.items[i];
+    if (!u->loaded)
+        return;
+    struct lint_ctx ctx = {.unit = u, .model = &s->model, .out = &u->found};
+    for (size_t g = 0; g < s->cat.groups.len; g++) {
+        const struct check_group *grp = s->cat.groups.items[g];
+        if (!grp->def->on_unit || !group_wants(grp, u->kind))
+            continue;
+        ctx.group = grp;
+        for (size_t r = 0; r < grp->rules.len; r++) {
+            ctx.rule = grp->rules.items[r];
+            grp->def->on_unit(&ctx);
+        }
+    }
 }
 
 static void fingerprint(struct finding *f)
@@ -148,7 +164,8 @@ static void fingerprint(struct finding *f)
     sb_release(&sb);
 }
 
-/* Fills excerpts of findings from model-wide checks, reading each file once. */
+/* Fills the excerpts still missing (findings of checks that ran after the file was closed),
+ * opening each such file once. */
 static void excerpts_late(struct scan *s, struct vec *late)
 {
     struct strmap by_display = STRMAP_INIT;
@@ -158,6 +175,10 @@ static void excerpts_late(struct scan *s, struct vec *late)
     }
     for (size_t i = 0; i < late->len;) {
         struct finding *f = late->items[i];
+        if (f->excerpt || f->line <= 0) {
+            i++;
+            continue;
+        }
         size_t k = i + 1;
         while (k < late->len && strcmp(((struct finding *)late->items[k])->display, f->display) == 0)
             k++;
@@ -194,9 +215,9 @@ static void finalise(struct scan *s, struct findings *model_found)
         if (!f->display)
             f->display = xstrdup(f->path);
     }
-    findings_sort(model_found);
-    excerpts_late(s, &model_found->v);
     findings_take(&all, model_found);
+    findings_sort(&all);
+    excerpts_late(s, &all.v);
 
     for (size_t i = 0; i < all.v.len; i++) {
         struct finding *f = all.v.items[i];
@@ -238,6 +259,8 @@ int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf 
 
     struct scan_run run = {out, &o};
     pool_run(out->model.units.len, load_unit, &run, o.threads);
+    model_link(&out->model);
+    pool_run(out->model.units.len, check_unit, &run, o.threads);
 
     struct findings model_found = {VEC_INIT};
     struct lint_ctx ctx = {.model = &out->model, .out = &model_found};

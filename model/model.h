@@ -44,6 +44,10 @@ struct model {
  * and keep no pointer into `data` or into parser trees once they return. */
 void model_unit_load(struct unit *u, const char *data, size_t len);
 
+/* Joins the units once every file is loaded: what refers to what across files (a manifest
+ * that a kustomization uses as a patch, the Service that selects a workload, …). */
+void model_link(struct model *m);
+
 /* Frees every unit, the files and the findings. */
 void model_release(struct model *m);
 
