@@ -119,6 +119,7 @@ struct k8s_object {
     struct loc loc;           /* the document's first key */
     struct loc kind_loc, name_loc, namespace_loc;
     struct loc api_version_loc;
+    int automount_token;      /* ServiceAccount: automountServiceAccountToken, tri-state */
     /* 1 for a workload document the API server would reject as it stands: no pod template,
      * or a container without an image. Such a document can only be a Kustomize patch (a
      * partial object merged over a base), so container rules skip it. */

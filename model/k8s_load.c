@@ -182,14 +182,14 @@ static void probe_load(struct unit *u, struct k8s_probe *out, const struct ynode
         out->handler = probe_handlers[i];
         out->port = dup_str(u, yml_get(h, "port"));
         out->path = dup_str(u, yml_get(h, "path"));
-        /* The handler and its target say what is probed; timings only say how often. */
-        struct strbuf sb = STRBUF_INIT;
-        sb_adds(&sb, probe_handlers[i]);
-        signature_add(&sb, h);
-        out->signature = arena_strdup(u->arena, sb_str(&sb));
-        sb_release(&sb);
         break;
     }
+    /* The whole probe, timings included: the same endpoint with a more lenient liveness
+     * threshold is the recommended pattern, the same probe twice is not. */
+    struct strbuf sb = STRBUF_INIT;
+    signature_add(&sb, p);
+    out->signature = arena_strdup(u->arena, sb_str(&sb));
+    sb_release(&sb);
 }
 
 static void security_load(struct unit *u, struct k8s_security *out, const struct ynode *parent)
@@ -572,6 +572,8 @@ static void extra_load(struct unit *u, struct k8s_object *o, const struct ynode 
         kvs_load(u, &o->selector, yml_get(sel, "matchLabels"));
         o->has_selector = sel != NULL;
         o->selector_loc = key_loc(spec, "podSelector");
+    } else if (strcmp(k, "ServiceAccount") == 0) {
+        o->automount_token = tri(root, "automountServiceAccountToken");
     } else if (strcmp(k, "Secret") == 0) {
         x = extra_new(u);
         const char *key = yml_get_pair(root, "data") ? "data" : "stringData";
@@ -629,6 +631,7 @@ static void object_load(struct unit *u, const struct ynode *root, int doc)
     kvs_load(u, &o->labels, yml_get(md, "labels"));
     kvs_load(u, &o->annotations, yml_get(md, "annotations"));
     o->replicas = -1;
+    o->automount_token = -1;
     if (kind_is_workload(kind))
         workload_load(u, o, root);
     else
