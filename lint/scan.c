@@ -227,7 +227,8 @@ static void finalise(struct scan *s, struct findings *model_found)
             continue;
         }
         if (r) {
-            int sev = (int)r->severity + f->sev_raise;
+            /* k8s and gha checks each added a raise field; either lifts the severity. */
+            int sev = (int)r->severity + f->sev_raise + f->raise;
             f->severity = (enum severity)(sev > SEV_ERROR ? SEV_ERROR : sev);
         }
         if (!f->display)
