@@ -232,7 +232,12 @@ static void on_no_netpol(struct lint_ctx *ctx)
     struct strmap patches = STRMAP_INIT;
     objects_all(&objs, ctx->model);
     patch_files(&patches, ctx->model);
-    for (size_t i = 0; i < objs.len; i++) {
+    /* Judged only where the repository manages NetworkPolicies at all: a workload left out
+     * of a policy set is the gap; a repository without any leaves networking elsewhere. */
+    int any = 0;
+    for (size_t i = 0; !any && i < objs.len; i++)
+        any = kind_is(((const struct objref *)objs.items[i])->o, "NetworkPolicy");
+    for (size_t i = 0; any && i < objs.len; i++) {
         const struct objref *r = objs.items[i];
         const struct k8s_object *w = r->o;
         if (!k8s_object_is_workload(w) || !w->pod || kind_is(w, "Job") || kind_is(w, "CronJob") ||
@@ -653,10 +658,15 @@ static void on_prod_mutable_tag(struct lint_ctx *ctx)
                 char ent[256];
                 snprintf(ent, sizeof(ent), "%s/%s container %s", o->kind, o->name ? o->name : "?",
                          ct->name ? ct->name : "?");
-                lint_report_rendered(ctx, o, ct->image_loc.line, ct->image_loc.col, ent,
-                                     "production runs %s with mutable tag '%s'",
-                                     ct->image.repository ? ct->image.repository : "?",
-                                     ct->image.tag ? ct->image.tag : "(none)");
+                if (ct->image.tag)
+                    lint_report_rendered(ctx, o, ct->image_loc.line, ct->image_loc.col, ent,
+                                         "production runs %s: tag '%s' moves, so what runs "
+                                         "can change without a deploy", ct->image_raw,
+                                         ct->image.tag);
+                else
+                    lint_report_rendered(ctx, o, ct->image_loc.line, ct->image_loc.col, ent,
+                                         "production runs %s without a tag: it pulls "
+                                         "whatever 'latest' is", ct->image_raw);
             }
         }
     }
