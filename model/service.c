@@ -166,12 +166,18 @@ static int step_builds(const struct gha_step *st, const char *repo)
             strstr(st->run, "docker push")) && names_image(st->run, repo);
 }
 
-static int step_deploys(const struct gha_step *st, const char *name)
+/* A deploy command in a run step that names the service or an overlay folder rendering it. */
+static int step_deploys(const struct gha_step *st, const char *name, const struct vec *dirs)
 {
-    if (!st->run || !strstr(st->run, name))
+    if (!st->run || !(strstr(st->run, "kubectl") || strstr(st->run, "helm ") ||
+                      strstr(st->run, "kustomize") || strstr(st->run, "argocd ")))
         return 0;
-    return strstr(st->run, "kubectl") || strstr(st->run, "helm ") ||
-           strstr(st->run, "kustomize") || strstr(st->run, "argocd ");
+    if (strstr(st->run, name))
+        return 1;
+    for (size_t i = 0; i < dirs->len; i++)
+        if (strstr(st->run, dirs->items[i]))
+            return 1;
+    return 0;
 }
 
 static void join_builds(struct linked_model *lm, struct model *m, struct service *s)
@@ -181,6 +187,12 @@ static void join_builds(struct linked_model *lm, struct model *m, struct service
         struct k8s_image im;
         k8s_image_parse(&im, lm->arena, s->images.items[k]);
         repos[k] = im.repository;
+    }
+    struct vec dirs = VEC_INIT;   /* overlay folders that render the workload */
+    for (size_t i = 0; i < lm->kustomizations.len; i++) {
+        const struct kustomization *k = lm->kustomizations.items[i];
+        if (*k->dir && linked_rendered_find(k, s->workload.obj->kind, s->workload.obj->name))
+            vec_push(&dirs, (void *)k->dir);
     }
     for (size_t i = 0; i < m->units.len; i++) {
         const struct unit *u = m->units.items[i];
@@ -207,7 +219,7 @@ static void join_builds(struct linked_model *lm, struct model *m, struct service
                 for (size_t st = 0; st < job->nsteps; st++) {
                     for (size_t k = 0; !builds && k < s->images.len; k++)
                         builds = repos[k] && step_builds(job->steps[st], repos[k]);
-                    deploys |= job->environment && step_deploys(job->steps[st], s->name);
+                    deploys |= job->environment && step_deploys(job->steps[st], s->name, &dirs);
                 }
                 if (builds) {
                     push_unique(lm->arena, &s->build_jobs, jid);
@@ -220,6 +232,7 @@ static void join_builds(struct linked_model *lm, struct model *m, struct service
             }
         }
     }
+    vec_release(&dirs);
 }
 
 const struct kz_object *linked_rendered_find(const struct kustomization *k, const char *kind,
