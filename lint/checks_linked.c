@@ -367,14 +367,6 @@ static void on_secret_ref(struct lint_ctx *ctx)
 
 /* ---- kustomize-resource-missing ---- */
 
-static int unit_exists(const struct model *m, const char *path)
-{
-    for (size_t i = 0; i < m->units.len; i++)
-        if (strcmp(((const struct unit *)m->units.items[i])->file->path, path) == 0)
-            return 1;
-    return 0;
-}
-
 static void on_kustomize_missing(struct lint_ctx *ctx)
 {
     const struct unit *u = ctx->unit;
@@ -390,7 +382,7 @@ static void on_kustomize_missing(struct lint_ctx *ctx)
         }
         for (size_t p = 0; p < k->npatches; p++) {
             const struct kz_patch *pt = &k->patches[p];
-            if (pt->path && !unit_exists(ctx->model, pt->path))
+            if (pt->path && pt->missing)
                 lint_report(ctx, pt->loc.line, pt->loc.col, NULL,
                             "patch file %s does not exist", pt->path);
         }
