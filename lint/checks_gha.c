@@ -74,13 +74,13 @@ static void script_lines(struct lint_ctx *ctx, const char *raw, struct loc start
         size_t len = end - off;
         while (len && (s[len - 1] == ' ' || s[len - 1] == '\r'))
             len--;
-        if (!open) {
-            at = gha_text_loc(start, raw, off);
-            sb_reset(&sb);
-        }
         size_t lead = 0;
         while (lead < len && (s[lead] == ' ' || s[lead] == '\t'))
             lead++;
+        if (!open) {
+            at = gha_text_loc(start, raw, off + lead);
+            sb_reset(&sb);
+        }
         int comment = !open && lead < len && s[lead] == '#';
         open = !comment && len && s[len - 1] == '\\';
         if (!comment)
