@@ -409,8 +409,10 @@ const char *yml_str(const struct ynode *n)
 
 int yml_bool(const struct ynode *n)
 {
-    static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"};
-    static const char *const no[] = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"};
+    static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes",
+                                      "YES",  "on",   "On",   "ON"};
+    static const char *const no[] = {"false", "False", "FALSE", "no", "No",
+                                     "NO",    "off",   "Off",   "OFF"};
     if (!n || n->kind != YN_SCALAR || n->quoted)
         return -1;
     for (size_t i = 0; i < ARRAY_LEN(yes); i++) {
