@@ -109,6 +109,8 @@ test: deps
 	@$(MAKE) --no-print-directory unit
 
 unit: $(B)/opsbook $(B)/unit-tests
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	OPSBOOK_BIN=$(CURDIR)/$(B)/opsbook OPSBOOK_ROOT=$(CURDIR) $(B)/unit-tests --jobs 2 --verbose=0
 
 demo: deps
