@@ -66,6 +66,7 @@ struct kz_object {
     const char *kind, *name, *namespace;
     const char *base_name;        /* the name in the file that defined it */
     struct k8s_object *obj;       /* typed view of root (locs encoded like root's) */
+    struct unit *shadow;          /* a unit holding just `obj`, for per-file checks */
 };
 
 struct kustomization {
@@ -92,7 +93,6 @@ struct kustomization {
     struct vec objects;           /* struct kz_object* */
     int included;                 /* another kustomization lists this folder */
     int state;                    /* 0 not rendered, 1 rendering, 2 rendered */
-    struct unit *shadow;          /* holds the typed views of rendered objects */
 };
 
 /* Models a kustomization.yaml into u->kustomizations (unknown transformers and remote bases

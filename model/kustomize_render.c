@@ -406,22 +406,23 @@ static void names_apply(struct kustomization *k)
     }
 }
 
-/* Typed views: the Kubernetes loader run on each rendered document. */
+/* Typed views: the Kubernetes loader run on each rendered document, each in a unit of its
+ * own so per-file checks can run on one rendered object and its findings be traced back. */
 static void typed_views(struct kustomization *k)
 {
-    struct unit *sh = xcalloc(1, sizeof(*sh));
-    sh->file = k->unit->file;
-    sh->kind = FK_K8S;
-    sh->arena = k->unit->arena;
-    k->shadow = sh;
     for (size_t i = 0; i < k->objects.len; i++) {
         struct kz_object *o = k->objects.items[i];
+        struct unit *sh = xcalloc(1, sizeof(*sh));
+        sh->file = k->unit->file;
+        sh->kind = FK_K8S;
+        sh->arena = k->unit->arena;
+        sh->loaded = 1;
+        o->shadow = sh;
         struct ydoc d = {o->root, o->root->line};
         struct yfile yf = {&d, 1};
-        size_t before = sh->k8s_objects.len;
         k8s_load(sh, &yf);
-        if (sh->k8s_objects.len > before)
-            o->obj = sh->k8s_objects.items[before];
+        if (sh->k8s_objects.len)
+            o->obj = sh->k8s_objects.items[0];
     }
 }
 
@@ -487,12 +488,15 @@ void kustomize_unit_release(struct unit *u)
 {
     for (size_t i = 0; i < u->kustomizations.len; i++) {
         struct kustomization *k = u->kustomizations.items[i];
-        vec_release(&k->objects);
-        if (k->shadow) {
-            findings_release(&k->shadow->diags);
-            findings_release(&k->shadow->found);
-            vec_release(&k->shadow->k8s_objects);
-            free(k->shadow);
+        for (size_t j = 0; j < k->objects.len; j++) {
+            struct unit *sh = ((struct kz_object *)k->objects.items[j])->shadow;
+            if (!sh)
+                continue;
+            findings_release(&sh->diags);
+            findings_release(&sh->found);
+            vec_release(&sh->k8s_objects);
+            free(sh);
         }
+        vec_release(&k->objects);
     }
 }
