@@ -86,6 +86,9 @@ struct kz_object;
 struct finding *lint_report_rendered(struct lint_ctx *ctx, const struct kz_object *o,
                                      int enc_line, int col, const char *entity,
                                      const char *fmt, ...) PRINTF_LIKE(6, 7);
+/* Runs the per-file Kubernetes checks again on every environment's rendered objects and
+ * reconciles their findings with the files' own (lint/overlays.c). */
+void lint_overlays_judge(const struct catalogue *cat, struct model *m);
 /* Merges adjacent findings (sorted) that differ only in overlays, joining the overlay names. */
 void lint_findings_merge_overlays(struct findings *fs);
 
