@@ -81,6 +81,31 @@ static int same_place(const struct finding *a, const struct finding *b)
            (a->overlays || b->overlays);
 }
 
+static int env_order(const void *a, const void *b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    int rx = linked_env_rank(x), ry = linked_env_rank(y);
+    return rx != ry ? rx - ry : strcmp(x, y);
+}
+
+/* Rewrites a comma-separated overlay list in promotion order (dev, …, prod). */
+static void overlays_sort(struct finding *f)
+{
+    if (!f->overlays || !strchr(f->overlays, ','))
+        return;
+    struct vec parts = VEC_INIT;
+    char *save = NULL;
+    for (char *t = strtok_r(f->overlays, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        vec_push(&parts, t);
+    vec_sort(&parts, env_order);
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < parts.len; i++)
+        sb_addf(&sb, "%s%s", i ? "," : "", (const char *)parts.items[i]);
+    vec_release(&parts);
+    free(f->overlays);
+    f->overlays = sb_detach(&sb);
+}
+
 void lint_findings_merge_overlays(struct findings *fs)
 {
     size_t o = 0;
@@ -100,6 +125,8 @@ void lint_findings_merge_overlays(struct findings *fs)
         fs->v.items[o++] = f;
     }
     fs->v.len = o;
+    for (size_t i = 0; i < fs->v.len; i++)
+        overlays_sort(fs->v.items[i]);
 }
 
 /* ---- repository-wide indexes ---- */

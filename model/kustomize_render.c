@@ -145,7 +145,8 @@ static int target_matches(const struct kz_patch *p, const struct kz_object *o)
                 return 0;
             char *key = xstrndup(s, (size_t)(eq - s));
             const char *v = yml_str(yml_get(labels, key));
-            int ok = v && strlen(v) == n - (size_t)(eq - s) - 1 && memcmp(v, eq + 1, strlen(v)) == 0;
+            size_t vn = n - (size_t)(eq - s) - 1;
+            int ok = v && strlen(v) == vn && memcmp(v, eq + 1, vn) == 0;
             free(key);
             if (!ok)
                 return 0;
@@ -244,7 +245,8 @@ static char *image_name(const char *img)
 {
     size_t n = strcspn(img, "@");
     const char *slash = memrchr(img, '/', n);
-    const char *colon = memrchr(slash ? slash : img, ':', n - (size_t)((slash ? slash : img) - img));
+    const char *from = slash ? slash : img;
+    const char *colon = memrchr(from, ':', n - (size_t)(from - img));
     if (colon)
         n = (size_t)(colon - img);
     return xstrndup(img, n);
@@ -309,8 +311,9 @@ static void replicas_apply(struct kustomization *k)
                 continue;
             char num[32];
             snprintf(num, sizeof(num), "%lld", k->replicas[i].count);
-            struct ynode *n = kz_scalar_new(a, num, enc(origin_add(a, o, k->path),
-                                                        k->replicas[i].loc), k->replicas[i].loc.col);
+            int origin = origin_add(a, o, k->path);
+            struct ynode *n = kz_scalar_new(a, num, enc(origin, k->replicas[i].loc),
+                                            k->replicas[i].loc.col);
             n->quoted = 0;
             kz_map_set(a, spec, "replicas", n);
         }

@@ -145,7 +145,8 @@ Test(kustomize, env_merges_by_name_maps_merge_lists_replace_null_deletes)
         "metadata:\n  labels: {tier: api, team: payments}\n"
         "spec:\n  replicas: null\n  template:\n    spec:\n      containers:\n"
         "        - name: web\n          args: [serve]\n"
-        "          env:\n            - {name: B, value: '3'}\n            - {name: C, value: '4'}\n");
+        "          env:\n            - {name: B, value: '3'}\n"
+        "            - {name: C, value: '4'}\n");
     struct vec notes = VEC_INIT;
     kz_merge_strategic(a, dst, patch, &notes);
     const struct ynode *web = container(dst, "web");
@@ -168,7 +169,8 @@ Test(kustomize, json6902_add_replace_remove)
     struct ynode *dst = parse(a, base_doc);
     const struct ynode *ops = parse(a,
         "- {op: replace, path: /spec/replicas, value: 5}\n"
-        "- {op: add, path: /spec/template/spec/containers/0/readinessProbe, value: {tcpSocket: {port: 8080}}}\n"
+        "- {op: add, path: /spec/template/spec/containers/0/readinessProbe,\n"
+        "   value: {tcpSocket: {port: 8080}}}\n"
         "- {op: remove, path: /metadata/labels/tier}\n"
         "- {op: add, path: /metadata/annotations, value: {}}\n"
         "- {op: add, path: /metadata/annotations/example.com~1owner, value: payments}\n"
@@ -337,7 +339,7 @@ Test(kustomize, one_finding_for_a_base_line_in_several_overlays)
             f = s.findings.v.items[i];
     cr_assert_str_eq(f->path, "k8s/base/deployment.yaml");
     cr_assert_eq(f->line, 10);
-    cr_assert_str_eq(f->overlays, "live,prod");
+    cr_assert_str_eq(f->overlays, "live,prod");  /* both rank as production: by name */
     lint_scan_release(&s);
     t_rmtree(dir);
     free(dir);
@@ -361,7 +363,8 @@ static struct scan *probe_repo(struct scan *s, int overlays_with_probe, const ch
         char *p = xasprintf("k8s/overlays/%s/probe.yaml", envs[i]);
         int probe = i < overlays_with_probe;
         int patch = i == 2 && prod_patch;
-        char *body = xasprintf("resources: [../../base]\n%s%s%s", probe || patch ? "patches:\n" : "",
+        char *body = xasprintf("resources: [../../base]\n%s%s%s",
+                               probe || patch ? "patches:\n" : "",
                                probe ? "  - path: probe.yaml\n" : "",
                                patch ? "  - path: limits.yaml\n" : "");
         t_write(dir, k, body);
