@@ -484,6 +484,51 @@ static struct hcl_block *block_convert(struct hst *st, TSNode n, int depth)
     return b;
 }
 
+/* A line that starts a top-level statement: Terraform puts those in column 0, and nested
+ * content is indented, so after a syntax error each such line starts a fresh parse. */
+static int line_starts_statement(const char *p, const char *end)
+{
+    return p < end && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n' && *p != '}' &&
+           *p != ']' && *p != ')';
+}
+
+/* After a syntax error, tree-sitter's recovery may swallow everything that follows: parse
+ * each top-level statement on its own (an included range of the whole text, so positions
+ * stay those of the file) and keep every statement that parses. */
+static void chunks_parse(struct hst *st, TSParser *p, struct body_acc *acc)
+{
+    const char *data = st->src, *end = st->src + st->len;
+    const char *start = data;
+    uint32_t start_row = 0, row = 0;
+    for (const char *q = data;;) {
+        const char *nl = memchr(q, '\n', (size_t)(end - q));
+        const char *next = nl ? nl + 1 : end;
+        row++;
+        if (next >= end || line_starts_statement(next, end)) {
+            TSPoint stop = {row, 0};
+            if (!nl) /* the last line has no newline: the range ends inside it */
+                stop = (TSPoint){row - 1, (uint32_t)(end - q)};
+            TSRange r = {{start_row, 0}, stop, (uint32_t)(start - data), (uint32_t)(next - data)};
+            if (next > start && ts_parser_set_included_ranges(p, &r, 1)) {
+                TSTree *t = ts_parser_parse_string(p, NULL, data, (uint32_t)st->len);
+                if (t) {
+                    TSNode root = ts_tree_root_node(t);
+                    if (ts_node_has_error(root) || ts_node_is_error(root))
+                        errors_find(st, root, 0);
+                    body_walk(st, acc, root, 0);
+                    ts_tree_delete(t);
+                }
+            }
+            start = next;
+            start_row = row;
+        }
+        if (next >= end)
+            break;
+        q = next;
+    }
+    ts_parser_set_included_ranges(p, NULL, 0);
+}
+
 void hcl_parse(struct hcl_file *out, struct arena *a, const char *path, const char *data,
                size_t len, struct findings *diags)
 {
@@ -502,10 +547,11 @@ void hcl_parse(struct hcl_file *out, struct arena *a, const char *path, const ch
     if (!tree)
         goto out;
     TSNode root = ts_tree_root_node(tree);
-    if (ts_node_has_error(root) || ts_node_is_error(root))
-        errors_find(&st, root, 0);
-    body_walk(&st, &acc, root, 0);
     out->root->end_line = (int)ts_node_end_point(root).row + 1;
+    if (ts_node_has_error(root) || ts_node_is_error(root))
+        chunks_parse(&st, p, &acc);
+    else
+        body_walk(&st, &acc, root, 0);
 out:
     body_store(&st, out->root, &acc);
     out->errors = st.errors;
