@@ -239,7 +239,9 @@ static void finalise(struct scan *s, struct findings *model_found)
             finding_free(f);
             continue;
         }
-        if (r)
+        /* Checks report at the catalogue's severity and may lower a finding below it (a
+         * rule whose severity depends on the case, e.g. production or not), never raise. */
+        if (r && f->severity > r->severity)
             f->severity = r->severity;
         if (!f->display)
             f->display = xstrdup(f->path);
