@@ -274,21 +274,30 @@ static int cidr_is_open(const char *s)
     return strcmp(s, "0.0.0.0/0") == 0 || strcmp(s, "::/0") == 0;
 }
 
-/* The value (a string or a list of strings) holds an open CIDR. */
-static int value_has_open_cidr(const struct hcl_value *v)
+/* Functions whose result holds the CIDRs of their arguments. */
+static const char *const cidr_passthrough[] = {"concat", "distinct", "flatten", "tolist",
+                                               "toset",  "compact",  "sort"};
+
+/* The value (a string, a list of strings, or a list function over them) holds an open CIDR. */
+static int cidr_walk(const struct hcl_value *v, int depth)
 {
     v = hcl_value_eval(v);
-    if (!v)
+    if (!v || depth > 32) /* local.a = [local.a] must end */
         return 0;
     if (v->kind == HV_STRING)
         return cidr_is_open(v->str);
-    if (v->kind == HV_LIST)
-        for (size_t i = 0; i < v->n; i++) {
-            const struct hcl_value *it = hcl_value_eval(v->items[i]);
-            if (it->kind == HV_STRING && cidr_is_open(it->str))
-                return 1;
-        }
+    int pass = v->kind == HV_LIST;
+    for (size_t i = 0; v->kind == HV_CALL && i < ARRAY_LEN(cidr_passthrough); i++)
+        pass |= strcmp(v->str, cidr_passthrough[i]) == 0;
+    for (size_t i = 0; pass && i < v->n; i++)
+        if (cidr_walk(v->items[i], depth + 1))
+            return 1;
     return 0;
+}
+
+static int value_has_open_cidr(const struct hcl_value *v)
+{
+    return cidr_walk(v, 0);
 }
 
 /* 1 when the rule's port range is known and holds no sensitive port. */

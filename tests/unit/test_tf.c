@@ -121,6 +121,11 @@ static const struct tf_case cases[] = {
      SG_HEAD "  dynamic \"ingress\" {\n    for_each = var.ports\n    content {\n"
              "      cidr_blocks = [\"0.0.0.0/0\"]\n    }\n  }\n}\n",
      1, 5},
+    {"tf-sg-open-ingress", "main.tf",
+     SG_HEAD "  ingress {\n    cidr_blocks = concat(var.office, [\"0.0.0.0/0\"])\n  }\n}\n", 1, 3},
+    {"tf-sg-open-ingress", "main.tf",
+     "locals {\n  a = [local.a]\n}\n" SG_HEAD "  ingress {\n    cidr_blocks = local.a\n  }\n}\n", 0,
+     0},
     /* decoys: egress, a VPC CIDR from a variable, a rule of type egress */
     {"tf-sg-open-ingress", "main.tf",
      SG_HEAD "  ingress {\n    cidr_blocks = [var.vpc_cidr]\n  }\n  egress {\n"
