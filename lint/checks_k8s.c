@@ -336,6 +336,15 @@ static int env_name_is_secret(const char *name)
     return hit;
 }
 
+static int value_is_setting(const char *v)
+{
+    static const char *const flags[] = {"true", "false", "yes", "no", "on", "off"};
+    if (str_in(flags, ARRAY_LEN(flags), v))
+        return 1;
+    size_t digits = strspn(v, "0123456789");
+    return digits > 0 && v[digits] == '\0';
+}
+
 static void secret_literal(struct lint_ctx *ctx, const struct k8s_object *o,
                            const struct k8s_container *c, const char *entity)
 {
@@ -344,8 +353,9 @@ static void secret_literal(struct lint_ctx *ctx, const struct k8s_object *o,
         const struct k8s_env *e = &c->env[i];
         if (!e->name || !e->value || !*e->value || !env_name_is_secret(e->name))
             continue;
-        /* $(OTHER_VAR) only composes other variables; a path names a mounted file. */
-        if (str_startswith(e->value, "$(") || e->value[0] == '/')
+        /* $(OTHER_VAR) only composes other variables; a path names a mounted file; a flag
+         * or a number (TOKEN_REFRESH: "true", SECRET_ROTATION_DAYS: "30") is settings. */
+        if (str_startswith(e->value, "$(") || e->value[0] == '/' || value_is_setting(e->value))
             continue;
         struct finding *f = lint_report(ctx, e->value_loc.line, e->value_loc.col, entity,
                                         "env var %s of container '%s' holds a literal secret "
