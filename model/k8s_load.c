@@ -296,8 +296,8 @@ static void mounts_load(struct unit *u, struct k8s_container *c, const struct yn
         const struct ynode *m = seq->items[i];
         if (!yml_is_map(m))
             continue;
-        c->mount_names[c->nmounts] = arena_strdup(u->arena, yml_str(yml_get(m, "name")) ?
-                                                                yml_str(yml_get(m, "name")) : "");
+        c->mount_names[c->nmounts] =
+            arena_strdup(u->arena, yml_str(yml_get(m, "name")) ? yml_str(yml_get(m, "name")) : "");
         c->mount_paths[c->nmounts] = arena_strdup(
             u->arena, yml_str(yml_get(m, "mountPath")) ? yml_str(yml_get(m, "mountPath")) : "");
         c->nmounts++;
@@ -381,7 +381,7 @@ static struct k8s_podspec *podspec_load(struct unit *u, const struct ynode *spec
     ps->host_ipc_loc = key_loc(spec, "hostIPC");
     const char *sa = yml_str(yml_get(spec, "serviceAccountName"));
     struct loc sa_loc = key_loc(spec, "serviceAccountName");
-    if (!sa) {   /* the deprecated alias still works */
+    if (!sa) { /* the deprecated alias still works */
         sa = yml_str(yml_get(spec, "serviceAccount"));
         sa_loc = key_loc(spec, "serviceAccount");
     }
@@ -402,8 +402,8 @@ static struct k8s_podspec *podspec_load(struct unit *u, const struct ynode *spec
 /* ---- objects ---- */
 
 static const char *const workload_kinds[] = {
-    "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
-    "ReplicationController", "Job", "CronJob", "Pod",
+    "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
+    "Job",        "CronJob",     "Pod",
 };
 
 static int kind_is_workload(const char *kind)
