@@ -78,6 +78,11 @@ struct finding *lint_report_rule(struct lint_ctx *ctx, const struct rule *rule, 
 struct finding *lint_report_at(struct lint_ctx *ctx, const struct unit *u, int line, int col,
                                const char *entity, const char *fmt, ...) PRINTF_LIKE(6, 7);
 
+/* Raises a reported finding one severity level (at most error): the critical case of a
+ * milder rule, e.g. a hostPath of "/" among hostPath mounts. A check lowers a finding by
+ * setting f->severity directly. */
+void lint_finding_escalate(struct finding *f);
+
 /* Reports a finding on a field of an object rendered from a Kustomize overlay: `enc_line` is
  * the field's encoded line (see model/kustomize.h), reported at the file and line it came
  * from, with the overlay's environment in f->overlays. Findings that differ only in their

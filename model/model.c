@@ -10,6 +10,7 @@
 #include "k8s.h"
 #include "kustomize.h"
 #include "linked.h"
+#include "tf.h"
 
 static int kind_is_yaml(enum file_kind k)
 {
@@ -63,6 +64,8 @@ void model_unit_load(struct unit *u, const char *data, size_t len)
 {
     if (kind_is_yaml(u->kind))
         load_yaml(u, data, len);
+    else if (u->kind == FK_TERRAFORM)
+        tf_load(u, data, len);
 }
 
 static void unit_free(struct unit *u)
