@@ -708,9 +708,14 @@ static void action_body(struct ld *ld, struct gha_workflow *wf, const struct yno
     const struct ypair *runs = yml_get_pair(root, "runs");
     wf->action_using = str_copy(ld, yml_get(runs ? runs->val : NULL, "using"));
     wf->jobs = arena_alloc(ld->a, 2 * sizeof(*wf->jobs));
+    if (!wf->action_using)
+        problem(ld, runs ? runs->key : root, "an action needs runs.using");
     const struct ynode *steps = yml_get(runs ? runs->val : NULL, "steps");
     if (!steps)
         return;
+    for (size_t i = 0; yml_is_seq(steps) && i < steps->len; i++)
+        if (yml_get(steps->items[i], "run") && !yml_get(steps->items[i], "shell"))
+            problem(ld, steps->items[i], "a run step of a composite action needs shell:");
     struct gha_job *job = arena_alloc(ld->a, sizeof(*job));
     job->id = "steps";
     job->loc = loc_of(runs->key);

@@ -506,6 +506,11 @@ static const struct rule_case rule_cases[] = {
      "permissions: {}\njobs:\n  a: {runs-on: x, steps: [{run: a}]}\n", 3, 3},
     {"gha-invalid-workflow", NULL, HEAD JOB "      - uses: actions/checkout\n", 1, 9},
     {"gha-invalid-workflow", NULL, HEAD JOB "      - run: make\n        timeout-minutes: 3\n", 0, 0},
+    {"gha-invalid-workflow", ".github/actions/x/action.yml",
+     "name: x\ndescription: d\nruns:\n  using: composite\n  steps:\n    - run: make\n", 1, 6},
+    {"gha-invalid-workflow", ".github/actions/x/action.yml",
+     "name: x\ndescription: d\nruns:\n  using: composite\n  steps:\n    - run: make\n      shell: bash\n",
+     0, 0},
 };
 
 Test(gha, every_rule_fires_on_its_cases_and_not_on_near_misses, .timeout = 120)
