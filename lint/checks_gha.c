@@ -193,11 +193,31 @@ static int step_deploy_action(const struct gha_step *st)
     return 0;
 }
 
-/* A job that deploys: its id starts with deploy or apply, or a step runs a deploy command. */
+/* A throwaway cluster on the runner (kind, minikube, k3d): applying to it tests, not deploys. */
+static int job_local_cluster(const struct gha_job *job)
+{
+    static const char *const markers[] = {
+        "kind create cluster", "minikube start", "k3d cluster create", "ctlptl create", NULL,
+    };
+    for (size_t i = 0; i < job->nsteps; i++) {
+        const struct gha_step *st = job->steps[i];
+        if (uses_is(&st->uses, "helm", "kind-action") ||
+            uses_is(&st->uses, "medyagh", "setup-minikube") ||
+            uses_is(&st->uses, "AbsaOSS", "k3d-action"))
+            return 1;
+        for (const char *const *m = markers; st->run && *m; m++)
+            if (strstr(st->run, *m))
+                return 1;
+    }
+    return 0;
+}
+
+/* A job that deploys: its id starts with deploy or apply, or a step runs a deploy command
+ * (against something other than a cluster the job created on the runner). */
 static int job_deploys(struct lint_ctx *ctx, const struct gha_job *job, int *by_command)
 {
     int cmd = 0;
-    for (size_t i = 0; i < job->nsteps; i++) {
+    for (size_t i = 0; i < job->nsteps && !job_local_cluster(job); i++) {
         const struct gha_step *st = job->steps[i];
         if (st->run_raw)
             script_lines(ctx, st->run_raw, (struct loc){st->run_line, st->run_col},
@@ -555,11 +575,39 @@ static int ref_untrusted_in(const char *ref, struct inj *in)
     return 0;
 }
 
+/* 1 when an expression can only yield true or false (a comparison or a contains() test
+ * with no && or ||, which return an operand): nothing of the value reaches the script. */
+static int expr_boolean(const char *e, size_t n)
+{
+    int cmp = 0;
+    size_t i = 0;
+    while (i < n && (e[i] == ' ' || e[i] == '!'))
+        i++;
+    if ((n - i >= 9 && strncasecmp(e + i, "contains(", 9) == 0) ||
+        (n - i >= 11 && strncasecmp(e + i, "startsWith(", 11) == 0) ||
+        (n - i >= 9 && strncasecmp(e + i, "endsWith(", 9) == 0))
+        cmp = 1;
+    for (i = 0; i < n; i++) {
+        if (e[i] == '\'') {
+            while (++i < n && e[i] != '\'')
+                ;
+            continue;
+        }
+        if ((e[i] == '&' || e[i] == '|') && i + 1 < n && e[i + 1] == e[i])
+            return 0;
+        if (e[i] == '<' || e[i] == '>' || (e[i] == '=' && i + 1 < n && e[i + 1] == '='))
+            cmp = 1;
+        if (e[i] == '!' && i + 1 < n && e[i + 1] == '=')
+            cmp = 1;
+    }
+    return cmp;
+}
+
 static void inj_expr(struct lint_ctx *ctx, const char *expr, size_t n, struct loc at, void *ud)
 {
     struct inj *in = ud;
     in->found = NULL;
-    if (!expr_refs(expr, n, (ref_fn)ref_untrusted_in, in))
+    if (expr_boolean(expr, n) || !expr_refs(expr, n, (ref_fn)ref_untrusted_in, in))
         return;
     lint_report(ctx, at.line, at.col, in->step && in->step->name ? in->step->name : in->job->id,
                 "'%s' is expanded into the script before it runs: whoever controls it can run "
@@ -1083,18 +1131,46 @@ static void check_deploy_concurrency(struct lint_ctx *ctx)
 
 /* ---- gha-spoofable-bot-check ---- */
 
+/* 1 when the actor reference at [p, p+n) in condition c is trusted positively: compared
+ * with == or tested with contains/startsWith/endsWith without a '!'. An actor != 'x[bot]'
+ * that skips a bot trusts nobody. */
+static int actor_trusted(const char *c, const char *p, size_t n)
+{
+    const char *r = p + n;
+    while (*r == ' ')
+        r++;
+    if (r[0] == '=' && r[1] == '=')
+        return 1;
+    if (r[0] == '!' && r[1] == '=')
+        return 0;
+    const char *l = p;
+    while (l > c && l[-1] == ' ')
+        l--;
+    if (l - c >= 2 && l[-1] == '=' && (l[-2] == '=' || l[-2] == '!'))
+        return l[-2] == '=';
+    if (l > c && l[-1] == '(') {
+        const char *f = l - 1;
+        while (f > c && isalpha((unsigned char)f[-1]))
+            f--;
+        int test = (l - 1 - f == 8 && strncasecmp(f, "contains", 8) == 0) ||
+                   (l - 1 - f == 10 && strncasecmp(f, "startsWith", 10) == 0) ||
+                   (l - 1 - f == 8 && strncasecmp(f, "endsWith", 8) == 0);
+        return test && !(f > c && f[-1] == '!');
+    }
+    return 0;
+}
+
 static int cond_checks_bot_actor(const char *c)
 {
-    if (!c)
+    if (!c || !icontains(c, "bot"))
         return 0;
-    int actor = 0;
     for (const char *p = c; (p = strstr(p, "github.")) != NULL; p += 7) {
         const char *r = p + 7;
         size_t n = str_startswith(r, "actor") ? 5 : str_startswith(r, "triggering_actor") ? 16 : 0;
-        if (n && !ident_char(r[n]))
-            actor = 1;
+        if (n && !ident_char(r[n]) && actor_trusted(c, p, 7 + n))
+            return 1;
     }
-    return actor && icontains(c, "bot");
+    return 0;
 }
 
 static void report_bot(struct lint_ctx *ctx, const struct gha_workflow *wf, const char *cond,

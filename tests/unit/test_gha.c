@@ -313,6 +313,9 @@ static const struct rule_case rule_cases[] = {
      0, 0},
     {"gha-deploy-without-environment", NULL,
      HEAD "  deploy:\n    uses: ./.github/workflows/deploy.yml\n", 0, 0},
+    {"gha-deploy-without-environment", NULL,
+     HEAD "  e2e:\n    runs-on: x\n    steps:\n      - uses: helm/kind-action@v1\n"
+          "      - run: helm install ingress charts/ingress && kubectl apply -f test/\n", 0, 0},
 
     /* gha-default-permissions */
     {"gha-default-permissions", NULL,
@@ -358,6 +361,13 @@ static const struct rule_case rule_cases[] = {
     {"gha-script-injection", NULL,
      HEAD JOB "      - uses: acme/x@343f7c4344506bcbf9b4de18042ae17996df046d\n        with:\n"
               "          title: ${{ github.event.pull_request.title }}\n", 0, 0},
+
+    {"gha-script-injection", NULL,
+     HEAD JOB "      - run: echo ${{ github.event.issue.title != '' }} "
+              "${{ contains(github.event.pull_request.body, 'skip') }}\n", 0, 0},
+    {"gha-script-injection", NULL,
+     HEAD JOB "      - run: echo ${{ github.event.issue.title != '' && github.event.issue.title }}\n",
+     1, 9},
 
     /* gha-dangerous-trigger */
     {"gha-dangerous-trigger", NULL,
@@ -472,6 +482,13 @@ static const struct rule_case rule_cases[] = {
     {"gha-spoofable-bot-check", NULL,
      HEAD "  a:\n    if: github.event.pull_request.user.login == 'dependabot[bot]'\n    runs-on: x\n"
           "    steps: [{run: make, if: \"github.actor_id != '1'\"}]\n", 0, 0},
+
+    {"gha-spoofable-bot-check", NULL,
+     HEAD "  a:\n    if: ${{ github.actor != 'dependabot[bot]' && github.actor != 'renovate[bot]' }}\n"
+          "    runs-on: x\n    steps: [{run: make}]\n", 0, 0},
+    {"gha-spoofable-bot-check", NULL,
+     HEAD JOB "      - run: make\n        if: startsWith(github.triggering_actor, 'renovate')"
+              " && contains('a', 'bot')\n", 1, 10},
 
     /* gha-hardcoded-container-credentials */
     {"gha-hardcoded-container-credentials", NULL,
