@@ -101,12 +101,27 @@ static const char *scalar_span(const struct ld *ld, const struct ynode *n, struc
     if (line_get(ld, n->line, &s, &e) != 0 || n->col - 1 > e - s)
         return arena_strdup(ld->a, n->s);
     const char *p = s + n->col - 1;
-    if (n->quoted && (*p == '"' || *p == '\'')) {
+    char q = n->quoted && p < e && (*p == '"' || *p == '\'') ? *p : 0;
+    if (q) {
         p++;
         at->col++;
     }
-    if (n->end_line <= n->line)
+    if (n->end_line <= n->line && !q)
         return arena_strdup(ld->a, n->s);
+    if (n->end_line <= n->line) {
+        /* The source between the quotes, escapes as written, so columns stay exact. */
+        const char *c = p;
+        while (c < e) {
+            if (q == '"' && *c == '\\' && c + 1 < e) {
+                c += 2;
+                continue;
+            }
+            if (*c == q && !(q == '\'' && c + 1 < e && c[1] == q))
+                break;
+            c += *c == q ? 2 : 1;
+        }
+        return arena_strndup(ld->a, p, (size_t)(c - p));
+    }
     const char *ls, *le;
     if (line_get(ld, n->end_line, &ls, &le) != 0)
         return arena_strdup(ld->a, n->s);

@@ -333,6 +333,8 @@ static const struct rule_case rule_cases[] = {
      1, 11},
     {"gha-script-injection", NULL, HEAD JOB "      - run: echo ${{ github.head_ref }}\n", 1, 9},
     {"gha-script-injection", NULL,
+     HEAD JOB "      - run: 'echo ''a'' ${{ github.head_ref }}'\n", 1, 9},
+    {"gha-script-injection", NULL,
      HEAD JOB "      - run: >\n          folded\n          ${{ github.event.issue.title }}\n", 1, 11},
     {"gha-script-injection", NULL,
      HEAD JOB "      - run: echo plain\n          ${{ github.event.review.body }}\n", 1, 10},
@@ -604,4 +606,40 @@ Test(gha, raised_severities_and_masked_password)
     lint_scan_release(&s);
     t_rmtree(dir);
     free(dir);
+}
+
+/* The column of an expression inside a quoted script counts its escapes as written. */
+Test(gha, injection_column_is_exact_in_quoted_and_block_scripts)
+{
+    static const struct {
+        const char *step;
+        int line, col;
+    } cases[] = {
+        {"      - run: \"echo \\\"${{ github.head_ref }}\\\"\"\n", 9, 22},
+        {"      - run: 'echo ''${{ github.head_ref }}'''\n", 9, 22},
+        {"      - run: |\n          echo one\n            echo \"${{ github.head_ref }}\"\n", 11,
+         19},
+        {"      - run: echo ${{ github.head_ref }}\n", 9, 19},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        char *dir = t_tmpdir();
+        char *text = xasprintf(HEAD JOB "%s", cases[i].step);
+        t_write(dir, WF, text);
+        struct scan s;
+        t_scan(&s, dir);
+        int found = 0;
+        for (size_t k = 0; k < s.findings.v.len; k++) {
+            const struct finding *f = s.findings.v.items[k];
+            if (strcmp(f->rule_id, "gha-script-injection") != 0)
+                continue;
+            found++;
+            cr_expect_eq(f->line, cases[i].line, "case %zu: line %d", i, f->line);
+            cr_expect_eq(f->col, cases[i].col, "case %zu: col %d", i, f->col);
+        }
+        cr_expect_eq(found, 1, "case %zu: %d findings", i, found);
+        lint_scan_release(&s);
+        t_rmtree(dir);
+        free(dir);
+        free(text);
+    }
 }
