@@ -12,9 +12,9 @@ struct ld {
     struct arena *a;
     const char *data;
     size_t len;
-    size_t *lines;            /* byte offset of each line's start, 0-based */
+    size_t *lines; /* byte offset of each line's start, 0-based */
     int nlines;
-    struct vec problems;      /* struct gha_problem* (heap, copied at the end) */
+    struct vec problems; /* struct gha_problem* (heap, copied at the end) */
 };
 
 /* ---- source positions ---- */
@@ -157,8 +157,7 @@ static const char *str_copy(struct ld *ld, const struct ynode *n)
     return n && n->kind == YN_SCALAR ? arena_strdup(ld->a, n->s) : NULL;
 }
 
-static void problem(struct ld *ld, const struct ynode *at, const char *fmt, ...)
-    PRINTF_LIKE(3, 4);
+static void problem(struct ld *ld, const struct ynode *at, const char *fmt, ...) PRINTF_LIKE(3, 4);
 static void problem(struct ld *ld, const struct ynode *at, const char *fmt, ...)
 {
     struct strbuf sb = STRBUF_INIT;
@@ -268,9 +267,9 @@ static void perms_load(struct ld *ld, struct gha_perms *out, const struct ypair 
 /* ---- uses ---- */
 
 static const char *const ref_kind_names[] = {
-    [GHA_REF_NONE] = "none",       [GHA_REF_SHA] = "sha",       [GHA_REF_SHORT_SHA] = "short-sha",
-    [GHA_REF_TAG] = "tag",         [GHA_REF_BRANCH] = "branch", [GHA_REF_DOCKER] = "docker",
-    [GHA_REF_LOCAL] = "local",     [GHA_REF_EXPR] = "expression",
+    [GHA_REF_NONE] = "none",   [GHA_REF_SHA] = "sha",         [GHA_REF_SHORT_SHA] = "short-sha",
+    [GHA_REF_TAG] = "tag",     [GHA_REF_BRANCH] = "branch",   [GHA_REF_DOCKER] = "docker",
+    [GHA_REF_LOCAL] = "local", [GHA_REF_EXPR] = "expression",
 };
 
 const char *gha_ref_kind_name(enum gha_ref_kind k)
@@ -357,13 +356,43 @@ void gha_uses_parse(struct gha_uses *out, struct arena *a, const char *raw)
 /* ---- triggers ---- */
 
 static const char *const known_events[] = {
-    "branch_protection_rule", "check_run", "check_suite", "create", "delete", "deployment",
-    "deployment_status", "discussion", "discussion_comment", "fork", "gollum", "image_version",
-    "issue_comment", "issues", "label", "merge_group", "milestone", "page_build", "project",
-    "project_card", "project_column", "public", "pull_request", "pull_request_review",
-    "pull_request_review_comment", "pull_request_target", "push", "registry_package",
-    "release", "repository_dispatch", "schedule", "status", "watch", "workflow_call",
-    "workflow_dispatch", "workflow_run", NULL,
+    "branch_protection_rule",
+    "check_run",
+    "check_suite",
+    "create",
+    "delete",
+    "deployment",
+    "deployment_status",
+    "discussion",
+    "discussion_comment",
+    "fork",
+    "gollum",
+    "image_version",
+    "issue_comment",
+    "issues",
+    "label",
+    "merge_group",
+    "milestone",
+    "page_build",
+    "project",
+    "project_card",
+    "project_column",
+    "public",
+    "pull_request",
+    "pull_request_review",
+    "pull_request_review_comment",
+    "pull_request_target",
+    "push",
+    "registry_package",
+    "release",
+    "repository_dispatch",
+    "schedule",
+    "status",
+    "watch",
+    "workflow_call",
+    "workflow_dispatch",
+    "workflow_run",
+    NULL,
 };
 
 static void filters_add(struct ld *ld, struct vec *v, const struct ynode *n)
@@ -443,8 +472,7 @@ static void triggers_load(struct ld *ld, struct gha_workflow *wf, const struct y
     } else if (yml_is_map(v)) {
         for (size_t i = 0; i < v->len; i++)
             if (v->pairs[i].key->kind == YN_SCALAR)
-                trigger_load(ld, &wf->triggers[wf->ntriggers++], v->pairs[i].key,
-                             v->pairs[i].val);
+                trigger_load(ld, &wf->triggers[wf->ntriggers++], v->pairs[i].key, v->pairs[i].val);
     }
     size_t valid = 0;
     for (size_t i = 0; i < wf->ntriggers; i++)
@@ -464,8 +492,18 @@ int gha_workflow_has_trigger(const struct gha_workflow *wf, const char *event)
 /* ---- steps ---- */
 
 static const char *const step_keys[] = {
-    "id", "if", "name", "uses", "run", "working-directory", "shell", "with", "env",
-    "continue-on-error", "timeout-minutes", NULL,
+    "id",
+    "if",
+    "name",
+    "uses",
+    "run",
+    "working-directory",
+    "shell",
+    "with",
+    "env",
+    "continue-on-error",
+    "timeout-minutes",
+    NULL,
 };
 
 static struct gha_step *step_load(struct ld *ld, const struct ynode *n)
@@ -492,8 +530,7 @@ static struct gha_step *step_load(struct ld *ld, const struct ynode *n)
         if (!st->uses.raw)
             problem(ld, uses->key, "uses: needs an action reference");
         else if (st->uses.kind == GHA_REF_NONE)
-            problem(ld, uses->val, "uses: '%s' has no @ref (GitHub requires one)",
-                    st->uses.raw);
+            problem(ld, uses->val, "uses: '%s' has no @ref (GitHub requires one)", st->uses.raw);
     }
     if (run) {
         st->run_loc = loc_of(run->key);
@@ -534,9 +571,27 @@ static void steps_load(struct ld *ld, struct gha_job *job, const struct ynode *s
 /* ---- jobs ---- */
 
 static const char *const job_keys[] = {
-    "name", "permissions", "needs", "if", "runs-on", "snapshot", "environment", "concurrency",
-    "outputs", "env", "defaults", "steps", "timeout-minutes", "strategy", "continue-on-error",
-    "container", "services", "uses", "with", "secrets", NULL,
+    "name",
+    "permissions",
+    "needs",
+    "if",
+    "runs-on",
+    "snapshot",
+    "environment",
+    "concurrency",
+    "outputs",
+    "env",
+    "defaults",
+    "steps",
+    "timeout-minutes",
+    "strategy",
+    "continue-on-error",
+    "container",
+    "services",
+    "uses",
+    "with",
+    "secrets",
+    NULL,
 };
 
 static void runs_on_load(struct ld *ld, struct gha_job *job, const struct ynode *n)
@@ -661,8 +716,9 @@ static struct gha_job *job_load(struct ld *ld, const struct ynode *key, const st
     job->has_strategy = yml_get_pair(n, "strategy") != NULL;
     steps_load(ld, job, yml_get(n, "steps"));
     if (uses && (yml_get(n, "steps") || yml_get(n, "runs-on")))
-        problem(ld, uses->key, "a job that calls a reusable workflow cannot have steps: or "
-                               "runs-on:");
+        problem(ld, uses->key,
+                "a job that calls a reusable workflow cannot have steps: or "
+                "runs-on:");
     else if (!uses && !yml_get(n, "runs-on"))
         problem(ld, key, "job '%s' has no runs-on:", job->id);
     else if (!uses && !yml_get(n, "steps"))
