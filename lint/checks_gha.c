@@ -245,7 +245,7 @@ static int job_pages_only(const struct gha_job *job, int by_command)
 
 static int prod_word(const char *s)
 {
-    return lint_gha_icontains(s, "prod") || lint_gha_icontains(s, "live");
+    return lint_gha_icontains(s, "prod");
 }
 
 static int job_production(const struct gha_workflow *wf, const struct gha_job *job)

@@ -795,10 +795,34 @@ static void action_body(struct ld *ld, struct gha_workflow *wf, const struct yno
     wf->jobs[wf->njobs++] = job;
 }
 
+/* A file GitHub would read as a workflow or action that holds no mapping at all (empty, a
+ * list, a bare string): one workflow entity carrying that problem, so it is reported. */
+static void not_a_workflow(struct ld *ld, const struct yfile *yf)
+{
+    struct gha_workflow *wf = arena_alloc(ld->a, sizeof(*wf));
+    wf->path = ld->u->file->path;
+    wf->is_action = ld->u->kind == FK_ACTION;
+    wf->loc.line = 1;
+    wf->loc.col = 1;
+    wf->jobs = arena_alloc(ld->a, sizeof(*wf->jobs));
+    wf->problems = arena_alloc(ld->a, sizeof(*wf->problems));
+    const struct ynode *root = yf->ndocs ? yf->docs[0].root : NULL;
+    wf->problems[0].msg = wf->is_action ? "an action file must be a mapping with runs:"
+                                        : "a workflow file must be a mapping with on: and jobs:";
+    wf->problems[0].loc.line = root ? root->line : 1;
+    wf->problems[0].loc.col = root ? root->col : 1;
+    wf->nproblems = 1;
+    vec_push(&ld->u->workflows, wf);
+}
+
 void gha_load(struct unit *u, const struct yfile *yf, const char *data, size_t len)
 {
     struct ld ld = {.u = u, .a = u->arena, .data = data, .len = len};
     lines_index(&ld);
+    size_t before = u->workflows.len;
+    int broken = 0;
+    for (size_t i = 0; i < u->diags.v.len; i++)
+        broken |= strcmp(((struct finding *)u->diags.v.items[i])->rule_id, "parse-error") == 0;
     for (size_t d = 0; d < yf->ndocs; d++) {
         const struct ynode *root = yf->docs[d].root;
         if (!yml_is_map(root))
@@ -813,15 +837,20 @@ void gha_load(struct unit *u, const struct yfile *yf, const char *data, size_t l
             action_body(&ld, wf, root);
         else
             workflow_body(&ld, wf, root);
+        /* The document a syntax error cut short is incomplete, not invalid: its parse-error
+         * is the finding. */
+        int cut = broken && d == yf->ndocs - 1;
         wf->problems = arena_alloc(ld.a, (ld.problems.len + 1) * sizeof(*wf->problems));
         for (size_t i = 0; i < ld.problems.len; i++) {
-            wf->problems[i] = *(struct gha_problem *)ld.problems.items[i];
+            if (!cut)
+                wf->problems[wf->nproblems++] = *(struct gha_problem *)ld.problems.items[i];
             free(ld.problems.items[i]);
         }
-        wf->nproblems = ld.problems.len;
         ld.problems.len = 0;
         vec_push(&u->workflows, wf);
     }
+    if (u->workflows.len == before && !broken)
+        not_a_workflow(&ld, yf);
     vec_release(&ld.problems);
     free(ld.lines);
 }

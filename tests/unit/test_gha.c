@@ -587,6 +587,9 @@ static const struct rule_case rule_cases[] = {
      "permissions: {}\njobs:\n  a: {runs-on: x, steps: [{run: a}]}\n",
      3, 3},
     {"gha-invalid-workflow", NULL, HEAD JOB "      - uses: actions/checkout\n", 1, 9},
+    {"gha-invalid-workflow", NULL, "- on: push\n- jobs: {}\n", 1, 1},
+    {"gha-invalid-workflow", NULL, "# nothing here yet\n", 1, 1},
+    {"gha-invalid-workflow", NULL, "on: [push\n", 0, 0}, /* a parse-error, not both */
     {"gha-invalid-workflow", NULL, HEAD JOB "      - run: make\n        timeout-minutes: 3\n", 0,
      0},
     {"gha-invalid-workflow", ".github/actions/x/action.yml",
