@@ -281,7 +281,7 @@ static void report_unpinned(struct lint_ctx *ctx, const struct gha_uses *u, stru
         lint_report(ctx, at.line, at.col, u->raw,
                     "'%s' is pinned to %s; pin it to a full commit SHA", u->raw, why[u->kind]);
     if (u->kind == GHA_REF_BRANCH)
-        f->raise = 1;
+        lint_finding_escalate(f);
 }
 
 static void check_not_pinned(struct lint_ctx *ctx)
@@ -317,7 +317,7 @@ static void check_deploy_env(struct lint_ctx *ctx)
                             "protection rule can gate it",
                             job->id);
             if (job_production(wf, job))
-                f->raise = 1;
+                lint_finding_escalate(f);
         }
     }
 }
@@ -405,7 +405,7 @@ static void check_dangerous_trigger(struct lint_ctx *ctx)
                        "never build or run the pull request's code here",
                 tr->event);
             if (head)
-                f->raise = 1;
+                lint_finding_escalate(f);
         }
     }
 }
@@ -449,7 +449,7 @@ static void check_secrets_inherit(struct lint_ctx *ctx)
                 job->uses.raw ? job->uses.raw : job->id,
                 remote ? ", a workflow in another repository" : "");
             if (remote)
-                f->raise = 1;
+                lint_finding_escalate(f);
         }
     }
 }
@@ -704,7 +704,7 @@ static void report_bot(struct lint_ctx *ctx, const struct gha_workflow *wf, cons
         "github.actor names whoever caused the latest event, not the author of the change: "
         "anyone can make a bot the actor; check github.event.pull_request.user.login");
     if (lint_gha_privileged(wf))
-        f->raise = 1;
+        lint_finding_escalate(f);
 }
 
 static void check_spoofable_bot(struct lint_ctx *ctx)

@@ -1,6 +1,7 @@
-/* lint: the policy engine. The catalogue (the YAML files of policies/, embedded at build time, plus a
- * user's policy folders) says which rules exist; built-in checks are C functions registered
- * by name in a table; the scan runs discovery, loading and checks, files in parallel. */
+/* lint: the policy engine. The catalogue (the YAML files of policies/, embedded at build time,
+ * plus a user's policy folders) says which rules exist; built-in checks are C functions
+ * registered by name in a table; the scan runs discovery, loading and checks, files in
+ * parallel. */
 #ifndef OPSBOOK_LINT_H
 #define OPSBOOK_LINT_H
 
@@ -76,6 +77,11 @@ struct finding *lint_report_rule(struct lint_ctx *ctx, const struct rule *rule, 
 /* Reports at a unit other than the current one (model-wide checks). */
 struct finding *lint_report_at(struct lint_ctx *ctx, const struct unit *u, int line, int col,
                                const char *entity, const char *fmt, ...) PRINTF_LIKE(6, 7);
+
+/* Raises a reported finding one severity level (at most error): the critical case of a
+ * milder rule, e.g. a hostPath of "/" among hostPath mounts. A check lowers a finding by
+ * setting f->severity directly. */
+void lint_finding_escalate(struct finding *f);
 
 /* Parameters of the current rule, with defaults. */
 const char *lint_param_str(const struct rule *r, const char *key, const char *def);
