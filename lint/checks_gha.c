@@ -218,7 +218,8 @@ static int job_local_cluster(const struct gha_job *job)
 static int job_deploys(struct lint_ctx *ctx, const struct gha_job *job, int *by_command)
 {
     int cmd = 0;
-    for (size_t i = 0; i < job->nsteps && !job_local_cluster(job); i++) {
+    size_t nsteps = job_local_cluster(job) ? 0 : job->nsteps;
+    for (size_t i = 0; i < nsteps; i++) {
         const struct gha_step *st = job->steps[i];
         if (st->run_raw)
             lint_gha_script_lines(ctx, st->run_raw, (struct loc){st->run_line, st->run_col},
