@@ -494,6 +494,30 @@ static int path_covers_workspace(const char *v)
     return 0;
 }
 
+/* 1 when an upload-artifact step includes hidden files, so .git/config goes into the
+ * artifact: include-hidden-files: true, or a release before v4.4, which had no such filter.
+ * A SHA pin says nothing about the version and is given the benefit of the doubt. */
+static int artifact_keeps_hidden(const struct gha_step *st)
+{
+    if (kv_is(&st->with, "include-hidden-files", "true"))
+        return 1;
+    if (st->uses.kind != GHA_REF_TAG)
+        return 0;
+    const char *v = st->uses.ref + (*st->uses.ref == 'v' || *st->uses.ref == 'V');
+    char *end = NULL;
+    long major = strtol(v, &end, 10);
+    long minor = end && *end == '.' ? strtol(end + 1, NULL, 10) : -1;
+    return major < 4 || (major == 4 && minor >= 0 && minor < 4);
+}
+
+static int step_uploads_workspace(const struct gha_step *st)
+{
+    if (!lint_gha_uses_is(&st->uses, "actions", "upload-artifact") || !artifact_keeps_hidden(st))
+        return 0;
+    const struct gha_kv *path = gha_kvs_get(&st->with, "path");
+    return path_covers_workspace(path ? path->value : NULL);
+}
+
 static void check_persist_credentials(struct lint_ctx *ctx)
 {
     FOR_EACH_WF(ctx, wf)
@@ -507,16 +531,10 @@ static void check_persist_credentials(struct lint_ctx *ctx)
                     kv_is(&st->with, "persist-credentials", "false"))
                     continue;
                 const char *why = privileged ? "runs on a privileged trigger" : NULL;
-                for (size_t k = s + 1; !why && k < job->nsteps; k++) {
-                    const struct gha_step *up = job->steps[k];
-                    if ((lint_gha_uses_is(&up->uses, "actions", "upload-artifact") ||
-                         lint_gha_uses_is(&up->uses, "actions", "upload-pages-artifact")) &&
-                        path_covers_workspace(gha_kvs_get(&up->with, "path")
-                                                  ? gha_kvs_get(&up->with, "path")->value
-                                                  : NULL))
+                for (size_t k = s + 1; !why && k < job->nsteps; k++)
+                    if (step_uploads_workspace(job->steps[k]))
                         why = "later uploads the workspace, .git/config included, as an "
                               "artifact";
-                }
                 if (why)
                     lint_report(ctx, st->uses_loc.line, st->uses_loc.col, job->id,
                                 "actions/checkout keeps the token in .git/config and this job "

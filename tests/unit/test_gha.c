@@ -427,8 +427,17 @@ static const struct rule_case rule_cases[] = {
     /* gha-checkout-persist-credentials */
     {"gha-checkout-persist-credentials", NULL,
      HEAD JOB "      - uses: actions/checkout@v4\n      - uses: actions/upload-artifact@v4\n"
-              "        with:\n          path: .\n",
+              "        with:\n          path: .\n          include-hidden-files: true\n",
      1, 9},
+    {"gha-checkout-persist-credentials", NULL,
+     HEAD JOB "      - uses: actions/checkout@v4\n      - uses: actions/upload-artifact@v3.1.2\n"
+              "        with:\n          path: ${{ github.workspace }}\n",
+     1, 9},
+    {"gha-checkout-persist-credentials", NULL,
+     HEAD JOB "      - uses: actions/checkout@v4\n      - uses: actions/upload-artifact@v4\n"
+              "        with:\n          path: .\n      - uses: actions/upload-pages-artifact@v3\n"
+              "        with:\n          path: .\n",
+     0, 0},
     {"gha-checkout-persist-credentials", NULL,
      "name: t\non: pull_request_target\npermissions: {}\njobs:\n" JOB
      "      - uses: actions/checkout@v4\n",
