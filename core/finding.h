@@ -24,8 +24,6 @@ struct finding {
     int mask_col;        /* secrets: 1-based column of the value on `line`, 0 if none */
     int mask_len;        /*          and its length in bytes */
     char *excerpt;       /* the source line, already masked; filled after linting */
-    int raise;           /* levels a check raised this instance above its rule's severity
-                          * (e.g. a deploy job to production); kept under config overrides */
     char *overlays;      /* environments the finding holds in, comma-separated; may be NULL */
     char fingerprint[17];
     char *suppressed;    /* reason when suppressed, else NULL */
