@@ -66,6 +66,7 @@ struct environment {
     struct vec gates;             /* const char*: "github-environment", "manual-sync", … */
     int auto_sync, manual_sync;   /* Argo CD apps into it, automated or not */
     int workflow_jobs;            /* workflow jobs that name it as environment */
+    int reviewers;                /* a Terraform github_repository_environment sets reviewers */
 };
 
 struct linked_model {
