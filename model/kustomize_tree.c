@@ -172,8 +172,8 @@ void kz_merge_strategic(struct arena *a, struct ynode *dst, const struct ynode *
     for (size_t i = 0; i < patch->len; i++) {
         const char *key = yml_str(patch->pairs[i].key);
         const struct ynode *pv = patch->pairs[i].val;
-        if (!key || strcmp(key, "$patch") == 0)
-            continue;
+        if (!key || key[0] == '$')
+            continue;   /* directives: $patch, $setElementOrder/…, $retainKeys, … */
         struct ynode *dv = yml_get(dst, key);
         if (pv && pv->kind == YN_NULL) {
             kz_map_del(dst, key);      /* an explicit null removes the field */

@@ -124,6 +124,7 @@ Test(kustomize, patch_delete_removes_a_container_and_a_map)
     struct ynode *dst = parse(a, base_doc);
     const struct ynode *patch = parse(a,
         "spec:\n  template:\n    spec:\n      securityContext: {$patch: delete}\n"
+        "      $setElementOrder/containers: [{name: web}]\n"
         "      containers:\n        - {name: envoy, $patch: delete}\n"
         "        - {name: ghost, $patch: delete}\n");
     struct vec notes = VEC_INIT;
@@ -132,6 +133,8 @@ Test(kustomize, patch_delete_removes_a_container_and_a_map)
     cr_assert_null(container(dst, "envoy"));
     cr_assert_null(container(dst, "ghost"), "deleting what is not there adds nothing");
     cr_assert_null(yml_path(dst, "spec.template.spec.securityContext"));
+    cr_assert_null(yml_get(yml_path(dst, "spec.template.spec"), "$setElementOrder/containers"),
+                   "directives are not copied into the object");
     cr_assert_eq(notes.len, 0);
     notes_free(&notes);
     arena_free(a);
