@@ -421,6 +421,7 @@ Test(kustomize, a_limit_only_prod_removes_is_a_prod_finding)
     cr_assert_not_null(f);
     cr_expect_eq(t_count(&s, "k8s-missing-resource-limits", NULL, 0), 1);
     cr_expect_str_eq(f->overlays, "prod");
-    cr_expect_str_eq(f->path, "k8s/base/deployment.yaml");
+    cr_expect_str_eq(f->path, "k8s/overlays/prod/limits.yaml", "at the patch that drops it");
+    cr_expect_eq(f->line, 8);
     lint_scan_release(&s);
 }
