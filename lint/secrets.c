@@ -19,7 +19,9 @@
 struct secret_pat {
     const struct rule *rule;
     pcre2_code *re[SECRET_MAX_REGEX];
+    long long lines[SECRET_MAX_REGEX]; /* window after a keyword's line; 0: the whole file */
     size_t nre;
+    unsigned char *kw_mine;     /* [nkws]: 1 for this rule's keywords */
     uint32_t group;             /* capture group holding the value */
     uint32_t key_group;         /* capture group holding the key's name; 0: none */
     double entropy;             /* minimum Shannon entropy of the value, bits per byte */
@@ -32,12 +34,17 @@ struct secret_pat {
     unsigned placeholders : 1;  /* apply the placeholder allowlist */
 };
 
+/* A keyword's pair at offset `off` of it, in the prefilter's chains. */
+struct kw_entry {
+    uint32_t kw, off, next;
+};
+
 /* A keyword of the prefilter, lowercase; the rules it enables. */
 struct secret_kw {
     char *text;
     size_t len;
-    uint32_t next;              /* next keyword with the same first two bytes, index + 1 */
     struct vec pats;            /* struct secret_pat* (borrowed) */
+    unsigned windowed : 1;      /* some regex of its rules runs in windows around each hit */
 };
 
 struct secret_state {
@@ -45,8 +52,14 @@ struct secret_state {
     size_t npats;
     struct secret_kw *kws;
     size_t nkws;
-    uint32_t head[65536];       /* lowercase two-byte prefix -> first keyword, index + 1 */
-    unsigned char first[256];   /* lowercase byte that starts some keyword */
+    /* The prefilter looks at every other byte pair of the file. A keyword (3 bytes or more)
+     * at p covers the pairs at p + q and p + q + 1, one of which is looked at, so both are
+     * entered, with q chosen where the keyword's pairs are rare in text: `pairs` says
+     * whether any entry has a (case-folded) pair, `head` chains the entries (index + 1). */
+    uint64_t pairs[65536 / 64];
+    uint32_t head[65536];
+    struct kw_entry *ents;
+    size_t nents;
     uint32_t max_groups;
     pcre2_match_context *mctx;
 };
@@ -55,6 +68,49 @@ struct secret_state {
 static inline unsigned lower(unsigned c)
 {
     return c - 'A' < 26u ? c + 32 : c;
+}
+
+/* The prefilter's key for the two bytes at d: 0x20 set in each, so letters fold to
+ * lowercase (other bytes may collide, which only costs a comparison). */
+static inline unsigned pair_key(const unsigned char *d)
+{
+    return (unsigned)(d[0] | 0x20) << 8 | (unsigned)(d[1] | 0x20);
+}
+
+/* Letter pairs frequent in English prose and configuration keys. */
+static const char common_pairs[] =
+    "th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io "
+    "le ve co me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur ge ac ag ap ct el em et "
+    "id il im ir ke la lo mi na ni no nc ol op os ot ow pa pe pl po pr rs rt sa sc so ss ta "
+    "tr ts ul un us ut wa we wi ";
+
+/* How often the pair at t is expected in text: 2 common, 1 other letters, 0 otherwise. */
+static int pair_cost(const char *t)
+{
+    if (t[0] == ' ' || t[1] == ' ')
+        return 2;
+    if (t[0] < 'a' || t[0] > 'z' || t[1] < 'a' || t[1] > 'z')
+        return 0;
+    for (const char *c = common_pairs; *c; c += 3)
+        if (c[0] == t[0] && c[1] == t[1])
+            return 2;
+    return 1;
+}
+
+/* Where in a keyword (lowercase, 3 bytes or more) the prefilter anchors: the offset q of
+ * the two adjacent pairs (q, q + 1) least expected in text. */
+static uint32_t kw_anchor(const char *text, size_t n)
+{
+    uint32_t best = 0;
+    int best_cost = 5;
+    for (uint32_t q = 0; q + 2 < n; q++) {
+        int cost = pair_cost(text + q) + pair_cost(text + q + 1);
+        if (cost < best_cost) {
+            best_cost = cost;
+            best = q;
+        }
+    }
+    return best;
 }
 
 /* ---- prepare ---- */
@@ -93,7 +149,7 @@ static int param_flag(const struct rule *r, const char *key, int def)
 }
 
 static int pat_compile(struct secret_state *st, struct secret_pat *p, const char *src,
-                       struct errbuf *err)
+                       long long lines, struct errbuf *err)
 {
     const struct rule *r = p->rule;
     int ec;
@@ -116,6 +172,7 @@ static int pat_compile(struct secret_state *st, struct secret_pat *p, const char
     (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
     uint32_t groups = 0;
     pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &groups);
+    p->lines[p->nre] = lines;
     p->re[p->nre++] = re;
     if (p->group > groups || p->key_group > groups) {
         errbuf_set(err, "%s:%d: rule %s: regex '%s' has %u groups, fewer than 'group' or "
@@ -131,8 +188,8 @@ static int kw_add(struct secret_state *st, struct vec *kwv, const char *text,
                   struct secret_pat *p, struct errbuf *err)
 {
     size_t n = strlen(text);
-    if (n < 2) {
-        errbuf_set(err, "%s:%d: rule %s: keyword '%s' is shorter than 2 bytes",
+    if (n < 3) {
+        errbuf_set(err, "%s:%d: rule %s: keyword '%s' is shorter than 3 bytes",
                    p->rule->source, p->rule->line, p->rule->id, text);
         return -1;
     }
@@ -160,7 +217,7 @@ static int pat_prepare(struct secret_state *st, struct vec *kwv, struct secret_p
                        struct errbuf *err)
 {
     const struct rule *r = p->rule;
-    struct vec regexes = VEC_INIT, keywords = VEC_INIT;
+    struct vec regexes = VEC_INIT, windows = VEC_INIT, keywords = VEC_INIT;
     int rc = -1;
     p->group = (uint32_t)lint_param_int(r, "group", 0);
     p->key_group = (uint32_t)lint_param_int(r, "key-group", 0);
@@ -171,8 +228,28 @@ static int pat_prepare(struct secret_state *st, struct vec *kwv, struct secret_p
     p->rank = lint_param_int(r, "rank", 0);
     p->at_match = strcmp(lint_param_str(r, "report-at", "value"), "match") == 0;
     p->placeholders = (unsigned)param_flag(r, "placeholders", 1);
-    if (param_strings(&regexes, r, "regex", err) != 0 ||
-        param_strings(&keywords, r, "keywords", err) != 0 ||
+    long long lines = lint_param_int(r, "lines", 0);
+    const struct ynode *rx = lint_param(r, "regex");
+    if (yml_str(rx)) {
+        vec_push(&regexes, (void *)rx->s);
+        vec_push(&windows, (void *)(intptr_t)lines);
+    }
+    for (size_t i = 0; yml_is_seq(rx) && i < rx->len; i++) {
+        const struct ynode *it = rx->items[i];
+        long long l = lines;
+        if (yml_is_map(it)) {
+            (void)yml_int(yml_get(it, "lines"), &l);
+            it = yml_get(it, "regex");
+        }
+        if (!yml_str(it)) {
+            errbuf_set(err, "%s:%d: rule %s: each regex is a string or {regex, lines}",
+                       r->source, rx->items[i]->line, r->id);
+            goto out;
+        }
+        vec_push(&regexes, (void *)it->s);
+        vec_push(&windows, (void *)(intptr_t)l);
+    }
+    if (param_strings(&keywords, r, "keywords", err) != 0 ||
         param_strings(&p->allow, r, "allow", err) != 0 ||
         param_strings(&p->skip_paths, r, "skip-paths", err) != 0)
         goto out;
@@ -182,7 +259,7 @@ static int pat_prepare(struct secret_state *st, struct vec *kwv, struct secret_p
         goto out;
     }
     for (size_t i = 0; i < regexes.len; i++)
-        if (pat_compile(st, p, regexes.items[i], err) != 0)
+        if (pat_compile(st, p, regexes.items[i], (long long)(intptr_t)windows.items[i], err) != 0)
             goto out;
     for (size_t i = 0; i < keywords.len; i++)
         if (kw_add(st, kwv, keywords.items[i], p, err) != 0)
@@ -190,6 +267,7 @@ static int pat_prepare(struct secret_state *st, struct vec *kwv, struct secret_p
     rc = 0;
 out:
     vec_release(&regexes);
+    vec_release(&windows);
     vec_release(&keywords);
     return rc;
 }
@@ -205,12 +283,14 @@ static void secrets_release(struct check_group *g)
             pcre2_code_free(p->re[j]);
         vec_release(&p->allow);
         vec_release(&p->skip_paths);
+        free(p->kw_mine);
     }
     for (size_t i = 0; i < st->nkws; i++) {
         free(st->kws[i].text);
         vec_release(&st->kws[i].pats);
     }
     pcre2_match_context_free(st->mctx);
+    free(st->ents);
     free(st->pats);
     free(st->kws);
     free(st);
@@ -250,15 +330,31 @@ static int secrets_prepare(struct check_group *g, struct errbuf *err)
     }
     st->nkws = kwv.len;
     st->kws = xcalloc(kwv.len ? kwv.len : 1, sizeof(*st->kws));
+    st->ents = xcalloc(2 * kwv.len + 1, sizeof(*st->ents));
     for (size_t i = 0; i < kwv.len; i++) {
         struct secret_kw *k = kwv.items[i];
         st->kws[i] = *k;
         free(k);
-        unsigned h = (unsigned)(unsigned char)st->kws[i].text[0] << 8 |
-                     (unsigned char)st->kws[i].text[1];
-        st->kws[i].next = st->head[h];
-        st->head[h] = (uint32_t)i + 1;
-        st->first[(unsigned char)st->kws[i].text[0]] = 1;
+        uint32_t q = kw_anchor(st->kws[i].text, st->kws[i].len);
+        for (uint32_t off = q; off < q + 2; off++) {
+            unsigned h = pair_key((const unsigned char *)st->kws[i].text + off);
+            st->ents[st->nents] = (struct kw_entry){(uint32_t)i, off, st->head[h]};
+            st->head[h] = (uint32_t)++st->nents;
+            st->pairs[h / 64] |= 1ull << (h % 64);
+        }
+    }
+    for (size_t j = 0; j < st->npats; j++) {
+        struct secret_pat *p = &st->pats[j];
+        int windowed = 0;
+        for (size_t r = 0; r < p->nre; r++)
+            windowed |= p->lines[r] > 0;
+        p->kw_mine = xcalloc(st->nkws ? st->nkws : 1, 1);
+        for (size_t i = 0; i < st->nkws; i++)
+            for (size_t k = 0; k < st->kws[i].pats.len; k++)
+                if (st->kws[i].pats.items[k] == p) {
+                    p->kw_mine[i] = 1;
+                    st->kws[i].windowed |= (unsigned)windowed;
+                }
     }
     vec_release(&kwv);
     vec_release(&rules);
@@ -276,8 +372,16 @@ struct span {
     size_t start, end;
 };
 
+/* Where a keyword of a windowed rule occurs. */
+struct hit {
+    uint32_t kw;
+    size_t off;
+};
+
 struct secret_scan {
     struct lint_ctx *ctx;
+    struct hit *hits;           /* in file order */
+    size_t nhits, caphits;
     const char *data;
     size_t len;
     size_t line_off;            /* offset of the start of line `line_no` */
@@ -286,30 +390,45 @@ struct secret_scan {
     size_t nspans, capspans;
 };
 
-/* Marks in `on` every rule whose keywords occur in the data: one pass over the bytes. */
-static void keywords_find(const struct secret_state *st, const char *data, size_t len,
+/* Keyword `k` at offset i, if it is there: enables its rules and records the hit. */
+static void keyword_at(const struct secret_state *st, struct secret_scan *sc, size_t i,
+                       uint32_t k, unsigned char *kw_seen, unsigned char *on)
+{
+    const unsigned char *d = (const unsigned char *)sc->data;
+    const struct secret_kw *kw = &st->kws[k];
+    if ((kw_seen[k] && !kw->windowed) || kw->len > sc->len - i)
+        return;
+    for (size_t j = 0; j < kw->len; j++)
+        if (lower(d[i + j]) != (unsigned char)kw->text[j])
+            return;
+    if (kw->windowed) {
+        if (sc->nhits == sc->caphits) {
+            sc->caphits = sc->caphits ? 2 * sc->caphits : 16;
+            sc->hits = xrealloc(sc->hits, sc->caphits * sizeof(*sc->hits));
+        }
+        sc->hits[sc->nhits++] = (struct hit){k, i};
+    }
+    if (kw_seen[k])
+        return;
+    kw_seen[k] = 1;
+    for (size_t p = 0; p < kw->pats.len; p++)
+        on[(const struct secret_pat *)kw->pats.items[p] - st->pats] = 1;
+}
+
+/* Marks in `on` every rule whose keywords occur in the data, and records where the keywords
+ * of windowed rules occur: one pass over every other byte pair, a bit test each. */
+static void keywords_find(const struct secret_state *st, struct secret_scan *sc,
                           unsigned char *kw_seen, unsigned char *on)
 {
-    const unsigned char *d = (const unsigned char *)data;
-    size_t left = st->nkws;
-    for (size_t i = 0; i + 1 < len && left; i++) {
-        unsigned c0 = lower(d[i]);
-        if (!st->first[c0])
+    const unsigned char *d = (const unsigned char *)sc->data;
+    for (size_t i = 0; i + 1 < sc->len; i += 2) {
+        unsigned h = pair_key(d + i);
+        if (!(st->pairs[h / 64] & (1ull << (h % 64))))
             continue;
-        uint32_t k = st->head[c0 << 8 | lower(d[i + 1])];
-        for (; k; k = st->kws[k - 1].next) {
-            const struct secret_kw *kw = &st->kws[k - 1];
-            if (kw_seen[k - 1] || kw->len > len - i)
-                continue;
-            size_t j = 2;
-            while (j < kw->len && lower(d[i + j]) == (unsigned char)kw->text[j])
-                j++;
-            if (j < kw->len)
-                continue;
-            kw_seen[k - 1] = 1;
-            left--;
-            for (size_t p = 0; p < kw->pats.len; p++)
-                on[(const struct secret_pat *)kw->pats.items[p] - st->pats] = 1;
+        for (uint32_t e = st->head[h]; e; e = st->ents[e - 1].next) {
+            const struct kw_entry *en = &st->ents[e - 1];
+            if (i >= en->off)
+                keyword_at(st, sc, i - en->off, en->kw, kw_seen, on);
         }
     }
 }
@@ -394,24 +513,77 @@ static void candidate(struct secret_scan *sc, const struct secret_pat *p, const 
     }
 }
 
+/* Runs one regex over [from, to) of the file; `to` is a line end or the end of the file. */
+static void re_run(struct secret_scan *sc, const struct secret_pat *p, const pcre2_code *re,
+                   size_t from, size_t to, pcre2_match_data *md, pcre2_match_context *mctx)
+{
+    PCRE2_SIZE off = from;
+    uint32_t opts = 0;
+    while (off <= to) {
+        int rc = pcre2_match(re, (PCRE2_SPTR)sc->data, to, off, opts, md, mctx);
+        if (rc == PCRE2_ERROR_JIT_STACKLIMIT && !(opts & PCRE2_NO_JIT)) {
+            opts |= PCRE2_NO_JIT; /* the interpreter has no such limit: retry there */
+            continue;
+        }
+        if (rc < 0)
+            break; /* no (more) match, or the match limit on hostile input */
+        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        candidate(sc, p, ov);
+        off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+    }
+}
+
+/* End of the line `n` lines after the one holding `off` (exclusive of its newline). */
+static size_t lines_end(const struct secret_scan *sc, size_t off, long long n)
+{
+    const char *p = sc->data + off, *end = sc->data + sc->len;
+    for (;;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            return sc->len;
+        if (n-- <= 0)
+            return (size_t)(nl - sc->data);
+        p = nl + 1;
+    }
+}
+
+/* A rule's regexes over the whole file, or over windows that start at the line of each of its
+ * keywords' hits and run `lines` lines further (merged when they overlap). */
 static void pat_run(struct secret_scan *sc, const struct secret_pat *p, pcre2_match_data *md,
                     pcre2_match_context *mctx)
 {
     for (size_t r = 0; r < p->nre; r++) {
-        PCRE2_SIZE off = 0;
-        uint32_t opts = 0;
-        while (off <= sc->len) {
-            int rc = pcre2_match(p->re[r], (PCRE2_SPTR)sc->data, sc->len, off, opts, md, mctx);
-            if (rc == PCRE2_ERROR_JIT_STACKLIMIT && !(opts & PCRE2_NO_JIT)) {
-                opts |= PCRE2_NO_JIT; /* the interpreter has no such limit: retry there */
+        if (p->lines[r] <= 0) {
+            re_run(sc, p, p->re[r], 0, sc->len, md, mctx);
+            continue;
+        }
+        size_t ws = 0, we = 0;
+        int open = 0;
+        for (size_t i = 0; i < sc->nhits; i++) {
+            if (!p->kw_mine[sc->hits[i].kw])
+                continue;
+            size_t off = sc->hits[i].off;
+            if (open && off <= we) {
+                size_t e = lines_end(sc, off, p->lines[r] - 1);
+                we = e > we ? e : we; /* inside the window: it may reach further */
                 continue;
             }
-            if (rc < 0)
-                break; /* no (more) match, or the match limit on hostile input */
-            const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-            candidate(sc, p, ov);
-            off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+            size_t s = off;
+            while (s > 0 && sc->data[s - 1] != '\n')
+                s--;
+            size_t e = lines_end(sc, off, p->lines[r] - 1);
+            if (open && s <= we + 1) {
+                we = e;
+                continue;
+            }
+            if (open)
+                re_run(sc, p, p->re[r], ws, we, md, mctx);
+            ws = s;
+            we = e;
+            open = 1;
         }
+        if (open)
+            re_run(sc, p, p->re[r], ws, we, md, mctx);
     }
 }
 
@@ -433,7 +605,7 @@ static void secrets_on_text(struct lint_ctx *ctx, const char *data, size_t len)
     unsigned char *on = kw_seen + st->nkws;
     pcre2_match_data *md = NULL;
     struct secret_scan sc = {.ctx = ctx, .data = data, .len = len, .line_no = 1};
-    keywords_find(st, data, len, kw_seen, on);
+    keywords_find(st, &sc, kw_seen, on);
     for (size_t i = 0; i < st->npats; i++) {
         const struct secret_pat *p = &st->pats[i];
         if (!on[i] || path_skipped(p, path))
@@ -443,6 +615,7 @@ static void secrets_on_text(struct lint_ctx *ctx, const char *data, size_t len)
         pat_run(&sc, p, md, st->mctx);
     }
     pcre2_match_data_free(md);
+    free(sc.hits);
     free(sc.spans);
     free(kw_seen);
 }

@@ -500,7 +500,7 @@ Test(secrets, bad_policy_is_an_error)
     } b[] = {
         {"regex: 'abc(('\n        keywords: [abc]", "bad regex"},
         {"regex: 'abc'", "needs 'regex' and 'keywords'"},
-        {"regex: 'abc'\n        keywords: [a]", "shorter than 2 bytes"},
+        {"regex: 'abc'\n        keywords: [ab]", "shorter than 3 bytes"},
         {"regex: 'a(b)c'\n        keywords: [abc]\n        group: 3", "fewer than"},
     };
     for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++) {
