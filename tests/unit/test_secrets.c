@@ -82,6 +82,19 @@ static const struct secret_case cases[] = {
     {"conf.json", "{\n  \"password\": \"Hq7-vR2mWx9pLk4s\",\n  \"retries\": 3\n}\n",
      "secret-generic-password", 1, 2},
     {"legacy.env", "DB_HOST=db\nDB_PASSWORD=Hq7-vR2mWx9pLk4s\n", "secret-generic-password", 1, 2},
+    {"window.yaml", "# rotate the password yearly\n- name: SMTP_PASSWORD\n"
+                    "  value: \"Hq7-vR2mWx9pLk4s\"\n",
+     "secret-generic-password", 1, 3},
+    {"merged.yaml", "- name: A_PASSWORD\n  value: \"$(A)\"\n- name: B_PASSWORD\n"
+                    "  value: \"Hq7-vR2mWx9pLk4s\"\n",
+     "secret-generic-password", 1, 4},
+    {"crlf.yaml", "db:\r\n  password: \"Hq7-vR2mWx9pLk4s\"\r\n  user: app\r\n",
+     "secret-generic-password", 1, 2},
+    {"long.tf", "variable \"admin_password\" {\n  description = \"The admin password\"\n"
+                "  type        = string\n  nullable    = false\n  sensitive   = true\n"
+                "  validation {\n    condition     = length(var.admin_password) > 12\n"
+                "    error_message = \"Too short.\"\n  }\n  default     = \"Hq7-vR2mWx9pLk4s\"\n}\n",
+     "secret-generic-password", 1, 10},
     {"ref.yaml", "env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n"
                  "        name: db\n        key: password\n",
      "secret-generic-password", 0, 0},
@@ -452,6 +465,26 @@ Test(secrets, values_are_masked_and_never_in_messages)
         t_rmtree(dir);
         free(dir);
     }
+}
+
+/* A key file on one JSON line: every segment of the key is masked, not just the first. */
+Test(secrets, one_line_key_is_masked_whole)
+{
+    char *dir = t_tmpdir();
+    t_write(dir, "sa.json",
+            "{\"type\": \"service_account\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n"
+            "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\nSEGMENTTWOA1b2C3d4E5f6\\nSEGMENTTHREEz6\\n"
+            "-----END PRIVATE KEY-----\\n\"}\n");
+    struct scan s;
+    t_scan(&s, dir);
+    cr_assert_eq(s.findings.v.len, 1);
+    const struct finding *f = s.findings.v.items[0];
+    cr_assert_str_eq(f->rule_id, "secret-gcp-service-account-key");
+    cr_assert_null(strstr(f->excerpt, "SEGMENT"), "excerpt shows the key: %s", f->excerpt);
+    cr_assert_null(strstr(f->excerpt, "MIIE"), "excerpt shows the key: %s", f->excerpt);
+    lint_scan_release(&s);
+    t_rmtree(dir);
+    free(dir);
 }
 
 Test(secrets, lock_files_are_not_scanned)
