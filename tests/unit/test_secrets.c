@@ -535,6 +535,28 @@ Test(secrets, one_line_key_is_masked_whole)
     free(dir);
 }
 
+/* Hostile input: a 4 MB line full of keywords and values stays linear, and a dump of keys
+ * reports a bounded number of findings. */
+Test(secrets, long_lines_and_dumps_are_bounded, .timeout = 30)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < 200000; i++)
+        sb_adds(&sb, "password=Hq7-vR2mWx9 secret ://a:b@c ");
+    sb_addc(&sb, '\n');
+    for (int i = 0; i < 1000; i++)
+        sb_adds(&sb, "AKIA2Q7RZK4W3V5T6Y7U\n");
+    char *dir = t_tmpdir();
+    t_write(dir, "dump.txt", sb_str(&sb));
+    struct scan s;
+    t_scan(&s, dir);
+    cr_assert_eq(t_count(&s, "secret-aws-access-key", NULL, 0), 200);
+    cr_assert_eq(t_count(&s, "secret-generic-password", NULL, 0), 1);
+    lint_scan_release(&s);
+    sb_release(&sb);
+    t_rmtree(dir);
+    free(dir);
+}
+
 Test(secrets, lock_files_are_not_scanned)
 {
     cr_assert_eq(
