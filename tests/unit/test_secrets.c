@@ -515,6 +515,29 @@ Test(secrets, values_are_masked_and_never_in_messages)
     }
 }
 
+/* The table above covers every rule: at least one true positive and one near miss each. */
+Test(secrets, every_rule_is_in_the_table)
+{
+    struct catalogue c;
+    struct errbuf err = {{0}, 0};
+    cr_assert_eq(lint_catalogue_load(&c, NULL, 0, &err), 0, "%s", err.msg);
+    for (size_t i = 0; i < c.rules.len; i++) {
+        const struct rule *r = c.rules.items[i];
+        if (!r->check || strcmp(r->check, "secret-pattern") != 0)
+            continue;
+        int tp = 0, fp = 0;
+        for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+            if (strcmp(cases[k].rule, r->id) != 0)
+                continue;
+            tp += cases[k].count > 0;
+            fp += cases[k].count == 0;
+        }
+        cr_expect(tp >= 1 && fp >= 1, "%s: %d true positives, %d near misses in the table", r->id,
+                  tp, fp);
+    }
+    lint_catalogue_release(&c);
+}
+
 /* A key file on one JSON line: every segment of the key is masked, not just the first. */
 Test(secrets, one_line_key_is_masked_whole)
 {
