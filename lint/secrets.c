@@ -33,6 +33,7 @@ struct secret_pat {
     long long rank;            /* run order; above 0: yields to earlier findings */
     unsigned at_match : 1;     /* report at the match's start, not the value's */
     unsigned placeholders : 1; /* apply the placeholder allowlist */
+    unsigned needs_digit : 1;  /* a value without a digit is not reported */
 };
 
 /* A keyword's pair at offset `off` of it, in the prefilter's chains. */
@@ -230,6 +231,7 @@ static int pat_prepare(struct secret_state *st, struct vec *kwv, struct secret_p
     p->rank = lint_param_int(r, "rank", 0);
     p->at_match = strcmp(lint_param_str(r, "report-at", "value"), "match") == 0;
     p->placeholders = (unsigned)param_flag(r, "placeholders", 1);
+    p->needs_digit = (unsigned)param_flag(r, "needs-digit", 0);
     long long lines = lint_param_int(r, "lines", 0);
     const struct ynode *rx = lint_param(r, "regex");
     if (yml_str(rx)) {
@@ -384,7 +386,7 @@ struct secret_scan {
     struct lint_ctx *ctx;
     const struct secret_state *st;
     unsigned *reported; /* [npats]: findings so far of each rule in this file */
-    struct hit *hits; /* in file order */
+    struct hit *hits;   /* in file order */
     size_t nhits, caphits;
     const char *data;
     size_t len;
@@ -466,11 +468,21 @@ static int overlaps(const struct secret_scan *sc, const struct secret_pat *p, si
     return 0;
 }
 
+static int has_digit(const char *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] >= '0' && v[i] <= '9')
+            return 1;
+    return 0;
+}
+
 static int value_allowed(const struct secret_pat *p, const char *v, size_t n)
 {
     if ((long long)n < p->min_len)
         return 1;
     if (p->placeholders && secrets_is_placeholder(v, n))
+        return 1;
+    if (p->needs_digit && !has_digit(v, n))
         return 1;
     for (size_t i = 0; i < p->allow.len; i++) {
         const char *a = p->allow.items[i];

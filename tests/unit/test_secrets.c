@@ -139,6 +139,10 @@ static const struct secret_case cases[] = {
      "| `DB_PASSWORD` | Secret `db` | rotated |\nPassword: ask the on-call lead\n"
      "password: <your-password>\npassword: changeme\n",
      "secret-generic-password", 0, 0},
+    {"code.ts",
+     "const c = {\n  password: decoded.password\n};\nlet o = {\n  password: string;\n"
+     "  password: getPassword(user),\n  password: opts.password,\n};\n",
+     "secret-generic-password", 0, 0},
     {"stats.json", "{\n  \"secret-generic-password\": 27,\n  \"password\": null\n}\n",
      "secret-generic-password", 0, 0},
     /* secret-aws-secret-key */
@@ -360,7 +364,8 @@ static const struct secret_case cases[] = {
     {"db2.env",
      "DATABASE_URL=postgres://ledger:${DB_PASSWORD}@db.internal:5432/ledger\n"
      "DOC=postgres://user:password@localhost/db\nGIT=https://github.com/acme/x.git\n"
-     "SSH=git@github.com:acme/x.git\nMAIL=mailto:ops@acme.io\n",
+     "SSH=git@github.com:acme/x.git\nMAIL=mailto:ops@acme.io\n"
+     "DOC2=https://admin:Tq4-wX8pLm2ZrV7k@registry.example.com/v2\n",
      "secret-url-credentials", 0, 0},
     /* secret-basic-auth-header */
     {"curl.sh", "curl -H \"Authorization: Basic ZGVwbG95OlRxNC13WDhwTG0yWnJWN2s=\" https://x/\n",
@@ -390,6 +395,11 @@ static const struct secret_case cases[] = {
      "secret-generic-token", 1, 2},
     {"svc.tf", "client_secret = \"f3Kq9Zx1Lm7Rt2Vw8Yb4Nc6Hd0Jp5Gs\"\n", "secret-generic-token", 1,
      1},
+    {"svc3.ts",
+     "type T = {\n  progressToken: ProgressTokenValue;\n  refresh_token: string;\n}\n"
+     "const s = {\n  secrets: cliOptions.secretsFromEnvironment,\n"
+     "  resumptionToken: options2?.onresumptiontoken\n  progressToken: ProgressTokenSchema\n}\n",
+     "secret-generic-token", 0, 0},
     {"svc2.yaml",
      "spec:\n  tls:\n    - secretName: payments-api-tls-2024\n"
      "  token: ${{ secrets.CODECOV_TOKEN }}\n  api_key: \"aaaaaaaaaaaaaaaaaaaaaaaa\"\n"
