@@ -190,6 +190,15 @@ static void open_repo(struct walk *w, const char *dir, int *git_started)
         sub++;
     w->repo_prefix = *sub ? xasprintf("%s/", sub) : xstrdup("");
     free(wd_real);
+    /* A root the repository ignores (a generated tree under build/, say) was named on
+     * purpose: walk it plainly rather than ignore everything in it. */
+    int ign = 0;
+    if (*sub && git_ignore_path_is_ignored(&ign, w->repo, w->repo_prefix) == 0 && ign) {
+        git_repository_free(w->repo);
+        w->repo = NULL;
+        free(w->repo_prefix);
+        w->repo_prefix = NULL;
+    }
 }
 
 static int srcfile_cmp(const void *pa, const void *pb)
