@@ -153,18 +153,33 @@ static void ports_load(struct compose_service *sv, struct arena *a, const struct
     sv->ports = flatten(a, &items, sizeof(*sv->ports), &sv->nports);
 }
 
+/* The first ':' that is not inside a ${…} interpolation, or NULL. */
+static char *colon_outside_braces(char *s)
+{
+    int depth = 0;
+    for (; *s; s++) {
+        if (s[0] == '$' && s[1] == '{')
+            depth++;
+        else if (*s == '}' && depth)
+            depth--;
+        else if (*s == ':' && !depth)
+            return s;
+    }
+    return NULL;
+}
+
 /* "source:target[:mode]", "target" (anonymous) */
 static void volume_short(struct compose_volume *v, struct arena *a, const char *s)
 {
     char *t = arena_strdup(a, s);
-    char *c1 = strchr(t, ':');
+    char *c1 = colon_outside_braces(t);
     if (!c1) {
         v->type = "volume";
         v->target = t;
         return;
     }
     *c1 = '\0';
-    char *c2 = strchr(c1 + 1, ':');
+    char *c2 = colon_outside_braces(c1 + 1);
     if (c2) {
         *c2 = '\0';
         v->read_only = strstr(c2 + 1, "ro") != NULL && strstr(c2 + 1, "rw") == NULL;
