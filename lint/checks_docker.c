@@ -305,16 +305,18 @@ static void check_secret_in_env(struct lint_ctx *ctx)
 
 /* ---- Dockerfile: model-wide ---- */
 
-/* 1 when some compose file of the model builds the Dockerfile at `path`. */
-static int built_by_compose(const struct model *m, const char *path)
+/* Collects the paths (normalised, relative to the root) of every Dockerfile a compose file of
+ * the model builds; the heap strings go to `owned`. */
+static void compose_built_collect(struct strmap *out, struct vec *owned, const struct model *m)
 {
-    int found = 0;
-    for (size_t i = 0; i < m->units.len && !found; i++) {
+    for (size_t i = 0; i < m->units.len; i++) {
         const struct unit *u = m->units.items[i];
+        if (!u->compose.len)
+            continue;
         char *dir = path_dirname(u->file->path);
-        for (size_t c = 0; c < u->compose.len && !found; c++) {
+        for (size_t c = 0; c < u->compose.len; c++) {
             const struct compose_file *cf = u->compose.items[c];
-            for (size_t s = 0; s < cf->nservices && !found; s++) {
+            for (size_t s = 0; s < cf->nservices; s++) {
                 const struct compose_service *sv = &cf->services[s];
                 if (!sv->has_build || !sv->build_context)
                     continue;
@@ -322,15 +324,14 @@ static int built_by_compose(const struct model *m, const char *path)
                 char *df =
                     path_join(ctxdir, sv->build_dockerfile ? sv->build_dockerfile : "Dockerfile");
                 char *norm = path_normalize(df);
-                found = strcmp(norm, path) == 0;
-                free(norm);
+                vec_push(owned, norm);
+                strmap_put(out, norm, norm);
                 free(df);
                 free(ctxdir);
             }
         }
         free(dir);
     }
-    return found;
 }
 
 static int has_kubernetes(const struct model *m)
@@ -346,7 +347,11 @@ static int has_kubernetes(const struct model *m)
 static void check_no_healthcheck(struct lint_ctx *ctx)
 {
     char ent[96];
+    struct strmap built = STRMAP_INIT;
+    struct vec owned = VEC_INIT;
     int k8s = lint_param_int(ctx->rule, "skip-when-kubernetes", 1) && has_kubernetes(ctx->model);
+    if (k8s)
+        compose_built_collect(&built, &owned, ctx->model);
     for (size_t i = 0; i < ctx->model->units.len; i++) {
         const struct unit *u = ctx->model->units.items[i];
         for (size_t d = 0; d < u->dockerfiles.len; d++) {
@@ -354,12 +359,17 @@ static void check_no_healthcheck(struct lint_ctx *ctx)
             const struct docker_stage *st = docker_final_stage(df);
             if (!st || st->scratch || effective_healthcheck(df, st))
                 continue;
-            if (k8s && !built_by_compose(ctx->model, u->file->path))
+            /* Kubernetes ignores HEALTHCHECK: only images compose runs are noted there. */
+            if (k8s && !strmap_get(&built, u->file->path))
                 continue;
             lint_report_at(ctx, u, st->loc.line, st->loc.col, stage_entity(ent, sizeof(ent), st),
                            "the final stage has no HEALTHCHECK");
         }
     }
+    strmap_release(&built);
+    for (size_t i = 0; i < owned.len; i++)
+        free(owned.items[i]);
+    vec_release(&owned);
 }
 
 /* ---- docker-compose ---- */

@@ -407,12 +407,18 @@ Test(dockerfile, healthcheck_note_skipped_for_kubernetes_unless_compose_builds_i
     t_write(dir, "services/web/Dockerfile", "FROM nginx:1.27.0\nUSER nginx\n");
     t_write(dir, "k8s/deployment.yaml",
             "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n");
+    t_write(dir, "services/api/Dockerfile.dev", "FROM nginx:1.27.0\nUSER nginx\n");
     t_write(dir, "docker-compose.yml",
             "services:\n  web:\n    build:\n      context: ./services/web\n");
+    t_write(dir, "deploy/local/compose.yaml",
+            "services:\n  api:\n    build:\n      context: ../../services/api\n"
+            "      dockerfile: Dockerfile.dev\n");
     struct scan s;
     t_scan(&s, dir);
     cr_assert_eq(t_count(&s, "dockerfile-no-healthcheck", "services/api/Dockerfile", 0), 0);
     cr_assert_eq(t_count(&s, "dockerfile-no-healthcheck", "services/web/Dockerfile", 1), 1);
+    cr_assert_eq(t_count(&s, "dockerfile-no-healthcheck", "services/api/Dockerfile.dev", 1), 1);
+    cr_assert_eq(t_count(&s, "dockerfile-no-healthcheck", NULL, 0), 2);
     lint_scan_release(&s);
     t_rmtree(dir);
     free(dir);
