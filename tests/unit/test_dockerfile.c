@@ -452,3 +452,22 @@ Test(dockerfile, hostile_input_does_not_crash)
         t_scan_one("Dockerfile", "FROM x:1\r\nUSER root\r\n", "dockerfile-runs-as-root", &line), 1);
     cr_assert_eq(line, 2);
 }
+
+/* A huge instruction (100,000 continuation lines, as many words) loads in linear time. */
+Test(dockerfile, long_continuations_stay_linear, .timeout = 10)
+{
+    struct strbuf sb = STRBUF_INIT;
+    sb_adds(&sb, "FROM alpine:3.19.1\nENV A0=1 \\\n");
+    for (int i = 1; i < 100000; i++)
+        sb_addf(&sb, "    A%d=%d \\\n", i, i);
+    sb_adds(&sb, "    API_TOKEN=tok-3e9d1c2a7b\nUSER root\n");
+    struct loaded l;
+    load(&l, sb.buf);
+    const struct docker_stage *st = &l.df->stages[0];
+    cr_assert_eq(st->nvars, 100001);
+    cr_assert_eq(st->vars[100000].loc.line, 100002);
+    cr_assert_eq(st->vars[100000].value_loc.col, 15);
+    cr_assert_eq(st->users[0].loc.line, 100003);
+    unload(&l);
+    sb_release(&sb);
+}
