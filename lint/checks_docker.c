@@ -201,6 +201,7 @@ static int word_start(const char *script, const char *p)
 static long curl_pipe_find(const char *script)
 {
     static const char *const fetchers[] = {"curl", "wget"};
+    const char *scanned = script;
     for (const char *p = script; *p; p++) {
         size_t fn = 0;
         for (size_t k = 0; k < ARRAY_LEN(fetchers); k++)
@@ -208,8 +209,10 @@ static long curl_pipe_find(const char *script)
                 fn = strlen(fetchers[k]);
         if (!fn || !word_start(script, p) || (p[fn] != ' ' && p[fn] != '\t'))
             continue;
-        /* Piped: the first '|' of this command, before a separator. */
-        for (const char *q = p + fn; *q && *q != ';' && *q != '\n' && *q != ')'; q++) {
+        /* Piped: the first '|' of this command, before a separator. A fetcher inside a
+         * command already scanned has the same answer: not piped into a shell. */
+        const char *q = p + fn;
+        for (q = q < scanned ? scanned : q; *q && *q != ';' && *q != '\n' && *q != ')'; q++) {
             if (q[0] == '&' && q[1] == '&')
                 break;
             if (q[0] == '|') {
@@ -218,10 +221,12 @@ static long curl_pipe_find(const char *script)
                 break;
             }
         }
-        /* Substituted into a shell's arguments: the command starts with a shell. */
+        scanned = q;
+        /* Substituted into a shell's arguments: the command starts with a shell (looked for
+         * within a bounded distance, so a pathological script stays linear). */
         if (p - script >= 2 && (p[-1] == '(' && (p[-2] == '$' || p[-2] == '<'))) {
             const char *c = p - 2;
-            while (c > script && !strchr(";&|\n", c[-1]))
+            while (c > script && p - c < 512 && !strchr(";&|\n", c[-1]))
                 c--;
             if (shell_word(c))
                 return p - script;

@@ -471,3 +471,33 @@ Test(dockerfile, long_continuations_stay_linear, .timeout = 10)
     unload(&l);
     sb_release(&sb);
 }
+
+/* Many stages, variables and fetchers: lookups are hashed and the fetcher scan is linear. */
+Test(dockerfile, many_stages_variables_and_fetchers_stay_linear, .timeout = 10)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < 30000; i++)
+        sb_addf(&sb, "ARG V%d=%d\n", i, i);
+    for (int i = 0; i < 30000; i++)
+        sb_addf(&sb, "FROM alpine:${V%d} AS s%d\n", i, i);
+    sb_adds(&sb, "FROM S29999\nRUN ");
+    for (int i = 0; i < 200000; i++)
+        sb_adds(&sb, "curl ");
+    sb_adds(&sb, "| sh\n");
+    struct loaded l;
+    load(&l, sb.buf);
+    cr_assert_eq(l.df->nstages, 30001);
+    cr_assert_str_eq(l.df->stages[29999].image.tag, "29999");
+    cr_assert_eq(l.df->stages[30000].parent, 29999);
+    unload(&l);
+    sb_release(&sb);
+}
+
+Test(dockerfile, duplicate_stage_names_are_reported)
+{
+    struct loaded l;
+    load(&l, "FROM alpine:3.19.1 AS base\nFROM alpine:3.19.1 AS Base\nFROM base\n");
+    cr_assert_eq(diag_at(&l, 2), 1);
+    cr_assert_eq(l.df->stages[2].parent, 0);
+    unload(&l);
+}
