@@ -180,7 +180,8 @@ static void excerpts_late(struct scan *s, struct vec *late)
             continue;
         }
         size_t k = i + 1;
-        while (k < late->len && strcmp(((struct finding *)late->items[k])->display, f->display) == 0)
+        while (k < late->len &&
+               strcmp(((struct finding *)late->items[k])->display, f->display) == 0)
             k++;
         const struct unit *u = strmap_get(&by_display, f->display);
         struct filemap fm;
@@ -195,9 +196,21 @@ static void excerpts_late(struct scan *s, struct vec *late)
     strmap_release(&by_display);
 }
 
+/* Loader findings (parse errors, skipped files) take their rule's severity. */
+static void severity_apply(const struct scan *s, struct findings *fs)
+{
+    for (size_t i = 0; i < fs->v.len; i++) {
+        struct finding *f = fs->v.items[i];
+        const struct rule *r = lint_rule_find(&s->cat, f->rule_id);
+        if (r)
+            f->severity = r->severity;
+    }
+}
+
 static void finalise(struct scan *s, struct findings *model_found)
 {
     struct findings all = {VEC_INIT};
+    severity_apply(s, &s->model.diags);
     findings_take(&all, &s->model.diags);
     for (size_t i = 0; i < s->model.units.len; i++) {
         struct unit *u = s->model.units.items[i];
@@ -207,6 +220,7 @@ static void finalise(struct scan *s, struct findings *model_found)
         for (size_t j = 0; j < u->found.v.len; j++)
             if (!((struct finding *)u->found.v.items[j])->display)
                 ((struct finding *)u->found.v.items[j])->display = xstrdup(u->file->display);
+        severity_apply(s, &u->diags);
         findings_take(&all, &u->diags);
         findings_take(&all, &u->found);
     }
@@ -226,7 +240,9 @@ static void finalise(struct scan *s, struct findings *model_found)
             finding_free(f);
             continue;
         }
-        if (r)
+        /* Checks report at the catalogue's severity and may lower a finding below it (a
+         * rule whose severity depends on the case, e.g. production or not), never raise. */
+        if (r && f->severity > r->severity)
             f->severity = r->severity;
         if (!f->display)
             f->display = xstrdup(f->path);

@@ -8,6 +8,7 @@
 #include "docker.h"
 #include "gha.h"
 #include "k8s.h"
+#include "tf.h"
 
 static int kind_is_yaml(enum file_kind k)
 {
@@ -54,6 +55,8 @@ void model_unit_load(struct unit *u, const char *data, size_t len)
         load_yaml(u, data, len);
     else if (u->kind == FK_DOCKERFILE)
         docker_load(u, data, len);
+    else if (u->kind == FK_TERRAFORM)
+        tf_load(u, data, len);
 }
 
 static void unit_free(struct unit *u)
