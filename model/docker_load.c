@@ -349,7 +349,7 @@ static void on_copy(struct dload *ld, const struct dockerfile_instr *in)
     cp->chown = flag_value(in, "chown");
     size_t first = skip_flags(in);
     size_t n = in->json ? in->argc : in->nwords - first;
-    if (n < 2 && !(n == 1 && in->nheredocs)) {
+    if (n < 2) {
         diag(ld, in, "a source and a destination are required");
         return;
     }

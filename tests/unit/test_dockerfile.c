@@ -139,6 +139,10 @@ Test(dockerfile, unterminated_heredoc_is_a_parse_error)
     load(&l, "FROM debian:12.5\nRUN <<EOF\necho hi\n");
     cr_assert_eq(diag_at(&l, 2), 1);
     unload(&l);
+    load(&l, "FROM debian:12.5\nCOPY <<EOF\nbody\nEOF\nUSER 1\n");
+    cr_assert_eq(diag_at(&l, 2), 1, "a heredoc source still needs a destination");
+    cr_assert_eq(l.df->stages[0].nusers, 1);
+    unload(&l);
 }
 
 Test(dockerfile, exec_form_and_broken_json)
