@@ -196,7 +196,8 @@ static void excerpts_late(struct scan *s, struct vec *late)
     strmap_release(&by_display);
 }
 
-/* Loader findings (parse errors, skipped files) take their rule's severity. */
+/* Loader and discovery findings are made before the catalogue is at hand: they take the
+ * rule's severity (after configuration). */
 static void severity_apply(const struct scan *s, struct findings *fs)
 {
     for (size_t i = 0; i < fs->v.len; i++) {
@@ -240,10 +241,8 @@ static void finalise(struct scan *s, struct findings *model_found)
             finding_free(f);
             continue;
         }
-        /* Checks report at the catalogue's severity and may lower a finding below it (a
-         * rule whose severity depends on the case, e.g. production or not), never raise. */
-        if (r && f->severity > r->severity)
-            f->severity = r->severity;
+        /* Check findings keep the severity their check gave them: the rule's, or one step
+         * up or down for the case at hand (lint_finding_escalate, or set directly). */
         if (!f->display)
             f->display = xstrdup(f->path);
         fingerprint(f);
@@ -366,6 +365,12 @@ struct finding *lint_report_rule(struct lint_ctx *ctx, const struct rule *rule, 
     struct finding *f = report_v(ctx, rule, ctx->unit, line, col, entity, fmt, ap);
     va_end(ap);
     return f;
+}
+
+void lint_finding_escalate(struct finding *f)
+{
+    if (f->severity < SEV_ERROR)
+        f->severity = (enum severity)(f->severity + 1);
 }
 
 struct finding *lint_report_at(struct lint_ctx *ctx, const struct unit *u, int line, int col,
