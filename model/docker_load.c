@@ -16,7 +16,7 @@ void docker_image_parse(struct docker_image *out, struct arena *a, const char *r
     char *at = strchr(s, '@');
     if (at) {
         *at = '\0';
-        out->digest = at + 1;
+        out->digest = at[1] ? at + 1 : NULL;
     }
     /* The first component is a registry when it has a '.' or ':' or is "localhost". */
     char *slash = strchr(s, '/');
@@ -32,7 +32,7 @@ void docker_image_parse(struct docker_image *out, struct arena *a, const char *r
     char *colon = strrchr(name, ':');
     if (colon && !strchr(colon, '/')) {
         *colon = '\0';
-        out->tag = colon + 1;
+        out->tag = colon[1] ? colon + 1 : NULL;
     }
     out->repository = name;
 }

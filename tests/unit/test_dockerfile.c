@@ -200,6 +200,7 @@ Test(dockerfile, image_references)
         {"localhost/app:dev", "localhost", "app", "dev", NULL},
         {"team/app:latest", NULL, "team/app", "latest", NULL},
         {"gcr.io/distroless/static@sha256:cd", "gcr.io", "distroless/static", NULL, "sha256:cd"},
+        {"node:@", NULL, "node", NULL, NULL},
     };
     struct arena *a = arena_new();
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
