@@ -116,12 +116,14 @@ static void walk_dir(struct walk *w, const char *abspath, const char *rel, int d
         if (lstat(child_abs, &st) != 0)
             goto next;
         if (S_ISLNK(st.st_mode)) {
+            /* Read the target through its real path: files are opened with O_NOFOLLOW. */
             char *real = link_target_inside(w, child_abs, child_rel);
             if (!real || stat(real, &st) != 0) {
                 free(real);
                 goto next;
             }
-            free(real);
+            free(child_abs);
+            child_abs = real;
         }
         if (S_ISDIR(st.st_mode)) {
             if (ignored(w, child_rel, 1))

@@ -156,6 +156,7 @@ Test(discover, symlinks_loops_and_escapes)
     for (size_t i = 0; i < s.model.units.len; i++)
         inside += strcmp(((struct unit *)s.model.units.items[i])->file->path, "inside.yaml") == 0;
     cr_assert_eq(inside, 1, "a link that stays inside is followed");
+    cr_assert_eq(t_count(&s, "file-skipped", "inside.yaml", 0), 0, "and its target is read");
     lint_scan_release(&s);
     t_rmtree(dir);
     t_rmtree(outside);
