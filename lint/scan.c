@@ -208,6 +208,40 @@ static void severity_apply(const struct scan *s, struct findings *fs)
     }
 }
 
+/* A rule whose params say `yields-to: CATEGORY` is not reported on a line where a rule of
+ * that category already reports: one finding per problem (a literal password in HCL is a
+ * secrets finding, not also a Terraform one). Findings are sorted by path and line. */
+static void drop_yielding(struct scan *s)
+{
+    struct vec *v = &s->findings.v;
+    size_t out = 0;
+    for (size_t i = 0; i < v->len; i++) {
+        struct finding *f = v->items[i];
+        const struct rule *r = lint_rule_find(&s->cat, f->rule_id);
+        const char *yields = r ? lint_param_str(r, "yields-to", NULL) : NULL;
+        int drop = 0;
+        for (size_t j = i; yields && !drop && j-- > 0;) {
+            const struct finding *g = v->items[j];
+            if (g->line != f->line || strcmp(g->path, f->path) != 0)
+                break;
+            const struct rule *gr = lint_rule_find(&s->cat, g->rule_id);
+            drop = gr && strcmp(gr->category, yields) == 0;
+        }
+        for (size_t j = i + 1; yields && !drop && j < v->len; j++) {
+            const struct finding *g = v->items[j];
+            if (g->line != f->line || strcmp(g->path, f->path) != 0)
+                break;
+            const struct rule *gr = lint_rule_find(&s->cat, g->rule_id);
+            drop = gr && strcmp(gr->category, yields) == 0;
+        }
+        if (drop)
+            finding_free(f);
+        else
+            v->items[out++] = f;
+    }
+    v->len = out;
+}
+
 static void finalise(struct scan *s, struct findings *model_found)
 {
     struct findings all = {VEC_INIT};
@@ -251,6 +285,7 @@ static void finalise(struct scan *s, struct findings *model_found)
     vec_release(&all.v);
     findings_sort(&s->findings);
     lint_findings_merge_overlays(&s->findings);
+    drop_yielding(s);
 }
 
 int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf *err)
