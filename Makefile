@@ -31,9 +31,10 @@ LDLIBS_ALL = $(SANLD) $(PKG_LIBS) -lpthread -lm
 LAYERS := core discover parse model lint render
 LIB_SRC := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
-GEN_OBJ := $(B)/obj/gen/policies.o $(B)/obj/gen/site.o
+GEN_OBJ := $(B)/obj/gen/policies.o $(B)/obj/gen/site.o $(B)/obj/gen/schemas.o
 POLICIES := $(sort $(wildcard policies/*.yaml))
 SITE_FILES := $(sort $(wildcard site/*.css site/*.js site/*.svg))
+SCHEMAS := schemas/config.schema.json
 
 # tree-sitter runtime and grammars come from npm (see DEPENDENCIES in the README); they are
 # compiled here, with their own flags, into one static library.
@@ -70,6 +71,10 @@ $(B)/gen/policies.c: $(POLICIES) $(B)/embed
 $(B)/gen/site.c: $(SITE_FILES) $(B)/embed
 	@mkdir -p $(dir $@)
 	$(B)/embed embedded_site $@ $(SITE_FILES)
+
+$(B)/gen/schemas.c: $(SCHEMAS) $(B)/embed
+	@mkdir -p $(dir $@)
+	$(B)/embed embedded_schemas $@ $(SCHEMAS)
 
 $(B)/obj/gen/%.o: $(B)/gen/%.c
 	@mkdir -p $(dir $@)

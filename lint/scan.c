@@ -2,11 +2,14 @@
  * each file read once and its raw bytes given to text checks such as the secrets scanner
  * while it is mapped), then model-wide checks, then findings finalised: catalogue severity,
  * excerpts, fingerprints, order. */
-#include "lint.h"
+#include "lint_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "config.h"
+#include "discover/vcs.h"
 
 struct scan_run {
     struct scan *s;
@@ -42,7 +45,7 @@ static int line_span(const char *data, size_t len, int line, const char **start,
     return 0;
 }
 
-static void excerpt_fill(struct finding *f, const char *data, size_t len)
+void lint_excerpt_fill(struct finding *f, const char *data, size_t len)
 {
     const char *s;
     size_t n;
@@ -72,7 +75,7 @@ static void excerpt_fill(struct finding *f, const char *data, size_t len)
 static void excerpts_fill(struct findings *fs, const char *data, size_t len)
 {
     for (size_t i = 0; i < fs->v.len; i++)
-        excerpt_fill(fs->v.items[i], data, len);
+        lint_excerpt_fill(fs->v.items[i], data, len);
 }
 
 /* Phase 1, per file in parallel: read once, classify, parse, model, run text checks (the
@@ -99,6 +102,7 @@ static void load_unit(void *ctxp, size_t i)
         return;
     }
     model_unit_load(u, fm.data, fm.len);
+    lint_ignores_collect(u, fm.data, fm.len);
     u->loaded = 1;
 
     struct lint_ctx ctx = {.unit = u, .model = &s->model, .out = &u->found};
@@ -133,9 +137,12 @@ static void check_unit(void *ctxp, size_t i)
             grp->def->on_unit(&ctx);
         }
     }
+    ctx.group = NULL;
+    ctx.cat = &s->cat;
+    lint_conditions_run(&ctx);
 }
 
-static void fingerprint(struct finding *f)
+void lint_fingerprint(struct finding *f)
 {
     struct strbuf sb = STRBUF_INIT;
     sb_adds(&sb, f->rule_id);
@@ -187,7 +194,7 @@ static void excerpts_late(struct scan *s, struct vec *late)
         struct errbuf err = {{0}, 0};
         if (u && filemap_open(&fm, u->file->abspath, (size_t)-1, &err) == 0) {
             for (size_t j = i; j < k; j++)
-                excerpt_fill(late->items[j], fm.data, fm.len);
+                lint_excerpt_fill(late->items[j], fm.data, fm.len);
             filemap_close(&fm);
         }
         i = k;
@@ -195,7 +202,7 @@ static void excerpts_late(struct scan *s, struct vec *late)
     strmap_release(&by_display);
 }
 
-static void finalise(struct scan *s, struct findings *model_found)
+static void finalise(struct scan *s, struct findings *model_found, const struct scan_opts *o)
 {
     struct findings all = {VEC_INIT};
     findings_take(&all, &s->model.diags);
@@ -218,6 +225,8 @@ static void finalise(struct scan *s, struct findings *model_found)
     findings_take(&all, model_found);
     findings_sort(&all);
     excerpts_late(s, &all.v);
+    lint_ignores_apply(s, &all, o->no_ignores);
+    findings_sort(&all);
 
     for (size_t i = 0; i < all.v.len; i++) {
         struct finding *f = all.v.items[i];
@@ -230,11 +239,70 @@ static void finalise(struct scan *s, struct findings *model_found)
             f->severity = r->severity;
         if (!f->display)
             f->display = xstrdup(f->path);
-        fingerprint(f);
+        lint_fingerprint(f);
         findings_add(&s->findings, f);
     }
     vec_release(&all.v);
     findings_sort(&s->findings);
+}
+
+/* The catalogue with the user's policy folders, the config's overrides, bound to checks. */
+static int catalogue_setup(struct scan *s, const struct scan_opts *o, struct errbuf *err)
+{
+    struct vec dirs = VEC_INIT;
+    for (size_t i = 0; i < o->npolicy_dirs; i++)
+        vec_push(&dirs, (void *)o->policy_dirs[i]);
+    for (size_t i = 0; o->config && i < o->config->policies.len; i++)
+        vec_push(&dirs, o->config->policies.items[i]);
+    int rc = lint_catalogue_load(&s->cat, (const char *const *)dirs.items, dirs.len, err);
+    vec_release(&dirs);
+    if (rc == 0 && o->config)
+        rc = config_rules_apply(o->config, &s->cat, err);
+    if (rc == 0)
+        rc = lint_catalogue_bind(&s->cat, err);
+    if (rc == 0)
+        rc = lint_conditions_prepare(&s->cat, err);
+    return rc;
+}
+
+/* Drops the files the config's include/exclude globs leave out (named files stay). */
+static void files_select(struct vec *files, const struct config *c)
+{
+    if (!c || (!c->include.len && !c->exclude.len))
+        return;
+    struct vec drop = VEC_INIT;
+    size_t k = 0;
+    for (size_t i = 0; i < files->len; i++) {
+        struct srcfile *f = files->items[i];
+        if (f->named || config_path_selected(c, f->path))
+            files->items[k++] = f;
+        else
+            vec_push(&drop, f);
+    }
+    files->len = k;
+    discover_files_free(&drop);
+}
+
+/* --diff: keeps only the findings on lines added or changed since the revision. */
+static int diff_filter(struct scan *s, const struct scan_opts *o, struct errbuf *err)
+{
+    struct vcs_changes ch;
+    const char *dir = o->npaths ? o->paths[0] : ".";
+    if (vcs_changes_load(&ch, dir, o->diff_ref, err) != 0) {
+        vcs_changes_release(&ch);
+        return -1;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < s->findings.v.len; i++) {
+        struct finding *f = s->findings.v.items[i];
+        if (vcs_changes_has(&ch, f->path, f->line))
+            s->findings.v.items[k++] = f;
+        else
+            finding_free(f);
+    }
+    s->findings.v.len = k;
+    vcs_changes_release(&ch);
+    return 0;
 }
 
 int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf *err)
@@ -245,12 +313,20 @@ int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf 
     struct scan_opts o = *opts;
     if (!o.max_file_size)
         o.max_file_size = 64u << 20;
-    if (lint_catalogue_load(&out->cat, NULL, 0, err) != 0 ||
-        lint_catalogue_bind(&out->cat, err) != 0)
+    if (catalogue_setup(out, &o, err) != 0)
         return -1;
+    struct findings model_found = {VEC_INIT};
+    if (o.history) {
+        if (lint_history_scan(out, &o, &model_found, err) != 0) {
+            findings_release(&model_found);
+            return -1;
+        }
+        goto finish;
+    }
     if (discover_walk(&out->model.files, o.paths, o.npaths, &o.discover, &out->model.diags,
                       err) != 0)
         return -1;
+    files_select(&out->model.files, o.config);
     for (size_t i = 0; i < out->model.files.len; i++) {
         struct unit *u = xcalloc(1, sizeof(*u));
         u->file = out->model.files.items[i];
@@ -262,7 +338,6 @@ int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf 
     model_link(&out->model);
     pool_run(out->model.units.len, check_unit, &run, o.threads);
 
-    struct findings model_found = {VEC_INIT};
     struct lint_ctx ctx = {.model = &out->model, .out = &model_found};
     for (size_t g = 0; g < out->cat.groups.len; g++) {
         const struct check_group *grp = out->cat.groups.items[g];
@@ -274,8 +349,13 @@ int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf 
             grp->def->on_model(&ctx);
         }
     }
-    finalise(out, &model_found);
+finish:
+    finalise(out, &model_found, &o);
     findings_release(&model_found);
+    if (o.baseline && !o.no_ignores && lint_baseline_apply(out, o.baseline, err) != 0)
+        return -1;
+    if (o.diff_ref && diff_filter(out, &o, err) != 0)
+        return -1;
 
     struct scan_stats *st = &out->stats;
     st->files = out->model.units.len;

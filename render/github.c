@@ -1,0 +1,57 @@
+/* GitHub Actions annotations: `::error file=…,line=…,col=…,title=…::message` workflow
+ * commands that the runner turns into inline comments on the pull request. Values are escaped
+ * as the runner expects: % CR LF in the message, and also : and , in properties. */
+#include "render.h"
+
+#include <string.h>
+
+static void escape(FILE *out, const char *s, int property)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '%': fputs("%25", out); break;
+        case '\r': fputs("%0D", out); break;
+        case '\n': fputs("%0A", out); break;
+        case ':': property ? fputs("%3A", out) : fputc(':', out); break;
+        case ',': property ? fputs("%2C", out) : fputc(',', out); break;
+        default: fputc(*s, out);
+        }
+    }
+}
+
+int render_github(FILE *out, const struct scan *s, const struct render_opts *o)
+{
+    (void)o;
+    static const char *const cmd[] = {[SEV_NOTE] = "notice", [SEV_WARNING] = "warning",
+                                      [SEV_ERROR] = "error"};
+    for (size_t i = 0; i < s->findings.v.len; i++) {
+        const struct finding *f = s->findings.v.items[i];
+        if (f->suppressed || f->severity < SEV_NOTE || f->severity > SEV_ERROR)
+            continue;
+        const struct rule *r = lint_rule_find(&s->cat, f->rule_id);
+        fprintf(out, "::%s file=", cmd[f->severity]);
+        escape(out, f->display ? f->display : f->path, 1);
+        if (f->line > 0) {
+            fprintf(out, ",line=%d", f->line);
+            if (f->end_line > f->line)
+                fprintf(out, ",endLine=%d", f->end_line);
+            if (f->col > 0)
+                fprintf(out, ",col=%d", f->col);
+        }
+        fputs(",title=", out);
+        escape(out, f->rule_id, 1);
+        if (r) {
+            escape(out, ": ", 1);
+            escape(out, r->title, 1);
+        }
+        fputs("::", out);
+        escape(out, f->message, 0);
+        if (f->commit) {
+            fputs(" (commit ", out);
+            escape(out, f->commit, 0);
+            fputc(')', out);
+        }
+        fputc('\n', out);
+    }
+    return ferror(out) ? -1 : 0;
+}
