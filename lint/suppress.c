@@ -20,19 +20,21 @@ static int id_char(char c)
 /* Parses "RULE-ID reason" (from after the marker, or an annotation entry) into `ig`. */
 static void entry_parse(struct inline_ignore *ig, struct arena *a, const char *p, const char *end)
 {
-    while (p < end && (*p == ' ' || *p == '\t' || *p == ':'))
-        p++;
-    const char *id = p;
-    while (p < end && id_char(*p))
-        p++;
-    ig->rule_id = arena_strndup(a, id, (size_t)(p - id));
-    /* The reason, without a closing comment marker and surrounding blanks. */
+    /* Without a closing comment marker and trailing blanks. */
     while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
         end--;
     if (end - p >= 3 && memcmp(end - 3, "-->", 3) == 0)
         end -= 3;
     else if (end - p >= 2 && memcmp(end - 2, "*/", 2) == 0)
         end -= 2;
+    while (p < end && (*p == ' ' || *p == '\t' || *p == ':'))
+        p++;
+    const char *id = p;
+    if (p < end && isalnum((unsigned char)*p))
+        while (p < end && id_char(*p))
+            p++;
+    ig->rule_id = arena_strndup(a, id, (size_t)(p - id));
+    /* The reason: what follows, without separators and surrounding blanks. */
     while (p < end && (*p == ' ' || *p == '\t' || *p == '-' || *p == ':'))
         p++;
     while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
