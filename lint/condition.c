@@ -797,7 +797,7 @@ static int cond_validate(const struct rule *r, const struct ynode *c, const stru
                                                    "'%s' is not one", on, t->name, fname));
         return cond_validate(r, op->val, sub, err);
     }
-    if (list_type(t, fname))
+    if (list_type(t, fname) && strcmp(on, "exists") != 0 && strcmp(on, "absent") != 0)
         return fail(err, r, op->key, xasprintf("'%s' is a list of entities: use some or every, "
                                                "or exists/absent", fname));
     if (strcmp(on, "in") == 0 && !yml_is_seq(op->val))

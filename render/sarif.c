@@ -18,6 +18,27 @@ static json_t *text_obj(const char *s)
     return o;
 }
 
+/* A relative path as a URI reference: every byte but unreserved characters and '/' is
+ * percent-encoded (a ':' in the first segment would otherwise read as a scheme). */
+static json_t *uri_json(const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    struct strbuf sb = STRBUF_INIT;
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~/", *p)) {
+            sb_addc(&sb, (char)*p);
+        } else {
+            sb_addc(&sb, '%');
+            sb_addc(&sb, hex[*p >> 4]);
+            sb_addc(&sb, hex[*p & 15]);
+        }
+    }
+    json_t *j = json_string(sb.len ? sb_str(&sb) : ".");
+    sb_release(&sb);
+    return j;
+}
+
 static json_t *rule_json(const struct rule *r)
 {
     json_t *o = json_object();
@@ -60,7 +81,7 @@ static json_t *result_json(const struct finding *f, json_int_t rule_index)
     json_object_set_new(o, "message", text_obj(f->message));
 
     json_t *art = json_object();
-    json_object_set_new(art, "uri", json_string(f->path && *f->path ? f->path : "."));
+    json_object_set_new(art, "uri", uri_json(f->path ? f->path : ""));
     json_object_set_new(art, "uriBaseId", json_string("%SRCROOT%"));
     json_t *phys = json_object();
     json_object_set_new(phys, "artifactLocation", art);
