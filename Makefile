@@ -2,7 +2,8 @@
 #   make            build build/opsbook
 #   make test       install what is missing, build, run every test (SAN=1: ASan + UBSan)
 #   make demo       install, build, scan examples/platform
-#   make bench      files/s, MB/s and peak memory on a generated corpus, beside the floor
+#   make bench      files/s, MB/s and peak memory on a generated corpus, beside the floor;
+#                   commits/s and MB/s of --history on a generated 1,000-commit repository
 #   make fuzz       libFuzzer targets for the loaders (clang)
 #   make lint       flag unsafe C library calls;  make format: clang-format the sources
 
@@ -132,6 +133,7 @@ bench: deps
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory $(B)/yamlfloor
 	tools/bench.sh $(BENCH_SERVICES)
+	tools/bench_history.sh 1000
 
 # libFuzzer over every loader (clang + compiler-rt from Debian). FUZZ_SECONDS per run; the
 # corpus grows in build/fuzz/corpus and starts from the example repositories' files.

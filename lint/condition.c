@@ -79,9 +79,9 @@ static const char *kkv(const struct k8s_kvs *kvs, const char *key)
 static const char *ref_kind_name(enum gha_ref_kind k)
 {
     static const char *const names[] = {
-        [GHA_REF_NONE] = "none",     [GHA_REF_SHA] = "sha",       [GHA_REF_SHORT_SHA] = "short-sha",
-        [GHA_REF_TAG] = "tag",       [GHA_REF_BRANCH] = "branch", [GHA_REF_DOCKER] = "docker",
-        [GHA_REF_LOCAL] = "local",   [GHA_REF_EXPR] = "expr",
+        [GHA_REF_NONE] = "none",   [GHA_REF_SHA] = "sha",       [GHA_REF_SHORT_SHA] = "short-sha",
+        [GHA_REF_TAG] = "tag",     [GHA_REF_BRANCH] = "branch", [GHA_REF_DOCKER] = "docker",
+        [GHA_REF_LOCAL] = "local", [GHA_REF_EXPR] = "expr",
     };
     return (size_t)k < ARRAY_LEN(names) && names[k] ? names[k] : "none";
 }

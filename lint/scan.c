@@ -372,6 +372,8 @@ finish:
     for (size_t i = 0; i < out->findings.v.len; i++)
         if (((struct finding *)out->findings.v.items[i])->suppressed)
             st->suppressed++;
+    if (o.history)
+        st->files_scanned = st->blobs;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     st->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     return 0;

@@ -139,7 +139,8 @@ static json_t *result_json(const struct finding *f, json_int_t rule_index)
 int render_sarif(FILE *out, const struct scan *s, const struct render_opts *o)
 {
     json_t *root = json_object();
-    json_object_set_new(root, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
+    json_object_set_new(root, "$schema",
+                        json_string("https://json.schemastore.org/sarif-2.1.0.json"));
     json_object_set_new(root, "version", json_string("2.1.0"));
 
     json_t *driver = json_object();
