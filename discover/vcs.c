@@ -64,7 +64,7 @@ static int int_cmp(const void *a, const void *b)
 
 static int lines_find(const int *lines, size_t n, int line)
 {
-    return bsearch(&line, lines, n, sizeof(*lines), int_cmp) != NULL;
+    return n && bsearch(&line, lines, n, sizeof(*lines), int_cmp) != NULL;
 }
 
 /* ---- --diff ---- */
