@@ -1,6 +1,7 @@
 /* --history: the audit mode. Every blob Git history ever added goes through the text checks
  * (the secrets scanner) once; findings on the lines its commit added are kept with the
- * commit id, author and date, so a secret deleted since is still reported. */
+ * commit id, author and date, so a secret deleted since is still reported. An
+ * `opsbook:ignore` comment in the blob applies (unless --no-ignores), a baseline too. */
 #include "lint_int.h"
 
 #include <stdlib.h>
@@ -55,6 +56,12 @@ static int history_blob(void *ctxp, const struct vcs_blob *b)
             continue;
         ctx.group = grp;
         grp->def->on_text(&ctx, b->data, b->len);
+    }
+    if (u.found.v.len) {
+        /* An ignore comment in the blob itself still applies, as it did in that commit. */
+        lint_ignores_collect(&u, b->data, b->len);
+        lint_ignores_match(&u, &u.found, run->opts->no_ignores);
+        vec_release(&u.ignores);
     }
     for (size_t i = 0; i < u.found.v.len; i++) {
         struct finding *f = u.found.v.items[i];

@@ -17,6 +17,9 @@ void lint_ignores_collect(struct unit *u, const char *data, size_t len);
 /* Marks the findings in `all` that an ignore covers (unless `no_ignores`) and appends a
  * finding for every ignore without a reason or that suppressed nothing. */
 void lint_ignores_apply(struct scan *s, struct findings *all, int no_ignores);
+/* The same for the findings `fs` of one unit alone (--history: a blob's own comments), with
+ * no finding about the ignores themselves. */
+void lint_ignores_match(struct unit *u, struct findings *fs, int no_ignores);
 /* Marks findings whose fingerprint is in the baseline file. Returns 0 or -1 with err set. */
 int lint_baseline_apply(struct scan *s, const char *path, struct errbuf *err);
 

@@ -174,6 +174,27 @@ static struct finding *ignore_finding(const struct unit *u, const struct inline_
     return f;
 }
 
+/* Marks the ignores of u that cover f as used and suppresses f with the first reason. */
+static void ignore_match(struct unit *u, struct finding *f, int no_ignores)
+{
+    for (size_t k = 0; k < u->ignores.len; k++) {
+        struct inline_ignore *ig = u->ignores.items[k];
+        if (!ig->reason || strcmp(ig->rule_id, f->rule_id) != 0 || f->line < ig->first ||
+            f->line > ig->last)
+            continue;
+        ig->used = 1;
+        if (!no_ignores && !f->suppressed)
+            f->suppressed = xstrdup(ig->reason);
+    }
+}
+
+void lint_ignores_match(struct unit *u, struct findings *fs, int no_ignores)
+{
+    for (size_t i = 0; i < fs->v.len; i++)
+        if (!is_suppression_rule(((struct finding *)fs->v.items[i])->rule_id))
+            ignore_match(u, fs->v.items[i], no_ignores);
+}
+
 void lint_ignores_apply(struct scan *s, struct findings *all, int no_ignores)
 {
     struct strmap by_display = STRMAP_INIT;
@@ -189,15 +210,7 @@ void lint_ignores_apply(struct scan *s, struct findings *all, int no_ignores)
         struct unit *u = f->display ? strmap_get(&by_display, f->display) : NULL;
         if (!u || is_suppression_rule(f->rule_id))
             continue;
-        for (size_t k = 0; k < u->ignores.len; k++) {
-            struct inline_ignore *ig = u->ignores.items[k];
-            if (!ig->reason || strcmp(ig->rule_id, f->rule_id) != 0 || f->line < ig->first ||
-                f->line > ig->last)
-                continue;
-            ig->used = 1;
-            if (!no_ignores && !f->suppressed)
-                f->suppressed = xstrdup(ig->reason);
-        }
+        ignore_match(u, f, no_ignores);
     }
     for (size_t j = 0; j < s->model.units.len; j++) {
         struct unit *u = s->model.units.items[j];

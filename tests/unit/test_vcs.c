@@ -319,6 +319,8 @@ Test(vcs, history_scan_reports_a_deleted_secret)
     char *dir = repo_new();
     t_write(dir, "deploy/env.sh", "#!/bin/sh\nexport AWS_ACCESS_KEY_ID=AKIA2Q7RZK4W3V5T6Y7U\n");
     t_write(dir, "README.md", "docs\n");
+    t_write(dir, "ci/fixture.env", "AWS_ACCESS_KEY_ID=AKIA3R7SZL5X4W6U7Z6V  "
+                                   "# opsbook:ignore secret-aws-access-key revoked test key\n");
     commit_at(dir, "2024-03-04T05:06:07Z", "add deploy script");
     char *c1 = rev(dir, "HEAD");
     /* Moved, with a line added above: the key's line is not new, so not reported again. */
@@ -334,12 +336,13 @@ Test(vcs, history_scan_reports_a_deleted_secret)
     struct errbuf err = {{0}, 0};
     cr_assert_eq(lint_scan_run(&s, &o, &err), 0, "%s", err.msg);
     cr_expect_eq(s.stats.commits, 3);
-    cr_assert_eq(t_count(&s, "secret-aws-access-key", NULL, 0), 1);
+    cr_assert_eq(t_count(&s, "secret-aws-access-key", NULL, 0), 2);
+    cr_expect_eq(s.stats.suppressed, 1, "the blob's own ignore comment applies");
+    cr_expect_eq(t_count(&s, "secret-aws-access-key", "ci/fixture.env", 1), 1);
     cr_assert_eq(t_count(&s, "secret-aws-access-key", "deploy/env.sh", 2), 1);
     const struct finding *f = NULL;
     for (size_t i = 0; i < s.findings.v.len; i++)
-        if (strcmp(((struct finding *)s.findings.v.items[i])->rule_id,
-                   "secret-aws-access-key") == 0)
+        if (strcmp(((struct finding *)s.findings.v.items[i])->path, "deploy/env.sh") == 0)
             f = s.findings.v.items[i];
     cr_assert_not_null(f);
     cr_expect_str_eq(f->commit, c1);
@@ -349,8 +352,14 @@ Test(vcs, history_scan_reports_a_deleted_secret)
     cr_expect(strstr(f->excerpt, key) == NULL, "masked: %s", f->excerpt);
     cr_expect(strstr(f->message, key) == NULL);
 
-    /* --since the first commit: the key's commit is out of range. */
     lint_scan_release(&s);
+    o.no_ignores = 1;
+    cr_assert_eq(lint_scan_run(&s, &o, &err), 0, "%s", err.msg);
+    cr_expect_eq(s.stats.suppressed, 0);
+    lint_scan_release(&s);
+    o.no_ignores = 0;
+
+    /* --since the first commit: the key's commit is out of range. */
     o.since = c1;
     cr_assert_eq(lint_scan_run(&s, &o, &err), 0, "%s", err.msg);
     cr_expect_eq(t_count(&s, "secret-aws-access-key", NULL, 0), 0);
