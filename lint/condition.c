@@ -849,22 +849,29 @@ int lint_condition_validate(const struct rule *r, struct errbuf *err)
     return 0;
 }
 
+/* Evaluates r on one entity of type t; scratch strings go to `a`. */
+static int rule_violated(const struct rule *r, const struct etype *t, const void *entity,
+                         struct arena *a)
+{
+    struct eval ev = {a};
+    const struct ynode *c = r->condition, *w = yml_get(c, "where"), *x;
+    if (w && !eval(w, t, entity, &ev))
+        return 0;
+    if ((x = yml_get(c, "require")) != NULL)
+        return !eval(x, t, entity, &ev);
+    if ((x = yml_get(c, "forbid")) != NULL)
+        return eval(x, t, entity, &ev);
+    return 0;
+}
+
 int lint_condition_eval(const struct rule *r, const void *entity, int *out)
 {
     const struct etype *t = etype_find(r->applies_to);
     if (!t || !r->condition)
         return -1;
-    struct eval ev = {arena_new()};
-    const struct ynode *c = r->condition, *w = yml_get(c, "where"), *x;
-    int hit = 0;
-    if (!w || eval(w, t, entity, &ev)) {
-        if ((x = yml_get(c, "require")) != NULL)
-            hit = !eval(x, t, entity, &ev);
-        else if ((x = yml_get(c, "forbid")) != NULL)
-            hit = eval(x, t, entity, &ev);
-    }
-    arena_free(ev.a);
-    *out = hit;
+    struct arena *a = arena_new();
+    *out = rule_violated(r, t, entity, a);
+    arena_free(a);
     return 0;
 }
 
@@ -904,8 +911,7 @@ struct run_one {
 static void check_entity(void *p, const void *e)
 {
     struct run_one *ro = p;
-    int hit = 0;
-    if (lint_condition_eval(ro->r, e, &hit) != 0 || !hit)
+    if (!rule_violated(ro->r, ro->t, e, ro->a))
         return;
     struct loc l = ro->t->where(e);
     const char *label = ro->t->label(e, ro->a);
@@ -915,15 +921,19 @@ static void check_entity(void *p, const void *e)
 void lint_conditions_run(struct lint_ctx *ctx)
 {
     const struct catalogue *cat = ctx->cat;
+    struct arena *a = NULL;
     for (size_t i = 0; cat && i < cat->rules.len; i++) {
         const struct rule *r = cat->rules.items[i];
         if (!r->condition || !r->enabled)
             continue;
-        struct run_one ro = {ctx, r, etype_find(r->applies_to), arena_new()};
+        if (!a)
+            a = arena_new(); /* only files checked by a declarative rule pay for it */
+        struct run_one ro = {ctx, r, etype_find(r->applies_to), a};
         if (ro.t)
             entities_each(ctx->unit, ro.t, check_entity, &ro);
-        arena_free(ro.a);
     }
+    if (a)
+        arena_free(a);
 }
 
 int lint_conditions_prepare(const struct catalogue *c, struct errbuf *err)

@@ -213,3 +213,26 @@ Test(config, schema_is_valid_json_schema_and_accepts_a_full_config)
     t_rmtree(dir);
     free(dir);
 }
+
+/* The example repositories' configurations are valid and say what their READMEs say. */
+Test(config, example_configurations)
+{
+    static const struct {
+        const char *dir, *title;
+    } cases[] = {
+        {"examples/platform", "Northwind platform"},
+        {"examples/clean", "Southwind platform"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        char *dir = path_join(t_root(), cases[i].dir);
+        struct config c;
+        struct errbuf err = {{0}, 0};
+        cr_expect_eq(config_load(&c, dir, NULL, &err), 0, "%s", err.msg);
+        cr_expect_not_null(c.path, "%s has a .opsbook.yml", cases[i].dir);
+        cr_expect(c.site_title && strcmp(c.site_title, cases[i].title) == 0);
+        cr_expect(config_env_is_production(&c, "prod"));
+        cr_expect(!config_env_is_production(&c, "staging"));
+        config_release(&c);
+        free(dir);
+    }
+}
