@@ -90,6 +90,11 @@ struct finding *lint_report_rule(struct lint_ctx *ctx, const struct rule *rule, 
 struct finding *lint_report_at(struct lint_ctx *ctx, const struct unit *u, int line, int col,
                                const char *entity, const char *fmt, ...) PRINTF_LIKE(6, 7);
 
+/* Raises a reported finding one severity level (at most error): the critical case of a
+ * milder rule, e.g. a hostPath of "/" among hostPath mounts. A check lowers a finding by
+ * setting f->severity directly. */
+void lint_finding_escalate(struct finding *f);
+
 /* Parameters of the current rule, with defaults. */
 const char *lint_param_str(const struct rule *r, const char *key, const char *def);
 long long lint_param_int(const struct rule *r, const char *key, long long def);

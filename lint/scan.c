@@ -203,9 +203,22 @@ static void excerpts_late(struct scan *s, struct vec *late)
     strmap_release(&by_display);
 }
 
+/* Loader and discovery findings are made before the catalogue is at hand: they take the
+ * rule's severity (after configuration). */
+static void severity_apply(const struct scan *s, struct findings *fs)
+{
+    for (size_t i = 0; i < fs->v.len; i++) {
+        struct finding *f = fs->v.items[i];
+        const struct rule *r = lint_rule_find(&s->cat, f->rule_id);
+        if (r)
+            f->severity = r->severity;
+    }
+}
+
 static void finalise(struct scan *s, struct findings *model_found, const struct scan_opts *o)
 {
     struct findings all = {VEC_INIT};
+    severity_apply(s, &s->model.diags);
     findings_take(&all, &s->model.diags);
     for (size_t i = 0; i < s->model.units.len; i++) {
         struct unit *u = s->model.units.items[i];
@@ -215,6 +228,7 @@ static void finalise(struct scan *s, struct findings *model_found, const struct 
         for (size_t j = 0; j < u->found.v.len; j++)
             if (!((struct finding *)u->found.v.items[j])->display)
                 ((struct finding *)u->found.v.items[j])->display = xstrdup(u->file->display);
+        severity_apply(s, &u->diags);
         findings_take(&all, &u->diags);
         findings_take(&all, &u->found);
     }
@@ -236,8 +250,8 @@ static void finalise(struct scan *s, struct findings *model_found, const struct 
             finding_free(f);
             continue;
         }
-        if (r)
-            f->severity = r->severity;
+        /* Check findings keep the severity their check gave them: the rule's, or one step
+         * up or down for the case at hand (lint_finding_escalate, or set directly). */
         if (!f->display)
             f->display = xstrdup(f->path);
         lint_fingerprint(f);
@@ -433,6 +447,12 @@ struct finding *lint_report_rule(struct lint_ctx *ctx, const struct rule *rule, 
     struct finding *f = report_v(ctx, rule, ctx->unit, line, col, entity, fmt, ap);
     va_end(ap);
     return f;
+}
+
+void lint_finding_escalate(struct finding *f)
+{
+    if (f->severity < SEV_ERROR)
+        f->severity = (enum severity)(f->severity + 1);
 }
 
 struct finding *lint_report_at(struct lint_ctx *ctx, const struct unit *u, int line, int col,

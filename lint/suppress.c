@@ -161,11 +161,13 @@ static int is_suppression_rule(const char *id)
     return str_startswith(id, "suppression-");
 }
 
-static struct finding *ignore_finding(const struct unit *u, const struct inline_ignore *ig,
-                                      const char *rule, const char *msg)
+static struct finding *ignore_finding(const struct scan *s, const struct unit *u,
+                                      const struct inline_ignore *ig, const char *rule,
+                                      const char *msg)
 {
-    struct finding *f = finding_new(rule, SEV_WARNING, u->file->path, ig->line, ig->col, "%s",
-                                    msg);
+    const struct rule *r = lint_rule_find(&s->cat, rule);
+    struct finding *f = finding_new(rule, r ? r->severity : SEV_WARNING, u->file->path, ig->line,
+                                    ig->col, "%s", msg);
     f->display = xstrdup(u->file->display);
     f->excerpt = xstrdup(ig->text ? ig->text : "");
     for (char *c = f->excerpt; *c; c++)
@@ -225,7 +227,7 @@ void lint_ignores_apply(struct scan *s, struct findings *all, int no_ignores)
                 msg = xasprintf("ignore of %s gives no reason; say why the finding is "
                                 "acceptable after the rule id", ig->rule_id);
             if (msg) {
-                findings_add(all, ignore_finding(u, ig, "suppression-missing-reason", msg));
+                findings_add(all, ignore_finding(s, u, ig, "suppression-missing-reason", msg));
                 free(msg);
                 continue;
             }
@@ -237,7 +239,7 @@ void lint_ignores_apply(struct scan *s, struct findings *all, int no_ignores)
             else
                 msg = xasprintf("ignore of %s suppresses nothing: no such finding on the line "
                                 "it covers; remove it", ig->rule_id);
-            findings_add(all, ignore_finding(u, ig, "suppression-unused", msg));
+            findings_add(all, ignore_finding(s, u, ig, "suppression-unused", msg));
             free(msg);
         }
     }

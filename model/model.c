@@ -6,6 +6,7 @@
 
 #include "gha.h"
 #include "k8s.h"
+#include "tf.h"
 
 static int kind_is_yaml(enum file_kind k)
 {
@@ -47,6 +48,8 @@ void model_unit_load(struct unit *u, const char *data, size_t len)
 {
     if (kind_is_yaml(u->kind))
         load_yaml(u, data, len);
+    else if (u->kind == FK_TERRAFORM)
+        tf_load(u, data, len);
 }
 
 static void unit_free(struct unit *u)
