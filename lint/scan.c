@@ -320,6 +320,40 @@ static int diff_filter(struct scan *s, const struct scan_opts *o, struct errbuf 
     return 0;
 }
 
+/* Discovery, then every file loaded and checked in parallel, then the model-wide checks,
+ * whose findings go to model_found. Returns 0, or -1 with err set. */
+static int scan_tree(struct scan *out, const struct scan_opts *o, struct findings *model_found,
+                     struct errbuf *err)
+{
+    if (discover_walk(&out->model.files, o->paths, o->npaths, &o->discover, &out->model.diags,
+                      err) != 0)
+        return -1;
+    files_select(&out->model.files, o->config);
+    for (size_t i = 0; i < out->model.files.len; i++) {
+        struct unit *u = xcalloc(1, sizeof(*u));
+        u->file = out->model.files.items[i];
+        vec_push(&out->model.units, u);
+    }
+
+    struct scan_run run = {out, o};
+    pool_run(out->model.units.len, load_unit, &run, o->threads);
+    model_link(&out->model);
+    pool_run(out->model.units.len, check_unit, &run, o->threads);
+
+    struct lint_ctx ctx = {.model = &out->model, .out = model_found};
+    for (size_t g = 0; g < out->cat.groups.len; g++) {
+        const struct check_group *grp = out->cat.groups.items[g];
+        if (!grp->def->on_model)
+            continue;
+        ctx.group = grp;
+        for (size_t r = 0; r < grp->rules.len; r++) {
+            ctx.rule = grp->rules.items[r];
+            grp->def->on_model(&ctx);
+        }
+    }
+    return 0;
+}
+
 int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf *err)
 {
     struct timespec t0, t1;
@@ -331,40 +365,12 @@ int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf 
     if (catalogue_setup(out, &o, err) != 0)
         return -1;
     struct findings model_found = {VEC_INIT};
-    if (o.history) {
-        if (lint_history_scan(out, &o, &model_found, err) != 0) {
-            findings_release(&model_found);
-            return -1;
-        }
-        goto finish;
-    }
-    if (discover_walk(&out->model.files, o.paths, o.npaths, &o.discover, &out->model.diags,
-                      err) != 0)
+    int rc = o.history ? lint_history_scan(out, &o, &model_found, err)
+                       : scan_tree(out, &o, &model_found, err);
+    if (rc != 0) {
+        findings_release(&model_found);
         return -1;
-    files_select(&out->model.files, o.config);
-    for (size_t i = 0; i < out->model.files.len; i++) {
-        struct unit *u = xcalloc(1, sizeof(*u));
-        u->file = out->model.files.items[i];
-        vec_push(&out->model.units, u);
     }
-
-    struct scan_run run = {out, &o};
-    pool_run(out->model.units.len, load_unit, &run, o.threads);
-    model_link(&out->model);
-    pool_run(out->model.units.len, check_unit, &run, o.threads);
-
-    struct lint_ctx ctx = {.model = &out->model, .out = &model_found};
-    for (size_t g = 0; g < out->cat.groups.len; g++) {
-        const struct check_group *grp = out->cat.groups.items[g];
-        if (!grp->def->on_model)
-            continue;
-        ctx.group = grp;
-        for (size_t r = 0; r < grp->rules.len; r++) {
-            ctx.rule = grp->rules.items[r];
-            grp->def->on_model(&ctx);
-        }
-    }
-finish:
     finalise(out, &model_found, &o);
     findings_release(&model_found);
     if (o.baseline && !o.no_ignores && lint_baseline_apply(out, o.baseline, err) != 0)
