@@ -4,8 +4,8 @@
  * holds and runs only the patterns of the rules they belong to, so most files never reach a
  * regex. A value is never copied into a finding: the finding carries its span for masking. */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 #include <fnmatch.h>
+#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,24 +14,24 @@
 #include "secrets_int.h"
 
 #define SECRET_MAX_REGEX 8
-#define SECRET_MAX_KEY 80       /* longest key name quoted in a message */
+#define SECRET_MAX_KEY 80 /* longest key name quoted in a message */
 
 struct secret_pat {
     const struct rule *rule;
     pcre2_code *re[SECRET_MAX_REGEX];
     long long lines[SECRET_MAX_REGEX]; /* window after a keyword's line; 0: the whole file */
     size_t nre;
-    unsigned char *kw_mine;     /* [nkws]: 1 for this rule's keywords */
-    uint32_t group;             /* capture group holding the value */
-    uint32_t key_group;         /* capture group holding the key's name; 0: none */
-    double entropy;             /* minimum Shannon entropy of the value, bits per byte */
+    unsigned char *kw_mine; /* [nkws]: 1 for this rule's keywords */
+    uint32_t group;         /* capture group holding the value */
+    uint32_t key_group;     /* capture group holding the key's name; 0: none */
+    double entropy;         /* minimum Shannon entropy of the value, bits per byte */
     long long min_len;
-    const char *what;           /* what the value is, for the message */
-    struct vec allow;           /* const char*: whole values that are decoys for this rule */
-    struct vec skip_paths;      /* const char*: fnmatch globs of paths this rule skips */
-    long long rank;             /* run order; above 0: yields to earlier findings */
-    unsigned at_match : 1;      /* report at the match's start, not the value's */
-    unsigned placeholders : 1;  /* apply the placeholder allowlist */
+    const char *what;          /* what the value is, for the message */
+    struct vec allow;          /* const char*: whole values that are decoys for this rule */
+    struct vec skip_paths;     /* const char*: fnmatch globs of paths this rule skips */
+    long long rank;            /* run order; above 0: yields to earlier findings */
+    unsigned at_match : 1;     /* report at the match's start, not the value's */
+    unsigned placeholders : 1; /* apply the placeholder allowlist */
 };
 
 /* A keyword's pair at offset `off` of it, in the prefilter's chains. */
@@ -43,8 +43,8 @@ struct kw_entry {
 struct secret_kw {
     char *text;
     size_t len;
-    struct vec pats;            /* struct secret_pat* (borrowed) */
-    unsigned windowed : 1;      /* some regex of its rules runs in windows around each hit */
+    struct vec pats;       /* struct secret_pat* (borrowed) */
+    unsigned windowed : 1; /* some regex of its rules runs in windows around each hit */
 };
 
 struct secret_state {
@@ -115,8 +115,7 @@ static uint32_t kw_anchor(const char *text, size_t n)
 
 /* ---- prepare ---- */
 
-static int param_strings(struct vec *out, const struct rule *r, const char *key,
-                         struct errbuf *err)
+static int param_strings(struct vec *out, const struct rule *r, const char *key, struct errbuf *err)
 {
     const struct ynode *n = lint_param(r, key);
     if (!n)
@@ -135,8 +134,8 @@ static int param_strings(struct vec *out, const struct rule *r, const char *key,
         vec_push(out, (void *)s);
     }
     if (!yml_is_seq(n)) {
-        errbuf_set(err, "%s:%d: rule %s: '%s' must be a string or a list of strings",
-                   r->source, n->line, r->id, key);
+        errbuf_set(err, "%s:%d: rule %s: '%s' must be a string or a list of strings", r->source,
+                   n->line, r->id, key);
         return -1;
     }
     return 0;
@@ -159,13 +158,13 @@ static int pat_compile(struct secret_state *st, struct secret_pat *p, const char
                    SECRET_MAX_REGEX);
         return -1;
     }
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE,
-                                   &ec, &eoff, NULL);
+    pcre2_code *re =
+        pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, PCRE2_MULTILINE, &ec, &eoff, NULL);
     if (!re) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(ec, msg, sizeof(msg));
-        errbuf_set(err, "%s:%d: rule %s: bad regex at offset %zu: %s", r->source, r->line,
-                   r->id, (size_t)eoff, (const char *)msg);
+        errbuf_set(err, "%s:%d: rule %s: bad regex at offset %zu: %s", r->source, r->line, r->id,
+                   (size_t)eoff, (const char *)msg);
         return -1;
     }
     /* Without JIT (an unusual build of PCRE2) the interpreter still gives the same answers. */
@@ -175,8 +174,10 @@ static int pat_compile(struct secret_state *st, struct secret_pat *p, const char
     p->lines[p->nre] = lines;
     p->re[p->nre++] = re;
     if (p->group > groups || p->key_group > groups) {
-        errbuf_set(err, "%s:%d: rule %s: regex '%s' has %u groups, fewer than 'group' or "
-                   "'key-group'", r->source, r->line, r->id, src, groups);
+        errbuf_set(err,
+                   "%s:%d: rule %s: regex '%s' has %u groups, fewer than 'group' or "
+                   "'key-group'",
+                   r->source, r->line, r->id, src, groups);
         return -1;
     }
     if (groups > st->max_groups)
@@ -184,13 +185,13 @@ static int pat_compile(struct secret_state *st, struct secret_pat *p, const char
     return 0;
 }
 
-static int kw_add(struct secret_state *st, struct vec *kwv, const char *text,
-                  struct secret_pat *p, struct errbuf *err)
+static int kw_add(struct secret_state *st, struct vec *kwv, const char *text, struct secret_pat *p,
+                  struct errbuf *err)
 {
     size_t n = strlen(text);
     if (n < 3) {
-        errbuf_set(err, "%s:%d: rule %s: keyword '%s' is shorter than 3 bytes",
-                   p->rule->source, p->rule->line, p->rule->id, text);
+        errbuf_set(err, "%s:%d: rule %s: keyword '%s' is shorter than 3 bytes", p->rule->source,
+                   p->rule->line, p->rule->id, text);
         return -1;
     }
     char *low = xstrdup(text);
@@ -242,8 +243,8 @@ static int pat_prepare(struct secret_state *st, struct vec *kwv, struct secret_p
             it = yml_get(it, "regex");
         }
         if (!yml_str(it)) {
-            errbuf_set(err, "%s:%d: rule %s: each regex is a string or {regex, lines}",
-                       r->source, rx->items[i]->line, r->id);
+            errbuf_set(err, "%s:%d: rule %s: each regex is a string or {regex, lines}", r->source,
+                       rx->items[i]->line, r->id);
             goto out;
         }
         vec_push(&regexes, (void *)it->s);
@@ -254,8 +255,8 @@ static int pat_prepare(struct secret_state *st, struct vec *kwv, struct secret_p
         param_strings(&p->skip_paths, r, "skip-paths", err) != 0)
         goto out;
     if (!regexes.len || !keywords.len) {
-        errbuf_set(err, "%s:%d: rule %s: secret-pattern needs 'regex' and 'keywords'",
-                   r->source, r->line, r->id);
+        errbuf_set(err, "%s:%d: rule %s: secret-pattern needs 'regex' and 'keywords'", r->source,
+                   r->line, r->id);
         goto out;
     }
     for (size_t i = 0; i < regexes.len; i++)
@@ -380,19 +381,19 @@ struct hit {
 
 struct secret_scan {
     struct lint_ctx *ctx;
-    struct hit *hits;           /* in file order */
+    struct hit *hits; /* in file order */
     size_t nhits, caphits;
     const char *data;
     size_t len;
-    size_t line_off;            /* offset of the start of line `line_no` */
+    size_t line_off; /* offset of the start of line `line_no` */
     int line_no;
-    struct span *spans;         /* values reported in this file */
+    struct span *spans; /* values reported in this file */
     size_t nspans, capspans;
 };
 
 /* Keyword `k` at offset i, if it is there: enables its rules and records the hit. */
-static void keyword_at(const struct secret_state *st, struct secret_scan *sc, size_t i,
-                       uint32_t k, unsigned char *kw_seen, unsigned char *on)
+static void keyword_at(const struct secret_state *st, struct secret_scan *sc, size_t i, uint32_t k,
+                       unsigned char *kw_seen, unsigned char *on)
 {
     const unsigned char *d = (const unsigned char *)sc->data;
     const struct secret_kw *kw = &st->kws[k];
@@ -621,7 +622,10 @@ static void secrets_on_text(struct lint_ctx *ctx, const char *data, size_t len)
 }
 
 const struct check_def lint_checks_secrets[] = {
-    {.name = "secret-pattern", .kinds = 0, .prepare = secrets_prepare,
-     .on_text = secrets_on_text, .release = secrets_release},
+    {.name = "secret-pattern",
+     .kinds = 0,
+     .prepare = secrets_prepare,
+     .on_text = secrets_on_text,
+     .release = secrets_release},
     {0},
 };

@@ -28,20 +28,27 @@ double secrets_entropy(const char *s, size_t n)
 
 /* Words that mark a value as a stand-in wherever they occur in it (lowercase). */
 static const char *const placeholder_words[] = {
-    "example", "changeme", "change_me", "change-me", "replaceme", "replace_me", "replace-me",
-    "dummy", "redacted", "placeholder", "xxxx", "****", "your_", "your-", "yourpassword",
-    "...", "<%", "{{", "${", "$(", "%(", "#{", "@@", "insert_", "not-a-real", "notreal",
-    NULL,
+    "example",    "changeme", "change_me",    "change-me",   "replaceme", "replace_me",
+    "replace-me", "dummy",    "redacted",     "placeholder", "xxxx",      "****",
+    "your_",      "your-",    "yourpassword", "...",         "<%",        "{{",
+    "${",         "$(",       "%(",           "#{",          "@@",        "insert_",
+    "not-a-real", "notreal",  NULL,
 };
 
 /* Whole values that are not secrets (lowercase): YAML and language non-values and the
  * names of the thing itself as used in documentation ("user:password@host"). */
 static const char *const placeholder_values[] = {
-    "true", "false", "yes", "no", "on", "off", "null", "nil", "none", "undefined", "~",
-    "password", "passwd", "pass", "pwd", "secret", "token", "value", "string", "empty",
-    "required", "optional", "<nil>", NULL,
+    "true",  "false",     "yes",    "no",       "on",       "off",      "null",  "nil",
+    "none",  "undefined", "~",      "password", "passwd",   "pass",     "pwd",   "secret",
+    "token", "value",     "string", "empty",    "required", "optional", "<nil>", NULL,
 };
 
+static char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
+/* 1 when the lowercase word `w` occurs in s[0..n) regardless of case. */
 static int has_word_icase(const char *s, size_t n, const char *w)
 {
     size_t wn = strlen(w);
@@ -49,7 +56,7 @@ static int has_word_icase(const char *s, size_t n, const char *w)
         return 0;
     for (size_t i = 0; i + wn <= n; i++) {
         size_t k = 0;
-        while (k < wn && (char)(s[i + k] | ((s[i + k] >= 'A' && s[i + k] <= 'Z') ? 0x20 : 0)) == w[k])
+        while (k < wn && lower(s[i + k]) == w[k])
             k++;
         if (k == wn)
             return 1;
@@ -88,9 +95,21 @@ int secrets_is_placeholder(const char *s, size_t n)
 
 /* Files full of hashes and integrity strings that look like keys but are not secrets. */
 static const char *const skipped_names[] = {
-    "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "go.sum",
-    "Cargo.lock", "poetry.lock", "Pipfile.lock", "Gemfile.lock", "composer.lock",
-    ".terraform.lock.hcl", "*.sum", "*.min.js", "*.map", NULL,
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "go.sum",
+    "Cargo.lock",
+    "poetry.lock",
+    "Pipfile.lock",
+    "Gemfile.lock",
+    "composer.lock",
+    ".terraform.lock.hcl",
+    "*.sum",
+    "*.min.js",
+    "*.map",
+    NULL,
 };
 
 int secrets_path_skipped(const char *path)
