@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lint/config.h"
 #include "lint/lint_int.h"
 #include "model/gha.h"
 #include "model/k8s.h"
@@ -324,4 +325,43 @@ Test(condition, fields_command_documents_every_entity_type)
         cr_expect(strstr(out, want[i]) != NULL, "%s missing", want[i]);
     free(out);
     free(cmd);
+}
+
+/* End to end with the Kubernetes loader: the README's owner policy from --policies. */
+Test(condition, owner_policy_in_a_scan)
+{
+    char *dir = t_tmpdir();
+    t_write(dir, "k8s/apps.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payments-api\n"
+            "  labels: {app: payments}\nspec:\n  replicas: 2\n"
+            "---\n"
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ledger\n"
+            "  labels: {owner: ledger-team}\nspec:\n  replicas: 2\n"
+            "---\n"
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: payments-api\n"
+            "spec:\n  selector: {app: payments}\n");
+    char *pol = path_join(t_root(), "docs/policies");
+    const char *paths[] = {dir}, *dirs[] = {pol};
+    struct scan_opts o = {.paths = paths, .npaths = 1, .threads = 2, .policy_dirs = dirs,
+                          .npolicy_dirs = 1};
+    o.discover.no_git = 1;
+    struct scan s;
+    struct errbuf err = {{0}, 0};
+    cr_assert_eq(lint_scan_run(&s, &o, &err), 0, "%s", err.msg);
+    cr_expect_eq(t_count(&s, "team-deployment-owner", NULL, 0), 1);
+    cr_expect_eq(t_count(&s, "team-deployment-owner", "k8s/apps.yaml", 1), 1);
+    lint_scan_release(&s);
+
+    /* Disabled in the config: no finding. */
+    t_write(dir, ".opsbook.yml", "rules:\n  team-deployment-owner: off\n");
+    struct config c;
+    cr_assert_eq(config_load(&c, dir, NULL, &err), 0, "%s", err.msg);
+    o.config = &c;
+    cr_assert_eq(lint_scan_run(&s, &o, &err), 0, "%s", err.msg);
+    cr_expect_eq(t_count(&s, "team-deployment-owner", NULL, 0), 0);
+    lint_scan_release(&s);
+    config_release(&c);
+    free(pol);
+    t_rmtree(dir);
+    free(dir);
 }

@@ -230,3 +230,29 @@ Test(suppress, baseline_survives_moved_lines)
     t_rmtree(dir);
     free(dir);
 }
+
+/* With the Kubernetes loader: the annotation silences a k8s rule on its object only. */
+Test(suppress, annotation_silences_a_kubernetes_rule)
+{
+    char *dir = t_tmpdir();
+    static const char doc[] =
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\n  namespace: tools\n%s"
+        "spec:\n  containers:\n    - name: debug\n      image: busybox:latest\n";
+    char *a = xasprintf(doc, "debug", "  annotations:\n    opsbook.io/ignore: "
+                                      "\"k8s-image-latest-or-untagged throwaway debug pod\"\n");
+    char *b = xasprintf(doc, "other", "");
+    char *both = xasprintf("%s---\n%s", a, b);
+    t_write(dir, "pods.yaml", both);
+    struct scan s;
+    scan_dir(&s, dir, 0, NULL);
+    cr_expect_eq(t_count(&s, "k8s-image-latest-or-untagged", NULL, 0), 2);
+    cr_expect_eq(count_suppressed(&s, "k8s-image-latest-or-untagged", 0), 1);
+    cr_expect_eq(count_suppressed(&s, "k8s-image-latest-or-untagged", 11), 1, "the first pod");
+    cr_expect_eq(t_count(&s, "suppression-unused", NULL, 0), 0);
+    lint_scan_release(&s);
+    free(a);
+    free(b);
+    free(both);
+    t_rmtree(dir);
+    free(dir);
+}
