@@ -1,6 +1,7 @@
 /* GitHub Actions annotations: `::error file=…,line=…,col=…,title=…::message` workflow
- * commands that the runner turns into inline comments on the pull request. Values are escaped
- * as the runner expects: % CR LF in the message, and also : and , in properties. */
+ * commands that the runner turns into inline comments on the pull request, then one notice with
+ * the totals (suppressed findings counted). Values are escaped as the runner expects: % CR LF
+ * in the message, and also : and , in properties. */
 #include "render.h"
 
 #include <string.h>
@@ -24,6 +25,7 @@ int render_github(FILE *out, const struct scan *s, const struct render_opts *o)
     (void)o;
     static const char *const cmd[] = {[SEV_NOTE] = "notice", [SEV_WARNING] = "warning",
                                       [SEV_ERROR] = "error"};
+    size_t shown[3] = {0, 0, 0};
     for (size_t i = 0; i < s->findings.v.len; i++) {
         const struct finding *f = s->findings.v.items[i];
         if (f->suppressed || f->severity < SEV_NOTE || f->severity > SEV_ERROR)
@@ -52,6 +54,16 @@ int render_github(FILE *out, const struct scan *s, const struct render_opts *o)
             fputc(')', out);
         }
         fputc('\n', out);
+        shown[f->severity]++;
     }
+    /* The run's totals, suppressed findings included, as one notice without a file. */
+    size_t total = shown[SEV_ERROR] + shown[SEV_WARNING] + shown[SEV_NOTE];
+    fprintf(out, "::notice title=opsbook::%zu finding%s (%zu error%s, %zu warning%s, "
+                 "%zu note%s)%s",
+            total, total == 1 ? "" : "s", shown[SEV_ERROR], shown[SEV_ERROR] == 1 ? "" : "s",
+            shown[SEV_WARNING], shown[SEV_WARNING] == 1 ? "" : "s", shown[SEV_NOTE],
+            shown[SEV_NOTE] == 1 ? "" : "s", s->stats.suppressed ? "; " : "\n");
+    if (s->stats.suppressed)
+        fprintf(out, "%zu suppressed\n", s->stats.suppressed);
     return ferror(out) ? -1 : 0;
 }

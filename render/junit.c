@@ -75,8 +75,11 @@ int render_junit(FILE *out, const struct scan *s, const struct render_opts *o)
             fputs("\"/>\n", mem);
         } else {
             failures++;
-            fprintf(mem, "      <failure type=\"%s\" message=\"%zu finding%s\">",
-                    severity_name(f->severity), live, live == 1 ? "" : "s");
+            fprintf(mem, "      <failure type=\"%s\" message=\"%zu finding%s", severity_name(f->severity),
+                    live, live == 1 ? "" : "s");
+            if (k - i > live)
+                fprintf(mem, " (%zu suppressed)", k - i - live);
+            fputs("\">", mem);
             for (size_t j = i; j < k; j++) {
                 const struct finding *g = v.items[j];
                 if (g->suppressed)

@@ -191,10 +191,21 @@ Test(outputs, github_annotations_are_escaped)
         struct render_opts ro = {.fail_on = SEV_ERROR};
         render_github(mem, &s, &ro);
         fclose(mem);
-        cr_expect_str_eq(out, cases[i].want, "case %zu", i);
+        cr_expect(str_startswith(out, cases[i].want), "case %zu: %s", i, out);
+        cr_expect(strstr(out, "\n::notice title=opsbook::1 finding") != NULL, "case %zu", i);
         free(out);
         f->suppressed = xstrdup("ok"); /* suppressed findings are not annotated */
+        s.stats.suppressed++;
     }
+    char *out = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&out, &len);
+    struct render_opts ro = {.fail_on = SEV_ERROR};
+    render_github(mem, &s, &ro);
+    fclose(mem);
+    cr_expect_str_eq(out, "::notice title=opsbook::0 findings (0 errors, 0 warnings, 0 notes); "
+                          "3 suppressed\n", "suppressed findings are counted");
+    free(out);
     lint_scan_release(&s);
 }
 
@@ -209,9 +220,10 @@ Test(outputs, junit_one_case_per_rule_and_file)
     free(msg);
     free(cmd);
     char *text = slurp(doc);
-    /* yaml-duplicate-key in three files (one only suppressed), parse-error in one. */
-    cr_expect(strstr(text, "k8s/app.yaml\">\n"
-                           "      <failure type=\"warning\" message=\"1 finding\">") != NULL,
+    /* yaml-duplicate-key in three files (one of k8s/app.yaml's two suppressed), parse-error
+     * in one. */
+    cr_expect(strstr(text, "k8s/app.yaml\">\n      <failure type=\"warning\" "
+                           "message=\"1 finding (1 suppressed)\">") != NULL,
               "%s", text);
     cr_expect(strstr(text, "docs/&lt;tag&gt;.yaml\">") != NULL);
     cr_expect(strstr(text, "/bad,name:%.yaml\">\n      <failure type=\"error\"") != NULL);
