@@ -116,8 +116,7 @@ static int diff_line_cb(const git_diff_delta *d, const git_diff_hunk *h, const g
     return 0;
 }
 
-int vcs_changes_load(struct vcs_changes *out, const char *dir, const char *ref,
-                     struct errbuf *err)
+int vcs_changes_load(struct vcs_changes *out, const char *dir, const char *ref, struct errbuf *err)
 {
     git_repository *repo = NULL;
     git_object *obj = NULL;
@@ -198,26 +197,26 @@ struct new_blob {
     git_oid id;
     int *lines;
     size_t nlines, cap;
-    int parents;          /* how many parent diffs showed this path as new */
-    int touched;          /* seen in the current parent's diff */
-    int *cur;             /* lines against the current parent */
+    int parents; /* how many parent diffs showed this path as new */
+    int touched; /* seen in the current parent's diff */
+    int *cur;    /* lines against the current parent */
     size_t ncur, curcap;
 };
 
 struct hist_walk {
     const char *prefix;
-    struct strmap seen;   /* blob id hex -> non-NULL: already handed over */
-    struct arena *ids;    /* the keys of `seen` */
-    struct vec blobs;     /* struct new_blob* of the current commit */
+    struct strmap seen; /* blob id hex -> non-NULL: already handed over */
+    struct arena *ids;  /* the keys of `seen` */
+    struct vec blobs;   /* struct new_blob* of the current commit */
     struct strmap by_path;
-    int parent;           /* index of the parent being diffed */
+    int parent; /* index of the parent being diffed */
     uint64_t max_size;
 };
 
 static struct new_blob *hist_blob(struct hist_walk *w, const git_diff_delta *d)
 {
-    if (d->status == GIT_DELTA_DELETED || !d->new_file.path ||
-        (d->flags & GIT_DIFF_FLAG_BINARY) || d->new_file.size > w->max_size)
+    if (d->status == GIT_DELTA_DELETED || !d->new_file.path || (d->flags & GIT_DIFF_FLAG_BINARY) ||
+        d->new_file.size > w->max_size)
         return NULL;
     const char *p = strip_prefix(w->prefix, d->new_file.path);
     if (!p)
@@ -367,8 +366,14 @@ static int hist_commit(git_repository *repo, git_commit *c, struct hist_walk *w,
         if (git_blob_lookup(&blob, repo, &b->id) != 0)
             continue;
         if (!git_blob_is_binary(blob)) {
-            struct vcs_blob vb = {id, author, date, b->path, git_blob_rawcontent(blob),
-                                  (size_t)git_blob_rawsize(blob), b->lines, b->nlines};
+            struct vcs_blob vb = {id,
+                                  author,
+                                  date,
+                                  b->path,
+                                  git_blob_rawcontent(blob),
+                                  (size_t)git_blob_rawsize(blob),
+                                  b->lines,
+                                  b->nlines};
             st->blobs++;
             st->bytes += vb.len;
             if (fn(ctx, &vb) != 0)

@@ -8,14 +8,14 @@
 
 /* The lines of one file that are new in the working tree. */
 struct vcs_file_change {
-    char *path;          /* relative to the scanned directory, '/' separators */
-    int whole;           /* the file is new (added or untracked): every line counts */
-    int *lines;          /* sorted new-side line numbers that were added or changed */
+    char *path; /* relative to the scanned directory, '/' separators */
+    int whole;  /* the file is new (added or untracked): every line counts */
+    int *lines; /* sorted new-side line numbers that were added or changed */
     size_t nlines, cap;
 };
 
 struct vcs_changes {
-    struct vec files;    /* struct vcs_file_change* */
+    struct vec files; /* struct vcs_file_change* */
     struct strmap by_path;
 };
 
@@ -23,8 +23,7 @@ struct vcs_changes {
  * not, untracked files included, renames detected so a moved file is not "all new") for the
  * repository holding `dir`. Paths outside `dir` are left out. Returns 0, or -1 with err set
  * (not a repository, an unknown revision). Release with vcs_changes_release(). */
-int vcs_changes_load(struct vcs_changes *out, const char *dir, const char *ref,
-                     struct errbuf *err);
+int vcs_changes_load(struct vcs_changes *out, const char *dir, const char *ref, struct errbuf *err);
 /* 1 when `line` of `path` is new; line 0 (a finding about the whole file) is new only when
  * the whole file is. */
 int vcs_changes_has(const struct vcs_changes *c, const char *path, int line);
@@ -32,13 +31,13 @@ void vcs_changes_release(struct vcs_changes *c);
 
 /* One blob first introduced by a commit, handed to a history callback. */
 struct vcs_blob {
-    const char *commit;  /* 40-hex id */
-    const char *author;  /* "Name <email>" */
-    const char *date;    /* author date, ISO 8601 UTC */
-    const char *path;    /* relative to the scanned directory */
+    const char *commit; /* 40-hex id */
+    const char *author; /* "Name <email>" */
+    const char *date;   /* author date, ISO 8601 UTC */
+    const char *path;   /* relative to the scanned directory */
     const char *data;
     size_t len;
-    const int *added;    /* sorted line numbers this commit added (vs every parent) */
+    const int *added; /* sorted line numbers this commit added (vs every parent) */
     size_t nadded;
 };
 

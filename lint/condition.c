@@ -8,19 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "model/gha.h"
 #include "model/k8s.h"
-#include "config.h"
 
 /* A field's value: a list of strings (a scalar is a list of one) or of sub-entities. */
 struct cval {
-    struct vec strs;             /* const char* */
-    struct vec ents;             /* const void* of type `etype` */
+    struct vec strs; /* const char* */
+    struct vec ents; /* const void* of type `etype` */
     const struct etype *etype;
 };
 
 struct field {
-    const char *name;            /* "labels." ends with a dot: a map, the key follows */
+    const char *name; /* "labels." ends with a dot: a map, the key follows */
     void (*get)(struct cval *out, const void *e, const char *key, struct arena *a);
     const char *doc;
 };
@@ -116,8 +116,7 @@ static void wf_perms(struct cval *o, const void *e, const char *k, struct arena 
     const struct gha_perms *p = &WF(e)->perms;
     if (!p->present)
         return;
-    push(o, k ? (gkv(&p->scopes, k) ? gkv(&p->scopes, k)->value : NULL)
-              : p->all ? p->all : "{}");
+    push(o, k ? (gkv(&p->scopes, k) ? gkv(&p->scopes, k)->value : NULL) : p->all ? p->all : "{}");
 }
 static void wf_jobs(struct cval *o, const void *e, const char *k, struct arena *a)
 {
@@ -186,8 +185,7 @@ static void job_perms(struct cval *o, const void *e, const char *k, struct arena
     const struct gha_perms *p = &JOB(e)->perms;
     if (!p->present)
         return;
-    push(o, k ? (gkv(&p->scopes, k) ? gkv(&p->scopes, k)->value : NULL)
-              : p->all ? p->all : "{}");
+    push(o, k ? (gkv(&p->scopes, k) ? gkv(&p->scopes, k)->value : NULL) : p->all ? p->all : "{}");
 }
 static void job_steps(struct cval *o, const void *e, const char *k, struct arena *a)
 {
@@ -328,8 +326,11 @@ static const char *job_label(const void *e, struct arena *a)
 static const char *step_label(const void *e, struct arena *a)
 {
     const struct gha_step *s = STEP(e);
-    return arena_sprintf(a, "step %s", s->name ? s->name : s->id ? s->id
-                                       : s->uses.raw ? s->uses.raw : "(run)");
+    return arena_sprintf(a, "step %s",
+                         s->name       ? s->name
+                         : s->id       ? s->id
+                         : s->uses.raw ? s->uses.raw
+                                       : "(run)");
 }
 
 const struct etype et_gha_job = {"gha-job", job_fields, job_where, job_label};
@@ -617,8 +618,8 @@ static const struct field *field_find(const struct etype *t, const char *name, c
     return NULL;
 }
 
-static const char *const ops[] = {"exists", "absent", "equals", "in", "matches",
-                                  "gt",     "ge",     "lt",     "le", "some",  "every"};
+static const char *const ops[] = {"exists", "absent", "equals", "in",   "matches", "gt",
+                                  "ge",     "lt",     "le",     "some", "every"};
 
 struct eval {
     struct arena *a;
@@ -673,8 +674,10 @@ static int leaf(const struct ynode *c, const struct etype *t, const void *e, str
             for (size_t i = 0; !r && i < v.strs.len; i++) {
                 if (!num(v.strs.items[i], &have))
                     continue;
-                r = k == 0 ? have > want : k == 1 ? have >= want : k == 2 ? have < want
-                                                                           : have <= want;
+                r = k == 0   ? have > want
+                    : k == 1 ? have >= want
+                    : k == 2 ? have < want
+                             : have <= want;
             }
         }
     }
@@ -751,8 +754,7 @@ static int cond_validate(const struct rule *r, const struct ynode *c, const stru
     if (!fname) {
         if ((l = yml_get(c, "not")) != NULL && c->len == 1)
             return cond_validate(r, l, t, err);
-        if (((l = yml_get(c, "all")) != NULL || (l = yml_get(c, "any")) != NULL) &&
-            c->len == 1) {
+        if (((l = yml_get(c, "all")) != NULL || (l = yml_get(c, "any")) != NULL) && c->len == 1) {
             if (!yml_is_seq(l))
                 return fail(err, r, l, xstrdup("all/any take a list of conditions"));
             for (size_t i = 0; i < l->len; i++)
@@ -760,8 +762,9 @@ static int cond_validate(const struct rule *r, const struct ynode *c, const stru
                     return -1;
             return 0;
         }
-        return fail(err, r, c, xstrdup("a condition needs 'field' and one operator, or "
-                                       "exactly one of all, any, not"));
+        return fail(err, r, c,
+                    xstrdup("a condition needs 'field' and one operator, or "
+                            "exactly one of all, any, not"));
     }
     const char *key;
     if (!field_find(t, fname, &key)) {
@@ -793,20 +796,25 @@ static int cond_validate(const struct rule *r, const struct ynode *c, const stru
     if (strcmp(on, "some") == 0 || strcmp(on, "every") == 0) {
         const struct etype *sub = list_type(t, fname);
         if (!sub)
-            return fail(err, r, op->key, xasprintf("'%s' needs a list of entities; %s field "
-                                                   "'%s' is not one", on, t->name, fname));
+            return fail(err, r, op->key,
+                        xasprintf("'%s' needs a list of entities; %s field "
+                                  "'%s' is not one",
+                                  on, t->name, fname));
         return cond_validate(r, op->val, sub, err);
     }
     if (list_type(t, fname) && strcmp(on, "exists") != 0 && strcmp(on, "absent") != 0)
-        return fail(err, r, op->key, xasprintf("'%s' is a list of entities: use some or every, "
-                                               "or exists/absent", fname));
+        return fail(err, r, op->key,
+                    xasprintf("'%s' is a list of entities: use some or every, "
+                              "or exists/absent",
+                              fname));
     if (strcmp(on, "in") == 0 && !yml_is_seq(op->val))
         return fail(err, r, op->val, xstrdup("'in' takes a list"));
     if (strcmp(on, "matches") == 0) {
         regex_t re;
         if (!yml_str(op->val) || regcomp(&re, yml_str(op->val), REG_EXTENDED | REG_NOSUB) != 0)
-            return fail(err, r, op->val, xstrdup("'matches' needs a valid POSIX extended "
-                                                 "regular expression"));
+            return fail(err, r, op->val,
+                        xstrdup("'matches' needs a valid POSIX extended "
+                                "regular expression"));
         regfree(&re);
     }
     double d;
@@ -822,8 +830,8 @@ int lint_condition_validate(const struct rule *r, struct errbuf *err)
         const char *names[ARRAY_LEN(etypes)];
         for (size_t i = 0; i < ARRAY_LEN(etypes); i++)
             names[i] = etypes[i]->name;
-        char *h = hint(r->applies_to ? config_suggest(r->applies_to, names, ARRAY_LEN(names))
-                                     : NULL);
+        char *h =
+            hint(r->applies_to ? config_suggest(r->applies_to, names, ARRAY_LEN(names)) : NULL);
         char *msg = xasprintf("a condition needs applies-to: gha-workflow, gha-job, gha-step, "
                               "k8s-object or k8s-container, not '%s'%s",
                               r->applies_to ? r->applies_to : "", h);
@@ -838,11 +846,11 @@ int lint_condition_validate(const struct rule *r, struct errbuf *err)
         return fail(err, r, c, xstrdup("condition needs exactly one of require or forbid"));
     for (size_t i = 0; i < c->len; i++) {
         const char *k = yml_str(c->pairs[i].key);
-        if (!k || (strcmp(k, "where") != 0 && strcmp(k, "require") != 0 &&
-                   strcmp(k, "forbid") != 0))
-            return fail(err, r, c->pairs[i].key,
-                        xasprintf("unknown condition key '%s' (where, require, forbid)",
-                                  k ? k : "?"));
+        if (!k ||
+            (strcmp(k, "where") != 0 && strcmp(k, "require") != 0 && strcmp(k, "forbid") != 0))
+            return fail(
+                err, r, c->pairs[i].key,
+                xasprintf("unknown condition key '%s' (where, require, forbid)", k ? k : "?"));
         if (cond_validate(r, c->pairs[i].val, t, err) != 0)
             return -1;
     }

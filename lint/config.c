@@ -80,8 +80,10 @@ static int scalar_is_type(const struct ynode *n, const char *type)
 
 static const char *yaml_type_name(const struct ynode *n)
 {
-    return n->kind == YN_MAP ? "a mapping" : n->kind == YN_SEQ ? "a list"
-                                         : n->kind == YN_NULL ? "empty" : "a scalar";
+    return n->kind == YN_MAP    ? "a mapping"
+           : n->kind == YN_SEQ  ? "a list"
+           : n->kind == YN_NULL ? "empty"
+                                : "a scalar";
 }
 
 static int type_ok(const struct ynode *n, json_t *type)
@@ -90,9 +92,8 @@ static int type_ok(const struct ynode *n, json_t *type)
         return scalar_is_type(n, json_string_value(type));
     size_t i;
     json_t *t;
-    json_array_foreach(type, i, t)
-        if (json_is_string(t) && scalar_is_type(n, json_string_value(t)))
-            return 1;
+    json_array_foreach(type, i, t) if (json_is_string(t) &&
+                                       scalar_is_type(n, json_string_value(t))) return 1;
     return 0;
 }
 
@@ -109,8 +110,7 @@ static int fail(struct validate *v, const struct ynode *n, const char *key, cons
 static int node_validate(struct validate *v, const struct ynode *n, json_t *schema,
                          const char *key);
 
-static int map_validate(struct validate *v, const struct ynode *n, json_t *schema,
-                        const char *key)
+static int map_validate(struct validate *v, const struct ynode *n, json_t *schema, const char *key)
 {
     json_t *props = json_object_get(schema, "properties");
     json_t *addl = json_object_get(schema, "additionalProperties");
@@ -146,15 +146,15 @@ static int map_validate(struct validate *v, const struct ynode *n, json_t *schem
     return 0;
 }
 
-static int node_validate(struct validate *v, const struct ynode *n, json_t *schema,
-                         const char *key)
+static int node_validate(struct validate *v, const struct ynode *n, json_t *schema, const char *key)
 {
     json_t *any = json_object_get(schema, "anyOf");
     if (any) {
         /* Report the branch whose type fits, so the message is about the right thing. */
         size_t i;
         json_t *branch, *fitting = NULL;
-        json_array_foreach(any, i, branch) {
+        json_array_foreach(any, i, branch)
+        {
             json_t *t = json_object_get(branch, "type");
             if (!t || type_ok(n, t)) {
                 struct errbuf e = {{0}, 0};
@@ -173,8 +173,9 @@ static int node_validate(struct validate *v, const struct ynode *n, json_t *sche
     if (type && !type_ok(n, type)) {
         const char *want = json_is_string(type) ? json_string_value(type) : "another type";
         return fail(v, n, key, "expected %s, found %s",
-                    strcmp(want, "object") == 0 ? "a mapping"
-                    : strcmp(want, "array") == 0 ? "a list" : want,
+                    strcmp(want, "object") == 0  ? "a mapping"
+                    : strcmp(want, "array") == 0 ? "a list"
+                                                 : want,
                     yaml_type_name(n));
     }
     if (n->kind == YN_MAP)
@@ -192,7 +193,8 @@ static int node_validate(struct validate *v, const struct ynode *n, json_t *sche
         size_t i;
         json_t *e;
         struct strbuf sb = STRBUF_INIT;
-        json_array_foreach(en, i, e) {
+        json_array_foreach(en, i, e)
+        {
             if (json_is_string(e) && strcmp(json_string_value(e), s) == 0) {
                 sb_release(&sb);
                 return 0;
@@ -340,8 +342,7 @@ int config_load(struct config *out, const char *root, const char *path, struct e
     if (!path) {
         struct stat st;
         auto_path = path_join(root ? root : ".", ".opsbook.yml");
-        if (stat(root ? root : ".", &st) == 0 && S_ISDIR(st.st_mode) &&
-            stat(auto_path, &st) == 0)
+        if (stat(root ? root : ".", &st) == 0 && S_ISDIR(st.st_mode) && stat(auto_path, &st) == 0)
             path = auto_path;
     }
     if (path) {

@@ -13,21 +13,21 @@ struct catalogue;
 /* A rule override: `rules: {ID: off|on|error|warning|note}` or `{enabled:, severity:}`. */
 struct config_rule {
     const char *id;
-    int enabled;               /* -1 unchanged, 0 off, 1 on */
-    enum severity severity;    /* SEV_NONE: unchanged */
-    int line, col;             /* of the key, for errors */
+    int enabled;            /* -1 unchanged, 0 off, 1 on */
+    enum severity severity; /* SEV_NONE: unchanged */
+    int line, col;          /* of the key, for errors */
 };
 
 struct config {
     struct arena *arena;
-    const char *path;          /* the file read; NULL when there is none */
-    struct vec include;        /* const char* globs; empty means everything */
-    struct vec exclude;        /* const char* globs */
-    struct vec rules;          /* struct config_rule* */
-    struct vec production;     /* environment names that count as production */
-    struct vec policies;       /* extra policy folders, relative to the file's directory */
+    const char *path;      /* the file read; NULL when there is none */
+    struct vec include;    /* const char* globs; empty means everything */
+    struct vec exclude;    /* const char* globs */
+    struct vec rules;      /* struct config_rule* */
+    struct vec production; /* environment names that count as production */
+    struct vec policies;   /* extra policy folders, relative to the file's directory */
     const char *site_title;
-    const char *repository;    /* URL for "view source" links */
+    const char *repository; /* URL for "view source" links */
 };
 
 /* Reads `path` when given (missing: error), else `root`/.opsbook.yml when it exists, else

@@ -42,8 +42,10 @@ static int history_blob(void *ctxp, const struct vcs_blob *b)
     struct scan *s = run->s;
     if (!config_path_selected(run->opts->config, b->path))
         return 0;
-    struct srcfile file = {.path = (char *)b->path, .display = (char *)b->path,
-                           .abspath = (char *)b->path, .root = (char *)"."};
+    struct srcfile file = {.path = (char *)b->path,
+                           .display = (char *)b->path,
+                           .abspath = (char *)b->path,
+                           .root = (char *)"."};
     file.kind = discover_classify_path(b->path);
     file.kind = discover_classify_content(file.kind, b->path, 0, b->data, b->len);
     if (file.kind == FK_BINARY)

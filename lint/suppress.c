@@ -225,7 +225,8 @@ void lint_ignores_apply(struct scan *s, struct findings *all, int no_ignores)
                                 "reason'");
             else if (!ig->reason)
                 msg = xasprintf("ignore of %s gives no reason; say why the finding is "
-                                "acceptable after the rule id", ig->rule_id);
+                                "acceptable after the rule id",
+                                ig->rule_id);
             if (msg) {
                 findings_add(all, ignore_finding(s, u, ig, "suppression-missing-reason", msg));
                 free(msg);
@@ -238,7 +239,8 @@ void lint_ignores_apply(struct scan *s, struct findings *all, int no_ignores)
                                 ig->rule_id);
             else
                 msg = xasprintf("ignore of %s suppresses nothing: no such finding on the line "
-                                "it covers; remove it", ig->rule_id);
+                                "it covers; remove it",
+                                ig->rule_id);
             findings_add(all, ignore_finding(s, u, ig, "suppression-unused", msg));
             free(msg);
         }
@@ -267,8 +269,8 @@ int lint_baseline_apply(struct scan *s, const char *path, struct errbuf *err)
             continue;
         size_t n = strspn(buf, "0123456789abcdef");
         if (n != 16 || (buf[16] != ' ' && buf[16] != '\n' && buf[16] != '\t')) {
-            errbuf_set(err, "%s:%d: not a baseline line (expected a 16-digit fingerprint)",
-                       path, lineno);
+            errbuf_set(err, "%s:%d: not a baseline line (expected a 16-digit fingerprint)", path,
+                       lineno);
             rc = -1;
             break;
         }

@@ -6,25 +6,34 @@
 
 #include <string.h>
 
+/* What the runner decodes: % CR LF everywhere, and : , inside a property value. */
+static const struct {
+    char c;
+    const char *as;
+    int property_only;
+} escapes[] = {
+    {'%', "%25", 0}, {'\r', "%0D", 0}, {'\n', "%0A", 0}, {':', "%3A", 1}, {',', "%2C", 1},
+};
+
 static void escape(FILE *out, const char *s, int property)
 {
     for (; s && *s; s++) {
-        switch (*s) {
-        case '%': fputs("%25", out); break;
-        case '\r': fputs("%0D", out); break;
-        case '\n': fputs("%0A", out); break;
-        case ':': property ? fputs("%3A", out) : fputc(':', out); break;
-        case ',': property ? fputs("%2C", out) : fputc(',', out); break;
-        default: fputc(*s, out);
-        }
+        const char *as = NULL;
+        for (size_t i = 0; i < ARRAY_LEN(escapes) && !as; i++)
+            if (escapes[i].c == *s && (property || !escapes[i].property_only))
+                as = escapes[i].as;
+        if (as)
+            fputs(as, out);
+        else
+            fputc(*s, out);
     }
 }
 
 int render_github(FILE *out, const struct scan *s, const struct render_opts *o)
 {
     (void)o;
-    static const char *const cmd[] = {[SEV_NOTE] = "notice", [SEV_WARNING] = "warning",
-                                      [SEV_ERROR] = "error"};
+    static const char *const cmd[] = {
+        [SEV_NOTE] = "notice", [SEV_WARNING] = "warning", [SEV_ERROR] = "error"};
     size_t shown[3] = {0, 0, 0};
     for (size_t i = 0; i < s->findings.v.len; i++) {
         const struct finding *f = s->findings.v.items[i];
@@ -58,8 +67,9 @@ int render_github(FILE *out, const struct scan *s, const struct render_opts *o)
     }
     /* The run's totals, suppressed findings included, as one notice without a file. */
     size_t total = shown[SEV_ERROR] + shown[SEV_WARNING] + shown[SEV_NOTE];
-    fprintf(out, "::notice title=opsbook::%zu finding%s (%zu error%s, %zu warning%s, "
-                 "%zu note%s)%s",
+    fprintf(out,
+            "::notice title=opsbook::%zu finding%s (%zu error%s, %zu warning%s, "
+            "%zu note%s)%s",
             total, total == 1 ? "" : "s", shown[SEV_ERROR], shown[SEV_ERROR] == 1 ? "" : "s",
             shown[SEV_WARNING], shown[SEV_WARNING] == 1 ? "" : "s", shown[SEV_NOTE],
             shown[SEV_NOTE] == 1 ? "" : "s", s->stats.suppressed ? "; " : "\n");

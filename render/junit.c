@@ -8,20 +8,17 @@
 
 static void xml(FILE *out, const char *s)
 {
+    static const char *const entity[256] = {
+        ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&apos;",
+    };
     for (; s && *s; s++) {
         unsigned char c = (unsigned char)*s;
-        switch (c) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        case '\'': fputs("&apos;", out); break;
-        default:
-            if (c < 0x20 && c != '\t' && c != '\n')
-                fputc('?', out); /* not allowed in XML 1.0 */
-            else
-                fputc(c, out);
-        }
+        if (entity[c])
+            fputs(entity[c], out);
+        else if (c < 0x20 && c != '\t' && c != '\n')
+            fputc('?', out); /* not allowed in XML 1.0 */
+        else
+            fputc(c, out);
     }
 }
 
@@ -75,8 +72,8 @@ int render_junit(FILE *out, const struct scan *s, const struct render_opts *o)
             fputs("\"/>\n", mem);
         } else {
             failures++;
-            fprintf(mem, "      <failure type=\"%s\" message=\"%zu finding%s", severity_name(f->severity),
-                    live, live == 1 ? "" : "s");
+            fprintf(mem, "      <failure type=\"%s\" message=\"%zu finding%s",
+                    severity_name(f->severity), live, live == 1 ? "" : "s");
             if (k - i > live)
                 fprintf(mem, " (%zu suppressed)", k - i - live);
             fputs("\">", mem);
@@ -110,8 +107,10 @@ int render_junit(FILE *out, const struct scan *s, const struct render_opts *o)
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
     fprintf(out, "<testsuites name=\"opsbook\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n",
             cases, failures, skipped);
-    fprintf(out, "  <testsuite name=\"opsbook\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
-                 "skipped=\"%zu\" time=\"%.3f\">\n", cases, failures, skipped, s->stats.seconds);
+    fprintf(out,
+            "  <testsuite name=\"opsbook\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+            "skipped=\"%zu\" time=\"%.3f\">\n",
+            cases, failures, skipped, s->stats.seconds);
     fwrite(body.buf, 1, body.len, out);
     fputs("  </testsuite>\n</testsuites>\n", out);
     free(body.buf);

@@ -325,7 +325,8 @@ Test(vcs, history_scan_reports_a_deleted_secret)
     char *c1 = rev(dir, "HEAD");
     /* Moved, with a line added above: the key's line is not new, so not reported again. */
     git(dir, "git mv deploy/env.sh deploy/run.sh");
-    t_write(dir, "deploy/run.sh", "#!/bin/sh\nset -eu\nexport AWS_ACCESS_KEY_ID=AKIA2Q7RZK4W3V5T6Y7U\n");
+    t_write(dir, "deploy/run.sh",
+            "#!/bin/sh\nset -eu\nexport AWS_ACCESS_KEY_ID=AKIA2Q7RZK4W3V5T6Y7U\n");
     commit_at(dir, "2024-03-05T00:00:00Z", "move");
     git(dir, "git rm -q deploy/run.sh");
     commit_at(dir, "2024-03-06T00:00:00Z", "remove the key");
