@@ -224,6 +224,9 @@ static int cmd_scan(struct cli *cli)
         return usage_error("--since needs --history%s", "");
     if (cli->history && cli->diff)
         return usage_error("--history and --diff do not go together%s", "");
+    if ((cli->history || cli->diff) && cli->args.len > 1)
+        return usage_error("--%s takes one PATH: the repository or a folder in it",
+                           cli->history ? "history" : "diff");
 
     struct config cfg;
     struct errbuf err = {{0}, 0};

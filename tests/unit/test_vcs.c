@@ -381,3 +381,34 @@ Test(vcs, history_scan_reports_a_deleted_secret)
     t_rmtree(dir);
     free(dir);
 }
+
+Test(vcs, cli_usage_errors)
+{
+    static const struct {
+        const char *args, *want;
+    } cases[] = {
+        {"--since HEAD .", "--since needs --history"},
+        {"--history --diff main .", "--history and --diff do not go together"},
+        {"--diff main a b", "--diff takes one PATH"},
+        {"--history a b", "--history takes one PATH"},
+        {"--diff", "option --diff needs a value"},
+    };
+    const char *bin = getenv("OPSBOOK_BIN");
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        char *cmd = xasprintf("'%s' scan %s 2>&1", bin ? bin : "build/opsbook", cases[i].args);
+        char *out = NULL;
+        cr_expect_eq(t_run(cmd, &out), 2, "%s", cases[i].args);
+        cr_expect(strstr(out, cases[i].want) != NULL, "%s: %s", cases[i].args, out);
+        free(out);
+        free(cmd);
+    }
+    char *dir = t_tmpdir();
+    char *cmd = xasprintf("'%s' scan --diff main '%s' 2>&1", bin ? bin : "build/opsbook", dir);
+    char *out = NULL;
+    cr_expect_eq(t_run(cmd, &out), 2);
+    cr_expect(strstr(out, "not inside a Git repository") != NULL, "%s", out);
+    free(out);
+    free(cmd);
+    t_rmtree(dir);
+    free(dir);
+}
