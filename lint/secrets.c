@@ -14,7 +14,8 @@
 #include "secrets_int.h"
 
 #define SECRET_MAX_REGEX 8
-#define SECRET_MAX_KEY 80 /* longest key name quoted in a message */
+#define SECRET_MAX_KEY 80       /* longest key name quoted in a message */
+#define SECRET_MAX_PER_FILE 200 /* findings of one rule in one file: a dump is not read on */
 
 struct secret_pat {
     const struct rule *rule;
@@ -32,6 +33,7 @@ struct secret_pat {
     long long rank;            /* run order; above 0: yields to earlier findings */
     unsigned at_match : 1;     /* report at the match's start, not the value's */
     unsigned placeholders : 1; /* apply the placeholder allowlist */
+    unsigned needs_digit : 1;  /* a value without a digit is not reported */
 };
 
 /* A keyword's pair at offset `off` of it, in the prefilter's chains. */
@@ -229,6 +231,7 @@ static int pat_prepare(struct secret_state *st, struct vec *kwv, struct secret_p
     p->rank = lint_param_int(r, "rank", 0);
     p->at_match = strcmp(lint_param_str(r, "report-at", "value"), "match") == 0;
     p->placeholders = (unsigned)param_flag(r, "placeholders", 1);
+    p->needs_digit = (unsigned)param_flag(r, "needs-digit", 0);
     long long lines = lint_param_int(r, "lines", 0);
     const struct ynode *rx = lint_param(r, "regex");
     if (yml_str(rx)) {
@@ -381,7 +384,9 @@ struct hit {
 
 struct secret_scan {
     struct lint_ctx *ctx;
-    struct hit *hits; /* in file order */
+    const struct secret_state *st;
+    unsigned *reported; /* [npats]: findings so far of each rule in this file */
+    struct hit *hits;   /* in file order */
     size_t nhits, caphits;
     const char *data;
     size_t len;
@@ -463,11 +468,21 @@ static int overlaps(const struct secret_scan *sc, const struct secret_pat *p, si
     return 0;
 }
 
+static int has_digit(const char *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] >= '0' && v[i] <= '9')
+            return 1;
+    return 0;
+}
+
 static int value_allowed(const struct secret_pat *p, const char *v, size_t n)
 {
     if ((long long)n < p->min_len)
         return 1;
     if (p->placeholders && secrets_is_placeholder(v, n))
+        return 1;
+    if (p->needs_digit && !has_digit(v, n))
         return 1;
     for (size_t i = 0; i < p->allow.len; i++) {
         const char *a = p->allow.items[i];
@@ -484,6 +499,7 @@ static void candidate(struct secret_scan *sc, const struct secret_pat *p, const 
         return;
     if (value_allowed(p, sc->data + a, b - a) || overlaps(sc, p, a, b))
         return;
+    sc->reported[p - sc->st->pats]++;
     if (sc->nspans == sc->capspans) {
         sc->capspans = sc->capspans ? 2 * sc->capspans : 8;
         sc->spans = xrealloc(sc->spans, sc->capspans * sizeof(*sc->spans));
@@ -520,7 +536,7 @@ static void re_run(struct secret_scan *sc, const struct secret_pat *p, const pcr
 {
     PCRE2_SIZE off = from;
     uint32_t opts = 0;
-    while (off <= to) {
+    while (off <= to && sc->reported[p - sc->st->pats] < SECRET_MAX_PER_FILE) {
         int rc = pcre2_match(re, (PCRE2_SPTR)sc->data, to, off, opts, md, mctx);
         if (rc == PCRE2_ERROR_JIT_STACKLIMIT && !(opts & PCRE2_NO_JIT)) {
             opts |= PCRE2_NO_JIT; /* the interpreter has no such limit: retry there */
@@ -558,23 +574,23 @@ static void pat_run(struct secret_scan *sc, const struct secret_pat *p, pcre2_ma
             re_run(sc, p, p->re[r], 0, sc->len, md, mctx);
             continue;
         }
-        size_t ws = 0, we = 0;
+        size_t ws = 0, we = 0, line_end = 0;
         int open = 0;
         for (size_t i = 0; i < sc->nhits; i++) {
             if (!p->kw_mine[sc->hits[i].kw])
                 continue;
             size_t off = sc->hits[i].off;
-            if (open && off <= we) {
-                size_t e = lines_end(sc, off, p->lines[r] - 1);
-                we = e > we ? e : we; /* inside the window: it may reach further */
-                continue;
-            }
+            if (open && off < line_end)
+                continue; /* on the line of the previous hit: the same window */
+            /* Each line is measured once, so a long line full of hits stays linear. */
             size_t s = off;
-            while (s > 0 && sc->data[s - 1] != '\n')
+            while (s > line_end && sc->data[s - 1] != '\n')
                 s--;
-            size_t e = lines_end(sc, off, p->lines[r] - 1);
+            const char *nl = memchr(sc->data + off, '\n', sc->len - off);
+            line_end = nl ? (size_t)(nl - sc->data) : sc->len;
+            size_t e = lines_end(sc, line_end, p->lines[r] - 1);
             if (open && s <= we + 1) {
-                we = e;
+                we = e > we ? e : we;
                 continue;
             }
             if (open)
@@ -605,7 +621,9 @@ static void secrets_on_text(struct lint_ctx *ctx, const char *data, size_t len)
     unsigned char *kw_seen = xcalloc(st->nkws + st->npats, 1);
     unsigned char *on = kw_seen + st->nkws;
     pcre2_match_data *md = NULL;
-    struct secret_scan sc = {.ctx = ctx, .data = data, .len = len, .line_no = 1};
+    unsigned *reported = xcalloc(st->npats + 1, sizeof(*reported));
+    struct secret_scan sc = {
+        .ctx = ctx, .st = st, .reported = reported, .data = data, .len = len, .line_no = 1};
     keywords_find(st, &sc, kw_seen, on);
     for (size_t i = 0; i < st->npats; i++) {
         const struct secret_pat *p = &st->pats[i];
@@ -618,6 +636,7 @@ static void secrets_on_text(struct lint_ctx *ctx, const char *data, size_t len)
     pcre2_match_data_free(md);
     free(sc.hits);
     free(sc.spans);
+    free(reported);
     free(kw_seen);
 }
 

@@ -139,6 +139,10 @@ static const struct secret_case cases[] = {
      "| `DB_PASSWORD` | Secret `db` | rotated |\nPassword: ask the on-call lead\n"
      "password: <your-password>\npassword: changeme\n",
      "secret-generic-password", 0, 0},
+    {"code.ts",
+     "const c = {\n  password: decoded.password\n};\nlet o = {\n  password: string;\n"
+     "  password: getPassword(user),\n  password: opts.password,\n};\n",
+     "secret-generic-password", 0, 0},
     {"stats.json", "{\n  \"secret-generic-password\": 27,\n  \"password\": null\n}\n",
      "secret-generic-password", 0, 0},
     /* secret-aws-secret-key */
@@ -360,7 +364,8 @@ static const struct secret_case cases[] = {
     {"db2.env",
      "DATABASE_URL=postgres://ledger:${DB_PASSWORD}@db.internal:5432/ledger\n"
      "DOC=postgres://user:password@localhost/db\nGIT=https://github.com/acme/x.git\n"
-     "SSH=git@github.com:acme/x.git\nMAIL=mailto:ops@acme.io\n",
+     "SSH=git@github.com:acme/x.git\nMAIL=mailto:ops@acme.io\n"
+     "DOC2=https://admin:Tq4-wX8pLm2ZrV7k@registry.example.com/v2\n",
      "secret-url-credentials", 0, 0},
     /* secret-basic-auth-header */
     {"curl.sh", "curl -H \"Authorization: Basic ZGVwbG95OlRxNC13WDhwTG0yWnJWN2s=\" https://x/\n",
@@ -390,6 +395,11 @@ static const struct secret_case cases[] = {
      "secret-generic-token", 1, 2},
     {"svc.tf", "client_secret = \"f3Kq9Zx1Lm7Rt2Vw8Yb4Nc6Hd0Jp5Gs\"\n", "secret-generic-token", 1,
      1},
+    {"svc3.ts",
+     "type T = {\n  progressToken: ProgressTokenValue;\n  refresh_token: string;\n}\n"
+     "const s = {\n  secrets: cliOptions.secretsFromEnvironment,\n"
+     "  resumptionToken: options2?.onresumptiontoken\n  progressToken: ProgressTokenSchema\n}\n",
+     "secret-generic-token", 0, 0},
     {"svc2.yaml",
      "spec:\n  tls:\n    - secretName: payments-api-tls-2024\n"
      "  token: ${{ secrets.CODECOV_TOKEN }}\n  api_key: \"aaaaaaaaaaaaaaaaaaaaaaaa\"\n"
@@ -515,6 +525,29 @@ Test(secrets, values_are_masked_and_never_in_messages)
     }
 }
 
+/* The table above covers every rule: at least one true positive and one near miss each. */
+Test(secrets, every_rule_is_in_the_table)
+{
+    struct catalogue c;
+    struct errbuf err = {{0}, 0};
+    cr_assert_eq(lint_catalogue_load(&c, NULL, 0, &err), 0, "%s", err.msg);
+    for (size_t i = 0; i < c.rules.len; i++) {
+        const struct rule *r = c.rules.items[i];
+        if (!r->check || strcmp(r->check, "secret-pattern") != 0)
+            continue;
+        int tp = 0, fp = 0;
+        for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+            if (strcmp(cases[k].rule, r->id) != 0)
+                continue;
+            tp += cases[k].count > 0;
+            fp += cases[k].count == 0;
+        }
+        cr_expect(tp >= 1 && fp >= 1, "%s: %d true positives, %d near misses in the table", r->id,
+                  tp, fp);
+    }
+    lint_catalogue_release(&c);
+}
+
 /* A key file on one JSON line: every segment of the key is masked, not just the first. */
 Test(secrets, one_line_key_is_masked_whole)
 {
@@ -531,6 +564,28 @@ Test(secrets, one_line_key_is_masked_whole)
     cr_assert_null(strstr(f->excerpt, "SEGMENT"), "excerpt shows the key: %s", f->excerpt);
     cr_assert_null(strstr(f->excerpt, "MIIE"), "excerpt shows the key: %s", f->excerpt);
     lint_scan_release(&s);
+    t_rmtree(dir);
+    free(dir);
+}
+
+/* Hostile input: a 4 MB line full of keywords and values stays linear, and a dump of keys
+ * reports a bounded number of findings. */
+Test(secrets, long_lines_and_dumps_are_bounded, .timeout = 30)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < 200000; i++)
+        sb_adds(&sb, "password=Hq7-vR2mWx9 secret ://a:b@c ");
+    sb_addc(&sb, '\n');
+    for (int i = 0; i < 1000; i++)
+        sb_adds(&sb, "AKIA2Q7RZK4W3V5T6Y7U\n");
+    char *dir = t_tmpdir();
+    t_write(dir, "dump.txt", sb_str(&sb));
+    struct scan s;
+    t_scan(&s, dir);
+    cr_assert_eq(t_count(&s, "secret-aws-access-key", NULL, 0), 200);
+    cr_assert_eq(t_count(&s, "secret-generic-password", NULL, 0), 1);
+    lint_scan_release(&s);
+    sb_release(&sb);
     t_rmtree(dir);
     free(dir);
 }
