@@ -365,3 +365,32 @@ Test(condition, owner_policy_in_a_scan)
     t_rmtree(dir);
     free(dir);
 }
+
+/* End to end with the GitHub Actions loader: the README's runner policy. */
+Test(condition, runner_policy_in_a_scan)
+{
+    char *dir = t_tmpdir();
+    t_write(dir, ".github/workflows/ci.yml",
+            "name: ci\non: push\npermissions: {}\njobs:\n"
+            "  build:\n    runs-on: [self-hosted, linux]\n    timeout-minutes: 10\n"
+            "    steps:\n      - run: make\n"
+            "  test:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 10\n"
+            "    steps:\n      - run: make test\n");
+    char *pol = path_join(t_root(), "docs/policies");
+    const char *paths[] = {dir}, *dirs[] = {pol};
+    struct scan_opts o = {.paths = paths, .npaths = 1, .threads = 2, .policy_dirs = dirs,
+                          .npolicy_dirs = 1};
+    o.discover.no_git = 1;
+    struct scan s;
+    struct errbuf err = {{0}, 0};
+    cr_assert_eq(lint_scan_run(&s, &o, &err), 0, "%s", err.msg);
+    if (t_count(&s, "team-no-self-hosted-runner", NULL, 0) != 1)
+        t_dump(&s);
+    cr_expect_eq(t_count(&s, "team-no-self-hosted-runner", NULL, 0), 1);
+    cr_expect_eq(t_count(&s, "team-no-self-hosted-runner", ".github/workflows/ci.yml", 5), 1);
+    cr_expect(lint_scan_failed(&s, SEV_ERROR), "the policy is an error");
+    lint_scan_release(&s);
+    free(pol);
+    t_rmtree(dir);
+    free(dir);
+}
