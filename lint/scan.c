@@ -45,31 +45,55 @@ static int line_span(const char *data, size_t len, int line, const char **start,
     return 0;
 }
 
+/* A mask span of a secret on a line: 1-based column and byte length. */
+struct span {
+    int col, len;
+};
+
+static int span_cmp(const void *pa, const void *pb)
+{
+    const struct span *a = pa, *b = pb;
+    return (a->col > b->col) - (a->col < b->col);
+}
+
+/* The line [s, s + n) as an excerpt: at most 400 bytes, every span (sorted by column)
+ * masked, control bytes as '?'. Heap string. */
+static char *excerpt_build(const char *s, size_t n, const struct span *spans, size_t nspans)
+{
+    if (n > 400)
+        n = 400; /* a minified line is not an excerpt */
+    struct strbuf sb = STRBUF_INIT;
+    size_t pos = 0;
+    for (size_t i = 0; i < nspans; i++) {
+        if (spans[i].len <= 0 || spans[i].col <= 0)
+            continue;
+        size_t a = (size_t)spans[i].col - 1, b = a + (size_t)spans[i].len;
+        if (a < pos)
+            a = pos; /* overlapping spans */
+        if (a >= n || b <= a)
+            continue;
+        if (b > n)
+            b = n;
+        sb_add(&sb, s + pos, a - pos);
+        secret_mask(&sb, s + a, b - a);
+        pos = b;
+    }
+    sb_add(&sb, s + pos, n - pos);
+    /* Keep the excerpt printable: control bytes become '?'. */
+    for (size_t i = 0; i < sb.len; i++)
+        if ((unsigned char)sb.buf[i] < 0x20 && sb.buf[i] != '\t')
+            sb.buf[i] = '?';
+    return sb_detach(&sb);
+}
+
 void lint_excerpt_fill(struct finding *f, const char *data, size_t len)
 {
     const char *s;
     size_t n;
     if (f->excerpt || f->line <= 0 || line_span(data, len, f->line, &s, &n) != 0)
         return;
-    if (n > 400)
-        n = 400; /* a minified line is not an excerpt */
-    struct strbuf sb = STRBUF_INIT;
-    if (f->mask_len > 0 && f->mask_col > 0 && (size_t)f->mask_col - 1 < n) {
-        size_t a = (size_t)f->mask_col - 1;
-        size_t b = a + (size_t)f->mask_len;
-        if (b > n)
-            b = n;
-        sb_add(&sb, s, a);
-        secret_mask(&sb, s + a, b - a);
-        sb_add(&sb, s + b, n - b);
-    } else {
-        sb_add(&sb, s, n);
-    }
-    /* Keep the excerpt printable: control bytes become '?'. */
-    for (size_t i = 0; i < sb.len; i++)
-        if ((unsigned char)sb.buf[i] < 0x20 && sb.buf[i] != '\t')
-            sb.buf[i] = '?';
-    f->excerpt = sb_detach(&sb);
+    struct span sp = {f->mask_col, f->mask_len};
+    f->excerpt = excerpt_build(s, n, &sp, 1);
 }
 
 static void excerpts_fill(struct findings *fs, const char *data, size_t len)
@@ -215,6 +239,54 @@ static void severity_apply(const struct scan *s, struct findings *fs)
     }
 }
 
+/* A secret masked in one finding's excerpt must be masked in every excerpt of its line: a
+ * finding of another rule, or a second secret, on that line would show it otherwise. Such
+ * lines are read again and every finding on them gets the line with all spans masked.
+ * `all` is sorted (path, line). */
+static void excerpts_mask_shared(struct scan *s, struct vec *all)
+{
+    struct strmap by_display = STRMAP_INIT;
+    for (size_t j = 0; j < s->model.units.len; j++) {
+        const struct unit *u = s->model.units.items[j];
+        strmap_put(&by_display, u->file->display, (void *)u);
+    }
+    for (size_t i = 0; i < all->len;) {
+        const struct finding *f = all->items[i];
+        size_t k = i + 1, masked = f->mask_len > 0;
+        while (k < all->len && ((struct finding *)all->items[k])->line == f->line &&
+               f->display && ((struct finding *)all->items[k])->display &&
+               strcmp(((struct finding *)all->items[k])->display, f->display) == 0)
+            masked += ((struct finding *)all->items[k++])->mask_len > 0;
+        const struct unit *u = f->display ? strmap_get(&by_display, f->display) : NULL;
+        struct filemap fm;
+        struct errbuf err = {{0}, 0};
+        if (masked && k - i > 1 && f->line > 0 && u &&
+            filemap_open(&fm, u->file->abspath, (size_t)-1, &err) == 0) {
+            struct span *spans = xcalloc(k - i, sizeof(*spans));
+            size_t n = 0;
+            for (size_t j = i; j < k; j++) {
+                const struct finding *g = all->items[j];
+                if (g->mask_len > 0)
+                    spans[n++] = (struct span){g->mask_col, g->mask_len};
+            }
+            qsort(spans, n, sizeof(*spans), span_cmp);
+            const char *line;
+            size_t len;
+            if (line_span(fm.data, fm.len, f->line, &line, &len) == 0) {
+                for (size_t j = i; j < k; j++) {
+                    struct finding *g = all->items[j];
+                    free(g->excerpt);
+                    g->excerpt = excerpt_build(line, len, spans, n);
+                }
+            }
+            free(spans);
+            filemap_close(&fm);
+        }
+        i = k;
+    }
+    strmap_release(&by_display);
+}
+
 static void finalise(struct scan *s, struct findings *model_found, const struct scan_opts *o)
 {
     struct findings all = {VEC_INIT};
@@ -242,6 +314,7 @@ static void finalise(struct scan *s, struct findings *model_found, const struct 
     excerpts_late(s, &all.v);
     lint_ignores_apply(s, &all, o->no_ignores);
     findings_sort(&all);
+    excerpts_mask_shared(s, &all.v);
 
     for (size_t i = 0; i < all.v.len; i++) {
         struct finding *f = all.v.items[i];

@@ -49,9 +49,12 @@ static json_t *rule_json(const struct rule *r)
     struct strbuf md = STRBUF_INIT;
     sb_addf(&md, "%s\n\n**How to fix**\n\n%s", r->description ? r->description : "",
             r->remediation ? r->remediation : "");
-    if (r->example_bad)
+    /* A secret rule's bad example is a realistic fake key: keep it out of uploaded reports,
+     * where other scanners would flag it. */
+    int secret = r->category && strcmp(r->category, "secrets") == 0;
+    if (r->example_bad && !secret)
         sb_addf(&md, "\n\n**Violation**\n\n```\n%s```", r->example_bad);
-    if (r->example_good)
+    if (r->example_good && !secret)
         sb_addf(&md, "\n\n**Fix**\n\n```\n%s```", r->example_good);
     json_t *help = text_obj(r->remediation);
     json_object_set_new(help, "markdown", json_string(sb_str(&md)));

@@ -256,3 +256,44 @@ Test(suppress, annotation_silences_a_kubernetes_rule)
     t_rmtree(dir);
     free(dir);
 }
+
+/* A secret stays masked in every excerpt of its line: the finding about an ignore comment
+ * written beside it, and a second secret on the same line. */
+Test(suppress, secrets_masked_in_every_excerpt_of_their_line)
+{
+    static const char *const keys[] = {"AKIA2Q7RZK4W3V5T6Y7U", "AKIA3R7SZL5X4W6U7Z6V",
+                                       "lgr_live_8fK2mQ9xVt4LpR7wZc3N"};
+    char *dir = t_tmpdir();
+    t_write(dir, "seed.sh",
+            "#!/bin/sh\n"
+            "export LEDGER_API_TOKEN=\"lgr_live_8fK2mQ9xVt4LpR7wZc3N\"  "
+            "# opsbook:ignore secret-generic-token\n"
+            "KEYS=\"AKIA2Q7RZK4W3V5T6Y7U AKIA3R7SZL5X4W6U7Z6V\"\n");
+    struct scan s;
+    scan_dir(&s, dir, 0, NULL);
+    cr_expect_eq(t_count(&s, "suppression-missing-reason", "seed.sh", 2), 1);
+    cr_expect_eq(t_count(&s, "secret-generic-token", "seed.sh", 2), 1);
+    cr_expect_eq(t_count(&s, "secret-aws-access-key", "seed.sh", 3), 2);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&out, &len);
+    struct render_opts ro = {.fail_on = SEV_ERROR};
+    render_text(mem, &s, &ro);
+    render_json(mem, &s, &ro);
+    render_sarif(mem, &s, &ro);
+    render_github(mem, &s, &ro);
+    render_junit(mem, &s, &ro);
+    fclose(mem);
+    for (size_t i = 0; i < ARRAY_LEN(keys); i++)
+        cr_expect(strstr(out, keys[i]) == NULL, "%s leaked", keys[i]);
+    for (size_t i = 0; i < s.findings.v.len; i++) {
+        const struct finding *f = s.findings.v.items[i];
+        for (size_t k = 0; k < ARRAY_LEN(keys); k++)
+            cr_expect(!f->excerpt || strstr(f->excerpt, keys[k]) == NULL, "%s:%d %s: %s",
+                      f->path, f->line, f->rule_id, f->excerpt);
+    }
+    free(out);
+    lint_scan_release(&s);
+    t_rmtree(dir);
+    free(dir);
+}
