@@ -290,7 +290,8 @@ static int cmd_rules(struct cli *cli, const char *explain)
     struct catalogue cat;
     struct errbuf err = {{0}, 0};
     int rc = EXIT_OK;
-    if (lint_catalogue_load(&cat, NULL, 0, &err) != 0) {
+    if (lint_catalogue_load(&cat, (const char *const *)cli->policies.items, cli->policies.len,
+                            &err) != 0) {
         fprintf(stderr, "opsbook: %s\n", err.msg);
         rc = EXIT_USAGE;
         goto out;

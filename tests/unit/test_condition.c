@@ -325,6 +325,14 @@ Test(condition, fields_command_documents_every_entity_type)
         cr_expect(strstr(out, want[i]) != NULL, "%s missing", want[i]);
     free(out);
     free(cmd);
+    /* rules and explain see a user's policies too. */
+    cmd = xasprintf("'%s' explain team-deployment-owner --policies '%s/docs/policies'",
+                    bin ? bin : "build/opsbook", t_root());
+    cr_expect_eq(t_run(cmd, &out), 0);
+    cr_expect(str_startswith(out, "team-deployment-owner: Deployment has no owner label\n"), "%s",
+              out);
+    free(out);
+    free(cmd);
 }
 
 /* End to end with the Kubernetes loader: the README's owner policy from --policies. */
