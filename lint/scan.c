@@ -287,6 +287,40 @@ static void excerpts_mask_shared(struct scan *s, struct vec *all)
     strmap_release(&by_display);
 }
 
+/* A rule whose params say `yields-to: CATEGORY` is not reported on a line where a rule of
+ * that category already reports: one finding per problem (a literal password in HCL is a
+ * secrets finding, not also a Terraform one). Findings are sorted by path and line. */
+static void drop_yielding(struct scan *s)
+{
+    struct vec *v = &s->findings.v;
+    size_t out = 0;
+    for (size_t i = 0; i < v->len; i++) {
+        struct finding *f = v->items[i];
+        const struct rule *r = lint_rule_find(&s->cat, f->rule_id);
+        const char *yields = r ? lint_param_str(r, "yields-to", NULL) : NULL;
+        int drop = 0;
+        for (size_t j = i; yields && !drop && j-- > 0;) {
+            const struct finding *g = v->items[j];
+            if (g->line != f->line || strcmp(g->path, f->path) != 0)
+                break;
+            const struct rule *gr = lint_rule_find(&s->cat, g->rule_id);
+            drop = gr && strcmp(gr->category, yields) == 0;
+        }
+        for (size_t j = i + 1; yields && !drop && j < v->len; j++) {
+            const struct finding *g = v->items[j];
+            if (g->line != f->line || strcmp(g->path, f->path) != 0)
+                break;
+            const struct rule *gr = lint_rule_find(&s->cat, g->rule_id);
+            drop = gr && strcmp(gr->category, yields) == 0;
+        }
+        if (drop)
+            finding_free(f);
+        else
+            v->items[out++] = f;
+    }
+    v->len = out;
+}
+
 static void finalise(struct scan *s, struct findings *model_found, const struct scan_opts *o)
 {
     struct findings all = {VEC_INIT};
@@ -332,6 +366,7 @@ static void finalise(struct scan *s, struct findings *model_found, const struct 
     }
     vec_release(&all.v);
     findings_sort(&s->findings);
+    drop_yielding(s);
 }
 
 /* The catalogue with the user's policy folders, the config's overrides, bound to checks. */

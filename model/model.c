@@ -4,6 +4,8 @@
 
 #include <stdlib.h>
 
+#include "compose.h"
+#include "docker.h"
 #include "gha.h"
 #include "k8s.h"
 #include "tf.h"
@@ -38,6 +40,9 @@ static void load_yaml(struct unit *u, const char *data, size_t len)
     case FK_K8S:
         k8s_load(u, &yf);
         break;
+    case FK_COMPOSE:
+        compose_load(u, &yf);
+        break;
     default:
         break;
     }
@@ -48,6 +53,8 @@ void model_unit_load(struct unit *u, const char *data, size_t len)
 {
     if (kind_is_yaml(u->kind))
         load_yaml(u, data, len);
+    else if (u->kind == FK_DOCKERFILE)
+        docker_load(u, data, len);
     else if (u->kind == FK_TERRAFORM)
         tf_load(u, data, len);
 }
