@@ -2,11 +2,14 @@
  * each file read once and its raw bytes given to text checks such as the secrets scanner
  * while it is mapped), then model-wide checks, then findings finalised: catalogue severity,
  * excerpts, fingerprints, order. */
-#include "lint.h"
+#include "lint_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "config.h"
+#include "discover/vcs.h"
 
 struct scan_run {
     struct scan *s;
@@ -42,37 +45,61 @@ static int line_span(const char *data, size_t len, int line, const char **start,
     return 0;
 }
 
-static void excerpt_fill(struct finding *f, const char *data, size_t len)
+/* A mask span of a secret on a line: 1-based column and byte length. */
+struct span {
+    int col, len;
+};
+
+static int span_cmp(const void *pa, const void *pb)
+{
+    const struct span *a = pa, *b = pb;
+    return (a->col > b->col) - (a->col < b->col);
+}
+
+/* The line [s, s + n) as an excerpt: at most 400 bytes, every span (sorted by column)
+ * masked, control bytes as '?'. Heap string. */
+static char *excerpt_build(const char *s, size_t n, const struct span *spans, size_t nspans)
+{
+    if (n > 400)
+        n = 400; /* a minified line is not an excerpt */
+    struct strbuf sb = STRBUF_INIT;
+    size_t pos = 0;
+    for (size_t i = 0; i < nspans; i++) {
+        if (spans[i].len <= 0 || spans[i].col <= 0)
+            continue;
+        size_t a = (size_t)spans[i].col - 1, b = a + (size_t)spans[i].len;
+        if (a < pos)
+            a = pos; /* overlapping spans */
+        if (a >= n || b <= a)
+            continue;
+        if (b > n)
+            b = n;
+        sb_add(&sb, s + pos, a - pos);
+        secret_mask(&sb, s + a, b - a);
+        pos = b;
+    }
+    sb_add(&sb, s + pos, n - pos);
+    /* Keep the excerpt printable: control bytes become '?'. */
+    for (size_t i = 0; i < sb.len; i++)
+        if ((unsigned char)sb.buf[i] < 0x20 && sb.buf[i] != '\t')
+            sb.buf[i] = '?';
+    return sb_detach(&sb);
+}
+
+void lint_excerpt_fill(struct finding *f, const char *data, size_t len)
 {
     const char *s;
     size_t n;
     if (f->excerpt || f->line <= 0 || line_span(data, len, f->line, &s, &n) != 0)
         return;
-    if (n > 400)
-        n = 400; /* a minified line is not an excerpt */
-    struct strbuf sb = STRBUF_INIT;
-    if (f->mask_len > 0 && f->mask_col > 0 && (size_t)f->mask_col - 1 < n) {
-        size_t a = (size_t)f->mask_col - 1;
-        size_t b = a + (size_t)f->mask_len;
-        if (b > n)
-            b = n;
-        sb_add(&sb, s, a);
-        secret_mask(&sb, s + a, b - a);
-        sb_add(&sb, s + b, n - b);
-    } else {
-        sb_add(&sb, s, n);
-    }
-    /* Keep the excerpt printable: control bytes become '?'. */
-    for (size_t i = 0; i < sb.len; i++)
-        if ((unsigned char)sb.buf[i] < 0x20 && sb.buf[i] != '\t')
-            sb.buf[i] = '?';
-    f->excerpt = sb_detach(&sb);
+    struct span sp = {f->mask_col, f->mask_len};
+    f->excerpt = excerpt_build(s, n, &sp, 1);
 }
 
 static void excerpts_fill(struct findings *fs, const char *data, size_t len)
 {
     for (size_t i = 0; i < fs->v.len; i++)
-        excerpt_fill(fs->v.items[i], data, len);
+        lint_excerpt_fill(fs->v.items[i], data, len);
 }
 
 /* Phase 1, per file in parallel: read once, classify, parse, model, run text checks (the
@@ -99,6 +126,7 @@ static void load_unit(void *ctxp, size_t i)
         return;
     }
     model_unit_load(u, fm.data, fm.len);
+    lint_ignores_collect(u, fm.data, fm.len);
     u->loaded = 1;
 
     struct lint_ctx ctx = {.unit = u, .model = &s->model, .out = &u->found};
@@ -133,9 +161,12 @@ static void check_unit(void *ctxp, size_t i)
             grp->def->on_unit(&ctx);
         }
     }
+    ctx.group = NULL;
+    ctx.cat = &s->cat;
+    lint_conditions_run(&ctx);
 }
 
-static void fingerprint(struct finding *f)
+void lint_fingerprint(struct finding *f)
 {
     struct strbuf sb = STRBUF_INIT;
     sb_adds(&sb, f->rule_id);
@@ -188,7 +219,7 @@ static void excerpts_late(struct scan *s, struct vec *late)
         struct errbuf err = {{0}, 0};
         if (u && filemap_open(&fm, u->file->abspath, (size_t)-1, &err) == 0) {
             for (size_t j = i; j < k; j++)
-                excerpt_fill(late->items[j], fm.data, fm.len);
+                lint_excerpt_fill(late->items[j], fm.data, fm.len);
             filemap_close(&fm);
         }
         i = k;
@@ -206,6 +237,54 @@ static void severity_apply(const struct scan *s, struct findings *fs)
         if (r)
             f->severity = r->severity;
     }
+}
+
+/* A secret masked in one finding's excerpt must be masked in every excerpt of its line: a
+ * finding of another rule, or a second secret, on that line would show it otherwise. Such
+ * lines are read again and every finding on them gets the line with all spans masked.
+ * `all` is sorted (path, line). */
+static void excerpts_mask_shared(struct scan *s, struct vec *all)
+{
+    struct strmap by_display = STRMAP_INIT;
+    for (size_t j = 0; j < s->model.units.len; j++) {
+        const struct unit *u = s->model.units.items[j];
+        strmap_put(&by_display, u->file->display, (void *)u);
+    }
+    for (size_t i = 0; i < all->len;) {
+        const struct finding *f = all->items[i];
+        size_t k = i + 1, masked = f->mask_len > 0;
+        while (k < all->len && ((struct finding *)all->items[k])->line == f->line &&
+               f->display && ((struct finding *)all->items[k])->display &&
+               strcmp(((struct finding *)all->items[k])->display, f->display) == 0)
+            masked += ((struct finding *)all->items[k++])->mask_len > 0;
+        const struct unit *u = f->display ? strmap_get(&by_display, f->display) : NULL;
+        struct filemap fm;
+        struct errbuf err = {{0}, 0};
+        if (masked && k - i > 1 && f->line > 0 && u &&
+            filemap_open(&fm, u->file->abspath, (size_t)-1, &err) == 0) {
+            struct span *spans = xcalloc(k - i, sizeof(*spans));
+            size_t n = 0;
+            for (size_t j = i; j < k; j++) {
+                const struct finding *g = all->items[j];
+                if (g->mask_len > 0)
+                    spans[n++] = (struct span){g->mask_col, g->mask_len};
+            }
+            qsort(spans, n, sizeof(*spans), span_cmp);
+            const char *line;
+            size_t len;
+            if (line_span(fm.data, fm.len, f->line, &line, &len) == 0) {
+                for (size_t j = i; j < k; j++) {
+                    struct finding *g = all->items[j];
+                    free(g->excerpt);
+                    g->excerpt = excerpt_build(line, len, spans, n);
+                }
+            }
+            free(spans);
+            filemap_close(&fm);
+        }
+        i = k;
+    }
+    strmap_release(&by_display);
 }
 
 /* A rule whose params say `yields-to: CATEGORY` is not reported on a line where a rule of
@@ -242,7 +321,7 @@ static void drop_yielding(struct scan *s)
     v->len = out;
 }
 
-static void finalise(struct scan *s, struct findings *model_found)
+static void finalise(struct scan *s, struct findings *model_found, const struct scan_opts *o)
 {
     struct findings all = {VEC_INIT};
     severity_apply(s, &s->model.diags);
@@ -267,6 +346,9 @@ static void finalise(struct scan *s, struct findings *model_found)
     findings_take(&all, model_found);
     findings_sort(&all);
     excerpts_late(s, &all.v);
+    lint_ignores_apply(s, &all, o->no_ignores);
+    findings_sort(&all);
+    excerpts_mask_shared(s, &all.v);
 
     for (size_t i = 0; i < all.v.len; i++) {
         struct finding *f = all.v.items[i];
@@ -279,7 +361,7 @@ static void finalise(struct scan *s, struct findings *model_found)
          * up or down for the case at hand (lint_finding_escalate, or set directly). */
         if (!f->display)
             f->display = xstrdup(f->path);
-        fingerprint(f);
+        lint_fingerprint(f);
         findings_add(&s->findings, f);
     }
     vec_release(&all.v);
@@ -288,34 +370,87 @@ static void finalise(struct scan *s, struct findings *model_found)
     drop_yielding(s);
 }
 
-int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf *err)
+/* The catalogue with the user's policy folders, the config's overrides, bound to checks. */
+static int catalogue_setup(struct scan *s, const struct scan_opts *o, struct errbuf *err)
 {
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    memset(out, 0, sizeof(*out));
-    struct scan_opts o = *opts;
-    if (!o.max_file_size)
-        o.max_file_size = 64u << 20;
-    if (lint_catalogue_load(&out->cat, NULL, 0, err) != 0 ||
-        lint_catalogue_bind(&out->cat, err) != 0)
+    struct vec dirs = VEC_INIT;
+    for (size_t i = 0; i < o->npolicy_dirs; i++)
+        vec_push(&dirs, (void *)o->policy_dirs[i]);
+    for (size_t i = 0; o->config && i < o->config->policies.len; i++)
+        vec_push(&dirs, o->config->policies.items[i]);
+    int rc = lint_catalogue_load(&s->cat, (const char *const *)dirs.items, dirs.len, err);
+    vec_release(&dirs);
+    if (rc == 0 && o->config)
+        rc = config_rules_apply(o->config, &s->cat, err);
+    if (rc == 0)
+        rc = lint_catalogue_bind(&s->cat, err);
+    if (rc == 0)
+        rc = lint_conditions_prepare(&s->cat, err);
+    return rc;
+}
+
+/* Drops the files the config's include/exclude globs leave out (named files stay). */
+static void files_select(struct vec *files, const struct config *c)
+{
+    if (!c || (!c->include.len && !c->exclude.len))
+        return;
+    struct vec drop = VEC_INIT;
+    size_t k = 0;
+    for (size_t i = 0; i < files->len; i++) {
+        struct srcfile *f = files->items[i];
+        if (f->named || config_path_selected(c, f->path))
+            files->items[k++] = f;
+        else
+            vec_push(&drop, f);
+    }
+    files->len = k;
+    discover_files_free(&drop);
+}
+
+/* --diff: keeps only the findings on lines added or changed since the revision. */
+static int diff_filter(struct scan *s, const struct scan_opts *o, struct errbuf *err)
+{
+    struct vcs_changes ch;
+    const char *dir = o->npaths ? o->paths[0] : ".";
+    if (vcs_changes_load(&ch, dir, o->diff_ref, err) != 0) {
+        vcs_changes_release(&ch);
         return -1;
-    if (discover_walk(&out->model.files, o.paths, o.npaths, &o.discover, &out->model.diags,
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < s->findings.v.len; i++) {
+        struct finding *f = s->findings.v.items[i];
+        if (vcs_changes_has(&ch, f->path, f->line))
+            s->findings.v.items[k++] = f;
+        else
+            finding_free(f);
+    }
+    s->findings.v.len = k;
+    vcs_changes_release(&ch);
+    return 0;
+}
+
+/* Discovery, then every file loaded and checked in parallel, then the model-wide checks,
+ * whose findings go to model_found. Returns 0, or -1 with err set. */
+static int scan_tree(struct scan *out, const struct scan_opts *o, struct findings *model_found,
+                     struct errbuf *err)
+{
+    if (discover_walk(&out->model.files, o->paths, o->npaths, &o->discover, &out->model.diags,
                       err) != 0)
         return -1;
+    files_select(&out->model.files, o->config);
     for (size_t i = 0; i < out->model.files.len; i++) {
         struct unit *u = xcalloc(1, sizeof(*u));
         u->file = out->model.files.items[i];
         vec_push(&out->model.units, u);
     }
 
-    struct scan_run run = {out, &o};
-    pool_run(out->model.units.len, load_unit, &run, o.threads);
+    struct scan_run run = {out, o};
+    pool_run(out->model.units.len, load_unit, &run, o->threads);
     model_link(&out->model);
-    pool_run(out->model.units.len, check_unit, &run, o.threads);
+    pool_run(out->model.units.len, check_unit, &run, o->threads);
     lint_overlays_judge(&out->cat, &out->model);
 
-    struct findings model_found = {VEC_INIT};
-    struct lint_ctx ctx = {.model = &out->model, .out = &model_found};
+    struct lint_ctx ctx = {.model = &out->model, .out = model_found};
     for (size_t g = 0; g < out->cat.groups.len; g++) {
         const struct check_group *grp = out->cat.groups.items[g];
         if (!grp->def->on_model)
@@ -326,8 +461,32 @@ int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf 
             grp->def->on_model(&ctx);
         }
     }
-    finalise(out, &model_found);
+    return 0;
+}
+
+int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf *err)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    memset(out, 0, sizeof(*out));
+    struct scan_opts o = *opts;
+    if (!o.max_file_size)
+        o.max_file_size = 64u << 20;
+    if (catalogue_setup(out, &o, err) != 0)
+        return -1;
+    struct findings model_found = {VEC_INIT};
+    int rc = o.history ? lint_history_scan(out, &o, &model_found, err)
+                       : scan_tree(out, &o, &model_found, err);
+    if (rc != 0) {
+        findings_release(&model_found);
+        return -1;
+    }
+    finalise(out, &model_found, &o);
     findings_release(&model_found);
+    if (o.baseline && !o.no_ignores && lint_baseline_apply(out, o.baseline, err) != 0)
+        return -1;
+    if (o.diff_ref && diff_filter(out, &o, err) != 0)
+        return -1;
 
     struct scan_stats *st = &out->stats;
     st->files = out->model.units.len;
@@ -343,6 +502,8 @@ int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf 
     for (size_t i = 0; i < out->findings.v.len; i++)
         if (((struct finding *)out->findings.v.items[i])->suppressed)
             st->suppressed++;
+    if (o.history)
+        st->files_scanned = st->blobs;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     st->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     return 0;
