@@ -40,6 +40,7 @@ static const char usage_text[] =
     "                       warning, note, or none\n"
     "  -j, --threads N      worker threads (default: one per core)\n"
     "      --no-git         walk plainly, ignoring .gitignore\n"
+    "      --stats          print phase times, the slowest checks and peak memory on stderr\n"
     "\n"
     "exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or configuration error\n";
 
@@ -79,6 +80,7 @@ struct cli {
     size_t nextra;
     const char *config, *diff, *since, *baseline, *write_baseline;
     int history, print_config, no_ignores;
+    int stats;                    /* --stats: phase times and memory on stderr */
     struct vec policies;
 };
 
@@ -164,6 +166,8 @@ static int parse_args(struct cli *cli, int argc, char **argv)
             cli->print_config = 1;
         } else if (strcmp(a, "--no-ignores") == 0) {
             cli->no_ignores = 1;
+        } else if (strcmp(a, "--stats") == 0) {
+            cli->stats = 1;
         } else if (strcmp(a, "--no-git") == 0) {
             cli->no_git = 1;
         } else if (strcmp(a, "--json") == 0) {
@@ -290,6 +294,8 @@ static int cmd_scan(struct cli *cli)
             goto out;
         }
     }
+    if (cli->stats)
+        lint_scan_stats_print(stderr, &s);
     rc = lint_scan_failed(&s, cli->fail_on) ? EXIT_FINDINGS : EXIT_OK;
 out:
     lint_scan_release(&s);

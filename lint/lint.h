@@ -156,13 +156,23 @@ struct scan_opts {
     const char *since;            /* --history --since REF */
 };
 
+/* The phases of a scan, in order, and their names for `--stats`. */
+enum { SCAN_PHASES = 7 };
+extern const char *const scan_phase_names[SCAN_PHASES];
+
 struct scan_stats {
     size_t files, files_scanned, bytes, skipped_binary;
     size_t by_kind[FK__COUNT];
     size_t suppressed;
     size_t commits, blobs;        /* --history */
     double seconds;
+    double phase[SCAN_PHASES];    /* wall seconds of each phase, see scan_phase_names */
+    struct {                      /* the slowest whole-model checks */
+        const char *rule;
+        double seconds;
+    } slow[5];
 };
+
 
 struct scan {
     struct catalogue cat;
@@ -174,6 +184,8 @@ struct scan {
 /* Runs discovery, loading and every enabled rule. Returns 0, or -1 with err set for tool
  * errors (a path that does not exist, a bad policy file). Release with lint_scan_release. */
 int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf *err);
+/* Prints phase times, the slowest model checks and peak memory (for --stats). */
+void lint_scan_stats_print(FILE *out, const struct scan *s);
 void lint_scan_release(struct scan *s);
 /* 1 when a finding at or above `fail_on` (and not suppressed) exists. */
 int lint_scan_failed(const struct scan *s, enum severity fail_on);

@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "config.h"
@@ -431,9 +432,43 @@ static int diff_filter(struct scan *s, const struct scan_opts *o, struct errbuf 
 
 /* Discovery, then every file loaded and checked in parallel, then the model-wide checks,
  * whose findings go to model_found. Returns 0, or -1 with err set. */
+const char *const scan_phase_names[SCAN_PHASES] = {
+    "discover", "load", "link", "check files", "overlays", "check model", "finalise",
+};
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Adds the time since *mark to phase `i` and moves the mark. */
+static void phase_end(struct scan *s, int i, double *mark)
+{
+    double t = now();
+    s->stats.phase[i] += t - *mark;
+    *mark = t;
+}
+
+/* Keeps the five slowest whole-model checks for --stats. */
+static void slow_note(struct scan_stats *st, const char *rule, double seconds)
+{
+    size_t n = ARRAY_LEN(st->slow), at = n;
+    for (size_t i = 0; i < n && at == n; i++)
+        if (!st->slow[i].rule || seconds > st->slow[i].seconds)
+            at = i;
+    if (at == n)
+        return;
+    memmove(&st->slow[at + 1], &st->slow[at], (n - at - 1) * sizeof(st->slow[0]));
+    st->slow[at].rule = rule;
+    st->slow[at].seconds = seconds;
+}
+
 static int scan_tree(struct scan *out, const struct scan_opts *o, struct findings *model_found,
                      struct errbuf *err)
 {
+    double mark = now();
     if (discover_walk(&out->model.files, o->paths, o->npaths, &o->discover, &out->model.diags,
                       err) != 0)
         return -1;
@@ -444,11 +479,16 @@ static int scan_tree(struct scan *out, const struct scan_opts *o, struct finding
         vec_push(&out->model.units, u);
     }
 
+    phase_end(out, 0, &mark);
     struct scan_run run = {out, o};
     pool_run(out->model.units.len, load_unit, &run, o->threads);
+    phase_end(out, 1, &mark);
     model_link(&out->model);
+    phase_end(out, 2, &mark);
     pool_run(out->model.units.len, check_unit, &run, o->threads);
+    phase_end(out, 3, &mark);
     lint_overlays_judge(&out->cat, &out->model);
+    phase_end(out, 4, &mark);
 
     struct lint_ctx ctx = {.model = &out->model, .out = model_found};
     for (size_t g = 0; g < out->cat.groups.len; g++) {
@@ -458,9 +498,12 @@ static int scan_tree(struct scan *out, const struct scan_opts *o, struct finding
         ctx.group = grp;
         for (size_t r = 0; r < grp->rules.len; r++) {
             ctx.rule = grp->rules.items[r];
+            double t = now();
             grp->def->on_model(&ctx);
+            slow_note(&out->stats, ctx.rule->id, now() - t);
         }
     }
+    phase_end(out, 5, &mark);
     return 0;
 }
 
@@ -481,8 +524,10 @@ int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf 
         findings_release(&model_found);
         return -1;
     }
+    double mark = now();
     finalise(out, &model_found, &o);
     findings_release(&model_found);
+    phase_end(out, 6, &mark);
     if (o.baseline && !o.no_ignores && lint_baseline_apply(out, o.baseline, err) != 0)
         return -1;
     if (o.diff_ref && diff_filter(out, &o, err) != 0)
@@ -579,4 +624,21 @@ struct finding *lint_report_at(struct lint_ctx *ctx, const struct unit *u, int l
     struct finding *f = report_v(ctx, ctx->rule, u, line, col, entity, fmt, ap);
     va_end(ap);
     return f;
+}
+
+void lint_scan_stats_print(FILE *out, const struct scan *s)
+{
+    const struct scan_stats *st = &s->stats;
+    fprintf(out, "opsbook: %zu files, %.1f MB in %.3f s\n", st->files_scanned,
+            (double)st->bytes / 1e6, st->seconds);
+    for (int i = 0; i < SCAN_PHASES; i++)
+        fprintf(out, "  %-12s %8.3f s\n", scan_phase_names[i], st->phase[i]);
+    for (size_t i = 0; i < ARRAY_LEN(st->slow) && st->slow[i].rule; i++)
+        fprintf(out, "  model check %-40s %8.3f s\n", st->slow[i].rule, st->slow[i].seconds);
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        fprintf(out, "  peak memory  %8.1f MB; cpu %.3f s user, %.3f s system\n",
+                (double)ru.ru_maxrss / 1024.0,
+                (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
+                (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6);
 }
