@@ -175,12 +175,76 @@ static void patch_files(struct strmap *out, const struct model *m)
     }
 }
 
-static int selects_any(const struct vec *objs, const struct k8s_kvs *sel)
+/* Objects by one label "key=value" (workloads by their pod template's labels, or
+ * NetworkPolicies by their selector's labels), so a selector is matched against the few
+ * objects that carry its first label instead of against every object: linear, not
+ * quadratic, in the size of the repository. */
+struct label_index {
+    struct strmap by_label;   /* "key=value" -> struct vec* of struct objref* */
+    struct vec owned;         /* the keys and vectors, to free */
+};
+
+static void label_index_add(struct label_index *ix, const struct k8s_kv *kv,
+                            const struct objref *r)
+{
+    char *key = xasprintf("%s=%s", kv->key ? kv->key : "", kv->value ? kv->value : "");
+    struct vec *list = strmap_get(&ix->by_label, key);
+    if (!list) {
+        list = xcalloc(1, sizeof(*list));
+        strmap_put(&ix->by_label, key, list);
+        vec_push(&ix->owned, key);
+        vec_push(&ix->owned, list);
+    } else {
+        free(key);
+    }
+    vec_push(list, (void *)r);
+}
+
+static const struct vec *label_index_get(const struct label_index *ix, const struct k8s_kv *kv)
+{
+    char *key = xasprintf("%s=%s", kv->key ? kv->key : "", kv->value ? kv->value : "");
+    const struct vec *list = strmap_get(&ix->by_label, key);
+    free(key);
+    return list;
+}
+
+static void label_index_release(struct label_index *ix)
+{
+    /* owned holds key, list, key, list, … */
+    for (size_t i = 0; i + 1 < ix->owned.len; i += 2) {
+        free(ix->owned.items[i]);
+        vec_release(ix->owned.items[i + 1]);
+        free(ix->owned.items[i + 1]);
+    }
+    vec_release(&ix->owned);
+    strmap_release(&ix->by_label);
+}
+
+static int is_pod_workload(const struct k8s_object *o)
+{
+    return k8s_object_is_workload(o) && o->pod;
+}
+
+/* Workloads by each label of their pod template. */
+static void workloads_index(struct label_index *ix, const struct vec *objs)
 {
     for (size_t i = 0; i < objs->len; i++) {
         const struct objref *r = objs->items[i];
-        if (k8s_object_is_workload(r->o) && r->o->pod &&
-            k8s_selector_matches(sel, &r->o->template_labels))
+        if (!is_pod_workload(r->o))
+            continue;
+        for (size_t l = 0; l < r->o->template_labels.len; l++)
+            label_index_add(ix, &r->o->template_labels.items[l], r);
+    }
+}
+
+static int selects_any(const struct label_index *workloads, const struct k8s_kvs *sel)
+{
+    if (sel->len == 0)
+        return 0;
+    const struct vec *cands = label_index_get(workloads, &sel->items[0]);
+    for (size_t i = 0; cands && i < cands->len; i++) {
+        const struct objref *r = cands->items[i];
+        if (k8s_selector_matches(sel, &r->o->template_labels))
             return 1;
     }
     return 0;
@@ -192,19 +256,23 @@ static void selectors_check(struct lint_ctx *ctx, const char *kind)
 {
     struct vec objs = VEC_INIT;
     struct strmap patches = STRMAP_INIT;
+    struct label_index workloads = {STRMAP_INIT, VEC_INIT};
     objects_all(&objs, ctx->model);
     patch_files(&patches, ctx->model);
+    workloads_index(&workloads, &objs);
     for (size_t i = 0; i < objs.len; i++) {
         const struct objref *r = objs.items[i];
         if (!kind_is(r->o, kind) || strmap_get(&patches, r->u->file->path))
             continue;
-        if (!r->o->has_selector || r->o->selector.len == 0 || selects_any(&objs, &r->o->selector))
+        if (!r->o->has_selector || r->o->selector.len == 0 ||
+            selects_any(&workloads, &r->o->selector))
             continue;
         struct loc at = r->o->selector_loc.line ? r->o->selector_loc : r->o->loc;
         lint_report_at(ctx, r->u, at.line, at.col, NULL,
                        "%s/%s selects no workload: no pod template in the repository has all "
                        "of its selector's labels", kind, r->o->name ? r->o->name : "?");
     }
+    label_index_release(&workloads);
     strmap_release(&patches);
     objects_free(&objs);
 }
@@ -222,17 +290,31 @@ static void on_pdb_selects(struct lint_ctx *ctx)
 static void on_hpa_target(struct lint_ctx *ctx)
 {
     struct vec objs = VEC_INIT;
+    struct strmap by_name = STRMAP_INIT;   /* name -> struct vec* of objects so named */
+    struct vec lists = VEC_INIT;
     objects_all(&objs, ctx->model);
+    for (size_t i = 0; i < objs.len; i++) {
+        const struct k8s_object *w = ((const struct objref *)objs.items[i])->o;
+        if (!w->name)
+            continue;
+        struct vec *l = strmap_get(&by_name, w->name);
+        if (!l) {
+            l = xcalloc(1, sizeof(*l));
+            strmap_put(&by_name, w->name, l);
+            vec_push(&lists, l);
+        }
+        vec_push(l, (void *)w);
+    }
     for (size_t i = 0; i < objs.len; i++) {
         const struct objref *r = objs.items[i];
         const struct k8s_kind_extra *x = r->o->extra;
         if (!kind_is(r->o, "HorizontalPodAutoscaler") || !x || !x->scale_name)
             continue;
         int found = 0;
-        for (size_t j = 0; !found && j < objs.len; j++) {
-            const struct k8s_object *w = ((const struct objref *)objs.items[j])->o;
-            found = w->name && strcmp(w->name, x->scale_name) == 0 &&
-                    (!x->scale_kind || (w->kind && strcmp(w->kind, x->scale_kind) == 0));
+        const struct vec *named = strmap_get(&by_name, x->scale_name);
+        for (size_t j = 0; !found && named && j < named->len; j++) {
+            const struct k8s_object *w = named->items[j];
+            found = !x->scale_kind || (w->kind && strcmp(w->kind, x->scale_kind) == 0);
         }
         if (found)
             continue;
@@ -242,6 +324,12 @@ static void on_hpa_target(struct lint_ctx *ctx)
                        r->o->name ? r->o->name : "?", x->scale_kind ? x->scale_kind : "?",
                        x->scale_name);
     }
+    for (size_t i = 0; i < lists.len; i++) {
+        vec_release(lists.items[i]);
+        free(lists.items[i]);
+    }
+    vec_release(&lists);
+    strmap_release(&by_name);
     objects_free(&objs);
 }
 
@@ -263,6 +351,18 @@ static void on_no_netpol(struct lint_ctx *ctx)
     int any = 0;
     for (size_t i = 0; !any && i < objs.len; i++)
         any = kind_is(((const struct objref *)objs.items[i])->o, "NetworkPolicy");
+    /* Policies by the first label of their selector; those selecting every pod apart. */
+    struct label_index policies = {STRMAP_INIT, VEC_INIT};
+    struct vec select_all = VEC_INIT;
+    for (size_t j = 0; any && j < objs.len; j++) {
+        const struct objref *np = objs.items[j];
+        if (!kind_is(np->o, "NetworkPolicy"))
+            continue;
+        if (np->o->selector.len == 0)
+            vec_push(&select_all, (void *)np);
+        else
+            label_index_add(&policies, &np->o->selector.items[0], np);
+    }
     for (size_t i = 0; any && i < objs.len; i++) {
         const struct objref *r = objs.items[i];
         const struct k8s_object *w = r->o;
@@ -270,12 +370,16 @@ static void on_no_netpol(struct lint_ctx *ctx)
             strmap_get(&patches, r->u->file->path))
             continue;
         int covered = 0;
-        for (size_t j = 0; !covered && j < objs.len; j++) {
-            const struct k8s_object *np = ((const struct objref *)objs.items[j])->o;
-            if (!kind_is(np, "NetworkPolicy") || !ns_compatible(np->namespace, w->namespace))
-                continue;
-            covered = np->selector.len == 0 ||
-                      k8s_selector_matches(&np->selector, &w->template_labels);
+        for (size_t j = 0; !covered && j < select_all.len; j++)
+            covered = ns_compatible(((const struct objref *)select_all.items[j])->o->namespace,
+                                    w->namespace);
+        for (size_t l = 0; !covered && l < w->template_labels.len; l++) {
+            const struct vec *cands = label_index_get(&policies, &w->template_labels.items[l]);
+            for (size_t j = 0; !covered && cands && j < cands->len; j++) {
+                const struct k8s_object *np = ((const struct objref *)cands->items[j])->o;
+                covered = ns_compatible(np->namespace, w->namespace) &&
+                          k8s_selector_matches(&np->selector, &w->template_labels);
+            }
         }
         if (covered)
             continue;
@@ -284,6 +388,8 @@ static void on_no_netpol(struct lint_ctx *ctx)
                        "no NetworkPolicy selects the pods of %s/%s: all traffic to and from "
                        "them is allowed", w->kind, w->name ? w->name : "?");
     }
+    label_index_release(&policies);
+    vec_release(&select_all);
     strmap_release(&patches);
     objects_free(&objs);
 }

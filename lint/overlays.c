@@ -102,20 +102,36 @@ static void place(struct judge *jd, const struct kz_object *o, struct finding *f
     findings_add(&u->found, f);
 }
 
-/* Kustomizations to judge: those of an environment that no other of the same environment
- * includes (their objects are judged as part of the including one). */
-static int judged_elsewhere(const struct kustomization *k, const struct model *m)
+/* Kustomizations to judge are those of an environment that no other of the same environment
+ * includes (their objects are judged as part of the including one). Collects the included
+ * ones in one pass, keyed by address. */
+static void included_collect(struct strmap *out, struct vec *keys, const struct model *m)
 {
     for (size_t i = 0; i < m->units.len; i++) {
         const struct unit *u = m->units.items[i];
         for (size_t j = 0; j < u->kustomizations.len; j++) {
             const struct kustomization *p = u->kustomizations.items[j];
-            for (size_t r = 0; p != k && p->env && r < p->nresources; r++)
-                if (p->resources[r].kust == k && strcmp(p->env, k->env) == 0)
-                    return 1;
+            for (size_t r = 0; p->env && r < p->nresources; r++) {
+                const struct kustomization *k = p->resources[r].kust;
+                if (!k || k == p || !k->env || strcmp(p->env, k->env) != 0)
+                    continue;
+                char *key = xasprintf("%p", (const void *)k);
+                if (strmap_get(out, key)) {
+                    free(key);
+                    continue;
+                }
+                strmap_put(out, key, (void *)k);
+                vec_push(keys, key);
+            }
         }
     }
-    return 0;
+}
+
+static int judged_elsewhere(const struct kustomization *k, const struct strmap *included)
+{
+    char key[32];
+    snprintf(key, sizeof(key), "%p", (const void *)k);
+    return strmap_get(included, key) != NULL;
 }
 
 static void judge_object(struct judge *jd, const struct catalogue *cat, const struct model *m,
@@ -169,6 +185,9 @@ static void unreproduced_drop(struct judge *jd, const struct catalogue *cat, str
 void lint_overlays_judge(const struct catalogue *cat, struct model *m)
 {
     struct judge jd = {STRMAP_INIT, STRMAP_INIT};
+    struct strmap included = STRMAP_INIT;
+    struct vec included_keys = VEC_INIT;
+    included_collect(&included, &included_keys, m);
     for (size_t i = 0; i < m->units.len; i++) {
         struct unit *u = m->units.items[i];
         strmap_put(&jd.units, u->file->path, u);
@@ -177,7 +196,7 @@ void lint_overlays_judge(const struct catalogue *cat, struct model *m)
         const struct unit *u = m->units.items[i];
         for (size_t j = 0; j < u->kustomizations.len; j++) {
             const struct kustomization *k = u->kustomizations.items[j];
-            if (!k->env || judged_elsewhere(k, m))
+            if (!k->env || judged_elsewhere(k, &included))
                 continue;
             for (size_t o = 0; o < k->objects.len; o++) {
                 const struct kz_object *obj = k->objects.items[o];
@@ -187,6 +206,10 @@ void lint_overlays_judge(const struct catalogue *cat, struct model *m)
         }
     }
     unreproduced_drop(&jd, cat, m);
+    for (size_t i = 0; i < included_keys.len; i++)
+        free(included_keys.items[i]);
+    vec_release(&included_keys);
+    strmap_release(&included);
     strmap_release(&jd.units);
     strmap_release(&jd.rendered);
 }
