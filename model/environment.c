@@ -65,6 +65,18 @@ static void push_unique(struct arena *a, struct vec *v, const char *s)
     vec_push(v, arena_strdup(a, s));
 }
 
+/* Adds `s` to e->sources once. `seen` holds "env\nsource" keys: environments gather
+ * thousands of sources in a large monorepo, so no list scan per addition. */
+static void source_add(struct linked_model *lm, struct strmap *seen, struct environment *e,
+                       const char *s)
+{
+    char *key = arena_sprintf(lm->arena, "%s\n%s", e->name, s);
+    if (strmap_get(seen, key))
+        return;
+    strmap_put(seen, key, e);
+    vec_push(&e->sources, key + strlen(e->name) + 1);
+}
+
 static struct environment *env_get(struct linked_model *lm, const char *name)
 {
     if (!name || !*name || strstr(name, "${{") || strstr(name, "{{"))
@@ -84,7 +96,7 @@ static struct environment *env_get(struct linked_model *lm, const char *name)
     return e;
 }
 
-static void from_workflows(struct linked_model *lm, const struct unit *u)
+static void from_workflows(struct linked_model *lm, struct strmap *seen, const struct unit *u)
 {
     for (size_t w = 0; w < u->workflows.len; w++) {
         const struct gha_workflow *wf = u->workflows.items[w];
@@ -93,15 +105,15 @@ static void from_workflows(struct linked_model *lm, const struct unit *u)
             if (!e)
                 continue;
             e->workflow_jobs++;
-            push_unique(lm->arena, &e->sources,
-                        arena_sprintf(lm->arena, "workflow:%s#%s", u->file->path,
-                                      wf->jobs[j]->id));
+            char *src = xasprintf("workflow:%s#%s", u->file->path, wf->jobs[j]->id);
+            source_add(lm, seen, e, src);
+            free(src);
             push_unique(lm->arena, &e->gates, "github-environment");
         }
     }
 }
 
-static void from_terraform(struct linked_model *lm, const struct unit *u)
+static void from_terraform(struct linked_model *lm, struct strmap *seen, const struct unit *u)
 {
     const char *p = strstr(u->file->path, "environments/");
     if (!p || (p != u->file->path && p[-1] != '/'))
@@ -112,10 +124,11 @@ static void from_terraform(struct linked_model *lm, const struct unit *u)
         return;
     char *name = xstrndup(p, n);
     struct environment *e = env_get(lm, name);
-    if (e)
-        push_unique(lm->arena, &e->sources,
-                    arena_sprintf(lm->arena, "terraform:%.*s",
-                                  (int)(p + n - u->file->path), u->file->path));
+    if (e) {
+        char *src = xasprintf("terraform:%.*s", (int)(p + n - u->file->path), u->file->path);
+        source_add(lm, seen, e, src);
+        free(src);
+    }
     free(name);
 }
 
@@ -154,14 +167,17 @@ static int env_cmp(const void *a, const void *b)
 
 void linked_environments_build(struct linked_model *lm, struct model *m)
 {
+    struct strmap seen = STRMAP_INIT;
     for (size_t i = 0; i < m->units.len; i++) {
         const struct unit *u = m->units.items[i];
         for (size_t j = 0; j < u->kustomizations.len; j++) {
             const struct kustomization *k = u->kustomizations.items[j];
             struct environment *e = env_get(lm, k->env);
-            if (e)
-                push_unique(lm->arena, &e->sources,
-                            arena_sprintf(lm->arena, "overlay:%s", k->path));
+            if (e) {
+                char *src = xasprintf("overlay:%s", k->path);
+                source_add(lm, &seen, e, src);
+                free(src);
+            }
         }
         for (size_t j = 0; j < u->argo_apps.len; j++) {
             const struct argo_app *app = u->argo_apps.items[j];
@@ -172,13 +188,13 @@ void linked_environments_build(struct linked_model *lm, struct model *m)
                 e->auto_sync++;
             else
                 e->manual_sync++;
-            push_unique(lm->arena, &e->sources,
-                        arena_sprintf(lm->arena, "argocd:%s#%s", u->file->path,
-                                      app->name ? app->name : "?"));
+            char *src = xasprintf("argocd:%s#%s", u->file->path, app->name ? app->name : "?");
+            source_add(lm, &seen, e, src);
+            free(src);
         }
-        from_workflows(lm, u);
+        from_workflows(lm, &seen, u);
         if (u->kind == FK_TERRAFORM) {
-            from_terraform(lm, u);
+            from_terraform(lm, &seen, u);
             from_github_environments(lm, u);
         }
     }
@@ -189,6 +205,7 @@ void linked_environments_build(struct linked_model *lm, struct model *m)
         vec_sort(&e->sources, str_cmp);
     }
     vec_sort(&lm->environments, env_cmp);
+    strmap_release(&seen);
 }
 
 struct linked_model *linked_model_build(struct model *m)
