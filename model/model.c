@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include "doc.h"
 #include "gha.h"
 #include "k8s.h"
 
@@ -47,6 +48,8 @@ void model_unit_load(struct unit *u, const char *data, size_t len)
 {
     if (kind_is_yaml(u->kind))
         load_yaml(u, data, len);
+    else if (u->kind == FK_MARKDOWN)
+        doc_load(u, data, len);
 }
 
 static void unit_free(struct unit *u)

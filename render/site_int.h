@@ -1,0 +1,120 @@
+/* What the site's writers share (render-internal): the page list, the maps from entities to
+ * their pages, and the helpers every page uses for its frame, links and badges. */
+#ifndef OPSBOOK_SITE_INT_H
+#define OPSBOOK_SITE_INT_H
+
+#include "model/doc.h"
+#include "site.h"
+
+enum page_kind {
+    PG_OVERVIEW,
+    PG_FINDINGS,
+    PG_RULES,
+    PG_RULE,
+    PG_WORKFLOWS,
+    PG_WORKFLOW,
+    PG_DOCS,
+    PG_DOC,
+    PG_SOURCES,
+    PG_SOURCE,
+    PG_SEARCH,
+    PG__COUNT
+};
+
+struct site_page {
+    enum page_kind kind;
+    const char *path;             /* relative to the output folder, e.g. "rule/x.html" */
+    const char *title;            /* plain text; escaped when written */
+    const void *obj;              /* the rule, or NULL */
+    const struct unit *unit;      /* workflows, docs, sources */
+};
+
+/* Findings of one file, in line order. */
+struct site_file_findings {
+    struct vec v;                 /* const struct finding* */
+};
+
+struct site {
+    const struct scan *scan;
+    const struct site_opts *opts;
+    const char *title;
+    struct arena *arena;
+    struct vec pages;             /* struct site_page*, sorted by path */
+    struct strmap src_page;       /* unit path -> source page path */
+    struct strmap main_page;      /* unit path -> its own page (workflow or doc) */
+    struct strmap rule_page;      /* rule id -> page path */
+    struct strmap used_paths;     /* page paths handed out */
+    struct strmap by_file;        /* unit path -> struct site_file_findings* */
+    struct strmap backlinks;      /* doc unit path -> struct vec* of const struct unit* */
+    struct doc_index docs;
+    struct vec workflow_units;    /* const struct unit* with workflows, by path */
+    struct vec doc_units;         /* const struct unit* with docs, by path */
+    struct vec source_units;      /* const struct unit* with a source view, by path */
+    struct vec entries;           /* struct site_entry*, sorted by kind and name */
+    struct vec owned;             /* struct vec* in the arena whose arrays are heap */
+    size_t nseverity[3];
+    int failed;                   /* a write failed (set by workers; read after pool_run) */
+    char failed_msg[512];
+};
+
+/* The page being written: its buffer, and how far below the site's root it sits. */
+struct page_out {
+    const struct site *site;
+    const struct site_page *page;
+    struct strbuf *sb;
+    const char *root;             /* "" or "../": prefix of links to other pages */
+};
+
+/* Frame: <head>, header with search, sidebar; then the page's <main> with an <h1> (none when
+ * h1 is NULL: the page writes its own); then the footer. */
+void site_frame_open(struct page_out *po, const char *h1, const char *subtitle);
+void site_frame_close(struct page_out *po);
+
+/* <a href="ROOT+path[#frag]">text</a>, text escaped. frag may be NULL. */
+void site_link(struct page_out *po, const char *path, const char *frag, const char *text);
+/* A link to where a unit is best read: its workflow or doc page, else its source view; plain
+ * text when the file has no page. line > 0 adds #L<line> on the source view. */
+void site_link_unit(struct page_out *po, const char *unit_path, int line, const char *text);
+/* A link to a rule's page. */
+void site_link_rule(struct page_out *po, const char *rule_id);
+/* <span class="sev sev-error">error</span>. */
+void site_sev_badge(struct strbuf *sb, enum severity s);
+/* An HTML table of findings with filter data attributes. `with_path` adds the file column. */
+void site_findings_table(struct page_out *po, const struct vec *findings, int with_path,
+                         int filters);
+/* Findings of one file, or NULL. */
+const struct site_file_findings *site_findings_of(const struct site *site, const char *path);
+/* Category of a finding's rule ("" when the rule is unknown). */
+const char *site_finding_category(const struct site *site, const struct finding *f);
+
+/* Page writers, one per kind (site_pages.c, site_wf.c, site_doc.c, site_src.c). */
+void site_page_overview(struct page_out *po);
+void site_page_findings(struct page_out *po);
+void site_page_rules(struct page_out *po);
+void site_page_rule(struct page_out *po);
+void site_page_workflows(struct page_out *po);
+void site_page_workflow(struct page_out *po);
+void site_page_docs(struct page_out *po);
+void site_page_doc(struct page_out *po);
+void site_page_sources(struct page_out *po);
+void site_page_source(struct page_out *po);
+void site_page_search(struct page_out *po);
+
+/* One entry of the search index and the search page. */
+struct site_entry {
+    const char *kind, *name, *path, *frag, *detail;
+};
+/* Adds an entry (strings copied into the site's arena; frag and detail may be NULL). */
+void site_entry_add(struct site *site, const char *kind, const char *name, const char *path,
+                    const char *frag, const char *detail);
+/* Entries for a workflow unit's workflows and jobs, a doc's title and headings. */
+void site_entries_workflow(struct site *site, const struct unit *u);
+void site_entries_doc(struct site *site, const struct unit *u);
+
+/* Renders a doc unit's Markdown as HTML into po (links rewritten, raw HTML dropped). */
+void site_markdown_render(struct page_out *po, const struct unit *u);
+
+/* "a-b_c.d": a file-system- and URL-safe form of s (lower-cased ASCII, '-' elsewhere). */
+void site_slug(struct strbuf *out, const char *s);
+
+#endif
