@@ -32,7 +32,8 @@ static void node_text(struct strbuf *out, cmark_node *n)
         switch (cmark_node_get_type(c)) {
         case CMARK_NODE_TEXT:
         case CMARK_NODE_CODE:
-            sb_adds(out, cmark_node_get_literal(c) ? cmark_node_get_literal(c) : "");
+            for (const char *p = cmark_node_get_literal(c); p && *p; p++)
+                sb_addc(out, (unsigned char)*p < 0x20 ? ' ' : *p);
             break;
         case CMARK_NODE_SOFTBREAK:
         case CMARK_NODE_LINEBREAK:
