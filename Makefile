@@ -75,6 +75,9 @@ $(B)/obj/gen/%.o: $(B)/gen/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
+$(B)/yamlfloor: tools/yamlfloor.c
+	$(CC) -std=c11 -O2 $(WARN) $< -o $@ -lyaml
+
 $(B)/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -O2 $(WARN) $< -o $@
@@ -106,6 +109,8 @@ test: deps
 	@$(MAKE) --no-print-directory unit
 
 unit: $(B)/opsbook $(B)/unit-tests
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	OPSBOOK_BIN=$(CURDIR)/$(B)/opsbook OPSBOOK_ROOT=$(CURDIR) $(B)/unit-tests --jobs 2 --verbose=0
 
 demo: deps
@@ -120,7 +125,23 @@ demo: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory $(B)/yamlfloor
 	tools/bench.sh $(BENCH_SERVICES)
+
+# libFuzzer over every loader (clang + compiler-rt from Debian). FUZZ_SECONDS per run; the
+# corpus grows in build/fuzz/corpus and starts from the example repositories' files.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@OPSBOOK_FUZZ=1 scripts/install-deps.sh
+	@$(MAKE) --no-print-directory build
+	@mkdir -p build/fuzz/corpus
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -I. -I$(B)/gen \
+	  $(TS_INC) tests/fuzz/fuzz_load.c $(LIB_SRC) $(B)/gen/policies.c $(B)/gen/site.c \
+	  $(TS_SRC) -I$(NPM)/tree-sitter/vendor/tree-sitter/lib/src -w -o build/fuzz/fuzz_load $(PKG_LIBS) -lpthread -lm
+	@find examples -type f -size -64k | head -200 | while read -r f; do \
+	  h=$$(sha1sum "$$f" | cut -c1-16); printf '\x03' | cat - "$$f" > build/fuzz/corpus/$$h; done
+	build/fuzz/fuzz_load -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	  -rss_limit_mb=2048 build/fuzz/corpus
 
 lint:
 	@tools/checksrc.sh

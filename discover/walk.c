@@ -145,10 +145,34 @@ static void walk_dir(struct walk *w, const char *abspath, const char *rel, int d
     vec_release(&names);
 }
 
-static void open_repo(struct walk *w, const char *dir)
+/* 1 when `dir` or a parent holds a .git entry. Checked before starting libgit2, whose
+ * start-up (TLS and certificates) costs more than walking a small tree. */
+static int inside_git(const char *dir)
 {
-    if (w->opts && w->opts->no_git)
+    char *p = xstrdup(dir);
+    int found = 0;
+    for (;;) {
+        char *g = path_join(p, ".git");
+        struct stat st;
+        found = stat(g, &st) == 0;
+        free(g);
+        char *slash = strrchr(p, '/');
+        if (found || !slash || slash == p)
+            break;
+        *slash = '\0';
+    }
+    free(p);
+    return found;
+}
+
+static void open_repo(struct walk *w, const char *dir, int *git_started)
+{
+    if ((w->opts && w->opts->no_git) || !inside_git(dir))
         return;
+    if (!*git_started) {
+        git_libgit2_init();
+        *git_started = 1;
+    }
     if (git_repository_open_ext(&w->repo, dir, 0, NULL) != 0) {
         w->repo = NULL;
         return;
@@ -215,8 +239,7 @@ int discover_walk(struct vec *out, const char *const *paths, size_t npaths,
         paths = dot;
         npaths = 1;
     }
-    git_libgit2_init();
-    int rc = 0;
+    int rc = 0, git_started = 0;
     for (size_t i = 0; i < npaths; i++) {
         struct stat st;
         if (stat(paths[i], &st) != 0) {
@@ -235,7 +258,7 @@ int discover_walk(struct vec *out, const char *const *paths, size_t npaths,
                 rc = -1;
                 break;
             }
-            open_repo(&w, w.root_real);
+            open_repo(&w, w.root_real, &git_started);
             enter_once(&w, &st);
             walk_dir(&w, paths[i], "", 0);
         } else {
@@ -257,7 +280,8 @@ int discover_walk(struct vec *out, const char *const *paths, size_t npaths,
         strmap_release(&w.seen_map);
         free(norm);
     }
-    git_libgit2_shutdown();
+    if (git_started)
+        git_libgit2_shutdown();
     vec_sort(out, srcfile_cmp);
     mark_helm(out);
     return rc;

@@ -1,6 +1,6 @@
-/* The rule catalogue: the YAML files of policies/ (embedded) and a user's policy folders, parsed with the
- * same YAML loader as scanned files and validated strictly — a rule set with a typo in it
- * would silently check less, so every unknown key or missing field is an error. */
+/* The rule catalogue: the YAML files of policies/ (embedded) and a user's policy folders,
+ * parsed with the same YAML loader as scanned files and validated strictly — a rule set with a
+ * typo in it would silently check less, so every unknown key or missing field is an error. */
 #include "lint.h"
 
 #include <dirent.h>

@@ -1,6 +1,7 @@
-/* lint: the policy engine. The catalogue (the YAML files of policies/, embedded at build time, plus a
- * user's policy folders) says which rules exist; built-in checks are C functions registered
- * by name in a table; the scan runs discovery, loading and checks, files in parallel. */
+/* lint: the policy engine. The catalogue (the YAML files of policies/, embedded at build time,
+ * plus a user's policy folders) says which rules exist; built-in checks are C functions
+ * registered by name in a table; the scan runs discovery, loading and checks, files in
+ * parallel. */
 #ifndef OPSBOOK_LINT_H
 #define OPSBOOK_LINT_H
 

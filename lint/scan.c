@@ -180,7 +180,8 @@ static void excerpts_late(struct scan *s, struct vec *late)
             continue;
         }
         size_t k = i + 1;
-        while (k < late->len && strcmp(((struct finding *)late->items[k])->display, f->display) == 0)
+        while (k < late->len &&
+               strcmp(((struct finding *)late->items[k])->display, f->display) == 0)
             k++;
         const struct unit *u = strmap_get(&by_display, f->display);
         struct filemap fm;

@@ -21,6 +21,7 @@ struct yload {
     struct yml_limits lim;
     struct yframe *stack;
     int depth, cap;
+    int used;                   /* frames whose kids vector has been initialised */
     struct strmap anchors;      /* name -> struct ynode* (names live in the arena) */
     int bomb_reported;
     int failed;
@@ -109,10 +110,14 @@ static int push(struct yload *ld, struct ynode *n, const yaml_mark_t *m)
         ld->cap = ld->cap ? ld->cap * 2 : 16;
         ld->stack = xrealloc(ld->stack, (size_t)ld->cap * sizeof(*ld->stack));
     }
+    if (ld->depth == ld->used) {
+        ld->stack[ld->depth].kids = (struct vec)VEC_INIT;
+        ld->used++;
+    }
+    /* Each depth keeps its vector between containers: fewer allocations per node. */
     struct yframe *f = &ld->stack[ld->depth++];
     f->node = n;
-    f->kids.items = NULL;
-    f->kids.len = f->kids.cap = 0;
+    f->kids.len = 0;
     f->weight = 1;
     return 0;
 }
@@ -136,21 +141,39 @@ static int is_merge_key(const struct ynode *k)
     return k->kind == YN_SCALAR && !k->quoted && k->len == 2 && memcmp(k->s, "<<", 2) == 0;
 }
 
+static void report_duplicate(struct yload *ld, const struct ynode *k)
+{
+    char msg[200];
+    snprintf(msg, sizeof(msg), "duplicate key '%.120s': YAML tools disagree on which value wins",
+             k->s);
+    diag(ld, "yaml-duplicate-key", SEV_WARNING, (size_t)k->line, (size_t)k->col, msg);
+}
+
 static void report_duplicates(struct yload *ld, const struct ypair *pairs, size_t n)
 {
+    if (n <= 16) {
+        /* Most mappings are small: comparing pairs costs less than building a map. */
+        for (size_t i = 1; i < n; i++) {
+            const struct ynode *k = pairs[i].key;
+            if (k->kind != YN_SCALAR || is_merge_key(k))
+                continue;
+            for (size_t j = 0; j < i; j++)
+                if (key_eq(pairs[j].key, k)) {
+                    report_duplicate(ld, k);
+                    break;
+                }
+        }
+        return;
+    }
     struct strmap seen = STRMAP_INIT;
     for (size_t i = 0; i < n; i++) {
         const struct ynode *k = pairs[i].key;
         if (k->kind != YN_SCALAR || is_merge_key(k))
             continue;
-        if (strmap_getn(&seen, k->s, k->len)) {
-            char msg[200];
-            snprintf(msg, sizeof(msg), "duplicate key '%.120s': YAML tools disagree on which "
-                     "value wins", k->s);
-            diag(ld, "yaml-duplicate-key", SEV_WARNING, (size_t)k->line, (size_t)k->col, msg);
-        } else {
+        if (strmap_getn(&seen, k->s, k->len))
+            report_duplicate(ld, k);
+        else
             strmap_put(&seen, k->s, (void *)k);
-        }
     }
     strmap_release(&seen);
 }
@@ -215,7 +238,6 @@ static void pop(struct yload *ld, struct ydoc *doc, const yaml_mark_t *end)
             memcpy(n->items, f->kids.items, f->kids.len * sizeof(*n->items));
         n->len = f->kids.len;
     }
-    vec_release(&f->kids);
     struct yweighted *w =
         (struct yweighted *)((char *)n - offsetof(struct yweighted, node));
     w->weight = f->weight;
@@ -350,7 +372,7 @@ int yml_parse(struct yfile *out, struct arena *a, const char *path, const char *
         m.line = (size_t)ld.stack[ld.depth - 1].node->line - 1;
         pop(&ld, doc, &m);
     }
-    for (int i = 0; i < ld.depth; i++)
+    for (int i = 0; i < ld.used; i++)
         vec_release(&ld.stack[i].kids);
     free(ld.stack);
     strmap_release(&ld.anchors);
@@ -409,8 +431,10 @@ const char *yml_str(const struct ynode *n)
 
 int yml_bool(const struct ynode *n)
 {
-    static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"};
-    static const char *const no[] = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"};
+    static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes",
+                                      "YES",  "on",   "On",   "ON"};
+    static const char *const no[] = {"false", "False", "FALSE", "no", "No",
+                                     "NO",    "off",   "Off",   "OFF"};
     if (!n || n->kind != YN_SCALAR || n->quoted)
         return -1;
     for (size_t i = 0; i < ARRAY_LEN(yes); i++) {

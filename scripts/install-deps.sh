@@ -5,13 +5,15 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 apt_pkgs=(pkg-config libyaml-dev libjansson-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
-          libgit2-dev libpcre2-dev libcriterion-dev git python3)
+          libgit2-dev libpcre2-dev libcriterion-dev git python3 time)
 # Node and npm: Debian's packages, unless a node with npm is already installed (another
 # packaging of Node conflicts with Debian's npm package).
 command -v node >/dev/null 2>&1 || apt_pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || apt_pkgs+=(npm)
 # Chromium is needed by the site's browser test only; OPSBOOK_NO_CHROMIUM=1 skips it.
 if [ "${OPSBOOK_NO_CHROMIUM:-0}" != 1 ]; then apt_pkgs+=(chromium); fi
+# make fuzz: clang with libFuzzer and the sanitizer runtimes.
+if [ "${OPSBOOK_FUZZ:-0}" = 1 ]; then apt_pkgs+=(clang libclang-rt-14-dev); fi
 
 missing=()
 for p in "${apt_pkgs[@]}"; do

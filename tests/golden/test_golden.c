@@ -1,7 +1,8 @@
 /* Golden tests: scanning each example repository gives exactly the expected findings, and a
  * generated corpus gives exactly its seeded violations for every rule the catalogue has.
- * Expected files: the .expected files in tests/golden/<example>/, one "path:line rule-id" per line ('#'
- * starts a comment); the union of a folder's files is the expectation for that example. */
+ * Expected files: the .expected files in tests/golden/<example>/, one "path:line rule-id" per
+ * line ('#' starts a comment); the union of a folder's files is the expectation for that
+ * example. */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <jansson.h>

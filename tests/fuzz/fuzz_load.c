@@ -1,0 +1,41 @@
+/* libFuzzer target for every loader: the first byte picks the file kind, the rest is the
+ * file. Whatever the input, loading must not crash, hang or leak; problems are findings. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model.h"
+
+static const enum file_kind kinds[] = {
+    FK_YAML, FK_WORKFLOW, FK_ACTION, FK_K8S, FK_KUSTOMIZATION, FK_COMPOSE,
+    FK_HELM_CHART, FK_DOCKERFILE, FK_TERRAFORM, FK_MARKDOWN, FK_TEXT,
+};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1)
+        return 0;
+    struct srcfile file = {.path = "fuzz", .display = "fuzz", .abspath = "fuzz", .root = ""};
+    struct unit u = {.file = &file};
+    u.kind = kinds[data[0] % (sizeof(kinds) / sizeof(kinds[0]))];
+    u.arena = arena_new();
+    /* A private copy without a trailing NUL, so reads past the end are caught. */
+    char *copy = xmalloc(size - 1 + 1);
+    memcpy(copy, data + 1, size - 1);
+    model_unit_load(&u, copy, size - 1);
+    free(copy);
+    findings_release(&u.diags);
+    findings_release(&u.found);
+    vec_release(&u.workflows);
+    vec_release(&u.k8s_objects);
+    vec_release(&u.tf_blocks);
+    vec_release(&u.dockerfiles);
+    vec_release(&u.compose);
+    vec_release(&u.docs);
+    vec_release(&u.kustomizations);
+    vec_release(&u.ignores);
+    arena_free(u.arena);
+    return 0;
+}
