@@ -227,8 +227,10 @@ static void finalise(struct scan *s, struct findings *model_found)
             finding_free(f);
             continue;
         }
-        if (r)
-            f->severity = r->severity;
+        if (r) {
+            int sev = (int)r->severity + f->sev_raise;
+            f->severity = (enum severity)(sev > SEV_ERROR ? SEV_ERROR : sev);
+        }
         if (!f->display)
             f->display = xstrdup(f->path);
         fingerprint(f);

@@ -63,7 +63,8 @@ struct k8s_env {
     int has_value;
     const char *secret_name, *secret_key;     /* valueFrom.secretKeyRef */
     const char *configmap_name;               /* valueFrom.configMapKeyRef */
-    struct loc loc, value_loc;
+    struct loc loc, value_loc;                /* the "- name:" item; the value's scalar */
+    unsigned value_quoted : 1, value_block : 1;   /* how the literal was written */
 };
 
 struct k8s_container {
@@ -85,6 +86,7 @@ struct k8s_container {
     const char **env_from_secrets, **env_from_configmaps;  /* NULL-terminated */
     const char **mount_names, **mount_paths;               /* NULL-terminated, parallel */
     size_t nmounts;
+    struct loc env_loc;       /* the env: key, when present */
 };
 
 struct k8s_volume {
@@ -94,7 +96,7 @@ struct k8s_volume {
 };
 
 struct k8s_podspec {
-    struct loc loc;
+    struct loc loc;                      /* the pod spec's `spec:` key */
     struct k8s_container **containers;   /* regular containers, then none */
     size_t ncontainers;
     struct k8s_container **init_containers;
@@ -116,10 +118,16 @@ struct k8s_object {
     int doc;                  /* index of the document in the file */
     struct loc loc;           /* the document's first key */
     struct loc kind_loc, name_loc, namespace_loc;
+    struct loc api_version_loc;
+    int automount_token;      /* ServiceAccount: automountServiceAccountToken, tri-state */
+    /* 1 for a workload document the API server would reject as it stands: no pod template,
+     * or a container without an image. Such a document can only be a Kustomize patch (a
+     * partial object merged over a base), so container rules skip it. */
+    int fragment;
     struct k8s_kvs labels, annotations;
     /* Workloads: Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod,
      * ReplicationController. */
-    struct k8s_podspec *pod;  /* NULL unless a workload */
+    struct k8s_podspec *pod;  /* NULL unless a workload with a pod template */
     long long replicas;       /* -1 when not set */
     struct loc replicas_loc;
     struct k8s_kvs selector;         /* matchLabels (workloads, PDB, NetworkPolicy) or

@@ -4,9 +4,13 @@
 
 #include <stdlib.h>
 
+#include "argocd.h"
 #include "doc.h"
 #include "gha.h"
+#include "helm.h"
 #include "k8s.h"
+#include "kustomize.h"
+#include "linked.h"
 
 static int kind_is_yaml(enum file_kind k)
 {
@@ -37,6 +41,18 @@ static void load_yaml(struct unit *u, const char *data, size_t len)
         break;
     case FK_K8S:
         k8s_load(u, &yf);
+        argocd_load(u, &yf);
+        kustomize_unit_keep(u, &yf);
+        break;
+    case FK_YAML:
+        kustomize_unit_keep(u, &yf);   /* JSON 6902 patch files are plain YAML lists */
+        break;
+    case FK_KUSTOMIZATION:
+        kustomize_load(u, &yf);
+        break;
+    case FK_HELM_CHART:
+    case FK_HELM_VALUES:
+        helm_load(u, &yf);
         break;
     default:
         break;
@@ -62,8 +78,12 @@ static void unit_free(struct unit *u)
     vec_release(&u->dockerfiles);
     vec_release(&u->compose);
     vec_release(&u->docs);
+    kustomize_unit_release(u);
     vec_release(&u->kustomizations);
     vec_release(&u->ignores);
+    vec_release(&u->kept_docs);
+    vec_release(&u->argo_apps);
+    vec_release(&u->helm);
     arena_free(u->arena);
     free(u);
 }
@@ -75,4 +95,6 @@ void model_release(struct model *m)
     vec_release(&m->units);
     discover_files_free(&m->files);
     findings_release(&m->diags);
+    linked_model_free(m->linked);
+    m->linked = NULL;
 }

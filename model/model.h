@@ -29,6 +29,9 @@ struct unit {
     struct vec docs;          /* struct doc_page* */
     struct vec kustomizations;/* struct kustomization* */
     struct vec ignores;       /* struct inline_ignore*: `opsbook:ignore` comments */
+    struct vec kept_docs;     /* struct ynode*: manifest documents kept for Kustomize */
+    struct vec argo_apps;     /* struct argo_app*: Argo CD Applications and ApplicationSets */
+    struct vec helm;          /* struct helm_chart* / struct helm_values* (see helm.h) */
     uint64_t bytes;
     unsigned loaded : 1;      /* read and parsed (possibly with diagnostics) */
 };
@@ -37,6 +40,7 @@ struct model {
     struct vec units;         /* struct unit*, in discover order (root, path) */
     struct vec files;         /* struct srcfile*, owned by the model */
     struct findings diags;    /* discovery findings (symlinks, unreadable directories) */
+    struct linked_model *linked; /* services, environments and edges (model/linked.h) */
 };
 
 /* Parses a unit's bytes by its kind (u->kind) and builds its entities in u->arena. Loaders

@@ -1,0 +1,135 @@
+/* Kustomize: kustomization.yaml files modelled (resources, patches, images, generators …) and
+ * rendered in C at link time. Each kustomization yields the objects of its folder after its
+ * bases, patches and transformers; a rendered field keeps the file and line it came from
+ * through its object's origin table (see kz_loc_resolve). What cannot be rendered (a remote
+ * base, an unknown transformer, a cycle) is a diagnostic and the rest still renders. */
+#ifndef OPSBOOK_KUSTOMIZE_H
+#define OPSBOOK_KUSTOMIZE_H
+
+#include "k8s.h"
+#include "model.h"
+
+/* Rendered nodes carry their origin in the high bits of ynode.line: origin index << SHIFT. */
+#define KZ_LINE_SHIFT 22
+#define KZ_LINE_MASK ((1 << KZ_LINE_SHIFT) - 1)
+#define KZ_MAX_ORIGINS 500
+
+struct kustomization;
+
+/* One entry of resources/bases/components, resolved at link time. */
+struct kz_entry {
+    const char *value;            /* as written */
+    const char *path;             /* resolved path relative to the scan root */
+    struct loc loc;
+    int remote;                   /* a URL or git reference: not rendered */
+    struct unit *file;            /* the manifest file, when it is one */
+    struct kustomization *kust;   /* the folder's kustomization, when it is one */
+};
+
+struct kz_patch {
+    const char *path;             /* patch file (resolved), NULL when inline */
+    const char *text;             /* inline patch text, NULL for a file */
+    int text_line;                /* line of the inline text's first line */
+    int json6902;                 /* from patchesJson6902 (else decided by the document) */
+    const char *target_kind, *target_name, *target_namespace, *target_labels;
+    struct loc loc;
+};
+
+struct kz_image {
+    const char *name, *new_name, *new_tag, *digest;
+    struct loc loc, tag_loc;      /* the item and its newTag/digest line */
+};
+
+struct kz_replica {
+    const char *name;
+    long long count;
+    struct loc loc;
+};
+
+struct kz_generator {
+    const char *name;
+    int secret;                   /* secretGenerator, else configMapGenerator */
+    const char **sources;         /* files/envs entries resolved to repository paths */
+    struct loc *source_locs;
+    size_t nsources;
+    int nliterals;
+    struct loc loc, literals_loc;
+};
+
+/* One rendered object of a kustomization. */
+struct kz_object {
+    struct kustomization *k;      /* the kustomization that rendered it */
+    struct ynode *root;           /* the rendered document (lines encoded) */
+    const char **origins;         /* file paths; a node's origin is line >> KZ_LINE_SHIFT */
+    size_t norigins;
+    const char *kind, *name, *namespace;
+    const char *base_name;        /* the name in the file that defined it */
+    struct k8s_object *obj;       /* typed view of root (locs encoded like root's) */
+};
+
+struct kustomization {
+    struct unit *unit;
+    const char *path, *dir;       /* the file and its folder ("" at the root) */
+    const char *env;              /* environment of an overlay (from its folder), else NULL */
+    struct loc loc;
+    const char *namespace, *name_prefix, *name_suffix;
+    struct loc namespace_loc, prefix_loc, suffix_loc;
+    struct k8s_kvs common_labels, labels;   /* labels: metadata only unless include_selectors */
+    int labels_include_selectors;
+    struct loc labels_loc;
+    struct kz_entry *resources;
+    size_t nresources;
+    struct kz_patch *patches;
+    size_t npatches;
+    struct kz_image *images;
+    size_t nimages;
+    struct kz_replica *replicas;
+    size_t nreplicas;
+    struct kz_generator *generators;
+    size_t ngenerators;
+    /* Set by kustomize_render(). */
+    struct vec objects;           /* struct kz_object* */
+    int included;                 /* another kustomization lists this folder */
+    int state;                    /* 0 not rendered, 1 rendering, 2 rendered */
+    struct unit *shadow;          /* holds the typed views of rendered objects */
+};
+
+/* Models a kustomization.yaml into u->kustomizations (unknown transformers and remote bases
+ * are kept for the renderer to report). */
+void kustomize_load(struct unit *u, const struct yfile *yf);
+/* Keeps a deep copy of a manifest's documents in u->arena (u->kept_docs) for rendering. */
+void kustomize_unit_keep(struct unit *u, const struct yfile *yf);
+/* Resolves every kustomization's entries and renders them all; diagnostics go to the
+ * kustomization's unit. Called once by model_link(). */
+void kustomize_render_all(struct model *m);
+/* Frees what rendering allocated outside the arenas (the shadow units). */
+void kustomize_unit_release(struct unit *u);
+
+/* The file and line a rendered location came from. */
+void kz_loc_resolve(const struct kz_object *o, int enc_line, const char **path, int *line);
+/* Environment named by a path's folders ("k8s/overlays/prod/x" -> "prod"), or NULL. */
+const char *kz_env_from_path(struct arena *a, const char *path);
+
+/* ---- tree operations (kustomize_tree.c), on nodes allocated in `a` ---- */
+
+/* Deep copy; every line gets `origin` in its high bits unless origin < 0 (kept as is). */
+struct ynode *kz_tree_copy(struct arena *a, const struct ynode *n, int origin);
+/* A new scalar node. */
+struct ynode *kz_scalar_new(struct arena *a, const char *s, int line, int col);
+/* A new empty map node. */
+struct ynode *kz_map_new(struct arena *a, int line, int col);
+/* Sets map[key] = val (replacing or appending); returns val. */
+struct ynode *kz_map_set(struct arena *a, struct ynode *map, const char *key, struct ynode *val);
+/* Removes map[key]; returns 1 when it was there. */
+int kz_map_del(struct ynode *map, const char *key);
+/* Strategic merge of `patch` (already copied into `a`) into `dst`. Lists of containers,
+ * init containers, env, ports, volumes and mounts merge by their key; other lists are
+ * replaced; maps merge; `$patch: delete` removes. Notes (e.g. a container the base lacks)
+ * are appended to `notes` as heap strings. */
+void kz_merge_strategic(struct arena *a, struct ynode *dst, const struct ynode *patch,
+                        struct vec *notes);
+/* Applies JSON 6902 operations (a sequence of {op, path, value}); returns 0 or -1 with a
+ * heap message in *why for the first operation that cannot apply (the rest still apply). */
+int kz_apply_json6902(struct arena *a, struct ynode *dst, const struct ynode *ops, char **why);
+
+#endif

@@ -1,0 +1,491 @@
+/* Kustomize rendering at link time: every kustomization's resources are resolved (files and
+ * folders, recursively, a cycle reported once), then patches, images, replicas, namespace,
+ * name prefix/suffix and labels are applied in Kustomize's order. Rendered objects get a
+ * typed view from the Kubernetes loader so checks can judge them like manifests. */
+#include "kustomize.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct render_ctx {
+    struct strmap units;          /* path -> struct unit* */
+    struct strmap kusts;          /* folder -> struct kustomization* */
+};
+
+static void diag(struct kustomization *k, struct loc at, const char *fmt, const char *a1,
+                 const char *a2)
+{
+    findings_add(&k->unit->diags, finding_new("kustomize-render-incomplete", SEV_WARNING,
+                                              k->path, at.line, at.col, fmt, a1, a2));
+}
+
+static int origin_add(struct arena *a, struct kz_object *o, const char *path)
+{
+    for (size_t i = 0; i < o->norigins; i++)
+        if (strcmp(o->origins[i], path) == 0)
+            return (int)i;
+    if (o->norigins >= KZ_MAX_ORIGINS)
+        return 0;
+    const char **n = arena_alloc(a, (o->norigins + 1) * sizeof(*n));
+    if (o->norigins)
+        memcpy(n, o->origins, o->norigins * sizeof(*n));
+    n[o->norigins] = path;
+    o->origins = n;
+    return (int)o->norigins++;
+}
+
+/* Stamps origin into every line and shifts lines by `offset` (inline patches). */
+static void stamp(struct ynode *n, int origin, int offset)
+{
+    if (!n)
+        return;
+    n->line = (origin << KZ_LINE_SHIFT) | ((n->line & KZ_LINE_MASK) + offset);
+    n->end_line = (origin << KZ_LINE_SHIFT) | ((n->end_line & KZ_LINE_MASK) + offset);
+    if (n->kind == YN_MAP) {
+        for (size_t i = 0; i < n->len; i++) {
+            stamp(n->pairs[i].key, origin, offset);
+            stamp(n->pairs[i].val, origin, offset);
+        }
+    } else if (n->kind == YN_SEQ) {
+        for (size_t i = 0; i < n->len; i++)
+            stamp(n->items[i], origin, offset);
+    }
+}
+
+static int enc(int origin, struct loc l)
+{
+    return (origin << KZ_LINE_SHIFT) | (l.line & KZ_LINE_MASK);
+}
+
+void kz_loc_resolve(const struct kz_object *o, int enc_line, const char **path, int *line)
+{
+    size_t origin = (size_t)(enc_line >> KZ_LINE_SHIFT);
+    *path = origin < o->norigins ? o->origins[origin] : o->origins[0];
+    *line = enc_line & KZ_LINE_MASK;
+}
+
+static void object_names(struct kz_object *o)
+{
+    o->kind = yml_str(yml_get(o->root, "kind"));
+    o->name = yml_str(yml_path(o->root, "metadata.name"));
+    o->namespace = yml_str(yml_path(o->root, "metadata.namespace"));
+}
+
+static struct kz_object *object_copy(struct arena *a, struct kustomization *k,
+                                     const struct kz_object *src)
+{
+    struct kz_object *o = arena_alloc(a, sizeof(*o));
+    o->k = k;
+    o->root = kz_tree_copy(a, src->root, -1);
+    o->origins = arena_alloc(a, (src->norigins + 1) * sizeof(*o->origins));
+    memcpy(o->origins, src->origins, src->norigins * sizeof(*o->origins));
+    o->norigins = src->norigins;
+    o->base_name = src->base_name;
+    object_names(o);
+    return o;
+}
+
+static void render(struct render_ctx *rc, struct kustomization *k);
+
+static void resources_load(struct render_ctx *rc, struct kustomization *k)
+{
+    struct arena *a = k->unit->arena;
+    for (size_t i = 0; i < k->nresources; i++) {
+        struct kz_entry *e = &k->resources[i];
+        if (e->remote) {
+            diag(k, e->loc, "remote base '%s' is not rendered%s: objects it defines are not "
+                 "checked in this overlay", e->value, "");
+            continue;
+        }
+        if (e->file) {
+            for (size_t d = 0; d < e->file->kept_docs.len; d++) {
+                struct ynode *doc = e->file->kept_docs.items[d];
+                if (!yml_is_map(doc) || !yml_str(yml_get(doc, "kind")))
+                    continue;
+                struct kz_object *o = arena_alloc(a, sizeof(*o));
+                o->k = k;
+                o->origins = arena_alloc(a, sizeof(*o->origins));
+                o->origins[0] = e->file->file->path;
+                o->norigins = 1;
+                o->root = kz_tree_copy(a, doc, 0);
+                object_names(o);
+                o->base_name = o->name;
+                vec_push(&k->objects, o);
+            }
+        } else if (e->kust) {
+            if (e->kust->state == 1) {
+                diag(k, e->loc, "'%s' includes a folder that includes this one again%s: the "
+                     "cycle is not followed", e->value, "");
+                continue;
+            }
+            render(rc, e->kust);
+            for (size_t j = 0; j < e->kust->objects.len; j++)
+                vec_push(&k->objects, object_copy(a, k, e->kust->objects.items[j]));
+        }
+    }
+}
+
+static int target_matches(const struct kz_patch *p, const struct kz_object *o)
+{
+    if (p->target_kind && (!o->kind || strcmp(p->target_kind, o->kind) != 0))
+        return 0;
+    if (p->target_name && (!o->name || (strcmp(p->target_name, o->name) != 0 &&
+                                        strcmp(p->target_name, ".*") != 0)))
+        return 0;
+    if (p->target_namespace && (!o->namespace || strcmp(p->target_namespace, o->namespace) != 0))
+        return 0;
+    if (p->target_labels) {
+        /* "key=value" selectors, comma-separated, all must hold. */
+        const char *s = p->target_labels;
+        while (*s) {
+            size_t n = strcspn(s, ",");
+            const char *eq = memchr(s, '=', n);
+            const struct ynode *labels = yml_path(o->root, "metadata.labels");
+            if (!eq)
+                return 0;
+            char *key = xstrndup(s, (size_t)(eq - s));
+            const char *v = yml_str(yml_get(labels, key));
+            int ok = v && strlen(v) == n - (size_t)(eq - s) - 1 && memcmp(v, eq + 1, strlen(v)) == 0;
+            free(key);
+            if (!ok)
+                return 0;
+            s += n;
+            if (*s == ',')
+                s++;
+        }
+    }
+    return 1;
+}
+
+static void patch_doc_apply(struct kustomization *k, const struct kz_patch *p,
+                            const char *origin_path, const struct ynode *doc, int offset)
+{
+    struct arena *a = k->unit->arena;
+    int json = p->json6902 || yml_is_seq(doc);
+    int matched = 0;
+    const char *kind = yml_str(yml_get(doc, "kind"));
+    const char *name = yml_str(yml_path(doc, "metadata.name"));
+    int has_target = p->target_kind || p->target_name || p->target_labels;
+    for (size_t i = 0; i < k->objects.len; i++) {
+        struct kz_object *o = k->objects.items[i];
+        if (has_target ? !target_matches(p, o)
+                       : (json || !kind || !name || !o->kind || !o->name ||
+                          strcmp(kind, o->kind) != 0 ||
+                          (strcmp(name, o->name) != 0 && strcmp(name, o->base_name) != 0)))
+            continue;
+        matched++;
+        int origin = origin_add(a, o, origin_path);
+        struct ynode *copy = kz_tree_copy(a, doc, -1);
+        stamp(copy, origin, offset);
+        if (json) {
+            char *why = NULL;
+            if (kz_apply_json6902(a, o->root, copy, &why) != 0)
+                diag(k, p->loc, "JSON 6902 patch on %s: %s", o->name ? o->name : "?", why);
+            free(why);
+        } else {
+            struct vec notes = VEC_INIT;
+            kz_merge_strategic(a, o->root, copy, &notes);
+            for (size_t n = 0; n < notes.len; n++) {
+                diag(k, p->loc, "%s%s", (char *)notes.items[n], "");
+                free(notes.items[n]);
+            }
+            vec_release(&notes);
+        }
+        object_names(o);
+    }
+    if (!matched)
+        diag(k, p->loc, "patch matches no object of this kustomization%s%s",
+             name ? ": no " : "", name ? name : "");
+}
+
+static void patches_apply(struct render_ctx *rc, struct kustomization *k)
+{
+    for (size_t i = 0; i < k->npatches; i++) {
+        const struct kz_patch *p = &k->patches[i];
+        if (p->path) {
+            struct unit *pu = strmap_get(&rc->units, p->path);
+            if (!pu) {
+                diag(k, p->loc, "patch file '%s' does not exist%s", p->path, "");
+                continue;
+            }
+            for (size_t d = 0; d < pu->kept_docs.len; d++)
+                patch_doc_apply(k, p, pu->file->path, pu->kept_docs.items[d], 0);
+            continue;
+        }
+        struct arena *tmp = arena_new();
+        struct findings errs = {VEC_INIT};
+        struct yfile yf;
+        yml_parse(&yf, tmp, k->path, p->text, strlen(p->text), &errs, NULL);
+        if (errs.v.len)
+            diag(k, p->loc, "inline patch is not valid YAML: %s%s",
+                 ((struct finding *)errs.v.items[0])->message, "");
+        for (size_t d = 0; d < yf.ndocs; d++)
+            if (yf.docs[d].root)
+                patch_doc_apply(k, p, k->path, yf.docs[d].root, p->text_line - 1);
+        findings_release(&errs);
+        arena_free(tmp);
+    }
+}
+
+/* The pod spec of a workload document, or NULL. */
+static struct ynode *pod_spec(struct ynode *root)
+{
+    const char *kind = yml_str(yml_get(root, "kind"));
+    if (!kind)
+        return NULL;
+    if (strcmp(kind, "Pod") == 0)
+        return yml_get(root, "spec");
+    if (strcmp(kind, "CronJob") == 0)
+        return yml_path(root, "spec.jobTemplate.spec.template.spec");
+    return yml_path(root, "spec.template.spec");
+}
+
+static char *image_name(const char *img)
+{
+    size_t n = strcspn(img, "@");
+    const char *slash = memrchr(img, '/', n);
+    const char *colon = memrchr(slash ? slash : img, ':', n - (size_t)((slash ? slash : img) - img));
+    if (colon)
+        n = (size_t)(colon - img);
+    return xstrndup(img, n);
+}
+
+static void images_apply(struct kustomization *k)
+{
+    struct arena *a = k->unit->arena;
+    for (size_t i = 0; i < k->objects.len; i++) {
+        struct kz_object *o = k->objects.items[i];
+        struct ynode *ps = pod_spec(o->root);
+        const char *lists[] = {"containers", "initContainers"};
+        for (size_t l = 0; ps && l < 2; l++) {
+            struct ynode *seq = yml_get(ps, lists[l]);
+            for (size_t c = 0; yml_is_seq(seq) && c < seq->len; c++) {
+                const struct ynode *img = yml_get(seq->items[c], "image");
+                const char *raw = yml_str(img);
+                if (!raw)
+                    continue;
+                char *name = image_name(raw);
+                for (size_t m = 0; m < k->nimages; m++) {
+                    const struct kz_image *im = &k->images[m];
+                    if (strcmp(im->name, name) != 0)
+                        continue;
+                    const char *tagp = raw + strlen(name);
+                    char *tag = *tagp == ':' ? xstrndup(tagp + 1, strcspn(tagp + 1, "@")) : NULL;
+                    const char *newtag = im->new_tag ? im->new_tag : tag;
+                    char *v = im->digest ? xasprintf("%s@%s", im->new_name ? im->new_name : name,
+                                                     im->digest)
+                              : newtag   ? xasprintf("%s:%s", im->new_name ? im->new_name : name,
+                                                     newtag)
+                                         : xstrdup(im->new_name ? im->new_name : name);
+                    int origin = origin_add(a, o, k->path);
+                    struct ynode *n = kz_scalar_new(a, v, enc(origin, im->tag_loc), img->col);
+                    kz_map_set(a, seq->items[c], "image", n);
+                    free(v);
+                    free(tag);
+                    break;
+                }
+                free(name);
+            }
+        }
+    }
+}
+
+static void replicas_apply(struct kustomization *k)
+{
+    struct arena *a = k->unit->arena;
+    for (size_t i = 0; i < k->nreplicas; i++) {
+        for (size_t j = 0; j < k->objects.len; j++) {
+            struct kz_object *o = k->objects.items[j];
+            struct ynode *spec = yml_get(o->root, "spec");
+            if (!o->name || strcmp(o->name, k->replicas[i].name) != 0 || !yml_is_map(spec) ||
+                !pod_spec(o->root))
+                continue;
+            char num[32];
+            snprintf(num, sizeof(num), "%lld", k->replicas[i].count);
+            struct ynode *n = kz_scalar_new(a, num, enc(origin_add(a, o, k->path),
+                                                        k->replicas[i].loc), k->replicas[i].loc.col);
+            n->quoted = 0;
+            kz_map_set(a, spec, "replicas", n);
+        }
+    }
+}
+
+static int cluster_scoped(const char *kind)
+{
+    static const char *const kinds[] = {
+        "Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
+        "PersistentVolume", "StorageClass", "PriorityClass", "ClusterIssuer",
+        "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "IngressClass",
+    };
+    for (size_t i = 0; kind && i < ARRAY_LEN(kinds); i++)
+        if (strcmp(kinds[i], kind) == 0)
+            return 1;
+    return 0;
+}
+
+/* metadata (created when missing) of a rendered object. */
+static struct ynode *metadata_of(struct arena *a, struct ynode *root)
+{
+    struct ynode *md = yml_get(root, "metadata");
+    if (!yml_is_map(md))
+        md = kz_map_set(a, root, "metadata", kz_map_new(a, root->line, root->col));
+    return md;
+}
+
+static void set_in(struct arena *a, struct ynode *map, const char *key, const char *v, int line,
+                   int col)
+{
+    if (yml_is_map(map))
+        kz_map_set(a, map, key, kz_scalar_new(a, v, line, col));
+}
+
+static void labels_add(struct kustomization *k, const struct k8s_kvs *kvs, int selectors)
+{
+    struct arena *a = k->unit->arena;
+    for (size_t j = 0; j < k->objects.len; j++) {
+        struct kz_object *o = k->objects.items[j];
+        int origin = origin_add(a, o, k->path);
+        for (size_t i = 0; i < kvs->len; i++) {
+            const struct k8s_kv *kv = &kvs->items[i];
+            int line = enc(origin, kv->loc);
+            struct ynode *md = metadata_of(a, o->root);
+            struct ynode *labels = yml_get(md, "labels");
+            if (!yml_is_map(labels))
+                labels = kz_map_set(a, md, "labels", kz_map_new(a, line, kv->loc.col));
+            set_in(a, labels, kv->key, kv->value, line, kv->loc.col);
+            if (!selectors)
+                continue;
+            if (o->kind && strcmp(o->kind, "Service") == 0) {
+                struct ynode *spec = yml_get(o->root, "spec");
+                struct ynode *sel = yml_get(spec, "selector");
+                if (yml_is_map(spec) && !yml_is_map(sel))
+                    sel = kz_map_set(a, spec, "selector", kz_map_new(a, line, kv->loc.col));
+                set_in(a, sel, kv->key, kv->value, line, kv->loc.col);
+                continue;
+            }
+            set_in(a, yml_path(o->root, "spec.selector.matchLabels"), kv->key, kv->value, line,
+                   kv->loc.col);
+            set_in(a, yml_path(o->root, "spec.template.metadata.labels"), kv->key, kv->value,
+                   line, kv->loc.col);
+        }
+    }
+}
+
+static void names_apply(struct kustomization *k)
+{
+    struct arena *a = k->unit->arena;
+    for (size_t j = 0; j < k->objects.len; j++) {
+        struct kz_object *o = k->objects.items[j];
+        int origin = origin_add(a, o, k->path);
+        if (k->namespace && !cluster_scoped(o->kind))
+            set_in(a, metadata_of(a, o->root), "namespace", k->namespace,
+                   enc(origin, k->namespace_loc), k->namespace_loc.col);
+        if ((k->name_prefix || k->name_suffix) && o->name) {
+            struct loc at = k->name_prefix ? k->prefix_loc : k->suffix_loc;
+            char *v = xasprintf("%s%s%s", k->name_prefix ? k->name_prefix : "", o->name,
+                                k->name_suffix ? k->name_suffix : "");
+            set_in(a, metadata_of(a, o->root), "name", v, enc(origin, at), at.col);
+            free(v);
+            struct ynode *ref = yml_path(o->root, "spec.scaleTargetRef");
+            const char *rn = yml_str(yml_get(ref, "name"));
+            if (rn) {
+                v = xasprintf("%s%s%s", k->name_prefix ? k->name_prefix : "", rn,
+                              k->name_suffix ? k->name_suffix : "");
+                set_in(a, ref, "name", v, enc(origin, at), at.col);
+                free(v);
+            }
+        }
+        object_names(o);
+    }
+}
+
+/* Typed views: the Kubernetes loader run on each rendered document. */
+static void typed_views(struct kustomization *k)
+{
+    struct unit *sh = xcalloc(1, sizeof(*sh));
+    sh->file = k->unit->file;
+    sh->kind = FK_K8S;
+    sh->arena = k->unit->arena;
+    k->shadow = sh;
+    for (size_t i = 0; i < k->objects.len; i++) {
+        struct kz_object *o = k->objects.items[i];
+        struct ydoc d = {o->root, o->root->line};
+        struct yfile yf = {&d, 1};
+        size_t before = sh->k8s_objects.len;
+        k8s_load(sh, &yf);
+        if (sh->k8s_objects.len > before)
+            o->obj = sh->k8s_objects.items[before];
+    }
+}
+
+static void render(struct render_ctx *rc, struct kustomization *k)
+{
+    if (k->state != 0)
+        return;
+    k->state = 1;
+    resources_load(rc, k);
+    patches_apply(rc, k);
+    images_apply(k);
+    replicas_apply(k);
+    names_apply(k);
+    labels_add(k, &k->common_labels, 1);
+    labels_add(k, &k->labels, k->labels_include_selectors);
+    typed_views(k);
+    k->state = 2;
+}
+
+static void entries_resolve(struct render_ctx *rc, struct kustomization *k)
+{
+    for (size_t i = 0; i < k->nresources; i++) {
+        struct kz_entry *e = &k->resources[i];
+        if (e->remote || !e->path)
+            continue;
+        e->file = strmap_get(&rc->units, e->path);
+        if (e->file && e->file->kind == FK_KUSTOMIZATION) {
+            e->file = NULL;
+            char *dir = path_dirname(e->path);
+            e->kust = strmap_get(&rc->kusts, dir);
+            free(dir);
+        } else if (!e->file) {
+            e->kust = strmap_get(&rc->kusts, e->path);
+        }
+        if (e->kust && e->kust != k)
+            e->kust->included = 1;
+    }
+}
+
+void kustomize_render_all(struct model *m)
+{
+    struct render_ctx rc = {STRMAP_INIT, STRMAP_INIT};
+    struct vec all = VEC_INIT;
+    for (size_t i = 0; i < m->units.len; i++) {
+        struct unit *u = m->units.items[i];
+        strmap_put(&rc.units, u->file->path, u);
+        for (size_t j = 0; j < u->kustomizations.len; j++) {
+            struct kustomization *k = u->kustomizations.items[j];
+            strmap_put(&rc.kusts, k->dir, k);
+            vec_push(&all, k);
+        }
+    }
+    for (size_t i = 0; i < all.len; i++)
+        entries_resolve(&rc, all.items[i]);
+    for (size_t i = 0; i < all.len; i++)
+        render(&rc, all.items[i]);
+    vec_release(&all);
+    strmap_release(&rc.units);
+    strmap_release(&rc.kusts);
+}
+
+void kustomize_unit_release(struct unit *u)
+{
+    for (size_t i = 0; i < u->kustomizations.len; i++) {
+        struct kustomization *k = u->kustomizations.items[i];
+        vec_release(&k->objects);
+        if (k->shadow) {
+            findings_release(&k->shadow->diags);
+            findings_release(&k->shadow->found);
+            vec_release(&k->shadow->k8s_objects);
+            free(k->shadow);
+        }
+    }
+}
