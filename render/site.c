@@ -13,6 +13,7 @@
 
 #include "core/embedded.h"
 #include "model/gha.h"
+#include "model/linked.h"
 #include "render.h"
 
 static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -95,7 +96,8 @@ static void site_plan(struct site *site)
         {PG_OVERVIEW, "index.html", "Overview"},   {PG_FINDINGS, "findings.html", "Findings"},
         {PG_RULES, "rules.html", "Rules"},         {PG_WORKFLOWS, "workflows.html", "Pipelines"},
         {PG_DOCS, "docs.html", "Docs"},            {PG_SOURCES, "sources.html", "Source files"},
-        {PG_SEARCH, "search.html", "Search"},
+        {PG_SEARCH, "search.html", "Search"},      {PG_SERVICES, "services.html", "Services"},
+        {PG_ENVS, "environments.html", "Environments"},
     };
     for (size_t i = 0; i < ARRAY_LEN(fixed); i++)
         page_add(site, fixed[i].kind, fixed[i].path, fixed[i].title);
@@ -106,6 +108,24 @@ static void site_plan(struct site *site)
         strmap_put(&site->rule_page, r->id, (void *)path);
         struct site_page *pg = page_add(site, PG_RULE, path, r->id);
         pg->obj = r;
+    }
+
+    const struct linked_model *lm = s->model.linked;
+    for (size_t i = 0; lm && i < lm->services.len; i++) {
+        const struct service *sv = lm->services.items[i];
+        if (strmap_get(&site->svc_page, sv->name))
+            continue;
+        const char *path = page_path_new(site, "svc", sv->name);
+        strmap_put(&site->svc_page, sv->name, (void *)path);
+        page_add(site, PG_SERVICE, path, sv->name)->obj = sv;
+    }
+    for (size_t i = 0; lm && i < lm->environments.len; i++) {
+        const struct environment *e = lm->environments.items[i];
+        if (strmap_get(&site->env_page, e->name))
+            continue;
+        const char *path = page_path_new(site, "env", e->name);
+        strmap_put(&site->env_page, e->name, (void *)path);
+        page_add(site, PG_ENV, path, e->name)->obj = e;
     }
 
     struct vec units = VEC_INIT;
@@ -251,7 +271,9 @@ static const page_writer writers[PG__COUNT] = {
     [PG_WORKFLOWS] = site_page_workflows, [PG_WORKFLOW] = site_page_workflow,
     [PG_DOCS] = site_page_docs,         [PG_DOC] = site_page_doc,
     [PG_SOURCES] = site_page_sources,   [PG_SOURCE] = site_page_source,
-    [PG_SEARCH] = site_page_search,
+    [PG_SEARCH] = site_page_search,     [PG_SERVICES] = site_page_services,
+    [PG_SERVICE] = site_page_service,   [PG_ENVS] = site_page_envs,
+    [PG_ENV] = site_page_env,
 };
 
 static void page_write(void *ctx, size_t i)
@@ -294,6 +316,7 @@ static int entry_cmp(const void *a, const void *b)
 /* Everything searchable, gathered once before the pages are written. */
 static void site_entries_collect(struct site *site)
 {
+    site_entries_linked(site);
     for (size_t i = 0; i < site->workflow_units.len; i++)
         site_entries_workflow(site, site->workflow_units.items[i]);
     for (size_t i = 0; i < site->doc_units.len; i++)
@@ -357,6 +380,8 @@ static void site_release(struct site *site)
     strmap_release(&site->src_page);
     strmap_release(&site->main_page);
     strmap_release(&site->rule_page);
+    strmap_release(&site->svc_page);
+    strmap_release(&site->env_page);
     strmap_release(&site->used_paths);
     for (size_t i = 0; i < site->owned.len; i++)
         vec_release(site->owned.items[i]);

@@ -18,6 +18,10 @@ enum page_kind {
     PG_SOURCES,
     PG_SOURCE,
     PG_SEARCH,
+    PG_SERVICES,
+    PG_SERVICE,
+    PG_ENVS,
+    PG_ENV,
     PG__COUNT
 };
 
@@ -25,7 +29,7 @@ struct site_page {
     enum page_kind kind;
     const char *path;             /* relative to the output folder, e.g. "rule/x.html" */
     const char *title;            /* plain text; escaped when written */
-    const void *obj;              /* the rule, or NULL */
+    const void *obj;              /* the rule, service or environment, or NULL */
     const struct unit *unit;      /* workflows, docs, sources */
 };
 
@@ -43,6 +47,8 @@ struct site {
     struct strmap src_page;       /* unit path -> source page path */
     struct strmap main_page;      /* unit path -> its own page (workflow or doc) */
     struct strmap rule_page;      /* rule id -> page path */
+    struct strmap svc_page;       /* service name -> page path */
+    struct strmap env_page;       /* environment name -> page path */
     struct strmap used_paths;     /* page paths handed out */
     struct strmap by_file;        /* unit path -> struct site_file_findings* */
     struct strmap backlinks;      /* doc unit path -> struct vec* of const struct unit* */
@@ -99,6 +105,22 @@ void site_page_doc(struct page_out *po);
 void site_page_sources(struct page_out *po);
 void site_page_source(struct page_out *po);
 void site_page_search(struct page_out *po);
+void site_page_services(struct page_out *po);
+void site_page_service(struct page_out *po);
+void site_page_envs(struct page_out *po);
+void site_page_env(struct page_out *po);
+
+/* Linked-model pieces (site_svc.c): links to a service, an environment (as a tag, production
+ * highlighted) and an entity id ("job:path#id", "argocd:path#app", "overlay:path" …); the
+ * services table and the promotion path (the current environment marked). */
+void site_link_service(struct page_out *po, const char *name);
+void site_link_env(struct page_out *po, const char *name);
+void site_link_entity(struct page_out *po, const char *id);
+void site_services_table(struct page_out *po);
+void site_env_strip(struct page_out *po, const char *current);
+void site_entries_linked(struct site *site);
+/* The anchor of job `job_id` on the pipeline page of `path` (heap), or NULL. */
+char *site_job_anchor_find(const struct site *site, const char *path, const char *job_id);
 
 /* One entry of the search index and the search page. */
 struct site_entry {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model/gha.h"
+#include "model/linked.h"
 #include "render.h"
 
 /* Where each kind of page sits in the sidebar. */
@@ -14,6 +15,8 @@ static const struct {
     const char *path, *label;
 } nav[] = {
     {PG_OVERVIEW, "index.html", "Overview"},
+    {PG_SERVICES, "services.html", "Services"},
+    {PG_ENVS, "environments.html", "Environments"},
     {PG_WORKFLOWS, "workflows.html", "Pipelines"},
     {PG_DOCS, "docs.html", "Docs"},
     {PG_FINDINGS, "findings.html", "Findings"},
@@ -28,7 +31,8 @@ static enum page_kind section_of(enum page_kind k)
         [PG_OVERVIEW] = PG_OVERVIEW, [PG_FINDINGS] = PG_FINDINGS, [PG_RULES] = PG_RULES,
         [PG_RULE] = PG_RULES,         [PG_WORKFLOWS] = PG_WORKFLOWS, [PG_WORKFLOW] = PG_WORKFLOWS,
         [PG_DOCS] = PG_DOCS,          [PG_DOC] = PG_DOCS,           [PG_SOURCES] = PG_SOURCES,
-        [PG_SOURCE] = PG_SOURCES,     [PG_SEARCH] = PG_SEARCH,
+        [PG_SOURCE] = PG_SOURCES,     [PG_SEARCH] = PG_SEARCH,       [PG_SERVICES] = PG_SERVICES,
+        [PG_SERVICE] = PG_SERVICES,   [PG_ENVS] = PG_ENVS,           [PG_ENV] = PG_ENVS,
     };
     return sec[k];
 }
@@ -399,9 +403,13 @@ void site_page_overview(struct page_out *po)
     const struct site *site = po->site;
     const struct scan *s = site->scan;
     struct strbuf *sb = po->sb;
-    site_frame_open(po, site->title, "The delivery system at a glance: pipelines, docs and "
-                                     "what the policies found.");
+    site_frame_open(po, site->title, "The delivery system at a glance: services, environments, "
+                                     "pipelines, docs and what the policies found.");
     sb_adds(sb, "<div class=\"cards\">\n");
+    const struct linked_model *lm = s->model.linked;
+    stat_card(sb, po->root, "services.html", lm ? lm->services.len : 0, "services", "");
+    stat_card(sb, po->root, "environments.html", lm ? lm->environments.len : 0, "environments",
+              "");
     stat_card(sb, po->root, "workflows.html", site->workflow_units.len, "pipeline files", "");
     stat_card(sb, po->root, "docs.html", site->doc_units.len, "docs", "");
     stat_card(sb, po->root, "sources.html", s->stats.files_scanned, "files scanned", "");
@@ -412,6 +420,11 @@ void site_page_overview(struct page_out *po)
     stat_card(sb, po->root, "findings.html?sev=note", site->nseverity[SEV_NOTE], "notes",
               "c-note");
     sb_adds(sb, "</div>\n");
+    sb_adds(sb, "<section>\n<h2 id=\"environments\">Environments</h2>\n");
+    site_env_strip(po, NULL);
+    sb_adds(sb, "</section>\n<section>\n<h2 id=\"services\">Services</h2>\n");
+    site_services_table(po);
+    sb_adds(sb, "</section>\n");
     overview_pipelines(po);
     overview_findings(po);
     overview_docs(po);

@@ -46,6 +46,18 @@ static char *job_anchor(const struct gha_workflow *wf, size_t w, size_t j)
     return res;
 }
 
+char *site_job_anchor_find(const struct site *site, const char *path, const char *job_id)
+{
+    const struct unit *u = strmap_get(&site->docs.units, path);
+    for (size_t w = 0; u && w < u->workflows.len; w++) {
+        const struct gha_workflow *wf = u->workflows.items[w];
+        for (size_t j = 0; j < wf->njobs; j++)
+            if (wf->jobs[j]->id && strcmp(wf->jobs[j]->id, job_id) == 0)
+                return job_anchor(wf, w, j);
+    }
+    return NULL;
+}
+
 static const char *ref_kind_label(enum gha_ref_kind k)
 {
     static const char *const names[] = {
