@@ -208,6 +208,27 @@ static void site_index_backlinks(struct site *site)
     }
 }
 
+/* Which services each file belongs to: source views name their service. */
+static void site_index_services(struct site *site)
+{
+    const struct linked_model *lm = site->scan->model.linked;
+    for (size_t i = 0; lm && i < lm->services.len; i++) {
+        const struct service *sv = lm->services.items[i];
+        struct vec files = VEC_INIT;
+        site_service_files(sv, &files);
+        for (size_t f = 0; f < files.len; f++) {
+            struct vec *of = strmap_get(&site->file_services, files.items[f]);
+            if (!of) {
+                of = arena_alloc(site->arena, sizeof(*of));
+                strmap_put(&site->file_services, files.items[f], of);
+                vec_push(&site->owned, of);
+            }
+            vec_push(of, (void *)sv);
+        }
+        vec_release(&files);
+    }
+}
+
 const struct site_file_findings *site_findings_of(const struct site *site, const char *path)
 {
     return strmap_get(&site->by_file, path);
@@ -388,6 +409,7 @@ static void site_release(struct site *site)
     vec_release(&site->owned);
     strmap_release(&site->by_file);
     strmap_release(&site->backlinks);
+    strmap_release(&site->file_services);
     doc_index_release(&site->docs);
     vec_release(&site->pages);
     vec_release(&site->workflow_units);
@@ -416,6 +438,7 @@ int site_write(const struct scan *s, const struct site_opts *o, struct site_stat
     site_plan(&site);
     site_index_findings(&site);
     site_index_backlinks(&site);
+    site_index_services(&site);
     site_entries_collect(&site);
 
     pool_run(site.pages.len, page_write, &site, o->threads);

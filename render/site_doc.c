@@ -221,7 +221,7 @@ void site_page_doc(struct page_out *po)
     struct strbuf *sb = po->sb;
     int own_h1 = d->nheadings && d->headings[0].level == 1 && d->headings[0].loc.line <= 3;
     site_frame_open(po, own_h1 ? NULL : d->title, NULL);
-    sb_adds(sb, "<div class=\"docmeta\">");
+    sb_adds(sb, "<div class=\"docmeta\">Source: ");
     site_link(po, strmap_get(&site->src_page, u->file->path), NULL, u->file->path);
     sb_adds(sb, "</div>\n<div class=\"docgrid\">\n<article class=\"markdown\">\n");
     site_markdown_render(po, u);

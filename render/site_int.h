@@ -4,6 +4,7 @@
 #define OPSBOOK_SITE_INT_H
 
 #include "model/doc.h"
+#include "model/linked.h"
 #include "site.h"
 
 enum page_kind {
@@ -52,6 +53,7 @@ struct site {
     struct strmap used_paths;     /* page paths handed out */
     struct strmap by_file;        /* unit path -> struct site_file_findings* */
     struct strmap backlinks;      /* doc unit path -> struct vec* of const struct unit* */
+    struct strmap file_services;  /* unit path -> struct vec* of const struct service* */
     struct doc_index docs;
     struct vec workflow_units;    /* const struct unit* with workflows, by path */
     struct vec doc_units;         /* const struct unit* with docs, by path */
@@ -119,6 +121,9 @@ void site_link_entity(struct page_out *po, const char *id);
 void site_services_table(struct page_out *po);
 void site_env_strip(struct page_out *po, const char *current);
 void site_entries_linked(struct site *site);
+/* The files that make up a service (workload, Services, routes, HPA, PDB, network policies,
+ * Dockerfiles, overlays), sorted; `out` holds borrowed strings. */
+void site_service_files(const struct service *s, struct vec *out);
 /* The anchor of job `job_id` on the pipeline page of `path` (heap), or NULL. */
 char *site_job_anchor_find(const struct site *site, const char *path, const char *job_id);
 

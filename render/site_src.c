@@ -80,6 +80,11 @@ void site_page_source(struct page_out *po)
         sb_adds(sb, " \xc2\xb7 ");
         site_link(po, main, NULL, u->workflows.len ? "pipeline page" : "rendered doc");
     }
+    const struct vec *svcs = strmap_get(&site->file_services, u->file->path);
+    for (size_t i = 0; svcs && i < svcs->len; i++) {
+        sb_adds(sb, i ? ", " : " \xc2\xb7 service ");
+        site_link_service(po, ((const struct service *)svcs->items[i])->name);
+    }
     if (ff)
         sb_addf(sb, " \xc2\xb7 <a href=\"#findings\">%zu finding%s</a>", ff->v.len,
                 ff->v.len == 1 ? "" : "s");

@@ -270,7 +270,7 @@ static void ids_list(struct page_out *po, const char *title, const struct vec *i
 }
 
 /* The files that make up a service: its findings are the findings in them. */
-static void service_files(const struct service *s, struct vec *out)
+void site_service_files(const struct service *s, struct vec *out)
 {
     push_unique(out, s->workload.unit->file->path);
     const struct vec *groups[] = {&s->selected_by, &s->routes, &s->hpas, &s->pdbs, &s->netpols};
@@ -391,7 +391,7 @@ void site_page_service(struct page_out *po)
     sb_adds(sb, "</dl>\n");
 
     struct vec files = VEC_INIT, docs = VEC_INIT, found = VEC_INIT;
-    service_files(s, &files);
+    site_service_files(s, &files);
     service_docs(site, s, &files, &docs);
     sb_adds(sb, "<h2 id=\"runbooks\">Runbooks and docs</h2>\n");
     if (!docs.len) {
@@ -452,7 +452,7 @@ void site_services_table(struct page_out *po)
             sb_adds(sb, " ");
         }
         struct vec files = VEC_INIT;
-        service_files(s, &files);
+        site_service_files(s, &files);
         size_t n = 0;
         for (size_t f = 0; f < files.len; f++) {
             const struct site_file_findings *ff = site_findings_of(po->site, files.items[f]);
