@@ -26,6 +26,8 @@ struct finding {
     int sev_raise;       /* levels a check raised this finding above its rule's severity (a
                             critical case of a milder rule); kept when severities are final */
     char *excerpt;       /* the source line, already masked; filled after linting */
+    int raise;           /* levels a check raised this instance above its rule's severity
+                          * (e.g. a deploy job to production); kept under config overrides */
     char *overlays;      /* environments the finding holds in, comma-separated; may be NULL */
     char fingerprint[17];
     char *suppressed;    /* reason when suppressed, else NULL */

@@ -228,7 +228,8 @@ static void finalise(struct scan *s, struct findings *model_found)
             continue;
         }
         if (r) {
-            int sev = (int)r->severity + f->sev_raise;
+            /* k8s checks set sev_raise, gha checks raise: the same idea under two names */
+            int sev = (int)r->severity + f->sev_raise + f->raise;
             f->severity = (enum severity)(sev > SEV_ERROR ? SEV_ERROR : sev);
         }
         if (!f->display)

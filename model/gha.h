@@ -34,6 +34,9 @@ struct gha_kv {
     struct loc loc;       /* of the key */
     struct loc vloc;      /* of the value */
     int block;            /* value written as a | or > block */
+    const char *raw;      /* the value's source text, starting at vloc (NULL when not a
+                           * scalar): positions inside a multi-line value are found by
+                           * counting lines in raw from vloc */
 };
 
 struct gha_kvs {
@@ -56,6 +59,10 @@ struct gha_step {
     int run_line;                   /* line of the script's first line (block: the line after run:) */
     int run_col;                    /* column of the first script character on run_line */
     int run_block;                  /* written as | or > (then lines map 1:1 from run_line) */
+    const char *run_raw;            /* the script's source text from (run_line, run_col): later
+                                     * lines keep their indentation, so a position inside it
+                                     * is run_line + newlines before it */
+    struct loc if_loc;              /* the if: value, when there is one */
     struct gha_kvs with, env;
     struct loc loc;                 /* the "- " item */
     struct loc uses_loc, run_loc;   /* the uses:/run: keys */
@@ -74,12 +81,16 @@ struct gha_job {
     struct loc environment_loc;
     struct gha_perms perms;
     const char *if_cond;
+    struct loc if_loc;              /* the if: value */
+    const char *runs_on_group;      /* runs-on: {group: …} */
     const char *concurrency;        /* group, or the scalar */
     int has_timeout;
     const char *container_image;    /* container: image or scalar */
     struct loc container_loc;
     const char **service_images;    /* NULL-terminated, services: x: image */
     struct loc *service_locs;
+    const char **service_passwords; /* literal credentials.password per service, or NULL */
+    struct loc *service_password_locs;
     size_t nservices;
     int container_has_credentials;  /* container.credentials present */
     const char *container_password; /* literal credentials.password, NULL for expressions */
@@ -89,6 +100,7 @@ struct gha_job {
     int secrets_inherit;
     struct loc secrets_loc;
     struct gha_kvs with, env, outputs;
+    struct gha_kvs secrets;         /* secrets: passed to a reusable workflow (map form) */
     int has_strategy;
     struct gha_step **steps;
     size_t nsteps;
@@ -106,6 +118,15 @@ struct gha_trigger {
     size_t nworkflows;
     const char **types;             /* activity types */
     size_t ntypes;
+    struct gha_kvs inputs;          /* workflow_dispatch/workflow_call inputs: name -> type
+                                     * ("string" when no type is given) */
+};
+
+/* Something GitHub would reject in the file (an unknown key, a step with both uses and run,
+ * an event that does not exist), found while loading. */
+struct gha_problem {
+    const char *msg;
+    struct loc loc;
 };
 
 struct gha_workflow {
@@ -126,12 +147,17 @@ struct gha_workflow {
     const char **unknown_keys;      /* top-level keys GitHub rejects */
     struct loc *unknown_locs;
     size_t nunknown;
+    struct gha_problem *problems;   /* every problem, unknown top-level keys included */
+    size_t nproblems;
 };
 
-/* Models every document of a workflow or action file. */
-void gha_load(struct unit *u, const struct yfile *yf);
+/* Models every document of a workflow or action file. `data`/`len` are the file's bytes (the
+ * loader reads script positions from them); nothing keeps a pointer into them. */
+void gha_load(struct unit *u, const struct yfile *yf, const char *data, size_t len);
 
 const struct gha_job *gha_job_find(const struct gha_workflow *wf, const char *id);
 int gha_workflow_has_trigger(const struct gha_workflow *wf, const char *event);
+/* Position of byte `off` of a value whose source text `raw` starts at `start`. */
+struct loc gha_text_loc(struct loc start, const char *raw, size_t off);
 
 #endif

@@ -1,8 +1,759 @@
-/* GitHub Actions loader: YAML documents of a workflow or action into struct gha_workflow. */
+/* GitHub Actions loader: the YAML documents of a workflow or an action.yml into struct
+ * gha_workflow — triggers in every form `on:` takes, permissions, jobs, steps with `uses`
+ * parsed, and the exact source position of every script so checks can point inside it.
+ * Keys GitHub rejects become problems on the workflow; nothing here ever fails. */
 #include "gha.h"
 
-void gha_load(struct unit *u, const struct yfile *yf)
+#include <stdlib.h>
+#include <string.h>
+
+struct ld {
+    struct unit *u;
+    struct arena *a;
+    const char *data;
+    size_t len;
+    size_t *lines;            /* byte offset of each line's start, 0-based */
+    int nlines;
+    struct vec problems;      /* struct gha_problem* (heap, copied at the end) */
+};
+
+/* ---- source positions ---- */
+
+static void lines_index(struct ld *ld)
 {
-    (void)u;
-    (void)yf;
+    size_t n = 1;
+    for (size_t i = 0; i < ld->len; i++)
+        if (ld->data[i] == '\n')
+            n++;
+    ld->lines = xmalloc(n * sizeof(*ld->lines));
+    ld->lines[0] = 0;
+    ld->nlines = 1;
+    for (size_t i = 0; i < ld->len; i++)
+        if (ld->data[i] == '\n')
+            ld->lines[ld->nlines++] = i + 1;
+}
+
+/* [*s, *e) of 1-based line `line` without its newline; 0 or -1 when out of range. */
+static int line_get(const struct ld *ld, int line, const char **s, const char **e)
+{
+    if (line < 1 || line > ld->nlines)
+        return -1;
+    *s = ld->data + ld->lines[line - 1];
+    const char *end = line < ld->nlines ? ld->data + ld->lines[line] - 1 : ld->data + ld->len;
+    if (end > *s && end[-1] == '\r')
+        end--;
+    *e = end;
+    return 0;
+}
+
+static int line_indent(const char *s, const char *e, int *blank)
+{
+    int n = 0;
+    while (s + n < e && s[n] == ' ')
+        n++;
+    const char *p = s + n;
+    while (p < e && (*p == ' ' || *p == '\t'))
+        p++;
+    *blank = p == e;
+    return n;
+}
+
+/* The source text of a scalar value and where its first character is. Block scalars start on
+ * the first non-blank line after the indicator and end at the last line indented at least as
+ * much; flow scalars start at the node (after an opening quote). */
+static const char *scalar_span(const struct ld *ld, const struct ynode *n, struct loc *at)
+{
+    const char *s, *e;
+    at->line = n->line;
+    at->col = n->col;
+    if (n->block) {
+        int first = 0, indent = 0, last = 0, blank, parent = 0;
+        if (n->len && line_get(ld, n->line, &s, &e) == 0)
+            parent = line_indent(s, e, &blank);
+        for (int l = n->line + 1; n->len && l <= ld->nlines && l <= n->end_line; l++) {
+            if (line_get(ld, l, &s, &e) != 0)
+                break;
+            int ind = line_indent(s, e, &blank);
+            if (blank)
+                continue;
+            if (!first) {
+                if (ind <= parent)
+                    break;
+                first = l;
+                indent = ind;
+            } else if (ind < indent) {
+                break;
+            }
+            last = l;
+        }
+        if (!first) {
+            at->line = n->line + 1;
+            at->col = 1;
+            return "";
+        }
+        const char *ls, *le;
+        line_get(ld, first, &s, &e);
+        line_get(ld, last, &ls, &le);
+        at->line = first;
+        at->col = indent + 1;
+        return arena_strndup(ld->a, s + indent, (size_t)(le - (s + indent)));
+    }
+    if (line_get(ld, n->line, &s, &e) != 0 || n->col - 1 > e - s)
+        return arena_strdup(ld->a, n->s);
+    const char *p = s + n->col - 1;
+    if (n->quoted && (*p == '"' || *p == '\'')) {
+        p++;
+        at->col++;
+    }
+    if (n->end_line <= n->line)
+        return arena_strdup(ld->a, n->s);
+    const char *ls, *le;
+    if (line_get(ld, n->end_line, &ls, &le) != 0)
+        return arena_strdup(ld->a, n->s);
+    return arena_strndup(ld->a, p, (size_t)(le - p));
+}
+
+struct loc gha_text_loc(struct loc start, const char *raw, size_t off)
+{
+    struct loc l = start;
+    size_t bol = 0;
+    int first = 1;
+    for (size_t i = 0; i < off && raw[i]; i++) {
+        if (raw[i] == '\n') {
+            l.line++;
+            bol = i + 1;
+            first = 0;
+        }
+    }
+    l.col = first ? start.col + (int)off : (int)(off - bol) + 1;
+    return l;
+}
+
+/* ---- small helpers ---- */
+
+static struct loc loc_of(const struct ynode *n)
+{
+    struct loc l = {n ? n->line : 0, n ? n->col : 0};
+    return l;
+}
+
+static const char *str_copy(struct ld *ld, const struct ynode *n)
+{
+    return n && n->kind == YN_SCALAR ? arena_strdup(ld->a, n->s) : NULL;
+}
+
+static void problem(struct ld *ld, const struct ynode *at, const char *fmt, ...)
+    PRINTF_LIKE(3, 4);
+static void problem(struct ld *ld, const struct ynode *at, const char *fmt, ...)
+{
+    struct strbuf sb = STRBUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vaddf(&sb, fmt, ap);
+    va_end(ap);
+    struct gha_problem *p = xcalloc(1, sizeof(*p));
+    p->msg = arena_strdup(ld->a, sb_str(&sb));
+    p->loc = loc_of(at);
+    sb_release(&sb);
+    vec_push(&ld->problems, p);
+}
+
+static int in_list(const char *s, const char *const *list)
+{
+    for (; s && *list; list++)
+        if (strcmp(s, *list) == 0)
+            return 1;
+    return 0;
+}
+
+/* Reports every key of `map` that is not in `known`. Returns how many there were. */
+static size_t keys_check(struct ld *ld, const struct ynode *map, const char *const *known,
+                         const char *where)
+{
+    size_t bad = 0;
+    for (size_t i = 0; yml_is_map(map) && i < map->len; i++) {
+        const char *k = yml_str(map->pairs[i].key);
+        if (k && in_list(k, known))
+            continue;
+        problem(ld, map->pairs[i].key, "unknown key '%s' in %s", k ? k : "?", where);
+        bad++;
+    }
+    return bad;
+}
+
+/* A scalar or a sequence of scalars as a NULL-terminated array (and its locations). */
+static const char **list_copy(struct ld *ld, const struct ynode *n, size_t *count,
+                              struct loc **locs)
+{
+    size_t cap = n && n->kind == YN_SEQ ? n->len : 1;
+    const char **out = arena_alloc(ld->a, (cap + 1) * sizeof(*out));
+    struct loc *l = locs ? arena_alloc(ld->a, (cap + 1) * sizeof(*l)) : NULL;
+    size_t k = 0;
+    if (n && n->kind == YN_SCALAR) {
+        if (l)
+            l[k] = loc_of(n);
+        out[k++] = arena_strdup(ld->a, n->s);
+    }
+    for (size_t i = 0; n && n->kind == YN_SEQ && i < n->len; i++) {
+        if (n->items[i]->kind != YN_SCALAR)
+            continue;
+        if (l)
+            l[k] = loc_of(n->items[i]);
+        out[k++] = arena_strdup(ld->a, n->items[i]->s);
+    }
+    *count = k;
+    if (locs)
+        *locs = l;
+    return out;
+}
+
+static void kvs_load(struct ld *ld, struct gha_kvs *out, const struct ynode *map)
+{
+    if (!yml_is_map(map))
+        return;
+    out->items = arena_alloc(ld->a, map->len * sizeof(*out->items) + 1);
+    for (size_t i = 0; i < map->len; i++) {
+        const struct ynode *k = map->pairs[i].key, *v = map->pairs[i].val;
+        struct gha_kv *kv = &out->items[out->len++];
+        kv->key = k->kind == YN_SCALAR ? arena_strdup(ld->a, k->s) : "";
+        kv->loc = loc_of(k);
+        kv->vloc = loc_of(v);
+        if (v && v->kind == YN_SCALAR) {
+            kv->value = arena_strdup(ld->a, v->s);
+            kv->block = v->block;
+            kv->raw = scalar_span(ld, v, &kv->vloc);
+        }
+    }
+}
+
+const struct gha_kv *gha_kvs_get(const struct gha_kvs *kvs, const char *key)
+{
+    for (size_t i = 0; kvs && i < kvs->len; i++)
+        if (strcmp(kvs->items[i].key, key) == 0)
+            return &kvs->items[i];
+    return NULL;
+}
+
+static void perms_load(struct ld *ld, struct gha_perms *out, const struct ypair *p)
+{
+    if (!p)
+        return;
+    out->present = 1;
+    out->loc = loc_of(p->key);
+    if (p->val && p->val->kind == YN_SCALAR)
+        out->all = arena_strdup(ld->a, p->val->s);
+    else if (yml_is_map(p->val) && p->val->len == 0)
+        out->all = "{}";
+    else if (!p->val || p->val->kind == YN_NULL)
+        out->all = "{}";
+    else
+        kvs_load(ld, &out->scopes, p->val);
+}
+
+/* ---- uses ---- */
+
+static const char *const ref_kind_names[] = {
+    [GHA_REF_NONE] = "none",       [GHA_REF_SHA] = "sha",       [GHA_REF_SHORT_SHA] = "short-sha",
+    [GHA_REF_TAG] = "tag",         [GHA_REF_BRANCH] = "branch", [GHA_REF_DOCKER] = "docker",
+    [GHA_REF_LOCAL] = "local",     [GHA_REF_EXPR] = "expression",
+};
+
+const char *gha_ref_kind_name(enum gha_ref_kind k)
+{
+    return (size_t)k < ARRAY_LEN(ref_kind_names) ? ref_kind_names[k] : "?";
+}
+
+/* v1, 1.2.3, v2.0.0-rc.1: a version tag rather than a branch name. */
+static int looks_like_version(const char *r)
+{
+    if (*r == 'v' || *r == 'V')
+        r++;
+    if (*r < '0' || *r > '9')
+        return 0;
+    while ((*r >= '0' && *r <= '9') || *r == '.')
+        r++;
+    return *r == '\0' || *r == '-' || *r == '+';
+}
+
+static enum gha_ref_kind ref_classify(const char *ref)
+{
+    size_t n = strlen(ref);
+    if (strstr(ref, "${{"))
+        return GHA_REF_EXPR;
+    if (n == 40 && str_is_hex(ref, n))
+        return GHA_REF_SHA;
+    if (n >= 7 && n < 40 && str_is_hex(ref, n))
+        return GHA_REF_SHORT_SHA;
+    if (looks_like_version(ref))
+        return GHA_REF_TAG;
+    return GHA_REF_BRANCH;
+}
+
+static int is_workflow_path(const char *p)
+{
+    return p && (str_endswith(p, ".yml") || str_endswith(p, ".yaml"));
+}
+
+void gha_uses_parse(struct gha_uses *out, struct arena *a, const char *raw)
+{
+    memset(out, 0, sizeof(*out));
+    if (!raw)
+        return;
+    out->raw = arena_strdup(a, raw);
+    if (str_startswith(raw, "docker://")) {
+        out->kind = GHA_REF_DOCKER;
+        out->path = arena_strdup(a, raw + 9);
+        return;
+    }
+    if (str_startswith(raw, "./") || str_startswith(raw, "../") || strcmp(raw, ".") == 0) {
+        out->kind = GHA_REF_LOCAL;
+        out->path = out->raw;
+        out->reusable = is_workflow_path(raw);
+        return;
+    }
+    const char *at = strchr(raw, '@');
+    size_t left = at ? (size_t)(at - raw) : strlen(raw);
+    const char *slash = memchr(raw, '/', left);
+    if (slash) {
+        out->owner = arena_strndup(a, raw, (size_t)(slash - raw));
+        const char *rs = slash + 1;
+        const char *s2 = memchr(rs, '/', (size_t)(raw + left - rs));
+        out->repo = arena_strndup(a, rs, (size_t)((s2 ? s2 : raw + left) - rs));
+        if (s2 && s2 + 1 < raw + left)
+            out->path = arena_strndup(a, s2 + 1, (size_t)(raw + left - s2 - 1));
+    } else {
+        out->repo = arena_strndup(a, raw, left);
+    }
+    out->reusable = is_workflow_path(out->path);
+    if (strstr(raw, "${{")) {
+        out->kind = GHA_REF_EXPR;
+        if (at)
+            out->ref = arena_strdup(a, at + 1);
+        return;
+    }
+    if (!at) {
+        out->kind = GHA_REF_NONE;
+        return;
+    }
+    out->ref = arena_strdup(a, at + 1);
+    out->kind = ref_classify(out->ref);
+}
+
+/* ---- triggers ---- */
+
+static const char *const known_events[] = {
+    "branch_protection_rule", "check_run", "check_suite", "create", "delete", "deployment",
+    "deployment_status", "discussion", "discussion_comment", "fork", "gollum", "image_version",
+    "issue_comment", "issues", "label", "merge_group", "milestone", "page_build", "project",
+    "project_card", "project_column", "public", "pull_request", "pull_request_review",
+    "pull_request_review_comment", "pull_request_target", "push", "registry_package",
+    "release", "repository_dispatch", "schedule", "status", "watch", "workflow_call",
+    "workflow_dispatch", "workflow_run", NULL,
+};
+
+static void filters_add(struct ld *ld, struct vec *v, const struct ynode *n)
+{
+    size_t k;
+    const char **l = list_copy(ld, n, &k, NULL);
+    for (size_t i = 0; i < k; i++)
+        vec_push(v, (void *)l[i]);
+}
+
+static const char **vec_to_list(struct ld *ld, struct vec *v, size_t *count)
+{
+    const char **out = arena_alloc(ld->a, (v->len + 1) * sizeof(*out));
+    for (size_t i = 0; i < v->len; i++)
+        out[i] = v->items[i];
+    *count = v->len;
+    vec_release(v);
+    return out;
+}
+
+static void inputs_load(struct ld *ld, struct gha_trigger *t, const struct ynode *inputs)
+{
+    if (!yml_is_map(inputs))
+        return;
+    kvs_load(ld, &t->inputs, inputs);
+    for (size_t i = 0; i < t->inputs.len; i++) {
+        const struct ynode *def = inputs->pairs[i].val;
+        const char *type = yml_str(yml_get(def, "type"));
+        t->inputs.items[i].value = arena_strdup(ld->a, type ? type : "string");
+        t->inputs.items[i].raw = NULL;
+    }
+}
+
+static void trigger_load(struct ld *ld, struct gha_trigger *t, const struct ynode *key,
+                         const struct ynode *val)
+{
+    t->event = arena_strdup(ld->a, key->s);
+    t->loc = loc_of(key);
+    if (!in_list(t->event, known_events))
+        problem(ld, key, "'%s' is not an event GitHub knows", t->event);
+    struct vec br = VEC_INIT;
+    filters_add(ld, &br, yml_get(val, "branches"));
+    filters_add(ld, &br, yml_get(val, "tags"));
+    t->branches = vec_to_list(ld, &br, &t->nbranches);
+    t->types = list_copy(ld, yml_get(val, "types"), &t->ntypes, NULL);
+    t->workflows = list_copy(ld, yml_get(val, "workflows"), &t->nworkflows, NULL);
+    inputs_load(ld, t, yml_get(val, "inputs"));
+    size_t nc = yml_is_seq(val) ? val->len : 0;
+    t->crons = arena_alloc(ld->a, (nc + 1) * sizeof(*t->crons));
+    t->cron_locs = arena_alloc(ld->a, (nc + 1) * sizeof(*t->cron_locs));
+    if (strcmp(t->event, "schedule") == 0 && !yml_is_seq(val))
+        problem(ld, key, "schedule: needs a list of '- cron:' entries");
+    for (size_t i = 0; i < nc; i++) {
+        const struct ynode *c = yml_get(val->items[i], "cron");
+        if (!c || c->kind != YN_SCALAR) {
+            problem(ld, val->items[i], "a schedule entry needs a 'cron:' string");
+            continue;
+        }
+        t->cron_locs[t->ncrons] = loc_of(c);
+        t->crons[t->ncrons++] = arena_strdup(ld->a, c->s);
+    }
+}
+
+static void triggers_load(struct ld *ld, struct gha_workflow *wf, const struct ypair *on)
+{
+    wf->has_on = 1;
+    wf->on_loc = loc_of(on->key);
+    const struct ynode *v = on->val;
+    size_t cap = v && (v->kind == YN_SEQ || v->kind == YN_MAP) ? v->len : 1;
+    wf->triggers = arena_alloc(ld->a, (cap + 1) * sizeof(*wf->triggers));
+    if (v && v->kind == YN_SCALAR) {
+        trigger_load(ld, &wf->triggers[wf->ntriggers++], v, NULL);
+    } else if (yml_is_seq(v)) {
+        for (size_t i = 0; i < v->len; i++)
+            if (v->items[i]->kind == YN_SCALAR)
+                trigger_load(ld, &wf->triggers[wf->ntriggers++], v->items[i], NULL);
+    } else if (yml_is_map(v)) {
+        for (size_t i = 0; i < v->len; i++)
+            if (v->pairs[i].key->kind == YN_SCALAR)
+                trigger_load(ld, &wf->triggers[wf->ntriggers++], v->pairs[i].key,
+                             v->pairs[i].val);
+    }
+    size_t valid = 0;
+    for (size_t i = 0; i < wf->ntriggers; i++)
+        valid += in_list(wf->triggers[i].event, known_events);
+    if (!valid)
+        problem(ld, on->key, "on: names no event that can start the workflow");
+}
+
+int gha_workflow_has_trigger(const struct gha_workflow *wf, const char *event)
+{
+    for (size_t i = 0; i < wf->ntriggers; i++)
+        if (strcmp(wf->triggers[i].event, event) == 0)
+            return 1;
+    return 0;
+}
+
+/* ---- steps ---- */
+
+static const char *const step_keys[] = {
+    "id", "if", "name", "uses", "run", "working-directory", "shell", "with", "env",
+    "continue-on-error", "timeout-minutes", NULL,
+};
+
+static struct gha_step *step_load(struct ld *ld, const struct ynode *n)
+{
+    struct gha_step *st = arena_alloc(ld->a, sizeof(*st));
+    st->loc = loc_of(n);
+    if (!yml_is_map(n)) {
+        problem(ld, n, "a step must be a mapping");
+        return st;
+    }
+    keys_check(ld, n, step_keys, "a step");
+    st->id = str_copy(ld, yml_get(n, "id"));
+    st->name = str_copy(ld, yml_get(n, "name"));
+    const struct ynode *cond = yml_get(n, "if");
+    st->if_cond = str_copy(ld, cond);
+    st->if_loc = loc_of(cond);
+    st->shell = str_copy(ld, yml_get(n, "shell"));
+    st->working_dir = str_copy(ld, yml_get(n, "working-directory"));
+    const struct ypair *uses = yml_get_pair(n, "uses");
+    const struct ypair *run = yml_get_pair(n, "run");
+    if (uses) {
+        st->uses_loc = loc_of(uses->key);
+        gha_uses_parse(&st->uses, ld->a, yml_str(uses->val));
+        if (!st->uses.raw)
+            problem(ld, uses->key, "uses: needs an action reference");
+        else if (st->uses.kind == GHA_REF_NONE)
+            problem(ld, uses->val, "uses: '%s' has no @ref (GitHub requires one)",
+                    st->uses.raw);
+    }
+    if (run) {
+        st->run_loc = loc_of(run->key);
+        const struct ynode *v = run->val;
+        if (v && v->kind == YN_SCALAR) {
+            struct loc at;
+            st->run = arena_strdup(ld->a, v->s);
+            st->run_block = v->block;
+            st->run_raw = scalar_span(ld, v, &at);
+            st->run_line = at.line;
+            st->run_col = at.col;
+        } else {
+            problem(ld, run->key, "run: must be a string");
+        }
+    }
+    if (uses && run)
+        problem(ld, n, "a step has both uses: and run:");
+    else if (!uses && !run)
+        problem(ld, n, "a step needs uses: or run:");
+    kvs_load(ld, &st->with, yml_get(n, "with"));
+    kvs_load(ld, &st->env, yml_get(n, "env"));
+    return st;
+}
+
+static void steps_load(struct ld *ld, struct gha_job *job, const struct ynode *steps)
+{
+    if (!steps)
+        return;
+    if (!yml_is_seq(steps)) {
+        problem(ld, steps, "steps: must be a list");
+        return;
+    }
+    job->steps = arena_alloc(ld->a, (steps->len + 1) * sizeof(*job->steps));
+    for (size_t i = 0; i < steps->len; i++)
+        job->steps[job->nsteps++] = step_load(ld, steps->items[i]);
+}
+
+/* ---- jobs ---- */
+
+static const char *const job_keys[] = {
+    "name", "permissions", "needs", "if", "runs-on", "snapshot", "environment", "concurrency",
+    "outputs", "env", "defaults", "steps", "timeout-minutes", "strategy", "continue-on-error",
+    "container", "services", "uses", "with", "secrets", NULL,
+};
+
+static void runs_on_load(struct ld *ld, struct gha_job *job, const struct ynode *n)
+{
+    if (!n)
+        return;
+    job->runs_on_loc = loc_of(n);
+    const struct ynode *labels = n;
+    if (yml_is_map(n)) {
+        job->runs_on_group = str_copy(ld, yml_get(n, "group"));
+        labels = yml_get(n, "labels");
+    }
+    size_t k;
+    const char **l = list_copy(ld, labels, &k, NULL);
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < k; i++) {
+        if (i)
+            sb_addc(&sb, ',');
+        sb_adds(&sb, l[i]);
+    }
+    job->runs_on = arena_strdup(ld->a, sb_str(&sb));
+    sb_release(&sb);
+}
+
+/* credentials.password when it is a literal (an expression is how it should be done). */
+static const char *literal_password(struct ld *ld, const struct ynode *creds, struct loc *at)
+{
+    const struct ynode *pw = yml_get(creds, "password");
+    if (!pw || pw->kind != YN_SCALAR || !pw->len || strstr(pw->s, "${{"))
+        return NULL;
+    *at = loc_of(pw);
+    if (pw->quoted && !pw->block)
+        at->col++;
+    return arena_strdup(ld->a, pw->s);
+}
+
+static void container_load(struct ld *ld, struct gha_job *job, const struct ynode *n)
+{
+    if (!n)
+        return;
+    job->container_loc = loc_of(n);
+    const struct ynode *img = n->kind == YN_SCALAR ? n : yml_get(n, "image");
+    job->container_image = str_copy(ld, img);
+    if (img)
+        job->container_loc = loc_of(img);
+    const struct ynode *creds = yml_get(n, "credentials");
+    job->container_has_credentials = creds != NULL;
+    job->container_password = literal_password(ld, creds, &job->container_password_loc);
+}
+
+static void services_load(struct ld *ld, struct gha_job *job, const struct ynode *n)
+{
+    if (!yml_is_map(n))
+        return;
+    size_t cap = n->len + 1;
+    job->service_images = arena_alloc(ld->a, cap * sizeof(*job->service_images));
+    job->service_locs = arena_alloc(ld->a, cap * sizeof(*job->service_locs));
+    job->service_passwords = arena_alloc(ld->a, cap * sizeof(*job->service_passwords));
+    job->service_password_locs = arena_alloc(ld->a, cap * sizeof(*job->service_password_locs));
+    for (size_t i = 0; i < n->len; i++) {
+        const struct ynode *svc = n->pairs[i].val;
+        const struct ynode *img = svc && svc->kind == YN_SCALAR ? svc : yml_get(svc, "image");
+        size_t k = job->nservices++;
+        job->service_images[k] = str_copy(ld, img);
+        job->service_locs[k] = loc_of(img ? img : n->pairs[i].key);
+        job->service_passwords[k] =
+            literal_password(ld, yml_get(svc, "credentials"), &job->service_password_locs[k]);
+    }
+}
+
+static struct gha_job *job_load(struct ld *ld, const struct ynode *key, const struct ynode *n)
+{
+    struct gha_job *job = arena_alloc(ld->a, sizeof(*job));
+    job->id = arena_strdup(ld->a, key->kind == YN_SCALAR ? key->s : "");
+    job->loc = loc_of(key);
+    job->needs = arena_alloc(ld->a, sizeof(*job->needs));
+    if (!yml_is_map(n)) {
+        problem(ld, key, "job '%s' must be a mapping", job->id);
+        return job;
+    }
+    keys_check(ld, n, job_keys, "a job");
+    job->name = str_copy(ld, yml_get(n, "name"));
+    const struct ynode *needs = yml_get(n, "needs");
+    if (needs)
+        job->needs = list_copy(ld, needs, &job->nneeds, &job->needs_loc);
+    runs_on_load(ld, job, yml_get(n, "runs-on"));
+    const struct ynode *env = yml_get(n, "environment");
+    if (env) {
+        job->environment_loc = loc_of(env);
+        job->environment = str_copy(ld, env->kind == YN_MAP ? yml_get(env, "name") : env);
+        job->environment_url = str_copy(ld, yml_get(env, "url"));
+        if (!job->environment)
+            job->environment = "";
+    }
+    perms_load(ld, &job->perms, yml_get_pair(n, "permissions"));
+    const struct ynode *cond = yml_get(n, "if");
+    job->if_cond = str_copy(ld, cond);
+    job->if_loc = loc_of(cond);
+    const struct ynode *conc = yml_get(n, "concurrency");
+    job->concurrency = str_copy(ld, conc && conc->kind == YN_MAP ? yml_get(conc, "group") : conc);
+    job->has_timeout = yml_get_pair(n, "timeout-minutes") != NULL;
+    container_load(ld, job, yml_get(n, "container"));
+    services_load(ld, job, yml_get(n, "services"));
+    const struct ypair *uses = yml_get_pair(n, "uses");
+    if (uses) {
+        job->uses_loc = loc_of(uses->key);
+        gha_uses_parse(&job->uses, ld->a, yml_str(uses->val));
+        job->uses.reusable = 1;
+    }
+    const struct ypair *secrets = yml_get_pair(n, "secrets");
+    if (secrets) {
+        job->secrets_loc = loc_of(secrets->key);
+        const char *s = yml_str(secrets->val);
+        job->secrets_inherit = s && strcmp(s, "inherit") == 0;
+        if (s && !job->secrets_inherit)
+            problem(ld, secrets->val, "secrets: must be 'inherit' or a mapping");
+        kvs_load(ld, &job->secrets, secrets->val);
+    }
+    kvs_load(ld, &job->with, yml_get(n, "with"));
+    kvs_load(ld, &job->env, yml_get(n, "env"));
+    kvs_load(ld, &job->outputs, yml_get(n, "outputs"));
+    job->has_strategy = yml_get_pair(n, "strategy") != NULL;
+    steps_load(ld, job, yml_get(n, "steps"));
+    if (uses && (yml_get(n, "steps") || yml_get(n, "runs-on")))
+        problem(ld, uses->key, "a job that calls a reusable workflow cannot have steps: or "
+                               "runs-on:");
+    else if (!uses && !yml_get(n, "runs-on"))
+        problem(ld, key, "job '%s' has no runs-on:", job->id);
+    else if (!uses && !yml_get(n, "steps"))
+        problem(ld, key, "job '%s' has no steps:", job->id);
+    return job;
+}
+
+/* ---- documents ---- */
+
+static const char *const workflow_keys[] = {
+    "name", "run-name", "on", "permissions", "env", "defaults", "concurrency", "jobs", NULL,
+};
+static const char *const action_keys[] = {
+    "name", "author", "description", "inputs", "outputs", "runs", "branding", NULL,
+};
+
+static void unknown_copy(struct ld *ld, struct gha_workflow *wf, const struct ynode *root,
+                         const char *const *known)
+{
+    wf->unknown_keys = arena_alloc(ld->a, (root->len + 1) * sizeof(*wf->unknown_keys));
+    wf->unknown_locs = arena_alloc(ld->a, (root->len + 1) * sizeof(*wf->unknown_locs));
+    for (size_t i = 0; i < root->len; i++) {
+        const char *k = yml_str(root->pairs[i].key);
+        if (k && in_list(k, known))
+            continue;
+        wf->unknown_locs[wf->nunknown] = loc_of(root->pairs[i].key);
+        wf->unknown_keys[wf->nunknown++] = k ? arena_strdup(ld->a, k) : "?";
+    }
+    keys_check(ld, root, known, wf->is_action ? "an action" : "a workflow");
+}
+
+static void workflow_body(struct ld *ld, struct gha_workflow *wf, const struct ynode *root)
+{
+    unknown_copy(ld, wf, root, workflow_keys);
+    const struct ypair *on = yml_get_pair(root, "on");
+    if (on)
+        triggers_load(ld, wf, on);
+    else
+        problem(ld, root, "a workflow needs on:");
+    perms_load(ld, &wf->perms, yml_get_pair(root, "permissions"));
+    const struct ynode *conc = yml_get(root, "concurrency");
+    wf->concurrency = str_copy(ld, conc && conc->kind == YN_MAP ? yml_get(conc, "group") : conc);
+    kvs_load(ld, &wf->env, yml_get(root, "env"));
+    const struct ynode *jobs = yml_get(root, "jobs");
+    if (!yml_is_map(jobs) || jobs->len == 0) {
+        problem(ld, jobs ? jobs : root, "a workflow needs a jobs: mapping with a job");
+        wf->jobs = arena_alloc(ld->a, sizeof(*wf->jobs));
+        return;
+    }
+    wf->jobs = arena_alloc(ld->a, (jobs->len + 1) * sizeof(*wf->jobs));
+    for (size_t i = 0; i < jobs->len; i++)
+        wf->jobs[wf->njobs++] = job_load(ld, jobs->pairs[i].key, jobs->pairs[i].val);
+}
+
+static void action_body(struct ld *ld, struct gha_workflow *wf, const struct ynode *root)
+{
+    unknown_copy(ld, wf, root, action_keys);
+    const struct ypair *runs = yml_get_pair(root, "runs");
+    wf->action_using = str_copy(ld, yml_get(runs ? runs->val : NULL, "using"));
+    wf->jobs = arena_alloc(ld->a, 2 * sizeof(*wf->jobs));
+    const struct ynode *steps = yml_get(runs ? runs->val : NULL, "steps");
+    if (!steps)
+        return;
+    struct gha_job *job = arena_alloc(ld->a, sizeof(*job));
+    job->id = "steps";
+    job->loc = loc_of(runs->key);
+    job->needs = arena_alloc(ld->a, sizeof(*job->needs));
+    steps_load(ld, job, steps);
+    wf->jobs[wf->njobs++] = job;
+}
+
+void gha_load(struct unit *u, const struct yfile *yf, const char *data, size_t len)
+{
+    struct ld ld = {.u = u, .a = u->arena, .data = data, .len = len};
+    lines_index(&ld);
+    for (size_t d = 0; d < yf->ndocs; d++) {
+        const struct ynode *root = yf->docs[d].root;
+        if (!yml_is_map(root))
+            continue;
+        struct gha_workflow *wf = arena_alloc(ld.a, sizeof(*wf));
+        wf->path = u->file->path;
+        wf->is_action = u->kind == FK_ACTION;
+        wf->name = str_copy(&ld, yml_get(root, "name"));
+        wf->loc.line = yf->docs[d].line;
+        wf->loc.col = 1;
+        if (wf->is_action)
+            action_body(&ld, wf, root);
+        else
+            workflow_body(&ld, wf, root);
+        wf->problems = arena_alloc(ld.a, (ld.problems.len + 1) * sizeof(*wf->problems));
+        for (size_t i = 0; i < ld.problems.len; i++) {
+            wf->problems[i] = *(struct gha_problem *)ld.problems.items[i];
+            free(ld.problems.items[i]);
+        }
+        wf->nproblems = ld.problems.len;
+        ld.problems.len = 0;
+        vec_push(&u->workflows, wf);
+    }
+    vec_release(&ld.problems);
+    free(ld.lines);
+}
+
+const struct gha_job *gha_job_find(const struct gha_workflow *wf, const char *id)
+{
+    for (size_t i = 0; i < wf->njobs; i++)
+        if (strcmp(wf->jobs[i]->id, id) == 0)
+            return wf->jobs[i];
+    return NULL;
 }

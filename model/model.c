@@ -37,7 +37,7 @@ static void load_yaml(struct unit *u, const char *data, size_t len)
     switch (u->kind) {
     case FK_WORKFLOW:
     case FK_ACTION:
-        gha_load(u, &yf);
+        gha_load(u, &yf, data, len);
         break;
     case FK_K8S:
         k8s_load(u, &yf);
