@@ -16,6 +16,7 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  scan [PATH...]       model the repository, run the policies, print findings\n"
+    "  model [PATH...]      print the linked model (services, environments, edges) as JSON\n"
     "  site [PATH...] -o DIR  scan, then write the HTML runbook site into DIR\n"
     "  rules                list the policy catalogue (id, severity, category, title)\n"
     "  explain RULE         one rule: why it matters, how to fix it, an example\n"
@@ -169,6 +170,33 @@ static int cmd_scan(struct cli *cli)
     return failed ? EXIT_FINDINGS : EXIT_OK;
 }
 
+/* `opsbook model`: the same scan, then the linked model instead of the findings. */
+static int cmd_model(struct cli *cli)
+{
+    struct scan_opts so = {
+        .paths = (const char *const *)cli->args.items,
+        .npaths = cli->args.len,
+        .threads = cli->threads,
+        .fail_on = SEV_NONE,
+    };
+    so.discover.no_git = cli->no_git;
+    struct scan s;
+    struct errbuf err = {{0}, 0};
+    int rc = EXIT_OK;
+    if (lint_scan_run(&s, &so, &err) != 0) {
+        fprintf(stderr, "opsbook: %s\n", err.msg);
+        lint_scan_release(&s);
+        return EXIT_USAGE;
+    }
+    FILE *out = open_output(cli->output);
+    if (!out || render_model_json(out, &s) != 0 || close_output(out) != 0) {
+        fprintf(stderr, "opsbook: cannot write the model\n");
+        rc = EXIT_USAGE;
+    }
+    lint_scan_release(&s);
+    return rc;
+}
+
 /* `opsbook site`: the scan, then the site in -o DIR; the exit status is the scan's. */
 static int cmd_site(struct cli *cli)
 {
@@ -255,6 +283,8 @@ int main(int argc, char **argv)
         goto out;
     if (strcmp(cmd, "scan") == 0) {
         rc = cmd_scan(&cli);
+    } else if (strcmp(cmd, "model") == 0) {
+        rc = cmd_model(&cli);
     } else if (strcmp(cmd, "site") == 0) {
         rc = cmd_site(&cli);
     } else if (strcmp(cmd, "rules") == 0) {

@@ -12,5 +12,6 @@ const struct check_def *const lint_builtin_tables[] = {
     lint_checks_tf,
     lint_checks_docker,
     lint_checks_docs,
+    lint_checks_linked,
     NULL,
 };

@@ -11,5 +11,6 @@ extern const struct check_def lint_checks_secrets[];  /* secrets.c */
 extern const struct check_def lint_checks_tf[];       /* checks_tf.c */
 extern const struct check_def lint_checks_docker[];   /* checks_docker.c */
 extern const struct check_def lint_checks_docs[];     /* checks_docs.c */
+extern const struct check_def lint_checks_linked[];   /* checks_linked.c */
 
 #endif

@@ -180,8 +180,7 @@ static void excerpts_late(struct scan *s, struct vec *late)
             continue;
         }
         size_t k = i + 1;
-        while (k < late->len &&
-               strcmp(((struct finding *)late->items[k])->display, f->display) == 0)
+        while (k < late->len && strcmp(((struct finding *)late->items[k])->display, f->display) == 0)
             k++;
         const struct unit *u = strmap_get(&by_display, f->display);
         struct filemap fm;
@@ -228,7 +227,7 @@ static void finalise(struct scan *s, struct findings *model_found)
             continue;
         }
         if (r) {
-            /* k8s checks set sev_raise, gha checks raise: the same idea under two names */
+            /* k8s and gha checks each added a raise field; either lifts the severity. */
             int sev = (int)r->severity + f->sev_raise + f->raise;
             f->severity = (enum severity)(sev > SEV_ERROR ? SEV_ERROR : sev);
         }
@@ -239,6 +238,7 @@ static void finalise(struct scan *s, struct findings *model_found)
     }
     vec_release(&all.v);
     findings_sort(&s->findings);
+    lint_findings_merge_overlays(&s->findings);
 }
 
 int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf *err)

@@ -278,8 +278,15 @@ static void images_apply(struct kustomization *k)
                                                      newtag)
                                          : xstrdup(im->new_name ? im->new_name : name);
                     int origin = origin_add(a, o, k->path);
-                    struct ynode *n = kz_scalar_new(a, v, enc(origin, im->tag_loc), img->col);
+                    struct ynode *n = kz_scalar_new(a, v, enc(origin, im->tag_loc),
+                                                    im->tag_loc.col);
                     kz_map_set(a, seq->items[c], "image", n);
+                    /* The key moves too: the field now comes from the kustomization. */
+                    for (size_t p = 0; p < seq->items[c]->len; p++)
+                        if (seq->items[c]->pairs[p].val == n) {
+                            seq->items[c]->pairs[p].key->line = n->line;
+                            seq->items[c]->pairs[p].key->col = n->col;
+                        }
                     free(v);
                     free(tag);
                     break;

@@ -17,6 +17,8 @@ struct render_opts {
 int render_text(FILE *out, const struct scan *s, const struct render_opts *o);
 /* The JSON report described by schemas/report.schema.json. */
 int render_json(FILE *out, const struct scan *s, const struct render_opts *o);
+/* `opsbook model`: the linked model as JSON, described by schemas/model.schema.json. */
+int render_model_json(FILE *out, const struct scan *s);
 /* `opsbook rules`: one line per rule. */
 int render_rules(FILE *out, const struct catalogue *c, int json);
 /* `opsbook explain RULE`. */
