@@ -51,7 +51,7 @@ TEST_OBJ := $(TEST_SRC:%.c=$(B)/obj/%.o)
 
 .PHONY: all build deps test unit demo bench fuzz lint format clean help
 all: build
-build: $(B)/opsbook build/opsbook
+build: $(B)/opsbook build/opsbook $(B)/tsfloor
 
 help:
 	@sed -n '2,8p' Makefile | sed 's/^# *//'
@@ -97,6 +97,10 @@ $(B)/libopsbook.a: $(LIB_OBJ) $(GEN_OBJ)
 
 $(B)/opsbook: $(B)/obj/cmd/main.o $(B)/libopsbook.a $(TS_LIB)
 	$(CC) $(OPT) -o $@ $^ $(LDLIBS_ALL)
+
+# The benchmark's floor for Terraform: bare tree-sitter parses of every .tf file.
+$(B)/tsfloor: tools/tsfloor.c $(TS_LIB)
+	$(CC) -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(TS_INC) -o $@ $^
 
 build/opsbook: $(B)/opsbook
 	@cp $< $@

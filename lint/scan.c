@@ -195,9 +195,21 @@ static void excerpts_late(struct scan *s, struct vec *late)
     strmap_release(&by_display);
 }
 
+/* Loader findings (parse errors, skipped files) take their rule's severity. */
+static void severity_apply(const struct scan *s, struct findings *fs)
+{
+    for (size_t i = 0; i < fs->v.len; i++) {
+        struct finding *f = fs->v.items[i];
+        const struct rule *r = lint_rule_find(&s->cat, f->rule_id);
+        if (r)
+            f->severity = r->severity;
+    }
+}
+
 static void finalise(struct scan *s, struct findings *model_found)
 {
     struct findings all = {VEC_INIT};
+    severity_apply(s, &s->model.diags);
     findings_take(&all, &s->model.diags);
     for (size_t i = 0; i < s->model.units.len; i++) {
         struct unit *u = s->model.units.items[i];
@@ -207,6 +219,7 @@ static void finalise(struct scan *s, struct findings *model_found)
         for (size_t j = 0; j < u->found.v.len; j++)
             if (!((struct finding *)u->found.v.items[j])->display)
                 ((struct finding *)u->found.v.items[j])->display = xstrdup(u->file->display);
+        severity_apply(s, &u->diags);
         findings_take(&all, &u->diags);
         findings_take(&all, &u->found);
     }
@@ -226,9 +239,12 @@ static void finalise(struct scan *s, struct findings *model_found)
             finding_free(f);
             continue;
         }
+        /* Checks report at the catalogue's severity. k8s and gha checks may raise a finding
+         * (sev_raise, raise); tf checks may lower one by reporting below the rule's severity. */
         if (r) {
-            /* k8s and gha checks each added a raise field; either lifts the severity. */
             int sev = (int)r->severity + f->sev_raise + f->raise;
+            if (!f->sev_raise && !f->raise && f->severity < r->severity)
+                sev = (int)f->severity;
             f->severity = (enum severity)(sev > SEV_ERROR ? SEV_ERROR : sev);
         }
         if (!f->display)

@@ -2,6 +2,7 @@
  * step reads the units' entities and records what it learns on them: Kustomize overlays are
  * rendered, Argo CD apps tied to their manifests, then services and environments derived. */
 #include "model.h"
+#include "tf.h"
 
 #include "argocd.h"
 #include "kustomize.h"
@@ -11,5 +12,6 @@ void model_link(struct model *m)
 {
     kustomize_render_all(m);
     argocd_link(m);
+    tf_link(m);
     m->linked = linked_model_build(m);
 }

@@ -11,6 +11,7 @@
 #include "k8s.h"
 #include "kustomize.h"
 #include "linked.h"
+#include "tf.h"
 
 static int kind_is_yaml(enum file_kind k)
 {
@@ -66,6 +67,8 @@ void model_unit_load(struct unit *u, const char *data, size_t len)
         load_yaml(u, data, len);
     else if (u->kind == FK_MARKDOWN)
         doc_load(u, data, len);
+    else if (u->kind == FK_TERRAFORM)
+        tf_load(u, data, len);
 }
 
 static void unit_free(struct unit *u)
