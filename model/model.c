@@ -6,6 +6,8 @@
 
 #include "argocd.h"
 #include "doc.h"
+#include "compose.h"
+#include "docker.h"
 #include "gha.h"
 #include "helm.h"
 #include "k8s.h"
@@ -55,6 +57,9 @@ static void load_yaml(struct unit *u, const char *data, size_t len)
     case FK_HELM_VALUES:
         helm_load(u, &yf);
         break;
+    case FK_COMPOSE:
+        compose_load(u, &yf);
+        break;
     default:
         break;
     }
@@ -69,6 +74,8 @@ void model_unit_load(struct unit *u, const char *data, size_t len)
         doc_load(u, data, len);
     else if (u->kind == FK_TERRAFORM)
         tf_load(u, data, len);
+    else if (u->kind == FK_DOCKERFILE)
+        docker_load(u, data, len);
 }
 
 static void unit_free(struct unit *u)

@@ -1,0 +1,452 @@
+/* Dockerfile loader: the parser's instructions into stages. Each instruction kind has a
+ * handler in one table; a handler that finds the arguments malformed reports a parse-error at
+ * the instruction and the file is still modelled. Variables in FROM and USER are expanded from
+ * ARG and ENV where their values are literal, and left unknown otherwise. */
+#include "docker.h"
+
+#include <ctype.h>
+#include <string.h>
+
+void docker_image_parse(struct docker_image *out, struct arena *a, const char *raw)
+{
+    memset(out, 0, sizeof(*out));
+    out->raw = arena_strdup(a, raw);
+    char *s = arena_strdup(a, raw);
+    char *at = strchr(s, '@');
+    if (at) {
+        *at = '\0';
+        out->digest = at + 1;
+    }
+    /* The first component is a registry when it has a '.' or ':' or is "localhost". */
+    char *slash = strchr(s, '/');
+    char *name = s;
+    if (slash) {
+        size_t n = (size_t)(slash - s);
+        if (memchr(s, '.', n) || memchr(s, ':', n) || (n == 9 && memcmp(s, "localhost", 9) == 0)) {
+            out->registry = arena_strndup(a, s, n);
+            name = slash + 1;
+        }
+    }
+    /* A tag is after the last ':' of the path part (a registry port was split off above). */
+    char *colon = strrchr(name, ':');
+    if (colon && !strchr(colon, '/')) {
+        *colon = '\0';
+        out->tag = colon + 1;
+    }
+    out->repository = name;
+}
+
+const struct docker_stage *docker_final_stage(const struct dockerfile *df)
+{
+    return df->nstages ? &df->stages[df->nstages - 1] : NULL;
+}
+
+/* Loader state: the stage being built collects its parts in vectors of arena items. */
+struct dload {
+    struct unit *u;
+    struct dockerfile *df;
+    struct vec stages;       /* struct docker_stage* */
+    struct vec global_args;  /* struct docker_var* */
+    struct docker_stage *st; /* current stage, NULL before the first FROM */
+    struct vec users, runs, copies, vars, exposes;
+};
+
+static void diag(struct dload *ld, const struct dockerfile_instr *in, const char *msg)
+{
+    findings_add(&ld->u->diags, finding_new("parse-error", SEV_ERROR, ld->u->file->path, in->line,
+                                            in->col, "%s: %s", in->keyword, msg));
+}
+
+static struct loc word_loc(const struct dockerfile_instr *in, size_t off)
+{
+    struct loc l;
+    dockerfile_pos(in, off, &l.line, &l.col);
+    return l;
+}
+
+/* Copies a vector of arena items of `size` bytes into one arena array. */
+static void *flatten(struct arena *a, struct vec *v, size_t size, size_t *n)
+{
+    char *arr = arena_alloc(a, (v->len ? v->len : 1) * size);
+    for (size_t i = 0; i < v->len; i++)
+        memcpy(arr + i * size, v->items[i], size);
+    *n = v->len;
+    vec_release(v);
+    return arr;
+}
+
+static void stage_close(struct dload *ld)
+{
+    struct docker_stage *st = ld->st;
+    struct arena *a = ld->u->arena;
+    if (!st)
+        return;
+    st->users = flatten(a, &ld->users, sizeof(*st->users), &st->nusers);
+    st->runs = flatten(a, &ld->runs, sizeof(*st->runs), &st->nruns);
+    st->copies = flatten(a, &ld->copies, sizeof(*st->copies), &st->ncopies);
+    st->vars = flatten(a, &ld->vars, sizeof(*st->vars), &st->nvars);
+    st->exposes = flatten(a, &ld->exposes, sizeof(*st->exposes), &st->nexposes);
+    ld->st = NULL;
+}
+
+/* The value of variable `name` (n bytes) in the current scope, or NULL when unknown. */
+static const char *var_lookup(struct dload *ld, const char *name, size_t n)
+{
+    const struct vec *scopes[2] = {ld->st ? &ld->vars : NULL, &ld->global_args};
+    int redeclared = 0;
+    for (int s = 0; s < 2; s++) {
+        if (!scopes[s])
+            continue;
+        for (size_t i = scopes[s]->len; i-- > 0;) {
+            const struct docker_var *v = scopes[s]->items[i];
+            if (strlen(v->name) != n || memcmp(v->name, name, n) != 0)
+                continue;
+            if (v->value)
+                return v->literal ? v->value : NULL;
+            redeclared = 1; /* `ARG NAME` in a stage takes the global default */
+            break;
+        }
+        /* Inside a stage, a global ARG is only visible when the stage declares it again. */
+        if (s == 0 && !redeclared)
+            return NULL;
+    }
+    return NULL;
+}
+
+/* Expands $NAME, ${NAME}, ${NAME:-word} and ${NAME:+word}. NULL when a value is unknown. */
+static const char *expand(struct dload *ld, const char *s, char escape)
+{
+    if (!strchr(s, '$'))
+        return s;
+    struct strbuf sb = STRBUF_INIT;
+    const char *result = NULL;
+    for (size_t i = 0; s[i];) {
+        if (s[i] == escape && s[i + 1] == '$') {
+            sb_addc(&sb, '$');
+            i += 2;
+            continue;
+        }
+        if (s[i] != '$') {
+            sb_addc(&sb, s[i++]);
+            continue;
+        }
+        i++;
+        int braced = s[i] == '{';
+        if (braced)
+            i++;
+        size_t ns = i;
+        while (isalnum((unsigned char)s[i]) || s[i] == '_')
+            i++;
+        size_t nn = i - ns;
+        const char *val = nn ? var_lookup(ld, s + ns, nn) : NULL;
+        if (braced) {
+            const char *close = strchr(s + i, '}');
+            if (!close || nn == 0)
+                goto out;
+            if (s[i] == ':' && (s[i + 1] == '-' || s[i + 1] == '+')) {
+                const char *word =
+                    arena_strndup(ld->u->arena, s + i + 2, (size_t)(close - (s + i + 2)));
+                if (s[i + 1] == '-')
+                    val = val && *val ? val : word;
+                else
+                    val = val && *val ? word : "";
+            } else if (s + i != close) {
+                goto out; /* other modifiers: not evaluated */
+            }
+            i = (size_t)(close - s) + 1;
+        }
+        if (!val)
+            goto out;
+        sb_adds(&sb, val);
+    }
+    result = arena_strndup(ld->u->arena, sb_str(&sb), sb.len);
+out:
+    sb_release(&sb);
+    return result;
+}
+
+/* Index of the first word that is not a --flag. */
+static size_t skip_flags(const struct dockerfile_instr *in)
+{
+    size_t i = 0;
+    while (i < in->nwords && str_startswith(in->words[i].text, "--"))
+        i++;
+    return i;
+}
+
+/* The value of flag --name= among the leading flags, or NULL. */
+static const char *flag_value(const struct dockerfile_instr *in, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < skip_flags(in); i++) {
+        const char *t = in->words[i].text + 2;
+        if (strncmp(t, name, n) == 0 && t[n] == '=')
+            return t + n + 1;
+    }
+    return NULL;
+}
+
+static int stage_find(struct dload *ld, const char *alias)
+{
+    for (size_t i = 0; i < ld->stages.len; i++) {
+        const struct docker_stage *st = ld->stages.items[i];
+        if (st->alias && str_ieq(st->alias, alias))
+            return (int)i;
+    }
+    return -1;
+}
+
+static void on_from(struct dload *ld, const struct dockerfile_instr *in)
+{
+    struct arena *a = ld->u->arena;
+    size_t i = skip_flags(in);
+    if (i >= in->nwords) {
+        diag(ld, in, "an image is required");
+        return;
+    }
+    stage_close(ld);
+    struct docker_stage *st = arena_alloc(a, sizeof(*st));
+    st->index = ld->stages.len;
+    st->loc = (struct loc){in->line, in->col};
+    st->image_text = in->words[i].text;
+    st->image_loc = word_loc(in, in->words[i].off);
+    st->platform = flag_value(in, "platform");
+    st->parent = -1;
+    if (i + 1 < in->nwords) {
+        if (i + 3 == in->nwords && str_ieq(in->words[i + 1].text, "AS"))
+            st->alias = in->words[i + 2].text;
+        else
+            diag(ld, in, "expected 'AS name' after the image");
+    }
+    /* FROM sees only the ARGs declared before the first FROM. */
+    ld->st = NULL;
+    st->image_expanded = expand(ld, st->image_text, ld->df->ast.escape);
+    if (st->image_expanded) {
+        st->parent = stage_find(ld, st->image_expanded);
+        st->scratch = str_ieq(st->image_expanded, "scratch");
+        if (st->parent < 0 && !st->scratch)
+            docker_image_parse(&st->image, a, st->image_expanded);
+    }
+    vec_push(&ld->stages, st);
+    ld->st = st;
+}
+
+/* Adds the NAME=value words of ENV or ARG (or the legacy `ENV NAME value` form). */
+static void on_vars(struct dload *ld, const struct dockerfile_instr *in, int is_arg)
+{
+    struct arena *a = ld->u->arena;
+    if (in->nwords == 0) {
+        diag(ld, in, "at least one name is required");
+        return;
+    }
+    int legacy = !is_arg && !strchr(in->words[0].text, '=');
+    for (size_t i = 0; i < in->nwords; i++) {
+        const struct dockerfile_word *w = &in->words[i];
+        struct docker_var *v = arena_alloc(a, sizeof(*v));
+        v->is_arg = is_arg;
+        v->loc = word_loc(in, w->off);
+        const char *eq = memchr(w->raw, '=', w->raw_len);
+        if (legacy) {
+            v->name = w->text;
+            if (in->nwords < 2) {
+                diag(ld, in, "a value is required after the name");
+                return;
+            }
+            size_t off = in->words[1].off;
+            v->value = arena_strdup(a, in->args + off);
+            v->value_loc = word_loc(in, off);
+            v->value_len = (int)strlen(in->args + off);
+            i = in->nwords;
+        } else if (eq) {
+            v->name = arena_strndup(a, w->raw, (size_t)(eq - w->raw));
+            const char *tq = strchr(w->text, '=');
+            v->value = tq ? tq + 1 : "";
+            size_t off = w->off + (size_t)(eq - w->raw) + 1;
+            v->value_loc = word_loc(in, off);
+            v->value_len = (int)(w->raw_len - (size_t)(eq - w->raw) - 1);
+        } else if (is_arg) {
+            v->name = w->text;
+        } else {
+            diag(ld, in, "every name needs '=value' when one of them has it");
+            continue;
+        }
+        if (!*v->name) {
+            diag(ld, in, "a name is required before '='");
+            continue;
+        }
+        v->literal = v->value && !strchr(v->value, '$');
+        vec_push(ld->st ? &ld->vars : &ld->global_args, v);
+    }
+}
+
+static void on_env(struct dload *ld, const struct dockerfile_instr *in)
+{
+    on_vars(ld, in, 0);
+}
+
+static void on_arg(struct dload *ld, const struct dockerfile_instr *in)
+{
+    on_vars(ld, in, 1);
+}
+
+static void on_user(struct dload *ld, const struct dockerfile_instr *in)
+{
+    if (in->nwords != 1) {
+        diag(ld, in, "exactly one user[:group] is required");
+        return;
+    }
+    struct docker_user *us = arena_alloc(ld->u->arena, sizeof(*us));
+    us->user = in->words[0].text;
+    us->loc = (struct loc){in->line, in->col};
+    const char *x = expand(ld, us->user, ld->df->ast.escape);
+    if (x) {
+        const char *colon = strchr(x, ':');
+        us->name = colon ? arena_strndup(ld->u->arena, x, (size_t)(colon - x)) : x;
+    }
+    vec_push(&ld->users, us);
+}
+
+static void on_run(struct dload *ld, const struct dockerfile_instr *in)
+{
+    if (!in->json && skip_flags(in) >= in->nwords && in->nheredocs == 0) {
+        diag(ld, in, "a command is required");
+        return;
+    }
+    struct strbuf sb = STRBUF_INIT;
+    if (in->json) {
+        for (size_t i = 0; i < in->argc; i++) {
+            if (i)
+                sb_addc(&sb, ' ');
+            sb_adds(&sb, in->argv[i]);
+        }
+    } else {
+        sb_adds(&sb, in->args);
+    }
+    for (size_t i = 0; i < in->nheredocs; i++) {
+        sb_addc(&sb, '\n');
+        sb_adds(&sb, in->heredocs[i].body);
+    }
+    struct docker_run *run = arena_alloc(ld->u->arena, sizeof(*run));
+    run->script = arena_strndup(ld->u->arena, sb_str(&sb), sb.len);
+    run->exec_form = in->json;
+    run->instr = in;
+    run->loc = (struct loc){in->line, in->col};
+    sb_release(&sb);
+    vec_push(&ld->runs, run);
+}
+
+static void on_copy(struct dload *ld, const struct dockerfile_instr *in)
+{
+    struct arena *a = ld->u->arena;
+    struct docker_copy *cp = arena_alloc(a, sizeof(*cp));
+    cp->is_add = strcmp(in->keyword, "ADD") == 0;
+    cp->loc = (struct loc){in->line, in->col};
+    cp->from = flag_value(in, "from");
+    cp->checksum = flag_value(in, "checksum");
+    cp->chown = flag_value(in, "chown");
+    size_t first = skip_flags(in);
+    size_t n = in->json ? in->argc : in->nwords - first;
+    if (n < 2 && !(n == 1 && in->nheredocs)) {
+        diag(ld, in, "a source and a destination are required");
+        return;
+    }
+    cp->nsources = n - 1;
+    cp->sources = arena_alloc(a, n * sizeof(*cp->sources));
+    cp->source_locs = arena_alloc(a, n * sizeof(*cp->source_locs));
+    for (size_t i = 0; i < cp->nsources; i++) {
+        if (in->json) {
+            cp->sources[i] = in->argv[i];
+            const char *p = strstr(in->args, in->argv[i]);
+            cp->source_locs[i] = word_loc(in, p && *in->argv[i] ? (size_t)(p - in->args) : 0);
+        } else {
+            cp->sources[i] = in->words[first + i].text;
+            cp->source_locs[i] = word_loc(in, in->words[first + i].off);
+        }
+    }
+    cp->dest = in->json ? in->argv[n - 1] : in->words[first + n - 1].text;
+    vec_push(&ld->copies, cp);
+}
+
+static void on_healthcheck(struct dload *ld, const struct dockerfile_instr *in)
+{
+    size_t i = skip_flags(in);
+    struct docker_healthcheck *hc = arena_alloc(ld->u->arena, sizeof(*hc));
+    hc->loc = (struct loc){in->line, in->col};
+    if (i < in->nwords && str_ieq(in->words[i].text, "NONE") && i + 1 == in->nwords) {
+        hc->none = 1;
+    } else if (i + 1 < in->nwords && str_ieq(in->words[i].text, "CMD")) {
+        hc->cmd = in->args + in->words[i + 1].off;
+    } else {
+        diag(ld, in, "expected 'CMD command' or 'NONE'");
+        return;
+    }
+    ld->st->healthcheck = hc;
+}
+
+static void on_expose(struct dload *ld, const struct dockerfile_instr *in)
+{
+    if (in->nwords == 0) {
+        diag(ld, in, "at least one port is required");
+        return;
+    }
+    for (size_t i = 0; i < in->nwords; i++) {
+        struct docker_expose *ex = arena_alloc(ld->u->arena, sizeof(*ex));
+        ex->port = in->words[i].text;
+        ex->loc = word_loc(in, in->words[i].off);
+        vec_push(&ld->exposes, ex);
+    }
+}
+
+/* Instructions the rules do not look at: only their arguments are required. */
+static void on_other(struct dload *ld, const struct dockerfile_instr *in)
+{
+    if (!*in->args)
+        diag(ld, in, "arguments are required");
+}
+
+/* ONBUILD runs in images built FROM this one, not in this image: not modelled. */
+static void on_onbuild(struct dload *ld, const struct dockerfile_instr *in)
+{
+    if (!*in->args)
+        diag(ld, in, "an instruction is required");
+}
+
+static const struct {
+    const char *keyword;
+    void (*fn)(struct dload *ld, const struct dockerfile_instr *in);
+} handlers[] = {
+    {"FROM", on_from},     {"ARG", on_arg},
+    {"ENV", on_env},       {"USER", on_user},
+    {"RUN", on_run},       {"COPY", on_copy},
+    {"ADD", on_copy},      {"HEALTHCHECK", on_healthcheck},
+    {"EXPOSE", on_expose}, {"ONBUILD", on_onbuild},
+};
+
+void docker_load(struct unit *u, const char *data, size_t len)
+{
+    struct dockerfile *df = arena_alloc(u->arena, sizeof(*df));
+    struct dload ld = {.u = u, .df = df};
+    df->path = u->file->path;
+    dockerfile_parse(&df->ast, u->arena, u->file->path, data, len, &u->diags);
+    for (size_t i = 0; i < df->ast.ninstrs; i++) {
+        const struct dockerfile_instr *in = &df->ast.instrs[i];
+        void (*fn)(struct dload *, const struct dockerfile_instr *) = on_other;
+        for (size_t h = 0; h < ARRAY_LEN(handlers); h++)
+            if (strcmp(in->keyword, handlers[h].keyword) == 0)
+                fn = handlers[h].fn;
+        if (!ld.st && fn != on_from && fn != on_arg) {
+            diag(&ld, in, "only ARG may come before the first FROM");
+            continue;
+        }
+        fn(&ld, in);
+    }
+    stage_close(&ld);
+    df->global_args =
+        flatten(u->arena, &ld.global_args, sizeof(*df->global_args), &df->nglobal_args);
+    df->nstages = ld.stages.len;
+    df->stages = arena_alloc(u->arena, (ld.stages.len ? ld.stages.len : 1) * sizeof(*df->stages));
+    for (size_t i = 0; i < ld.stages.len; i++)
+        df->stages[i] = *(struct docker_stage *)ld.stages.items[i];
+    vec_release(&ld.stages);
+    vec_push(&u->dockerfiles, df);
+}
