@@ -313,9 +313,8 @@ static void overview_pipelines(struct page_out *po)
                 const struct gha_job *job = wf->jobs[j];
                 if (!job->environment)
                     continue;
-                sb_adds(sb, "<span class=\"tag env\">");
-                html_esc(sb, job->environment);
-                sb_adds(sb, "</span> ");
+                site_link_env(po, job->environment);
+                sb_adds(sb, " ");
             }
             sb_adds(sb, "</td></tr>\n");
         }

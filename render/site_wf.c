@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model/gha.h"
+#include "model/linked.h"
 
 #define NODE_W 188
 #define NODE_H 44
@@ -16,14 +17,13 @@
 #define PAD 16
 #define LABEL_MAX 24
 
-/* 1 when an environment name reads as production. */
-static int env_is_prod(const char *env)
+/* 1 when the linked model (or, for names it does not know, the default list) calls the
+ * environment production. */
+static int env_is_prod(const struct site *site, const char *env)
 {
-    if (!env)
-        return 0;
-    return str_icasestr(env, strlen(env), "prod") != NULL ||
-           str_icasestr(env, strlen(env), "prd") != NULL ||
-           str_icasestr(env, strlen(env), "live") != NULL;
+    const struct linked_model *lm = site->scan->model.linked;
+    const struct environment *e = lm && env ? linked_env_find(lm, env) : NULL;
+    return e ? e->production : env && linked_env_is_production(env);
 }
 
 /* The anchor of job j of workflow w: "job-<slug>", unique within the page. */
@@ -196,7 +196,7 @@ static void job_graph(struct page_out *po, const struct gha_workflow *wf, size_t
         const struct gha_job *job = wf->jobs[j];
         int x = PAD + layer[j] * (NODE_W + GAP_X), y = PAD + row[j] * (NODE_H + GAP_Y);
         char *anchor = job_anchor(wf, w, j);
-        const char *cls = job->environment ? (env_is_prod(job->environment) ? " prod" : " env")
+        const char *cls = job->environment ? (env_is_prod(po->site, job->environment) ? " prod" : " env")
                                            : "";
         sb_addf(sb, "<a href=\"#%s\"><g class=\"node%s\"><title>", anchor, cls);
         html_esc(sb, job->id);
@@ -302,6 +302,33 @@ static void step_row(struct page_out *po, const struct unit *u, const struct gha
     sb_adds(sb, "</td></tr>\n");
 }
 
+/* The services this job builds or deploys (from the linked model's job ids). */
+static void job_services(struct page_out *po, const struct unit *u, const struct gha_job *job)
+{
+    const struct linked_model *lm = po->site->scan->model.linked;
+    if (!lm || !job->id)
+        return;
+    char *id = xasprintf("job:%s#%s", u->file->path, job->id);
+    static const char *const labels[] = {"Builds", "Deploys"};
+    for (int k = 0; k < 2; k++) {
+        int n = 0;
+        for (size_t i = 0; i < lm->services.len; i++) {
+            const struct service *sv = lm->services.items[i];
+            const struct vec *v = k ? &sv->deployers : &sv->build_jobs;
+            int hit = 0;
+            for (size_t j = 0; j < v->len && !hit; j++)
+                hit = strcmp(v->items[j], id) == 0;
+            if (!hit)
+                continue;
+            sb_addf(po->sb, n++ ? ", " : "<dt>%s</dt><dd>", labels[k]);
+            site_link_service(po, sv->name);
+        }
+        if (n)
+            sb_adds(po->sb, "</dd>\n");
+    }
+    free(id);
+}
+
 static void job_section(struct page_out *po, const struct unit *u, const struct gha_workflow *wf,
                         size_t w, size_t j, struct arena *tmp)
 {
@@ -316,11 +343,9 @@ static void job_section(struct page_out *po, const struct unit *u, const struct 
         html_esc(sb, job->name);
         sb_adds(sb, "</span>");
     }
-    if (job->environment)
-        sb_addf(sb, " <span class=\"tag %s\">", env_is_prod(job->environment) ? "prod" : "env");
     if (job->environment) {
-        html_esc(sb, job->environment);
-        sb_adds(sb, "</span>");
+        sb_adds(sb, " ");
+        site_link_env(po, job->environment);
     }
     sb_adds(sb, "</h3>\n<dl class=\"facts\">\n<dt>Defined at</dt><dd>");
     char where[32];
@@ -351,7 +376,7 @@ static void job_section(struct page_out *po, const struct unit *u, const struct 
     }
     if (job->environment) {
         sb_adds(sb, "<dt>Environment</dt><dd>");
-        html_esc(sb, job->environment);
+        site_link_env(po, job->environment);
         if (job->environment_url) {
             sb_adds(sb, " <code>");
             html_esc(sb, job->environment_url);
@@ -359,6 +384,7 @@ static void job_section(struct page_out *po, const struct unit *u, const struct 
         }
         sb_adds(sb, "</dd>\n");
     }
+    job_services(po, u, job);
     kv_line(sb, "If", job->if_cond);
     kv_line(sb, "Container", job->container_image);
     perms(sb, &job->perms);
@@ -471,10 +497,8 @@ void site_page_workflows(struct page_out *po)
             for (size_t j = 0; j < wf->njobs; j++) {
                 if (!wf->jobs[j]->environment)
                     continue;
-                sb_addf(sb, "<span class=\"tag %s\">",
-                        env_is_prod(wf->jobs[j]->environment) ? "prod" : "env");
-                html_esc(sb, wf->jobs[j]->environment);
-                sb_adds(sb, "</span> ");
+                site_link_env(po, wf->jobs[j]->environment);
+                sb_adds(sb, " ");
             }
             sb_addf(sb, "</td><td class=\"num\">%zu</td></tr>\n", ff ? ff->v.len : 0);
         }
