@@ -76,6 +76,11 @@ void site_link_entity(struct page_out *po, const char *id)
     } else {
         html_esc(po->sb, sb_str(&text));
     }
+    if (job && name) {
+        sb_adds(po->sb, " <span class=\"path\">");
+        html_esc(po->sb, p);
+        sb_adds(po->sb, "</span>");
+    }
     sb_release(&text);
     free(p);
 }
@@ -477,6 +482,8 @@ void site_env_strip(struct page_out *po, const char *current)
     for (size_t i = 0; i < lm->environments.len; i++) {
         const struct environment *e = lm->environments.items[i];
         int here = current && strcmp(current, e->name) == 0;
+        if (i)
+            sb_adds(sb, "<li class=\"arrow\" aria-hidden=\"true\">\xe2\x86\x92</li>\n");
         sb_addf(sb, "<li class=\"stage%s%s\">", e->production ? " prod" : "", here ? " here" : "");
         site_link(po, strmap_get(&po->site->env_page, e->name), NULL, e->name);
         sb_adds(sb, "<div class=\"gates\">");
