@@ -45,7 +45,7 @@ void site_slug(struct strbuf *out, const char *s)
 }
 
 /* A page path "dir/slug.html" not handed out before ("-2", "-3" … on collisions). */
-static const char *page_path_new(struct site *site, const char *dir, const char *key)
+const char *site_page_path_new(struct site *site, const char *dir, const char *key)
 {
     struct strbuf slug = STRBUF_INIT, path = STRBUF_INIT;
     site_slug(&slug, key);
@@ -61,7 +61,7 @@ static const char *page_path_new(struct site *site, const char *dir, const char 
     return res;
 }
 
-static struct site_page *page_add(struct site *site, enum page_kind kind, const char *path,
+struct site_page *site_page_add(struct site *site, enum page_kind kind, const char *path,
                                   const char *title)
 {
     struct site_page *pg = arena_alloc(site->arena, sizeof(*pg));
@@ -70,6 +70,11 @@ static struct site_page *page_add(struct site *site, enum page_kind kind, const 
     pg->title = title;
     vec_push(&site->pages, pg);
     return pg;
+}
+
+int site_str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 static int unit_cmp(const void *a, const void *b)
@@ -98,15 +103,16 @@ static void site_plan(struct site *site)
         {PG_DOCS, "docs.html", "Docs"},            {PG_SOURCES, "sources.html", "Source files"},
         {PG_SEARCH, "search.html", "Search"},      {PG_SERVICES, "services.html", "Services"},
         {PG_ENVS, "environments.html", "Environments"},
+        {PG_INFRA, "infrastructure.html", "Infrastructure"},
     };
     for (size_t i = 0; i < ARRAY_LEN(fixed); i++)
-        page_add(site, fixed[i].kind, fixed[i].path, fixed[i].title);
+        site_page_add(site, fixed[i].kind, fixed[i].path, fixed[i].title);
 
     for (size_t i = 0; i < s->cat.rules.len; i++) {
         const struct rule *r = s->cat.rules.items[i];
-        const char *path = page_path_new(site, "rule", r->id);
+        const char *path = site_page_path_new(site, "rule", r->id);
         strmap_put(&site->rule_page, r->id, (void *)path);
-        struct site_page *pg = page_add(site, PG_RULE, path, r->id);
+        struct site_page *pg = site_page_add(site, PG_RULE, path, r->id);
         pg->obj = r;
     }
 
@@ -115,17 +121,17 @@ static void site_plan(struct site *site)
         const struct service *sv = lm->services.items[i];
         if (strmap_get(&site->svc_page, sv->name))
             continue;
-        const char *path = page_path_new(site, "svc", sv->name);
+        const char *path = site_page_path_new(site, "svc", sv->name);
         strmap_put(&site->svc_page, sv->name, (void *)path);
-        page_add(site, PG_SERVICE, path, sv->name)->obj = sv;
+        site_page_add(site, PG_SERVICE, path, sv->name)->obj = sv;
     }
     for (size_t i = 0; lm && i < lm->environments.len; i++) {
         const struct environment *e = lm->environments.items[i];
         if (strmap_get(&site->env_page, e->name))
             continue;
-        const char *path = page_path_new(site, "env", e->name);
+        const char *path = site_page_path_new(site, "env", e->name);
         strmap_put(&site->env_page, e->name, (void *)path);
-        page_add(site, PG_ENV, path, e->name)->obj = e;
+        site_page_add(site, PG_ENV, path, e->name)->obj = e;
     }
 
     struct vec units = VEC_INIT;
@@ -141,29 +147,30 @@ static void site_plan(struct site *site)
     vec_sort(&units, unit_cmp);
     for (size_t i = 0; i < units.len; i++) {
         const struct unit *u = units.items[i];
-        const char *path = page_path_new(site, "src", u->file->path);
+        const char *path = site_page_path_new(site, "src", u->file->path);
         strmap_put(&site->src_page, u->file->path, (void *)path);
-        struct site_page *pg = page_add(site, PG_SOURCE, path, u->file->path);
+        struct site_page *pg = site_page_add(site, PG_SOURCE, path, u->file->path);
         pg->unit = u;
         vec_push(&site->source_units, (void *)u);
         if (u->workflows.len) {
-            const char *wp = page_path_new(site, "wf", u->file->path);
+            const char *wp = site_page_path_new(site, "wf", u->file->path);
             strmap_put(&site->main_page, u->file->path, (void *)wp);
             const struct gha_workflow *wf = u->workflows.items[0];
             const char *title = wf->name && *wf->name ? wf->name : u->file->path;
-            pg = page_add(site, PG_WORKFLOW, wp, title);
+            pg = site_page_add(site, PG_WORKFLOW, wp, title);
             pg->unit = u;
             vec_push(&site->workflow_units, (void *)u);
         } else if (u->docs.len) {
-            const char *dp = page_path_new(site, "doc", u->file->path);
+            const char *dp = site_page_path_new(site, "doc", u->file->path);
             strmap_put(&site->main_page, u->file->path, (void *)dp);
             const struct doc_page *d = u->docs.items[0];
-            pg = page_add(site, PG_DOC, dp, d->title);
+            pg = site_page_add(site, PG_DOC, dp, d->title);
             pg->unit = u;
             vec_push(&site->doc_units, (void *)u);
         }
     }
     vec_release(&units);
+    site_plan_tf(site);
     vec_sort(&site->pages, page_cmp);
 }
 
@@ -294,7 +301,8 @@ static const page_writer writers[PG__COUNT] = {
     [PG_SOURCES] = site_page_sources,   [PG_SOURCE] = site_page_source,
     [PG_SEARCH] = site_page_search,     [PG_SERVICES] = site_page_services,
     [PG_SERVICE] = site_page_service,   [PG_ENVS] = site_page_envs,
-    [PG_ENV] = site_page_env,
+    [PG_ENV] = site_page_env,           [PG_INFRA] = site_page_infra,
+    [PG_TF] = site_page_tf,
 };
 
 static void page_write(void *ctx, size_t i)
@@ -338,6 +346,7 @@ static int entry_cmp(const void *a, const void *b)
 static void site_entries_collect(struct site *site)
 {
     site_entries_linked(site);
+    site_entries_tf(site);
     for (size_t i = 0; i < site->workflow_units.len; i++)
         site_entries_workflow(site, site->workflow_units.items[i]);
     for (size_t i = 0; i < site->doc_units.len; i++)
@@ -403,6 +412,9 @@ static void site_release(struct site *site)
     strmap_release(&site->rule_page);
     strmap_release(&site->svc_page);
     strmap_release(&site->env_page);
+    strmap_release(&site->tf_page);
+    strmap_release(&site->tf_users);
+    vec_release(&site->tf_dirs);
     strmap_release(&site->used_paths);
     for (size_t i = 0; i < site->owned.len; i++)
         vec_release(site->owned.items[i]);

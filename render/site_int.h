@@ -23,6 +23,8 @@ enum page_kind {
     PG_SERVICE,
     PG_ENVS,
     PG_ENV,
+    PG_INFRA,
+    PG_TF,
     PG__COUNT
 };
 
@@ -30,7 +32,7 @@ struct site_page {
     enum page_kind kind;
     const char *path;             /* relative to the output folder, e.g. "rule/x.html" */
     const char *title;            /* plain text; escaped when written */
-    const void *obj;              /* the rule, service or environment, or NULL */
+    const void *obj;              /* the rule, service, environment or Terraform folder */
     const struct unit *unit;      /* workflows, docs, sources */
 };
 
@@ -50,6 +52,9 @@ struct site {
     struct strmap rule_page;      /* rule id -> page path */
     struct strmap svc_page;       /* service name -> page path */
     struct strmap env_page;       /* environment name -> page path */
+    struct strmap tf_page;        /* Terraform folder -> page path */
+    struct strmap tf_users;       /* Terraform folder -> struct vec* of folders calling it */
+    struct vec tf_dirs;           /* const char*: Terraform folders, sorted */
     struct strmap used_paths;     /* page paths handed out */
     struct strmap by_file;        /* unit path -> struct site_file_findings* */
     struct strmap backlinks;      /* doc unit path -> struct vec* of const struct unit* */
@@ -111,6 +116,17 @@ void site_page_services(struct page_out *po);
 void site_page_service(struct page_out *po);
 void site_page_envs(struct page_out *po);
 void site_page_env(struct page_out *po);
+void site_page_infra(struct page_out *po);
+void site_page_tf(struct page_out *po);
+/* Terraform folders' pages and search entries (site_tf.c). */
+void site_plan_tf(struct site *site);
+void site_entries_tf(struct site *site);
+
+/* Planning helpers (site.c): a fresh page path under dir for key, a page, strcmp for vec_sort. */
+const char *site_page_path_new(struct site *site, const char *dir, const char *key);
+struct site_page *site_page_add(struct site *site, enum page_kind kind, const char *path,
+                                const char *title);
+int site_str_cmp(const void *a, const void *b);
 
 /* Linked-model pieces (site_svc.c): links to a service, an environment (as a tag, production
  * highlighted) and an entity id ("job:path#id", "argocd:path#app", "overlay:path" …); the

@@ -18,6 +18,7 @@ static const struct {
     {PG_SERVICES, "services.html", "Services"},
     {PG_ENVS, "environments.html", "Environments"},
     {PG_WORKFLOWS, "workflows.html", "Pipelines"},
+    {PG_INFRA, "infrastructure.html", "Infrastructure"},
     {PG_DOCS, "docs.html", "Docs"},
     {PG_FINDINGS, "findings.html", "Findings"},
     {PG_RULES, "rules.html", "Rules"},
@@ -33,6 +34,7 @@ static enum page_kind section_of(enum page_kind k)
         [PG_DOCS] = PG_DOCS,          [PG_DOC] = PG_DOCS,           [PG_SOURCES] = PG_SOURCES,
         [PG_SOURCE] = PG_SOURCES,     [PG_SEARCH] = PG_SEARCH,       [PG_SERVICES] = PG_SERVICES,
         [PG_SERVICE] = PG_SERVICES,   [PG_ENVS] = PG_ENVS,           [PG_ENV] = PG_ENVS,
+        [PG_INFRA] = PG_INFRA,        [PG_TF] = PG_INFRA,
     };
     return sec[k];
 }
@@ -425,6 +427,15 @@ void site_page_overview(struct page_out *po)
     site_services_table(po);
     sb_adds(sb, "</section>\n");
     overview_pipelines(po);
+    sb_addf(sb, "<section>\n<h2 id=\"infrastructure\">Infrastructure</h2>\n<p>");
+    for (size_t d = 0; d < site->tf_dirs.len; d++) {
+        sb_adds(sb, d ? " \xc2\xb7 " : "");
+        site_link(po, strmap_get(&site->tf_page, site->tf_dirs.items[d]), NULL,
+                  site->tf_dirs.items[d]);
+    }
+    if (!site->tf_dirs.len)
+        sb_adds(sb, "<span class=\"empty\">No Terraform.</span>");
+    sb_adds(sb, "</p>\n</section>\n");
     overview_findings(po);
     overview_docs(po);
     site_frame_close(po);

@@ -68,11 +68,12 @@ void site_link_entity(struct page_out *po, const char *id)
     } else if (src && *src) {
         site_link(po, src, NULL, sb_str(&text));
     } else if (kind_len == 9 && !strncmp(id, "terraform", 9)) {
-        sb_adds(po->sb, "<a href=\"");
-        sb_adds(po->sb, po->root);
-        sb_adds(po->sb, "sources.html\">");
-        html_esc(po->sb, sb_str(&text));
-        sb_adds(po->sb, "</a>");
+        char *dir = xstrdup(p);
+        while (*dir && dir[strlen(dir) - 1] == '/')
+            dir[strlen(dir) - 1] = '\0';
+        const char *tp = strmap_get(&po->site->tf_page, dir);
+        site_link(po, tp && *tp ? tp : "infrastructure.html", NULL, sb_str(&text));
+        free(dir);
     } else {
         html_esc(po->sb, sb_str(&text));
     }
