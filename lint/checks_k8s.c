@@ -592,16 +592,41 @@ static int is_replicated(const struct k8s_object *o)
            o->replicas >= 1 && o->template_labels.len;
 }
 
+static int is_hpa(const struct k8s_object *o)
+{
+    return kind_is(o, "HorizontalPodAutoscaler") && o->extra && o->extra->scale_name;
+}
+
+/* The fewest replicas a workload runs: its replicas, or the minReplicas of an HPA that
+ * scales it (an HPA-managed Deployment often leaves replicas out). */
+static long long replicas_floor(const struct k8s_object *w, const struct vec *hpas)
+{
+    long long n = w->replicas;
+    for (size_t i = 0; i < hpas->len; i++) {
+        const struct k8s_object *h = hpas->items[i];
+        if (w->name && strcmp(h->extra->scale_name, w->name) == 0 && h->extra->scale_kind &&
+            strcmp(h->extra->scale_kind, w->kind) == 0 && namespaces_compatible(h, w) &&
+            h->extra->min_replicas > n)
+            n = h->extra->min_replicas;
+    }
+    return n;
+}
+
 static void missing_pdb(struct lint_ctx *ctx)
 {
-    struct vec pdbs = VEC_INIT;
+    struct vec pdbs = VEC_INIT, hpas = VEC_INIT;
     objects_collect(&pdbs, ctx->model, is_pdb);
+    objects_collect(&hpas, ctx->model, is_hpa);
     char entity[512];
     for (size_t i = 0; i < ctx->model->units.len; i++) {
         const struct unit *u = ctx->model->units.items[i];
         for (size_t j = 0; j < u->k8s_objects.len; j++) {
             const struct k8s_object *w = u->k8s_objects.items[j];
-            if (!is_replicated(w) || w->replicas < 2)
+            if (!(kind_is(w, "Deployment") || kind_is(w, "StatefulSet")) || w->fragment ||
+                !w->template_labels.len)
+                continue;
+            long long n = replicas_floor(w, &hpas);
+            if (n < 2)
                 continue;
             int covered = 0;
             for (size_t k = 0; k < pdbs.len && !covered; k++) {
@@ -612,12 +637,14 @@ static void missing_pdb(struct lint_ctx *ctx)
             if (covered)
                 continue;
             object_entity(entity, sizeof(entity), w);
-            lint_report_at(ctx, u, w->replicas_loc.line, w->replicas_loc.col, entity,
-                           "%s runs %lld replicas and no PodDisruptionBudget selects its pods",
-                           entity, w->replicas);
+            struct loc l = w->replicas >= 0 ? w->replicas_loc : w->kind_loc;
+            lint_report_at(ctx, u, l.line, l.col, entity,
+                           "%s runs %lld or more replicas and no PodDisruptionBudget selects "
+                           "its pods", entity, n);
         }
     }
     vec_release(&pdbs);
+    vec_release(&hpas);
 }
 
 /* A budget that allows no voluntary eviction: maxUnavailable 0 or minAvailable 100%, or

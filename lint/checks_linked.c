@@ -326,56 +326,46 @@ static void secret_names(struct strmap *out, const struct model *m)
     }
 }
 
-static void secret_ref(struct lint_ctx *ctx, const struct strmap *defined, const char *name,
-                       struct loc at, const char *owner)
+static void secret_ref(struct lint_ctx *ctx, const struct unit *u, const struct strmap *defined,
+                       const char *name, struct loc at, const char *owner)
 {
     if (!name || strmap_get(defined, name) || strstr(name, "{{"))
         return;
-    lint_report(ctx, at.line, at.col, NULL,
-                "%s reads Secret '%s', which nothing in the repository defines: it must exist "
-                "in the cluster before the pod can start", owner, name);
+    lint_report_at(ctx, u, at.line, at.col, NULL,
+                   "%s reads Secret '%s', which nothing in the repository defines: it must "
+                   "exist in the cluster before the pod can start", owner, name);
 }
 
 static void on_secret_ref(struct lint_ctx *ctx)
 {
-    const struct unit *u = ctx->unit;
     struct strmap defined = STRMAP_INIT;
-    int built = 0;
-    for (size_t i = 0; i < u->k8s_objects.len; i++) {
-        const struct k8s_object *o = u->k8s_objects.items[i];
-        if (!o->pod)
-            continue;
-        if (!built) {
-            secret_names(&defined, ctx->model);
-            built = 1;
+    secret_names(&defined, ctx->model);
+    for (size_t i = 0; i < ctx->model->units.len; i++) {
+        const struct unit *u = ctx->model->units.items[i];
+        for (size_t j = 0; u->kind == FK_K8S && j < u->k8s_objects.len; j++) {
+            const struct k8s_object *o = u->k8s_objects.items[j];
+            if (!o->pod)
+                continue;
+            char owner[256];
+            snprintf(owner, sizeof(owner), "%s/%s", o->kind, o->name ? o->name : "?");
+            for (size_t c = 0; c < o->pod->ncontainers + o->pod->ninit; c++) {
+                const struct k8s_container *ct =
+                    c < o->pod->ncontainers ? o->pod->containers[c]
+                                            : o->pod->init_containers[c - o->pod->ncontainers];
+                for (size_t e = 0; e < ct->nenv; e++)
+                    secret_ref(ctx, u, &defined, ct->env[e].secret_name, ct->env[e].loc, owner);
+                for (size_t e = 0; ct->env_from_secrets && ct->env_from_secrets[e]; e++)
+                    secret_ref(ctx, u, &defined, ct->env_from_secrets[e], ct->loc, owner);
+            }
+            for (size_t v = 0; v < o->pod->nvolumes; v++)
+                secret_ref(ctx, u, &defined, o->pod->volumes[v].secret_name,
+                           o->pod->volumes[v].loc, owner);
         }
-        char owner[256];
-        snprintf(owner, sizeof(owner), "%s/%s", o->kind, o->name ? o->name : "?");
-        for (size_t c = 0; c < o->pod->ncontainers + o->pod->ninit; c++) {
-            const struct k8s_container *ct = c < o->pod->ncontainers
-                                                 ? o->pod->containers[c]
-                                                 : o->pod->init_containers[c - o->pod->ncontainers];
-            for (size_t e = 0; e < ct->nenv; e++)
-                secret_ref(ctx, &defined, ct->env[e].secret_name, ct->env[e].loc, owner);
-            for (size_t e = 0; ct->env_from_secrets && ct->env_from_secrets[e]; e++)
-                secret_ref(ctx, &defined, ct->env_from_secrets[e], ct->loc, owner);
-        }
-        for (size_t v = 0; v < o->pod->nvolumes; v++)
-            secret_ref(ctx, &defined, o->pod->volumes[v].secret_name, o->pod->volumes[v].loc,
-                       owner);
     }
     strmap_release(&defined);
 }
 
 /* ---- kustomize-resource-missing ---- */
-
-static int unit_exists(const struct model *m, const char *path)
-{
-    for (size_t i = 0; i < m->units.len; i++)
-        if (strcmp(((const struct unit *)m->units.items[i])->file->path, path) == 0)
-            return 1;
-    return 0;
-}
 
 static void on_kustomize_missing(struct lint_ctx *ctx)
 {
@@ -392,7 +382,7 @@ static void on_kustomize_missing(struct lint_ctx *ctx)
         }
         for (size_t p = 0; p < k->npatches; p++) {
             const struct kz_patch *pt = &k->patches[p];
-            if (pt->path && !unit_exists(ctx->model, pt->path))
+            if (pt->path && pt->missing)
                 lint_report(ctx, pt->loc.line, pt->loc.col, NULL,
                             "patch file %s does not exist", pt->path);
         }
@@ -679,7 +669,7 @@ const struct check_def lint_checks_linked[] = {
     {.name = "k8s-hpa-target-missing", .on_model = on_hpa_target},
     {.name = "k8s-pdb-selects-nothing", .on_model = on_pdb_selects},
     {.name = "k8s-no-network-policy", .on_model = on_no_netpol},
-    {.name = "k8s-secret-ref-undefined", .kinds = K8S, .on_unit = on_secret_ref},
+    {.name = "k8s-secret-ref-undefined", .on_model = on_secret_ref},
     {.name = "kustomize-resource-missing", .kinds = KIND(FK_KUSTOMIZATION),
      .on_unit = on_kustomize_missing},
     {.name = "argocd-path-missing", .kinds = K8S, .on_unit = on_argocd_path},

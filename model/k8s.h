@@ -27,6 +27,7 @@ struct k8s_kvs {
     struct k8s_kv *items;
     size_t len;
 };
+/* The value of `key`, or NULL when absent. */
 const char *k8s_kvs_get(const struct k8s_kvs *kvs, const char *key);
 
 struct k8s_probe {
@@ -171,6 +172,8 @@ struct k8s_kind_extra {
 /* Models every document of a manifest file that has apiVersion and kind. */
 void k8s_load(struct unit *u, const struct yfile *yf);
 
+/* 1 for the kinds that carry a pod template (Deployment, StatefulSet, DaemonSet, ReplicaSet,
+ * ReplicationController, Job, CronJob) and Pod. */
 int k8s_object_is_workload(const struct k8s_object *o);
 /* 1 when every key/value of `selector` is in `labels` (an empty selector selects nothing). */
 int k8s_selector_matches(const struct k8s_kvs *selector, const struct k8s_kvs *labels);

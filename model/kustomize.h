@@ -33,6 +33,7 @@ struct kz_patch {
     int json6902;                 /* from patchesJson6902 (else decided by the document) */
     const char *target_kind, *target_name, *target_namespace, *target_labels;
     struct loc loc;
+    int missing;                  /* set by rendering: the patch file does not exist */
 };
 
 struct kz_image {

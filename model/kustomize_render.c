@@ -201,11 +201,11 @@ static void patch_doc_apply(struct kustomization *k, const struct kz_patch *p,
 static void patches_apply(struct render_ctx *rc, struct kustomization *k)
 {
     for (size_t i = 0; i < k->npatches; i++) {
-        const struct kz_patch *p = &k->patches[i];
+        struct kz_patch *p = &k->patches[i];
         if (p->path) {
             struct unit *pu = strmap_get(&rc->units, p->path);
             if (!pu) {
-                diag(k, p->loc, "patch file '%s' does not exist%s", p->path, "");
+                p->missing = 1;   /* reported by kustomize-resource-missing */
                 continue;
             }
             for (size_t d = 0; d < pu->kept_docs.len; d++)

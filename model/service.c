@@ -97,131 +97,6 @@ static void collect(struct linked_model *lm, struct model *m, struct vec *objs)
     strmap_release(&seen);
 }
 
-static void join_objects(struct linked_model *lm, struct service *s, struct vec *objs)
-{
-    const struct k8s_object *w = s->workload.obj;
-    const char *wid = obj_id(lm, &s->workload);
-    for (size_t i = 0; i < objs->len; i++) {
-        struct obj_ref *r = objs->items[i];
-        const struct k8s_object *o = r->obj;
-        const char *path = r->unit->file->path;
-        if (is_kind(o, "Service") && k8s_selector_matches(&o->selector, &w->template_labels)) {
-            vec_push(&s->selected_by, r);
-            edge_add(lm, EDGE_SELECTS, obj_id(lm, r), wid, path, o->loc.line);
-        } else if (is_kind(o, "HorizontalPodAutoscaler") && o->extra && o->extra->scale_name &&
-                   w->name && strcmp(o->extra->scale_name, w->name) == 0 &&
-                   (!o->extra->scale_kind || strcmp(o->extra->scale_kind, w->kind) == 0)) {
-            vec_push(&s->hpas, r);
-            edge_add(lm, EDGE_SCALES, obj_id(lm, r), wid, path, o->extra->scale_loc.line);
-        } else if (is_kind(o, "PodDisruptionBudget") &&
-                   k8s_selector_matches(&o->selector, &w->template_labels)) {
-            vec_push(&s->pdbs, r);
-            edge_add(lm, EDGE_PROTECTS, obj_id(lm, r), wid, path, o->selector_loc.line);
-        } else if (is_kind(o, "NetworkPolicy") &&
-                   (k8s_selector_matches(&o->selector, &w->template_labels) ||
-                    (o->has_selector && o->selector.len == 0))) {
-            vec_push(&s->netpols, r);
-            edge_add(lm, EDGE_SELECTS, obj_id(lm, r), wid, path, o->selector_loc.line);
-        }
-    }
-    /* Ingresses that route to one of its Services. */
-    for (size_t i = 0; i < objs->len; i++) {
-        struct obj_ref *r = objs->items[i];
-        if (!is_kind(r->obj, "Ingress") || !r->obj->extra)
-            continue;
-        for (size_t b = 0; b < r->obj->extra->ning_services; b++)
-            for (size_t k = 0; k < s->selected_by.len; k++) {
-                const struct obj_ref *svc = s->selected_by.items[k];
-                if (svc->obj->name && strcmp(svc->obj->name, r->obj->extra->ing_services[b]) == 0) {
-                    vec_push(&s->routes, r);
-                    edge_add(lm, EDGE_LINKS_TO, obj_id(lm, r), obj_id(lm, svc),
-                             r->unit->file->path, r->obj->loc.line);
-                }
-            }
-    }
-    const struct k8s_podspec *pod = w->pod;
-    for (size_t c = 0; pod && c < pod->ncontainers; c++)
-        if (pod->containers[c]->image_raw)
-            push_unique(lm->arena, &s->images, pod->containers[c]->image_raw);
-}
-
-/* 1 when a build of image repository `repo` is named in `text`. */
-static int names_image(const char *text, const char *repo)
-{
-    const char *b = repo_base(repo);
-    return text && b && *b && strstr(text, b) != NULL;
-}
-
-static int step_builds(const struct gha_step *st, const char *repo)
-{
-    if (st->uses.raw && st->uses.repo && strstr(st->uses.repo, "build-push-action")) {
-        for (size_t i = 0; i < st->with.len; i++)
-            if (strcmp(st->with.items[i].key, "tags") == 0)
-                return names_image(st->with.items[i].value, repo);
-        return 0;
-    }
-    if (!st->run)
-        return 0;
-    return (strstr(st->run, "docker build") || strstr(st->run, "docker buildx build") ||
-            strstr(st->run, "docker push")) && names_image(st->run, repo);
-}
-
-static int step_deploys(const struct gha_step *st, const char *name)
-{
-    if (!st->run || !strstr(st->run, name))
-        return 0;
-    return strstr(st->run, "kubectl") || strstr(st->run, "helm ") ||
-           strstr(st->run, "kustomize") || strstr(st->run, "argocd ");
-}
-
-static void join_builds(struct linked_model *lm, struct model *m, struct service *s)
-{
-    const char **repos = arena_alloc(lm->arena, (s->images.len + 1) * sizeof(*repos));
-    for (size_t k = 0; k < s->images.len; k++) {
-        struct k8s_image im;
-        k8s_image_parse(&im, lm->arena, s->images.items[k]);
-        repos[k] = im.repository;
-    }
-    for (size_t i = 0; i < m->units.len; i++) {
-        const struct unit *u = m->units.items[i];
-        if (u->kind == FK_DOCKERFILE) {
-            char *dir = path_dirname(u->file->path);
-            const char *db = path_base(dir);
-            int match = strcmp(db, s->name) == 0;
-            for (size_t k = 0; !match && k < s->images.len; k++)
-                match = repos[k] && strcmp(repo_base(repos[k]), db) == 0;
-            if (match) {
-                push_unique(lm->arena, &s->dockerfiles, u->file->path);
-                edge_add(lm, EDGE_BUILDS_IMAGE, arena_sprintf(lm->arena, "dockerfile:%s",
-                                                              u->file->path),
-                         s->id, u->file->path, 1);
-            }
-            free(dir);
-        }
-        for (size_t w = 0; w < u->workflows.len; w++) {
-            const struct gha_workflow *wf = u->workflows.items[w];
-            for (size_t j = 0; j < wf->njobs; j++) {
-                const struct gha_job *job = wf->jobs[j];
-                const char *jid = arena_sprintf(lm->arena, "job:%s#%s", u->file->path, job->id);
-                int builds = 0, deploys = 0;
-                for (size_t st = 0; st < job->nsteps; st++) {
-                    for (size_t k = 0; !builds && k < s->images.len; k++)
-                        builds = repos[k] && step_builds(job->steps[st], repos[k]);
-                    deploys |= job->environment && step_deploys(job->steps[st], s->name);
-                }
-                if (builds) {
-                    push_unique(lm->arena, &s->build_jobs, jid);
-                    edge_add(lm, EDGE_BUILDS_IMAGE, jid, s->id, u->file->path, job->loc.line);
-                }
-                if (deploys) {
-                    push_unique(lm->arena, &s->deployers, jid);
-                    edge_add(lm, EDGE_DEPLOYS, jid, s->id, u->file->path, job->loc.line);
-                }
-            }
-        }
-    }
-}
-
 const struct kz_object *linked_rendered_find(const struct kustomization *k, const char *kind,
                                              const char *base_name)
 {
@@ -283,29 +158,296 @@ static int svc_env_cmp(const void *a, const void *b)
     return rx != ry ? rx - ry : strcmp(x->env, y->env);
 }
 
-static void join_envs(struct linked_model *lm, struct service *s)
+/* Indexes that keep every join linear in the size of the repository. */
+struct svc_index {
+    struct strmap by_key;     /* "Kind/name" -> struct service* */
+    struct strmap by_label;   /* "key=value" of pod labels -> struct vec* of services */
+    struct strmap by_name;    /* service name -> struct vec* */
+    struct strmap by_repo;    /* image repository's last component -> struct vec* */
+    struct strmap by_dir;     /* folder of a kustomization rendering it -> struct vec* */
+    struct strmap by_svcobj;  /* Service object name -> struct vec* of its services */
+    struct vec owned;         /* the struct vec* above, heap */
+};
+
+static void index_add(struct svc_index *ix, struct strmap *m, const char *key, void *item)
 {
-    const struct k8s_object *w = s->workload.obj;
+    struct vec *v = strmap_get(m, key);
+    if (!v) {
+        v = xcalloc(1, sizeof(*v));
+        strmap_put(m, key, v);
+        vec_push(&ix->owned, v);
+    }
+    for (size_t i = 0; i < v->len; i++)
+        if (v->items[i] == item)
+            return;
+    vec_push(v, item);
+}
+
+static void index_release(struct svc_index *ix)
+{
+    for (size_t i = 0; i < ix->owned.len; i++) {
+        vec_release(ix->owned.items[i]);
+        free(ix->owned.items[i]);
+    }
+    vec_release(&ix->owned);
+    struct strmap *maps[] = {&ix->by_key, &ix->by_label, &ix->by_name, &ix->by_repo,
+                             &ix->by_dir, &ix->by_svcobj};
+    for (size_t i = 0; i < ARRAY_LEN(maps); i++)
+        strmap_release(maps[i]);
+}
+
+static const char *key_of(struct arena *a, const char *kind, const char *name)
+{
+    return arena_sprintf(a, "%s/%s", kind ? kind : "", name ? name : "");
+}
+
+static void index_services(struct linked_model *lm, struct svc_index *ix)
+{
+    for (size_t i = 0; i < lm->services.len; i++) {
+        struct service *s = lm->services.items[i];
+        const struct k8s_object *w = s->workload.obj;
+        strmap_put(&ix->by_key, key_of(lm->arena, w->kind, w->name), s);
+        index_add(ix, &ix->by_name, s->name, s);
+        for (size_t l = 0; l < w->template_labels.len; l++) {
+            const struct k8s_kv *kv = &w->template_labels.items[l];
+            index_add(ix, &ix->by_label, arena_sprintf(lm->arena, "%s=%s", kv->key, kv->value), s);
+        }
+        const struct k8s_podspec *pod = w->pod;
+        for (size_t c = 0; pod && c < pod->ncontainers; c++) {
+            const struct k8s_container *ct = pod->containers[c];
+            if (!ct->image_raw)
+                continue;
+            push_unique(lm->arena, &s->images, ct->image_raw);
+            if (ct->image.repository)
+                index_add(ix, &ix->by_repo, repo_base(ct->image.repository), s);
+        }
+    }
+}
+
+/* Services whose pod labels a selector matches (an empty one: none). */
+static struct vec *selected(struct linked_model *lm, struct svc_index *ix,
+                            const struct k8s_kvs *sel)
+{
+    if (!sel->len)
+        return NULL;
+    return strmap_get(&ix->by_label, arena_sprintf(lm->arena, "%s=%s", sel->items[0].key,
+                                                   sel->items[0].value));
+}
+
+static void join_one(struct linked_model *lm, struct svc_index *ix, struct obj_ref *r)
+{
+    const struct k8s_object *o = r->obj;
+    const char *path = r->unit->file->path;
+    if (is_kind(o, "HorizontalPodAutoscaler") && o->extra && o->extra->scale_name) {
+        struct service *s = strmap_get(&ix->by_key, key_of(lm->arena, o->extra->scale_kind ?
+                                                           o->extra->scale_kind : "Deployment",
+                                                           o->extra->scale_name));
+        if (s) {
+            vec_push(&s->hpas, r);
+            edge_add(lm, EDGE_SCALES, obj_id(lm, r), obj_id(lm, &s->workload), path,
+                     o->extra->scale_loc.line);
+        }
+        return;
+    }
+    int svc = is_kind(o, "Service"), pdb = is_kind(o, "PodDisruptionBudget"),
+        np = is_kind(o, "NetworkPolicy");
+    if (!svc && !pdb && !np)
+        return;
+    struct vec *cands = np && o->has_selector && o->selector.len == 0 ? &lm->services
+                                                                      : selected(lm, ix, &o->selector);
+    for (size_t i = 0; cands && i < cands->len; i++) {
+        struct service *s = cands->items[i];
+        if (!k8s_selector_matches(&o->selector, &s->workload.obj->template_labels) &&
+            !(np && o->selector.len == 0))
+            continue;
+        const char *wid = obj_id(lm, &s->workload);
+        if (svc) {
+            vec_push(&s->selected_by, r);
+            if (o->name)
+                index_add(ix, &ix->by_svcobj, o->name, r);
+            edge_add(lm, EDGE_SELECTS, obj_id(lm, r), wid, path, o->loc.line);
+        } else if (pdb) {
+            vec_push(&s->pdbs, r);
+            edge_add(lm, EDGE_PROTECTS, obj_id(lm, r), wid, path, o->selector_loc.line);
+        } else {
+            vec_push(&s->netpols, r);
+            edge_add(lm, EDGE_SELECTS, obj_id(lm, r), wid, path, o->selector_loc.line);
+        }
+    }
+}
+
+static void join_objects(struct linked_model *lm, struct svc_index *ix, struct vec *objs)
+{
+    for (size_t i = 0; i < objs->len; i++)
+        join_one(lm, ix, objs->items[i]);
+    /* Ingresses route to Services by name; each Service knows what it selects. */
+    for (size_t i = 0; i < objs->len; i++) {
+        struct obj_ref *r = objs->items[i];
+        if (!is_kind(r->obj, "Ingress") || !r->obj->extra)
+            continue;
+        for (size_t b = 0; b < r->obj->extra->ning_services; b++) {
+            struct vec *svcs = strmap_get(&ix->by_svcobj, r->obj->extra->ing_services[b]);
+            for (size_t k = 0; svcs && k < svcs->len; k++) {
+                const struct obj_ref *so = svcs->items[k];
+                for (size_t j = 0; j < lm->services.len; j++) {
+                    struct service *s = lm->services.items[j];
+                    for (size_t q = 0; q < s->selected_by.len; q++)
+                        if (s->selected_by.items[q] == so)
+                            vec_push(&s->routes, r);
+                }
+                edge_add(lm, EDGE_LINKS_TO, obj_id(lm, r), obj_id(lm, so), r->unit->file->path,
+                         r->obj->loc.line);
+            }
+        }
+    }
+}
+
+/* Calls fn for every service a word of `text` names through map `m`. Words split on what
+ * cannot be in an image name or a path (`slash` 1 keeps '/' inside words). */
+static void words_lookup(const char *text, int slash, const struct strmap *m,
+                         void (*fn)(void *ctx, struct service *s), void *ctx)
+{
+    const char *p = text;
+    while (p && *p) {
+        size_t n = 0;
+        while (p[n] && (p[n] == '.' || p[n] == '_' || p[n] == '-' || (slash && p[n] == '/') ||
+                        (p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') ||
+                        (p[n] >= '0' && p[n] <= '9')))
+            n++;
+        const char *w = p;
+        size_t wn = n;
+        if (slash) {
+            while (wn > 2 && w[0] == '.' && w[1] == '/') {
+                w += 2;
+                wn -= 2;
+            }
+            while (wn > 1 && w[wn - 1] == '/')
+                wn--;
+        }
+        struct vec *v = wn ? strmap_getn(m, w, wn) : NULL;
+        for (size_t i = 0; v && i < v->len; i++)
+            fn(ctx, v->items[i]);
+        p += n ? n : 1;
+    }
+}
+
+struct job_ctx {
+    struct linked_model *lm;
+    const char *jid, *path;
+    int line;
+    enum edge_kind kind;
+};
+
+static void job_link(void *ctxp, struct service *s)
+{
+    struct job_ctx *c = ctxp;
+    struct vec *list = c->kind == EDGE_DEPLOYS ? &s->deployers : &s->build_jobs;
+    for (size_t i = 0; i < list->len; i++)
+        if (strcmp(list->items[i], c->jid) == 0)
+            return;
+    vec_push(list, (void *)c->jid);
+    edge_add(c->lm, c->kind, c->jid, s->id, c->path, c->line);
+}
+
+static int run_builds(const char *run)
+{
+    return strstr(run, "docker build") || strstr(run, "docker buildx build") ||
+           strstr(run, "docker push");
+}
+
+static int run_deploys(const char *run)
+{
+    return strstr(run, "kubectl") || strstr(run, "helm ") || strstr(run, "kustomize") ||
+           strstr(run, "argocd ");
+}
+
+static void join_builds(struct linked_model *lm, struct model *m, struct svc_index *ix)
+{
+    for (size_t i = 0; i < m->units.len; i++) {
+        const struct unit *u = m->units.items[i];
+        if (u->kind == FK_DOCKERFILE) {
+            char *dir = path_dirname(u->file->path);
+            struct strmap *maps[] = {&ix->by_name, &ix->by_repo};
+            for (size_t k = 0; k < 2; k++) {
+                struct vec *v = strmap_get(maps[k], path_base(dir));
+                for (size_t j = 0; v && j < v->len; j++) {
+                    struct service *s = v->items[j];
+                    size_t before = s->dockerfiles.len;
+                    push_unique(lm->arena, &s->dockerfiles, u->file->path);
+                    if (s->dockerfiles.len > before)
+                        edge_add(lm, EDGE_BUILDS_IMAGE,
+                                 arena_sprintf(lm->arena, "dockerfile:%s", u->file->path), s->id,
+                                 u->file->path, 1);
+                }
+            }
+            free(dir);
+        }
+        for (size_t w = 0; w < u->workflows.len; w++) {
+            const struct gha_workflow *wf = u->workflows.items[w];
+            for (size_t j = 0; j < wf->njobs; j++) {
+                const struct gha_job *job = wf->jobs[j];
+                struct job_ctx c = {lm, arena_sprintf(lm->arena, "job:%s#%s", u->file->path,
+                                                      job->id),
+                                    u->file->path, job->loc.line, EDGE_BUILDS_IMAGE};
+                for (size_t st = 0; st < job->nsteps; st++) {
+                    const struct gha_step *step = job->steps[st];
+                    c.kind = EDGE_BUILDS_IMAGE;
+                    if (step->uses.raw && step->uses.repo &&
+                        strstr(step->uses.repo, "build-push-action")) {
+                        for (size_t k = 0; k < step->with.len; k++)
+                            if (strcmp(step->with.items[k].key, "tags") == 0)
+                                words_lookup(step->with.items[k].value, 0, &ix->by_repo,
+                                             job_link, &c);
+                    }
+                    if (step->run && run_builds(step->run))
+                        words_lookup(step->run, 0, &ix->by_repo, job_link, &c);
+                    if (!job->environment || !step->run || !run_deploys(step->run))
+                        continue;
+                    c.kind = EDGE_DEPLOYS;
+                    words_lookup(step->run, 0, &ix->by_name, job_link, &c);
+                    words_lookup(step->run, 1, &ix->by_dir, job_link, &c);
+                }
+            }
+        }
+    }
+}
+
+/* Rendered overlays: which image runs where, which folders render a service, and the Argo
+ * CD applications that deploy it. */
+static void join_envs(struct linked_model *lm, struct svc_index *ix)
+{
     for (size_t i = 0; i < lm->kustomizations.len; i++) {
         const struct kustomization *k = lm->kustomizations.items[i];
-        const struct kz_object *o = k->env ? linked_rendered_find(k, w->kind, w->name) : NULL;
-        if (o)
-            env_images(lm, s, k, o);
+        for (size_t j = 0; j < k->objects.len; j++) {
+            const struct kz_object *o = k->objects.items[j];
+            struct service *s = strmap_get(&ix->by_key, key_of(lm->arena, o->kind, o->base_name));
+            if (!s)
+                continue;
+            if (*k->dir)
+                index_add(ix, &ix->by_dir, k->dir, s);
+            if (k->env)
+                env_images(lm, s, k, o);
+        }
     }
     for (size_t i = 0; i < lm->apps.len; i++) {
         const struct argo_app *app = lm->apps.items[i];
-        if (!app->kust || !linked_rendered_find(app->kust, w->kind, w->name))
+        if (!app->kust)
             continue;
         const char *aid = arena_sprintf(lm->arena, "argocd:%s#%s", app->unit->file->path,
                                         app->name ? app->name : "?");
-        push_unique(lm->arena, &s->deployers, aid);
-        edge_add(lm, EDGE_DEPLOYS, aid, s->id, app->unit->file->path, app->loc.line);
-        if (app->env) {
-            struct svc_env *se = svc_env_get(lm, s, app->env);
-            se->deployed_by = aid;
+        for (size_t j = 0; j < app->kust->objects.len; j++) {
+            const struct kz_object *o = app->kust->objects.items[j];
+            struct service *s = strmap_get(&ix->by_key, key_of(lm->arena, o->kind, o->base_name));
+            if (!s)
+                continue;
+            size_t before = s->deployers.len;
+            push_unique(lm->arena, &s->deployers, aid);
+            if (s->deployers.len > before)
+                edge_add(lm, EDGE_DEPLOYS, aid, s->id, app->unit->file->path, app->loc.line);
+            if (app->env)
+                svc_env_get(lm, s, app->env)->deployed_by = aid;
         }
     }
-    vec_sort(&s->envs, svc_env_cmp);
 }
 
 static int service_cmp(const void *a, const void *b)
@@ -317,13 +459,15 @@ static int service_cmp(const void *a, const void *b)
 void linked_services_build(struct linked_model *lm, struct model *m)
 {
     struct vec objs = VEC_INIT;
+    struct svc_index ix;
+    memset(&ix, 0, sizeof(ix));
     collect(lm, m, &objs);
-    for (size_t i = 0; i < lm->services.len; i++) {
-        struct service *s = lm->services.items[i];
-        join_objects(lm, s, &objs);
-        join_builds(lm, m, s);
-        join_envs(lm, s);
-    }
+    index_services(lm, &ix);
+    join_objects(lm, &ix, &objs);
+    join_envs(lm, &ix);
+    join_builds(lm, m, &ix);
+    for (size_t i = 0; i < lm->services.len; i++)
+        vec_sort(&((struct service *)lm->services.items[i])->envs, svc_env_cmp);
     /* Overlays: a kustomization that includes another folder's. */
     for (size_t i = 0; i < lm->kustomizations.len; i++) {
         const struct kustomization *k = lm->kustomizations.items[i];
@@ -334,5 +478,6 @@ void linked_services_build(struct linked_model *lm, struct model *m)
                          k->path, k->resources[r].loc.line);
     }
     vec_sort(&lm->services, service_cmp);
+    index_release(&ix);
     vec_release(&objs);
 }

@@ -1,0 +1,344 @@
+/* Kustomize in C: strategic merge and JSON 6902 on the tricky cases (a patch that adds a
+ * probe, a patch on a container the base lacks, `$patch: delete`, env merged by name, lists
+ * replaced), and rendering of overlays through a scan (transformers, origins of rendered
+ * fields, remote bases, cycles, the same finding from several overlays reported once). */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/kustomize.h"
+#include "model/linked.h"
+#include "testlib.h"
+
+static struct ynode *parse(struct arena *a, const char *text)
+{
+    struct yfile yf;
+    struct findings diags = {VEC_INIT};
+    yml_parse(&yf, a, "t.yaml", text, strlen(text), &diags, NULL);
+    cr_assert_eq(diags.v.len, 0, "test YAML does not parse: %s", text);
+    findings_release(&diags);
+    cr_assert(yf.ndocs >= 1);
+    return yf.docs[0].root;
+}
+
+static const char base_doc[] =
+    "apiVersion: apps/v1\n"
+    "kind: Deployment\n"
+    "metadata:\n"
+    "  name: api\n"
+    "  labels: {app: api, tier: backend}\n"
+    "spec:\n"
+    "  replicas: 2\n"
+    "  template:\n"
+    "    spec:\n"
+    "      securityContext: {runAsNonRoot: true}\n"
+    "      containers:\n"
+    "        - name: web\n"
+    "          image: ghcr.io/acme/api:1.0.0\n"
+    "          args: [serve, --port=8080]\n"
+    "          env:\n"
+    "            - {name: A, value: '1'}\n"
+    "            - {name: B, value: '2'}\n"
+    "        - name: envoy\n"
+    "          image: envoyproxy/envoy:v1.30.1\n";
+
+static const struct ynode *container(const struct ynode *root, const char *name)
+{
+    const struct ynode *cs = yml_path(root, "spec.template.spec.containers");
+    for (size_t i = 0; yml_is_seq(cs) && i < cs->len; i++) {
+        const char *n = yml_str(yml_get(cs->items[i], "name"));
+        if (n && strcmp(n, name) == 0)
+            return cs->items[i];
+    }
+    return NULL;
+}
+
+static size_t ncontainers(const struct ynode *root)
+{
+    const struct ynode *cs = yml_path(root, "spec.template.spec.containers");
+    return yml_is_seq(cs) ? cs->len : 0;
+}
+
+static const char *env_value(const struct ynode *c, const char *name)
+{
+    const struct ynode *env = yml_get(c, "env");
+    for (size_t i = 0; yml_is_seq(env) && i < env->len; i++) {
+        const char *n = yml_str(yml_get(env->items[i], "name"));
+        if (n && strcmp(n, name) == 0)
+            return yml_str(yml_get(env->items[i], "value"));
+    }
+    return NULL;
+}
+
+static void notes_free(struct vec *notes)
+{
+    for (size_t i = 0; i < notes->len; i++)
+        free(notes->items[i]);
+    vec_release(notes);
+}
+
+Test(kustomize, a_patch_that_adds_a_probe_keeps_the_rest_of_the_container)
+{
+    struct arena *a = arena_new();
+    struct ynode *dst = parse(a, base_doc);
+    const struct ynode *patch = parse(a,
+        "spec:\n  template:\n    spec:\n      containers:\n        - name: web\n"
+        "          livenessProbe:\n            httpGet: {path: /livez, port: 8080}\n");
+    struct vec notes = VEC_INIT;
+    kz_merge_strategic(a, dst, patch, &notes);
+    const struct ynode *web = container(dst, "web");
+    cr_assert_not_null(web);
+    cr_assert_str_eq(yml_str(yml_path(web, "livenessProbe.httpGet.path")), "/livez");
+    cr_assert_str_eq(yml_str(yml_get(web, "image")), "ghcr.io/acme/api:1.0.0");
+    cr_assert_eq(ncontainers(dst), 2);
+    cr_assert_eq(notes.len, 0);
+    /* The added field keeps the patch's line, the image the base's. */
+    cr_assert_eq(yml_get(web, "livenessProbe")->line, 7);
+    cr_assert_eq(yml_get(web, "image")->line, 13);
+    notes_free(&notes);
+    arena_free(a);
+}
+
+Test(kustomize, a_patch_on_a_missing_container_appends_it_with_a_note)
+{
+    struct arena *a = arena_new();
+    struct ynode *dst = parse(a, base_doc);
+    const struct ynode *patch = parse(a,
+        "spec:\n  template:\n    spec:\n      containers:\n        - name: sidecar\n"
+        "          resources: {limits: {cpu: 100m}}\n");
+    struct vec notes = VEC_INIT;
+    kz_merge_strategic(a, dst, patch, &notes);
+    cr_assert_eq(ncontainers(dst), 3);
+    const struct ynode *sc = container(dst, "sidecar");
+    cr_assert_not_null(sc);
+    cr_assert_null(yml_get(sc, "image"), "a patch cannot invent the image");
+    cr_assert_eq(notes.len, 1);
+    cr_assert_not_null(strstr(notes.items[0], "sidecar"));
+    notes_free(&notes);
+    arena_free(a);
+}
+
+Test(kustomize, patch_delete_removes_a_container_and_a_map)
+{
+    struct arena *a = arena_new();
+    struct ynode *dst = parse(a, base_doc);
+    const struct ynode *patch = parse(a,
+        "spec:\n  template:\n    spec:\n      securityContext: {$patch: delete}\n"
+        "      containers:\n        - {name: envoy, $patch: delete}\n"
+        "        - {name: ghost, $patch: delete}\n");
+    struct vec notes = VEC_INIT;
+    kz_merge_strategic(a, dst, patch, &notes);
+    cr_assert_eq(ncontainers(dst), 1);
+    cr_assert_null(container(dst, "envoy"));
+    cr_assert_null(container(dst, "ghost"), "deleting what is not there adds nothing");
+    cr_assert_null(yml_path(dst, "spec.template.spec.securityContext"));
+    cr_assert_eq(notes.len, 0);
+    notes_free(&notes);
+    arena_free(a);
+}
+
+Test(kustomize, env_merges_by_name_maps_merge_lists_replace_null_deletes)
+{
+    struct arena *a = arena_new();
+    struct ynode *dst = parse(a, base_doc);
+    const struct ynode *patch = parse(a,
+        "metadata:\n  labels: {tier: api, team: payments}\n"
+        "spec:\n  replicas: null\n  template:\n    spec:\n      containers:\n"
+        "        - name: web\n          args: [serve]\n"
+        "          env:\n            - {name: B, value: '3'}\n            - {name: C, value: '4'}\n");
+    struct vec notes = VEC_INIT;
+    kz_merge_strategic(a, dst, patch, &notes);
+    const struct ynode *web = container(dst, "web");
+    cr_assert_str_eq(env_value(web, "A"), "1");
+    cr_assert_str_eq(env_value(web, "B"), "3");
+    cr_assert_str_eq(env_value(web, "C"), "4");
+    cr_assert_eq(yml_get(web, "env")->len, 3);
+    cr_assert_eq(yml_get(web, "args")->len, 1, "args is not merged by key: replaced");
+    cr_assert_str_eq(yml_str(yml_path(dst, "metadata.labels.app")), "api");
+    cr_assert_str_eq(yml_str(yml_path(dst, "metadata.labels.tier")), "api");
+    cr_assert_str_eq(yml_str(yml_path(dst, "metadata.labels.team")), "payments");
+    cr_assert_null(yml_path(dst, "spec.replicas"));
+    notes_free(&notes);
+    arena_free(a);
+}
+
+Test(kustomize, json6902_add_replace_remove)
+{
+    struct arena *a = arena_new();
+    struct ynode *dst = parse(a, base_doc);
+    const struct ynode *ops = parse(a,
+        "- {op: replace, path: /spec/replicas, value: 5}\n"
+        "- {op: add, path: /spec/template/spec/containers/0/readinessProbe, value: {tcpSocket: {port: 8080}}}\n"
+        "- {op: remove, path: /metadata/labels/tier}\n"
+        "- {op: add, path: /metadata/annotations, value: {}}\n"
+        "- {op: add, path: /metadata/annotations/example.com~1owner, value: payments}\n"
+        "- {op: add, path: /spec/template/spec/containers/0/args/-, value: --verbose}\n"
+        "- {op: add, path: /spec/template/spec/containers/0/args/0, value: run}\n");
+    char *why = NULL;
+    cr_assert_eq(kz_apply_json6902(a, dst, ops, &why), 0, "%s", why ? why : "");
+    cr_assert_str_eq(yml_str(yml_path(dst, "spec.replicas")), "5");
+    cr_assert_not_null(yml_get(container(dst, "web"), "readinessProbe"));
+    cr_assert_null(yml_path(dst, "metadata.labels.tier"));
+    cr_assert_str_eq(yml_str(yml_get(yml_path(dst, "metadata.annotations"), "example.com/owner")),
+                     "payments");
+    const struct ynode *args = yml_get(container(dst, "web"), "args");
+    cr_assert_eq(args->len, 4);
+    cr_assert_str_eq(yml_str(args->items[0]), "run");
+    cr_assert_str_eq(yml_str(args->items[3]), "--verbose");
+    arena_free(a);
+}
+
+Test(kustomize, json6902_bad_paths_fail_and_the_rest_applies)
+{
+    struct arena *a = arena_new();
+    struct ynode *dst = parse(a, base_doc);
+    const struct ynode *ops = parse(a,
+        "- {op: replace, path: /spec/strategy/type, value: Recreate}\n"
+        "- {op: remove, path: /spec/template/spec/containers/7}\n"
+        "- {op: move, path: /spec/replicas}\n"
+        "- {op: replace, path: /spec/replicas, value: 9}\n");
+    char *why = NULL;
+    cr_assert_eq(kz_apply_json6902(a, dst, ops, &why), -1);
+    cr_assert_not_null(why);
+    cr_assert_not_null(strstr(why, "/spec/strategy/type"));
+    cr_assert_str_eq(yml_str(yml_path(dst, "spec.replicas")), "9");
+    cr_assert_eq(ncontainers(dst), 2);
+    free(why);
+    why = NULL;
+    cr_assert_eq(kz_apply_json6902(a, dst, parse(a, "op: add\n"), &why), -1);
+    free(why);
+    arena_free(a);
+}
+
+/* ---- rendering through a scan ---- */
+
+static const char base_kust[] =
+    "resources: [deployment.yaml, service.yaml]\n";
+static const char base_deploy[] =
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n"
+    "  selector: {matchLabels: {app: api}}\n"
+    "  template:\n    metadata: {labels: {app: api}}\n    spec:\n      containers:\n"
+    "        - name: api\n          image: ghcr.io/acme/api:1.0.0\n";
+static const char base_svc[] =
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  selector: {app: api}\n";
+
+static const struct kustomization *kust_at(const struct scan *s, const char *path)
+{
+    const struct linked_model *lm = s->model.linked;
+    for (size_t i = 0; lm && i < lm->kustomizations.len; i++) {
+        const struct kustomization *k = lm->kustomizations.items[i];
+        if (strcmp(k->path, path) == 0)
+            return k;
+    }
+    cr_assert_fail("no kustomization %s", path);
+    return NULL;
+}
+
+Test(kustomize, overlay_transformers_and_origins)
+{
+    char *dir = t_tmpdir();
+    t_write(dir, "k8s/base/kustomization.yaml", base_kust);
+    t_write(dir, "k8s/base/deployment.yaml", base_deploy);
+    t_write(dir, "k8s/base/service.yaml", base_svc);
+    t_write(dir, "k8s/overlays/prod/kustomization.yaml",
+            "resources: [../../base]\n"           /* 1 */
+            "namespace: shop\n"                   /* 2 */
+            "namePrefix: prod-\n"                 /* 3 */
+            "commonLabels: {env: prod}\n"         /* 4 */
+            "images:\n"                           /* 5 */
+            "  - name: ghcr.io/acme/api\n"        /* 6 */
+            "    newName: registry.acme.io/api\n" /* 7 */
+            "    newTag: 1.2.3\n"                 /* 8 */
+            "replicas:\n  - {name: api, count: 4}\n"
+            "patches:\n  - path: probe.yaml\n");
+    t_write(dir, "k8s/overlays/prod/probe.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n"
+            "  template:\n    spec:\n      containers:\n        - name: api\n"
+            "          readinessProbe: {httpGet: {path: /ready, port: 8080}}\n");
+    struct scan s;
+    t_scan(&s, dir);
+    const struct kustomization *k = kust_at(&s, "k8s/overlays/prod/kustomization.yaml");
+    cr_assert_str_eq(k->env, "prod");
+    cr_assert_eq(k->objects.len, 2);
+    const struct kz_object *d = linked_rendered_find(k, "Deployment", "api");
+    cr_assert_not_null(d);
+    cr_assert_str_eq(d->name, "prod-api");
+    cr_assert_str_eq(d->namespace, "shop");
+    cr_assert_str_eq(yml_str(yml_path(d->root, "spec.replicas")), "4");
+    cr_assert_str_eq(yml_str(yml_path(d->root, "spec.template.metadata.labels.env")), "prod");
+    cr_assert_str_eq(yml_str(yml_path(d->root, "spec.selector.matchLabels.env")), "prod");
+    cr_assert_not_null(d->obj);
+    const struct k8s_container *c = d->obj->pod->containers[0];
+    cr_assert_str_eq(c->image_raw, "registry.acme.io/api:1.2.3");
+    cr_assert(c->readiness.present);
+    const char *path;
+    int line;
+    kz_loc_resolve(d, c->image_loc.line, &path, &line);
+    cr_assert_str_eq(path, "k8s/overlays/prod/kustomization.yaml");
+    cr_assert_eq(line, 8);
+    kz_loc_resolve(d, c->readiness.loc.line, &path, &line);
+    cr_assert_str_eq(path, "k8s/overlays/prod/probe.yaml");
+    cr_assert_eq(line, 9);
+    kz_loc_resolve(d, c->loc.line, &path, &line);
+    cr_assert_str_eq(path, "k8s/base/deployment.yaml");
+    cr_assert_eq(line, 11);
+    const struct kz_object *svc = linked_rendered_find(k, "Service", "api");
+    cr_assert_str_eq(yml_str(yml_path(svc->root, "spec.selector.env")), "prod");
+    cr_assert_eq(t_count(&s, "kustomize-render-incomplete", NULL, 0), 0);
+    lint_scan_release(&s);
+    t_rmtree(dir);
+    free(dir);
+}
+
+Test(kustomize, remote_bases_cycles_and_unmatched_patches_are_diagnostics)
+{
+    char *dir = t_tmpdir();
+    t_write(dir, "a/kustomization.yaml",
+            "resources:\n  - ../b\n  - github.com/acme/platform//base?ref=v1\n  - svc.yaml\n"
+            "patches:\n  - path: nothing.yaml\n"
+            "helmCharts:\n  - name: redis\n");
+    t_write(dir, "a/svc.yaml", base_svc);
+    t_write(dir, "a/nothing.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: gone}\n");
+    t_write(dir, "b/kustomization.yaml", "resources:\n  - ../a\n");
+    struct scan s;
+    t_scan(&s, dir);
+    cr_assert_eq(t_count(&s, "kustomize-render-incomplete", "a/kustomization.yaml", 3), 1,
+                 "remote base");
+    cr_assert_eq(t_count(&s, "kustomize-render-incomplete", "a/kustomization.yaml", 6), 1,
+                 "patch matching nothing");
+    cr_assert_eq(t_count(&s, "kustomize-render-incomplete", "a/kustomization.yaml", 7), 1,
+                 "helmCharts not rendered");
+    cr_assert_eq(t_count(&s, "kustomize-render-incomplete", NULL, 0), 4, "and one cycle");
+    const struct kustomization *k = kust_at(&s, "a/kustomization.yaml");
+    cr_assert(k->objects.len >= 1, "what can be rendered still renders");
+    lint_scan_release(&s);
+    t_rmtree(dir);
+    free(dir);
+}
+
+Test(kustomize, one_finding_for_a_base_line_in_several_overlays)
+{
+    char *dir = t_tmpdir();
+    t_write(dir, "k8s/base/kustomization.yaml", "resources: [deployment.yaml]\n");
+    t_write(dir, "k8s/base/deployment.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n"
+            "  template:\n    spec:\n      containers:\n        - name: api\n"
+            "          image: ghcr.io/acme/api:latest\n");
+    t_write(dir, "k8s/overlays/prod/kustomization.yaml", "resources: [../../base]\n");
+    t_write(dir, "k8s/overlays/live/kustomization.yaml", "resources: [../../base]\n");
+    t_write(dir, "k8s/overlays/dev/kustomization.yaml", "resources: [../../base]\n");
+    struct scan s;
+    t_scan(&s, dir);
+    cr_assert_eq(t_count(&s, "delivery-prod-mutable-image-tag", NULL, 0), 1);
+    const struct finding *f = NULL;
+    for (size_t i = 0; i < s.findings.v.len; i++)
+        if (strcmp(((struct finding *)s.findings.v.items[i])->rule_id,
+                   "delivery-prod-mutable-image-tag") == 0)
+            f = s.findings.v.items[i];
+    cr_assert_str_eq(f->path, "k8s/base/deployment.yaml");
+    cr_assert_eq(f->line, 10);
+    cr_assert_str_eq(f->overlays, "live,prod");
+    lint_scan_release(&s);
+    t_rmtree(dir);
+    free(dir);
+}
