@@ -14,13 +14,12 @@
 
 typedef void (*container_fn)(struct lint_ctx *ctx, const struct k8s_object *o,
                              const struct k8s_container *c, const char *entity);
-typedef void (*object_fn)(struct lint_ctx *ctx, const struct unit *u,
-                          const struct k8s_object *o);
+typedef void (*object_fn)(struct lint_ctx *ctx, const struct unit *u, const struct k8s_object *o);
 
 enum walk_flags {
-    WALK_INIT = 1,        /* init containers too */
-    WALK_FRAGMENTS = 2,   /* patch fragments too: the rule looks only at what is written */
-    WALK_NO_JOBS = 4,     /* not Jobs and CronJobs (they run to completion) */
+    WALK_INIT = 1,      /* init containers too */
+    WALK_FRAGMENTS = 2, /* patch fragments too: the rule looks only at what is written */
+    WALK_NO_JOBS = 4,   /* not Jobs and CronJobs (they run to completion) */
 };
 
 static int kind_is(const struct k8s_object *o, const char *kind)
@@ -115,14 +114,19 @@ static void probe_readiness(struct lint_ctx *ctx, const struct k8s_object *o,
                     c->name ? c->name : "?");
 }
 
+/* Which of a cpu/memory pair is missing, for a message. */
+static const char *missing_what(const char *cpu, const char *mem)
+{
+    return !cpu && !mem ? "cpu or memory" : !cpu ? "cpu" : "memory";
+}
+
 static void limits_missing(struct lint_ctx *ctx, const struct k8s_object *o,
                            const struct k8s_container *c, const char *entity)
 {
     (void)o;
     if (!c->lim_cpu || !c->lim_mem)
-        lint_report(ctx, c->loc.line, c->loc.col, entity,
-                    "container '%s' has no %s limit", c->name ? c->name : "?",
-                    !c->lim_cpu && !c->lim_mem ? "cpu or memory" : !c->lim_cpu ? "cpu" : "memory");
+        lint_report(ctx, c->loc.line, c->loc.col, entity, "container '%s' has no %s limit",
+                    c->name ? c->name : "?", missing_what(c->lim_cpu, c->lim_mem));
 }
 
 static void requests_missing(struct lint_ctx *ctx, const struct k8s_object *o,
@@ -132,8 +136,7 @@ static void requests_missing(struct lint_ctx *ctx, const struct k8s_object *o,
     if (!c->req_cpu || !c->req_mem)
         lint_report(ctx, c->loc.line, c->loc.col, entity,
                     "container '%s' has no %s request: the scheduler places it blind",
-                    c->name ? c->name : "?",
-                    !c->req_cpu && !c->req_mem ? "cpu or memory" : !c->req_cpu ? "cpu" : "memory");
+                    c->name ? c->name : "?", missing_what(c->req_cpu, c->req_mem));
 }
 
 /* 1 when the image floats: no tag and no digest, or the tag `latest` without a digest. */
@@ -189,7 +192,8 @@ static void privilege_escalation(struct lint_ctx *ctx, const struct k8s_object *
     else if (c->sc.allow_privilege_escalation == -1)
         lint_report(ctx, c->loc.line, c->loc.col, entity,
                     "container '%s' does not set allowPrivilegeEscalation: false (setuid "
-                    "binaries can gain privileges)", c->name ? c->name : "?");
+                    "binaries can gain privileges)",
+                    c->name ? c->name : "?");
 }
 
 static void run_as_root(struct lint_ctx *ctx, const struct k8s_object *o,
@@ -204,16 +208,18 @@ static void run_as_root(struct lint_ctx *ctx, const struct k8s_object *o,
     struct loc nr_loc =
         c->sc.run_as_non_root != -1 ? c->sc.run_as_non_root_loc : pod->run_as_non_root_loc;
     if (uid == 0)
-        lint_report(ctx, uid_loc.line, uid_loc.col, entity,
-                    "container '%s' runs as user 0 (root)", name);
+        lint_report(ctx, uid_loc.line, uid_loc.col, entity, "container '%s' runs as user 0 (root)",
+                    name);
     else if (uid < 0 && nonroot == 0)
         lint_report(ctx, nr_loc.line, nr_loc.col, entity,
                     "container '%s' sets runAsNonRoot: false and no runAsUser: it runs as "
-                    "whatever user the image says, root by default", name);
+                    "whatever user the image says, root by default",
+                    name);
     else if (uid < 0 && nonroot != 1)
         lint_report(ctx, c->loc.line, c->loc.col, entity,
                     "container '%s' may run as root: neither it nor its pod sets runAsNonRoot: "
-                    "true or a non-zero runAsUser", name);
+                    "true or a non-zero runAsUser",
+                    name);
 }
 
 static void writable_root(struct lint_ctx *ctx, const struct k8s_object *o,
@@ -225,7 +231,8 @@ static void writable_root(struct lint_ctx *ctx, const struct k8s_object *o,
     struct loc l = c->sc.read_only_root_fs == 0 ? c->sc.read_only_loc : c->loc;
     lint_report(ctx, l.line, l.col, entity,
                 "container '%s' has a writable root filesystem (readOnlyRootFilesystem is "
-                "not true)", c->name ? c->name : "?");
+                "not true)",
+                c->name ? c->name : "?");
 }
 
 static void no_seccomp(struct lint_ctx *ctx, const struct k8s_object *o,
@@ -262,16 +269,15 @@ static void capabilities(struct lint_ctx *ctx, const struct k8s_object *o,
         const char *bare = str_startswith(cap, "CAP_") ? cap + 4 : cap;
         if (!param_list_find(ctx->rule, "dangerous", bare))
             continue;
-        struct finding *f = lint_report(ctx, c->sc.cap_add_loc.line, c->sc.cap_add_loc.col,
-                                        entity, "container '%s' adds capability %s", name, cap);
-        f->sev_raise = 1;   /* adding one is a deliberate grant of near-root power */
+        struct finding *f = lint_report(ctx, c->sc.cap_add_loc.line, c->sc.cap_add_loc.col, entity,
+                                        "container '%s' adds capability %s", name, cap);
+        f->sev_raise = 1; /* adding one is a deliberate grant of near-root power */
     }
     if (str_in(c->sc.cap_drop, c->sc.ncap_drop, "ALL"))
         return;
     lint_report(ctx, c->loc.line, c->loc.col, entity,
                 "container '%s' does not drop ALL capabilities%s", name,
-                str_in(c->sc.cap_drop, c->sc.ncap_drop, "NET_RAW") ? ""
-                                                                    : " (NET_RAW is kept)");
+                str_in(c->sc.cap_drop, c->sc.ncap_drop, "NET_RAW") ? "" : " (NET_RAW is kept)");
 }
 
 static void probe_port(struct lint_ctx *ctx, const struct k8s_object *o,
@@ -298,7 +304,8 @@ static void probe_port(struct lint_ctx *ctx, const struct k8s_object *o,
         if (!found)
             lint_report(ctx, p->loc.line, p->loc.col, entity,
                         "%s of container '%s' targets port '%s', which the container does not "
-                        "declare", names[i], c->name ? c->name : "?", p->port);
+                        "declare",
+                        names[i], c->name ? c->name : "?", p->port);
     }
 }
 
@@ -315,12 +322,12 @@ static void probes_identical(struct lint_ctx *ctx, const struct k8s_object *o,
 }
 
 /* Env names that say "secret", and suffixes that say the value only points at one. */
-static const char *const secret_words[] = {"PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY",
-                                           "APIKEY", "PRIVATE_KEY", "ACCESS_KEY", "CREDENTIAL",
-                                           "CLIENT_KEY", "SIGNING_KEY", "ENCRYPTION_KEY"};
-static const char *const pointer_suffixes[] = {"_FILE", "_PATH", "_DIR", "_NAME", "_REF", "_ID",
-                                               "_URL", "_URI", "_ENDPOINT", "_HEADER", "_TTL",
-                                               "_EXPIRY", "_TIMEOUT", "_ENABLED", "_LENGTH"};
+static const char *const secret_words[] = {
+    "PASSWORD",    "PASSWD",     "SECRET",     "TOKEN",      "API_KEY",     "APIKEY",
+    "PRIVATE_KEY", "ACCESS_KEY", "CREDENTIAL", "CLIENT_KEY", "SIGNING_KEY", "ENCRYPTION_KEY"};
+static const char *const pointer_suffixes[] = {
+    "_FILE",     "_PATH",   "_DIR", "_NAME",   "_REF",     "_ID",      "_URL",   "_URI",
+    "_ENDPOINT", "_HEADER", "_TTL", "_EXPIRY", "_TIMEOUT", "_ENABLED", "_LENGTH"};
 
 static int env_name_is_secret(const char *name)
 {
@@ -336,6 +343,15 @@ static int env_name_is_secret(const char *name)
     return hit;
 }
 
+static int value_is_setting(const char *v)
+{
+    static const char *const flags[] = {"true", "false", "yes", "no", "on", "off"};
+    if (str_in(flags, ARRAY_LEN(flags), v))
+        return 1;
+    size_t digits = strspn(v, "0123456789");
+    return digits > 0 && v[digits] == '\0';
+}
+
 static void secret_literal(struct lint_ctx *ctx, const struct k8s_object *o,
                            const struct k8s_container *c, const char *entity)
 {
@@ -344,12 +360,14 @@ static void secret_literal(struct lint_ctx *ctx, const struct k8s_object *o,
         const struct k8s_env *e = &c->env[i];
         if (!e->name || !e->value || !*e->value || !env_name_is_secret(e->name))
             continue;
-        /* $(OTHER_VAR) only composes other variables; a path names a mounted file. */
-        if (str_startswith(e->value, "$(") || e->value[0] == '/')
+        /* $(OTHER_VAR) only composes other variables; a path names a mounted file; a flag
+         * or a number (TOKEN_REFRESH: "true", SECRET_ROTATION_DAYS: "30") is settings. */
+        if (str_startswith(e->value, "$(") || e->value[0] == '/' || value_is_setting(e->value))
             continue;
         struct finding *f = lint_report(ctx, e->value_loc.line, e->value_loc.col, entity,
                                         "env var %s of container '%s' holds a literal secret "
-                                        "value", e->name, c->name ? c->name : "?");
+                                        "value",
+                                        e->name, c->name ? c->name : "?");
         if (!e->value_block) {
             f->mask_col = e->value_loc.col + (e->value_quoted ? 1 : 0);
             f->mask_len = (int)strlen(e->value);
@@ -413,10 +431,10 @@ static void host_path(struct lint_ctx *ctx, const struct unit *u, const struct k
         if (!v->host_path)
             continue;
         int critical = host_path_critical(ctx->rule, v->host_path);
-        struct finding *f = lint_report(ctx, v->host_path_loc.line, v->host_path_loc.col, entity,
-                                        "volume '%s' mounts the node's %s%s",
-                                        v->name ? v->name : "?", v->host_path,
-                                        critical ? ": a path that gives control of the node" : "");
+        struct finding *f =
+            lint_report(ctx, v->host_path_loc.line, v->host_path_loc.col, entity,
+                        "volume '%s' mounts the node's %s%s", v->name ? v->name : "?", v->host_path,
+                        critical ? ": a path that gives control of the node" : "");
         if (critical)
             f->sev_raise = 1;
     }
@@ -434,9 +452,8 @@ static void default_service_account(struct lint_ctx *ctx, const struct unit *u,
     char entity[512];
     object_entity(entity, sizeof(entity), o);
     struct loc l = sa ? o->pod->service_account_loc : o->pod->loc;
-    lint_report(ctx, l.line, l.col, entity,
-                "%s runs as the namespace's default service account%s", entity,
-                sa ? "" : " (no serviceAccountName)");
+    lint_report(ctx, l.line, l.col, entity, "%s runs as the namespace's default service account%s",
+                entity, sa ? "" : " (no serviceAccountName)");
 }
 
 /* ---- objects ---- */
@@ -453,8 +470,7 @@ static void default_namespace(struct lint_ctx *ctx, const struct unit *u,
                 "%s is placed in the 'default' namespace", entity);
 }
 
-static void single_replica(struct lint_ctx *ctx, const struct unit *u,
-                           const struct k8s_object *o)
+static void single_replica(struct lint_ctx *ctx, const struct unit *u, const struct k8s_object *o)
 {
     if (o->replicas != 1 || !path_is_production(u->file->path) ||
         !(kind_is(o, "Deployment") || kind_is(o, "StatefulSet")))
@@ -479,8 +495,8 @@ static void rbac_wildcard(struct lint_ctx *ctx, const struct unit *u, const stru
                         "%s grants every verb ('*')", entity);
     for (size_t i = 0; i < x->nrbac_resources; i++)
         if (strcmp(x->rbac_resources[i], "*") == 0)
-            lint_report(ctx, x->rbac_resource_locs[i].line, x->rbac_resource_locs[i].col,
-                        entity, "%s grants access to every resource ('*')", entity);
+            lint_report(ctx, x->rbac_resource_locs[i].line, x->rbac_resource_locs[i].col, entity,
+                        "%s grants access to every resource ('*')", entity);
 }
 
 static void cluster_admin(struct lint_ctx *ctx, const struct unit *u, const struct k8s_object *o)
@@ -640,7 +656,8 @@ static void missing_pdb(struct lint_ctx *ctx)
             struct loc l = w->replicas >= 0 ? w->replicas_loc : w->kind_loc;
             lint_report_at(ctx, u, l.line, l.col, entity,
                            "%s runs %lld or more replicas and no PodDisruptionBudget selects "
-                           "its pods", entity, n);
+                           "its pods",
+                           entity, n);
         }
     }
     vec_release(&pdbs);
@@ -674,8 +691,8 @@ static void pdb_blocks_one(struct lint_ctx *ctx, const struct unit *u, const str
             continue;
         lint_report_at(ctx, u, x->pdb_budget_loc.line, x->pdb_budget_loc.col, entity,
                        "%s requires %lld pods available but %s/%s has %lld replicas: no pod "
-                       "can be evicted", entity, min, w->kind, w->name ? w->name : "?",
-                       w->replicas);
+                       "can be evicted",
+                       entity, min, w->kind, w->name ? w->name : "?", w->replicas);
         return;
     }
 }
@@ -702,8 +719,9 @@ static void sa_collect(struct strmap *out, struct arena *a, const struct model *
         for (size_t j = 0; j < u->k8s_objects.len; j++) {
             const struct k8s_object *o = u->k8s_objects.items[j];
             if (kind_is(o, "ServiceAccount") && o->name && o->automount_token == 0)
-                strmap_put(out, arena_sprintf(a, "%s/%s", o->namespace ? o->namespace : "",
-                                              o->name), (void *)1);
+                strmap_put(out,
+                           arena_sprintf(a, "%s/%s", o->namespace ? o->namespace : "", o->name),
+                           (void *)1);
         }
     }
 }

@@ -296,8 +296,8 @@ static void mounts_load(struct unit *u, struct k8s_container *c, const struct yn
         const struct ynode *m = seq->items[i];
         if (!yml_is_map(m))
             continue;
-        c->mount_names[c->nmounts] = arena_strdup(u->arena, yml_str(yml_get(m, "name")) ?
-                                                                yml_str(yml_get(m, "name")) : "");
+        c->mount_names[c->nmounts] =
+            arena_strdup(u->arena, yml_str(yml_get(m, "name")) ? yml_str(yml_get(m, "name")) : "");
         c->mount_paths[c->nmounts] = arena_strdup(
             u->arena, yml_str(yml_get(m, "mountPath")) ? yml_str(yml_get(m, "mountPath")) : "");
         c->nmounts++;
@@ -381,7 +381,7 @@ static struct k8s_podspec *podspec_load(struct unit *u, const struct ynode *spec
     ps->host_ipc_loc = key_loc(spec, "hostIPC");
     const char *sa = yml_str(yml_get(spec, "serviceAccountName"));
     struct loc sa_loc = key_loc(spec, "serviceAccountName");
-    if (!sa) {   /* the deprecated alias still works */
+    if (!sa) { /* the deprecated alias still works */
         sa = yml_str(yml_get(spec, "serviceAccount"));
         sa_loc = key_loc(spec, "serviceAccount");
     }
@@ -402,8 +402,8 @@ static struct k8s_podspec *podspec_load(struct unit *u, const struct ynode *spec
 /* ---- objects ---- */
 
 static const char *const workload_kinds[] = {
-    "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
-    "ReplicationController", "Job", "CronJob", "Pod",
+    "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
+    "Job",        "CronJob",     "Pod",
 };
 
 static int kind_is_workload(const char *kind)
@@ -535,65 +535,116 @@ static void ingress_load(struct unit *u, struct k8s_kind_extra *x, const struct 
     }
 }
 
-static void extra_load(struct unit *u, struct k8s_object *o, const struct ynode *root)
+static void service_load(struct unit *u, struct k8s_object *o, const struct ynode *root)
 {
     const struct ynode *spec = yml_get(root, "spec");
-    const char *k = o->kind;
-    struct k8s_kind_extra *x = NULL;
-    if (strcmp(k, "Service") == 0) {
-        x = extra_new(u);
-        ports_load(u, &x->svc_ports, &x->nsvc_ports, yml_get(spec, "ports"), "port");
-        x->svc_type = dup_str(u, yml_get(spec, "type"));
-        kvs_load(u, &o->selector, yml_get(spec, "selector"));
-        o->has_selector = yml_get(spec, "selector") != NULL;
-        o->selector_loc = key_loc(spec, "selector");
-    } else if (strcmp(k, "Ingress") == 0) {
-        x = extra_new(u);
-        ingress_load(u, x, spec);
-    } else if (strcmp(k, "HorizontalPodAutoscaler") == 0) {
-        x = extra_new(u);
-        const struct ynode *ref = yml_get(spec, "scaleTargetRef");
-        x->scale_kind = dup_str(u, yml_get(ref, "kind"));
-        x->scale_name = dup_str(u, yml_get(ref, "name"));
-        x->scale_loc = key_loc(spec, "scaleTargetRef");
-        yml_int(yml_get(spec, "minReplicas"), &x->min_replicas);
-        yml_int(yml_get(spec, "maxReplicas"), &x->max_replicas);
-    } else if (strcmp(k, "PodDisruptionBudget") == 0) {
-        x = extra_new(u);
-        x->min_available = dup_str(u, yml_get(spec, "minAvailable"));
-        x->max_unavailable = dup_str(u, yml_get(spec, "maxUnavailable"));
-        x->pdb_budget_loc = key_loc(spec, x->max_unavailable ? "maxUnavailable" : "minAvailable");
-        const struct ynode *sel = yml_get(spec, "selector");
-        kvs_load(u, &o->selector, yml_get(sel, "matchLabels"));
-        o->has_selector = sel != NULL;
-        o->selector_loc = key_loc(spec, "selector");
-    } else if (strcmp(k, "NetworkPolicy") == 0) {
-        const struct ynode *sel = yml_get(spec, "podSelector");
-        kvs_load(u, &o->selector, yml_get(sel, "matchLabels"));
-        o->has_selector = sel != NULL;
-        o->selector_loc = key_loc(spec, "podSelector");
-    } else if (strcmp(k, "ServiceAccount") == 0) {
-        o->automount_token = tri(root, "automountServiceAccountToken");
-    } else if (strcmp(k, "Secret") == 0) {
-        x = extra_new(u);
-        const char *key = yml_get_pair(root, "data") ? "data" : "stringData";
-        const struct ynode *d = yml_get(root, key);
-        x->secret_has_data = yml_is_map(d) && d->len > 0;
-        x->secret_data_loc = key_loc(root, key);
-        x->secret_type = dup_str(u, yml_get(root, "type"));
-    } else if (strcmp(k, "Role") == 0 || strcmp(k, "ClusterRole") == 0) {
-        x = extra_new(u);
-        rbac_rules_load(u, x, yml_get(root, "rules"));
-    } else if (strcmp(k, "RoleBinding") == 0 || strcmp(k, "ClusterRoleBinding") == 0) {
-        x = extra_new(u);
-        const struct ynode *ref = yml_get(root, "roleRef");
-        x->role_ref_kind = dup_str(u, yml_get(ref, "kind"));
-        x->role_ref_name = dup_str(u, yml_get(ref, "name"));
-        x->role_ref_loc = key_loc(root, "roleRef");
-        if (yml_get_pair(ref, "name"))
-            x->role_ref_loc = key_loc(ref, "name");
-    }
-    o->extra = x;
+    struct k8s_kind_extra *x = o->extra = extra_new(u);
+    ports_load(u, &x->svc_ports, &x->nsvc_ports, yml_get(spec, "ports"), "port");
+    x->svc_type = dup_str(u, yml_get(spec, "type"));
+    kvs_load(u, &o->selector, yml_get(spec, "selector"));
+    o->has_selector = yml_get(spec, "selector") != NULL;
+    o->selector_loc = key_loc(spec, "selector");
+}
+
+static void ingress_kind_load(struct unit *u, struct k8s_object *o, const struct ynode *root)
+{
+    o->extra = extra_new(u);
+    ingress_load(u, o->extra, yml_get(root, "spec"));
+}
+
+static void hpa_load(struct unit *u, struct k8s_object *o, const struct ynode *root)
+{
+    const struct ynode *spec = yml_get(root, "spec");
+    struct k8s_kind_extra *x = o->extra = extra_new(u);
+    const struct ynode *ref = yml_get(spec, "scaleTargetRef");
+    x->scale_kind = dup_str(u, yml_get(ref, "kind"));
+    x->scale_name = dup_str(u, yml_get(ref, "name"));
+    x->scale_loc = key_loc(spec, "scaleTargetRef");
+    yml_int(yml_get(spec, "minReplicas"), &x->min_replicas);
+    yml_int(yml_get(spec, "maxReplicas"), &x->max_replicas);
+}
+
+/* matchLabels of a label selector found at `key` of the spec (PDB, NetworkPolicy). */
+static void label_selector_load(struct unit *u, struct k8s_object *o, const struct ynode *spec,
+                                const char *key)
+{
+    const struct ynode *sel = yml_get(spec, key);
+    kvs_load(u, &o->selector, yml_get(sel, "matchLabels"));
+    o->has_selector = sel != NULL;
+    o->selector_loc = key_loc(spec, key);
+}
+
+static void pdb_load(struct unit *u, struct k8s_object *o, const struct ynode *root)
+{
+    const struct ynode *spec = yml_get(root, "spec");
+    struct k8s_kind_extra *x = o->extra = extra_new(u);
+    x->min_available = dup_str(u, yml_get(spec, "minAvailable"));
+    x->max_unavailable = dup_str(u, yml_get(spec, "maxUnavailable"));
+    x->pdb_budget_loc = key_loc(spec, x->max_unavailable ? "maxUnavailable" : "minAvailable");
+    label_selector_load(u, o, spec, "selector");
+}
+
+static void netpol_load(struct unit *u, struct k8s_object *o, const struct ynode *root)
+{
+    label_selector_load(u, o, yml_get(root, "spec"), "podSelector");
+}
+
+static void service_account_load(struct unit *u, struct k8s_object *o, const struct ynode *root)
+{
+    (void)u;
+    o->automount_token = tri(root, "automountServiceAccountToken");
+}
+
+static void secret_load(struct unit *u, struct k8s_object *o, const struct ynode *root)
+{
+    struct k8s_kind_extra *x = o->extra = extra_new(u);
+    const char *key = yml_get_pair(root, "data") ? "data" : "stringData";
+    const struct ynode *d = yml_get(root, key);
+    x->secret_has_data = yml_is_map(d) && d->len > 0;
+    x->secret_data_loc = key_loc(root, key);
+    x->secret_type = dup_str(u, yml_get(root, "type"));
+}
+
+static void role_load(struct unit *u, struct k8s_object *o, const struct ynode *root)
+{
+    o->extra = extra_new(u);
+    rbac_rules_load(u, o->extra, yml_get(root, "rules"));
+}
+
+static void binding_load(struct unit *u, struct k8s_object *o, const struct ynode *root)
+{
+    struct k8s_kind_extra *x = o->extra = extra_new(u);
+    const struct ynode *ref = yml_get(root, "roleRef");
+    x->role_ref_kind = dup_str(u, yml_get(ref, "kind"));
+    x->role_ref_name = dup_str(u, yml_get(ref, "name"));
+    x->role_ref_loc = yml_get_pair(ref, "name") ? key_loc(ref, "name") : key_loc(root, "roleRef");
+}
+
+/* What each kind keeps beyond the common metadata; workloads are handled apart. */
+static const struct {
+    const char *kind;
+    void (*load)(struct unit *u, struct k8s_object *o, const struct ynode *root);
+} kind_loaders[] = {
+    {"Service", service_load},
+    {"Ingress", ingress_kind_load},
+    {"HorizontalPodAutoscaler", hpa_load},
+    {"PodDisruptionBudget", pdb_load},
+    {"NetworkPolicy", netpol_load},
+    {"ServiceAccount", service_account_load},
+    {"Secret", secret_load},
+    {"Role", role_load},
+    {"ClusterRole", role_load},
+    {"RoleBinding", binding_load},
+    {"ClusterRoleBinding", binding_load},
+};
+
+static void extra_load(struct unit *u, struct k8s_object *o, const struct ynode *root)
+{
+    for (size_t i = 0; i < ARRAY_LEN(kind_loaders); i++)
+        if (strcmp(o->kind, kind_loaders[i].kind) == 0) {
+            kind_loaders[i].load(u, o, root);
+            return;
+        }
 }
 
 static void object_load(struct unit *u, const struct ynode *root, int doc);

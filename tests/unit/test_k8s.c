@@ -132,6 +132,7 @@ static const struct rule_case cases[] = {
     {"k8s-secret-in-env-literal", BASE_PATH, "            - name: LOG_LEVEL\n              value: info\n", "            - name: STRIPE_API_KEY\n              value: \"sk-test-placeholder-000\"\n", 1, 45, NULL, NULL},
     {"k8s-secret-in-env-literal", BASE_PATH, "            - name: LOG_LEVEL\n              value: info\n", "            - name: DB_PASSWORD_FILE\n              value: /var/run/secrets/db/password\n", 0, 0, NULL, NULL},
     {"k8s-secret-in-env-literal", BASE_PATH, "            - name: LOG_LEVEL\n              value: info\n", "            - name: API_TOKEN\n              valueFrom:\n                secretKeyRef: {name: api, key: token}\n", 0, 0, NULL, NULL},
+    {"k8s-secret-in-env-literal", BASE_PATH, "            - name: LOG_LEVEL\n              value: info\n", "            - name: SECRET_ROTATION\n              value: \"true\"\n            - name: TOKEN_REFRESH_SECONDS\n              value: \"300\"\n", 0, 0, NULL, NULL},
     {"k8s-image-not-pinned-by-digest", BASE_PATH, "ghcr.io/acme/api:1.4.2@" DIGEST, "ghcr.io/acme/api:1.4.2", 1, 27, NULL, NULL},
     {"k8s-image-not-pinned-by-digest", BASE_PATH, "ghcr.io/acme/api:1.4.2@" DIGEST, "ghcr.io/acme/api:latest", 0, 0, NULL, NULL},
     {"k8s-missing-resource-requests", BASE_PATH, "            requests: {cpu: 100m, memory: 128Mi}\n", "", 1, 26, NULL, NULL},
