@@ -197,8 +197,8 @@ static void s3_buckets_each(struct lint_ctx *ctx, const struct s3_cover *c,
     }
 }
 
-static void s3_encryption_one(struct lint_ctx *ctx, const struct unit *u,
-                              const struct tf_block *tb, const struct s3_cover *c)
+static void s3_encryption_one(struct lint_ctx *ctx, const struct unit *u, const struct tf_block *tb,
+                              const struct s3_cover *c)
 {
     if (hcl_block_child(tb->hcl, "server_side_encryption_configuration") || s3_cover_has(c, tb))
         return;
@@ -222,8 +222,8 @@ static int versioning_ok(const struct tf_block *tb)
     return !st || st->kind != HV_STRING || strcmp(st->str, "Enabled") == 0;
 }
 
-static void s3_versioning_one(struct lint_ctx *ctx, const struct unit *u,
-                              const struct tf_block *tb, const struct s3_cover *c)
+static void s3_versioning_one(struct lint_ctx *ctx, const struct unit *u, const struct tf_block *tb,
+                              const struct s3_cover *c)
 {
     const struct hcl_block *inl = hcl_block_child(tb->hcl, "versioning");
     if (inl) {
@@ -274,21 +274,30 @@ static int cidr_is_open(const char *s)
     return strcmp(s, "0.0.0.0/0") == 0 || strcmp(s, "::/0") == 0;
 }
 
-/* The value (a string or a list of strings) holds an open CIDR. */
-static int value_has_open_cidr(const struct hcl_value *v)
+/* Functions whose result holds the CIDRs of their arguments. */
+static const char *const cidr_passthrough[] = {"concat", "distinct", "flatten", "tolist",
+                                               "toset",  "compact",  "sort"};
+
+/* The value (a string, a list of strings, or a list function over them) holds an open CIDR. */
+static int cidr_walk(const struct hcl_value *v, int depth)
 {
     v = hcl_value_eval(v);
-    if (!v)
+    if (!v || depth > 32) /* local.a = [local.a] must end */
         return 0;
     if (v->kind == HV_STRING)
         return cidr_is_open(v->str);
-    if (v->kind == HV_LIST)
-        for (size_t i = 0; i < v->n; i++) {
-            const struct hcl_value *it = hcl_value_eval(v->items[i]);
-            if (it->kind == HV_STRING && cidr_is_open(it->str))
-                return 1;
-        }
+    int pass = v->kind == HV_LIST;
+    for (size_t i = 0; v->kind == HV_CALL && i < ARRAY_LEN(cidr_passthrough); i++)
+        pass |= strcmp(v->str, cidr_passthrough[i]) == 0;
+    for (size_t i = 0; pass && i < v->n; i++)
+        if (cidr_walk(v->items[i], depth + 1))
+            return 1;
     return 0;
+}
+
+static int value_has_open_cidr(const struct hcl_value *v)
+{
+    return cidr_walk(v, 0);
 }
 
 /* 1 when the rule's port range is known and holds no sensitive port. */
@@ -320,7 +329,8 @@ static void sg_report(struct lint_ctx *ctx, const struct tf_block *tb, const str
 
 static const char *const sg_cidr_attrs[] = {"cidr_blocks", "ipv6_cidr_blocks"};
 
-static void sg_rule_block(struct lint_ctx *ctx, const struct tf_block *tb, const struct hcl_block *b)
+static void sg_rule_block(struct lint_ctx *ctx, const struct tf_block *tb,
+                          const struct hcl_block *b)
 {
     for (size_t k = 0; k < ARRAY_LEN(sg_cidr_attrs); k++) {
         const struct hcl_attr *at = hcl_attr_get(b, sg_cidr_attrs[k]);
@@ -377,8 +387,8 @@ static struct finding *bool_require(struct lint_ctx *ctx, const struct tf_block 
     if (v == -2 || v == want || (v == -1 && !absent_bad))
         return NULL;
     if (v == -1)
-        return lint_report(ctx, b->line, b->col, entity_name(ctx, tb), "%s: %s is not set",
-                           what, name);
+        return lint_report(ctx, b->line, b->col, entity_name(ctx, tb), "%s: %s is not set", what,
+                           name);
     const struct hcl_attr *at = hcl_attr_get(b, name);
     return lint_report(ctx, at->line, at->col, entity_name(ctx, tb), "%s: %s = %s", what, name,
                        v ? "true" : "false");
@@ -434,8 +444,7 @@ static void rds_backup(struct lint_ctx *ctx)
                         min);
         else if (r == 0 && days < (double)min)
             lint_report(ctx, hcl_attr_get(tb->hcl, "backup_retention_period")->line,
-                        hcl_attr_get(tb->hcl, "backup_retention_period")->col,
-                        entity_name(ctx, tb),
+                        hcl_attr_get(tb->hcl, "backup_retention_period")->col, entity_name(ctx, tb),
                         "backups are kept %g day(s); keep at least %lld", days, min);
     }
 }
@@ -466,8 +475,8 @@ static void module_unpinned(struct lint_ctx *ctx)
 /* Calls fn for every entry of every required_providers block of `u`. */
 static void required_each(struct lint_ctx *ctx, const struct unit *u,
                           void (*fn)(struct lint_ctx *, const struct unit *,
-                                     const struct tf_block *, const char *,
-                                     const struct hcl_attr *, void *),
+                                     const struct tf_block *, const char *, const struct hcl_attr *,
+                                     void *),
                           void *arg)
 {
     for (size_t j = 0; j < u->tf_blocks.len; j++) {
@@ -537,7 +546,8 @@ static void provider_unpinned(struct lint_ctx *ctx)
                 continue;
             lint_report_at(ctx, u, tb->hcl->line, tb->hcl->col, entity_name(ctx, tb),
                            "provider '%s' is not pinned: no required_providers entry with a "
-                           "version in this directory", tb->type);
+                           "version in this directory",
+                           tb->type);
         }
     }
     sb_release(&key);
@@ -597,12 +607,31 @@ static void secret_report(struct lint_ctx *ctx, const char *entity, const struct
 {
     struct finding *f = lint_report(ctx, v->line, at->col, entity,
                                     "%s '%s' holds a literal secret; pass it in from a secret "
-                                    "store", what, name);
+                                    "store",
+                                    what, name);
     size_t tl = strlen(v->text);
     if (v->text[0] == '"' && tl >= 2 && !strchr(v->text, '\n')) {
         f->col = v->col;
         f->mask_col = v->col + 1;
         f->mask_len = (int)(tl - 2);
+    }
+}
+
+/* Map entries named like secrets, e.g. a Lambda's environment variables. */
+static void secret_map_walk(struct lint_ctx *ctx, const char *entity, const struct hcl_attr *at,
+                            const struct hcl_value *v, int depth)
+{
+    if (!v || depth > 32)
+        return;
+    for (size_t i = 0; (v->kind == HV_MAP || v->kind == HV_LIST) && i < v->n; i++) {
+        const struct hcl_value *it = v->items[i];
+        if (v->kind == HV_MAP && value_is_secret_literal(it) &&
+            name_is_secret(ctx->rule, v->keys[i])) {
+            struct hcl_attr key = {v->keys[i], it->line, it->col, NULL};
+            secret_report(ctx, entity, &key, it, "map entry", v->keys[i]);
+        } else {
+            secret_map_walk(ctx, entity, at, it, depth + 1);
+        }
     }
 }
 
@@ -615,6 +644,8 @@ static void secret_walk(struct lint_ctx *ctx, const char *entity, const struct h
         const struct hcl_attr *at = b->attrs[i];
         if (value_is_secret_literal(at->value) && name_is_secret(ctx->rule, at->name))
             secret_report(ctx, entity, at, at->value, "attribute", at->name);
+        else
+            secret_map_walk(ctx, entity, at, at->value, 0);
     }
     for (size_t i = 0; i < b->nblocks; i++)
         secret_walk(ctx, entity, b->blocks[i], depth + 1);
@@ -630,8 +661,7 @@ static void hardcoded_secret(struct lint_ctx *ctx)
         if (tb->kind == TF_VARIABLE) {
             const struct hcl_attr *def = hcl_attr_get(tb->hcl, "default");
             if (def && value_is_secret_literal(def->value) && name_is_secret(ctx->rule, tb->name))
-                secret_report(ctx, entity, def, def->value, "the default of variable",
-                              tb->name);
+                secret_report(ctx, entity, def, def->value, "the default of variable", tb->name);
             continue;
         }
         secret_walk(ctx, entity, tb->hcl, 0);
@@ -686,8 +716,7 @@ static void kms_rotation(struct lint_ctx *ctx)
             (usage && strcmp(usage, "ENCRYPT_DECRYPT") != 0) ||
             (hcl_attr_get(tb->hcl, "customer_master_key_spec") && !spec))
             continue; /* asymmetric and HMAC keys cannot rotate; unknown specs say nothing */
-        bool_require(ctx, tb, tb->hcl, "enable_key_rotation", 1, 1,
-                     "the KMS key is never rotated");
+        bool_require(ctx, tb, tb->hcl, "enable_key_rotation", 1, 1, "the KMS key is never rotated");
     }
 }
 
@@ -741,8 +770,8 @@ static int json_statement_wild(json_t *st)
         return action_is_wild(json_string_value(act));
     size_t i;
     json_t *a;
-    json_array_foreach(act, i, a) if (json_is_string(a) && action_is_wild(json_string_value(a)))
-        return 1;
+    json_array_foreach(act, i,
+                       a) if (json_is_string(a) && action_is_wild(json_string_value(a))) return 1;
     return 0;
 }
 

@@ -9,7 +9,7 @@
 #include "parse/hcl.h"
 
 enum tf_block_kind {
-    TF_OTHER = 0,   /* moved, import, check, removed, ...: kept, not interpreted */
+    TF_OTHER = 0, /* moved, import, check, removed, ...: kept, not interpreted */
     TF_RESOURCE,
     TF_DATA,
     TF_MODULE,
@@ -18,37 +18,37 @@ enum tf_block_kind {
     TF_PROVIDER,
     TF_TERRAFORM,
     TF_LOCALS,
-    TF_ATTRIBUTE,   /* a top-level attribute (a .tfvars file): hcl has it as its only attr */
+    TF_ATTRIBUTE, /* a top-level attribute (a .tfvars file): hcl has it as its only attr */
 };
 
 enum tf_source_kind {
-    TF_SRC_NONE = 0,  /* no source attribute */
-    TF_SRC_UNKNOWN,   /* not a literal string */
-    TF_SRC_LOCAL,     /* ./ or ../ path */
-    TF_SRC_REGISTRY,  /* [host/]namespace/name/provider[//subdir] */
-    TF_SRC_GIT,       /* git::, github.com/, git@, bitbucket.org/ */
-    TF_SRC_OTHER,     /* http(s) archives, s3::, gcs::, hg:: */
+    TF_SRC_NONE = 0, /* no source attribute */
+    TF_SRC_UNKNOWN,  /* not a literal string */
+    TF_SRC_LOCAL,    /* ./ or ../ path */
+    TF_SRC_REGISTRY, /* [host/]namespace/name/provider[//subdir] */
+    TF_SRC_GIT,      /* git::, github.com/, git@, bitbucket.org/ */
+    TF_SRC_OTHER,    /* http(s) archives, s3::, gcs::, hg:: */
 };
 
 /* A module's `source`, parsed. */
 struct tf_module_source {
     enum tf_source_kind kind;
-    const char *address;      /* the source without ?query; registry address or repository */
-    const char *ref;          /* git: the ?ref= value, or NULL */
-    const char *version;      /* registry: the `version` argument when a literal, or NULL */
-    int has_version;          /* a `version` argument exists (literal or not) */
-    int line, col;            /* the source attribute */
+    const char *address; /* the source without ?query; registry address or repository */
+    const char *ref;     /* git: the ?ref= value, or NULL */
+    const char *version; /* registry: the `version` argument when a literal, or NULL */
+    int has_version;     /* a `version` argument exists (literal or not) */
+    int line, col;       /* the source attribute */
 };
 
 struct tf_block {
     enum tf_block_kind kind;
-    const char *type;         /* resource/data type ("aws_s3_bucket"), provider name, backend
-                               * type for terraform blocks, "" otherwise */
-    const char *name;         /* resource/data/module/variable/output name, "" otherwise */
-    const char *dir;          /* the file's directory relative to the root: the module */
+    const char *type; /* resource/data type ("aws_s3_bucket"), provider name, backend
+                       * type for terraform blocks, "" otherwise */
+    const char *name; /* resource/data/module/variable/output name, "" otherwise */
+    const char *dir;  /* the file's directory relative to the root: the module */
     const struct hcl_block *hcl;
-    struct tf_module_source source;            /* TF_MODULE */
-    const struct hcl_block *backend;           /* TF_TERRAFORM: its backend block, or NULL */
+    struct tf_module_source source;  /* TF_MODULE */
+    const struct hcl_block *backend; /* TF_TERRAFORM: its backend block, or NULL */
 };
 
 /* Parses a .tf / .tfvars file into u->tf_blocks; syntax errors go to u->diags. */

@@ -9,10 +9,10 @@
 static const struct {
     const char *word;
     enum tf_block_kind kind;
-    int labels;             /* how many labels give type/name */
+    int labels; /* how many labels give type/name */
 } block_kinds[] = {
-    {"resource", TF_RESOURCE, 2}, {"data", TF_DATA, 2},         {"module", TF_MODULE, 1},
-    {"variable", TF_VARIABLE, 1}, {"output", TF_OUTPUT, 1},     {"provider", TF_PROVIDER, 1},
+    {"resource", TF_RESOURCE, 2},   {"data", TF_DATA, 2},     {"module", TF_MODULE, 1},
+    {"variable", TF_VARIABLE, 1},   {"output", TF_OUTPUT, 1}, {"provider", TF_PROVIDER, 1},
     {"terraform", TF_TERRAFORM, 0}, {"locals", TF_LOCALS, 0},
 };
 

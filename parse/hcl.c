@@ -10,12 +10,12 @@
 
 const TSLanguage *tree_sitter_hcl(void);
 
-#define HCL_MAX_DEPTH 200   /* nesting bound: deeper expressions stay unknown */
-#define HCL_MAX_ERRORS 20   /* parse-error findings per file */
+#define HCL_MAX_DEPTH 200 /* nesting bound: deeper expressions stay unknown */
+#define HCL_MAX_ERRORS 20 /* parse-error findings per file */
 
 struct hst {
-    struct arena *a;        /* the caller's arena: the result */
-    struct arena *tmp;      /* child arrays, freed at the end */
+    struct arena *a;   /* the caller's arena: the result */
+    struct arena *tmp; /* child arrays, freed at the end */
     const char *src;
     size_t len;
     const char *path;
@@ -66,6 +66,9 @@ static void node_pos(TSNode n, int *line, int *col)
     *col = (int)p.column + 1;
 }
 
+/* Escape letter and what it stands for. */
+static const char escapes[][2] = {{'n', '\n'}, {'t', '\t'}, {'r', '\r'}, {'"', '"'}, {'\\', '\\'}};
+
 /* Unescapes the inside of a quoted HCL string literal. */
 static const char *unescape(struct hst *st, const char *s, size_t n)
 {
@@ -74,13 +77,14 @@ static const char *unescape(struct hst *st, const char *s, size_t n)
         char c = s[i];
         if (c == '\\' && i + 1 < n) {
             char e = s[++i];
-            switch (e) {
-            case 'n': sb_addc(&sb, '\n'); break;
-            case 't': sb_addc(&sb, '\t'); break;
-            case 'r': sb_addc(&sb, '\r'); break;
-            case '"': sb_addc(&sb, '"'); break;
-            case '\\': sb_addc(&sb, '\\'); break;
-            default: sb_addc(&sb, '\\'); sb_addc(&sb, e); break;
+            size_t k = 0;
+            while (k < ARRAY_LEN(escapes) && escapes[k][0] != e)
+                k++;
+            if (k < ARRAY_LEN(escapes)) {
+                sb_addc(&sb, escapes[k][1]);
+            } else { /* \uNNNN and the unknown stay as written */
+                sb_addc(&sb, '\\');
+                sb_addc(&sb, e);
             }
         } else if ((c == '$' || c == '%') && i + 2 < n && s[i + 1] == c && s[i + 2] == '{') {
             sb_addc(&sb, c); /* $${ and %%{ are literal ${ and %{ */

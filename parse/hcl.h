@@ -10,25 +10,25 @@
 enum hcl_kind {
     HV_UNKNOWN = 0, /* an expression we do not evaluate (operation, conditional, for, splat) */
     HV_NULL,
-    HV_STRING,      /* a quoted string or heredoc without interpolation */
+    HV_STRING, /* a quoted string or heredoc without interpolation */
     HV_NUMBER,
     HV_BOOL,
-    HV_LIST,        /* tuple: items[0..n) */
-    HV_MAP,         /* object: keys[i] = items[i] */
-    HV_REF,         /* a traversal such as var.name or aws_s3_bucket.logs.id: str is its text */
-    HV_TEMPLATE,    /* a string with interpolations or directives: str is its source text */
-    HV_CALL,        /* a function call: str is the function name, items its arguments */
+    HV_LIST,     /* tuple: items[0..n) */
+    HV_MAP,      /* object: keys[i] = items[i] */
+    HV_REF,      /* a traversal such as var.name or aws_s3_bucket.logs.id: str is its text */
+    HV_TEMPLATE, /* a string with interpolations or directives: str is its source text */
+    HV_CALL,     /* a function call: str is the function name, items its arguments */
 };
 
 struct hcl_value {
     enum hcl_kind kind;
-    int line, col;              /* 1-based start of the expression */
-    const char *text;           /* source text of the whole expression */
-    const char *str;            /* HV_STRING value, HV_REF / HV_TEMPLATE text, HV_CALL name */
-    double num;                 /* HV_NUMBER */
-    int b;                      /* HV_BOOL */
-    struct hcl_value **items;   /* HV_LIST, HV_MAP values, HV_CALL arguments */
-    const char **keys;          /* HV_MAP keys */
+    int line, col;            /* 1-based start of the expression */
+    const char *text;         /* source text of the whole expression */
+    const char *str;          /* HV_STRING value, HV_REF / HV_TEMPLATE text, HV_CALL name */
+    double num;               /* HV_NUMBER */
+    int b;                    /* HV_BOOL */
+    struct hcl_value **items; /* HV_LIST, HV_MAP values, HV_CALL arguments */
+    const char **keys;        /* HV_MAP keys */
     size_t n;
     const struct hcl_value *resolved; /* HV_REF to var./local.: what it resolves to, or NULL */
 };
@@ -40,19 +40,19 @@ struct hcl_attr {
 };
 
 struct hcl_block {
-    const char *type;           /* "resource", "ingress", "dynamic", ... */
+    const char *type; /* "resource", "ingress", "dynamic", ... */
     const char **labels;
     size_t nlabels;
     int line, col, end_line;
-    struct hcl_attr **attrs;    /* in source order */
+    struct hcl_attr **attrs; /* in source order */
     size_t nattrs;
-    struct hcl_block **blocks;  /* nested blocks in source order */
+    struct hcl_block **blocks; /* nested blocks in source order */
     size_t nblocks;
 };
 
 struct hcl_file {
-    struct hcl_block *root;     /* the file's body: top-level attributes and blocks */
-    int errors;                 /* number of syntax errors reported */
+    struct hcl_block *root; /* the file's body: top-level attributes and blocks */
+    int errors;             /* number of syntax errors reported */
 };
 
 /* Parses `data` as HCL into `out`, everything allocated in `a`. Every syntax error (an ERROR

@@ -189,8 +189,16 @@ Test(hcl, syntax_error_in_the_middle_keeps_the_blocks_around_it)
 Test(hcl, hostile_input_does_not_crash)
 {
     static const char *const cases[] = {
-        "", "\n\n", "{", "}", "a = ", "resource", "x = <<EOF\nnever closed\n",
-        "a = \"unterminated\n", "\xff\xfe\x00garbage", "a = [[[[[[[[[[[[[[[[[[[[[[[[[[",
+        "",
+        "\n\n",
+        "{",
+        "}",
+        "a = ",
+        "resource",
+        "x = <<EOF\nnever closed\n",
+        "a = \"unterminated\n",
+        "\xff\xfe\x00garbage",
+        "a = [[[[[[[[[[[[[[[[[[[[[[[[[[",
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         struct parsed p;

@@ -10,14 +10,14 @@ struct tf_case {
     const char *rule;
     const char *path;
     const char *text;
-    int count;   /* findings of `rule` */
-    int line;    /* line of the first one (0: not checked) */
+    int count; /* findings of `rule` */
+    int line;  /* line of the first one (0: not checked) */
 };
 
 #define SG_HEAD "resource \"aws_security_group\" \"app\" {\n"
 #define DB_HEAD "resource \"aws_db_instance\" \"main\" {\n"
-#define PAB(b)                                                                                 \
-    "resource \"aws_s3_bucket_public_access_block\" \"" b "\" {\n  bucket = aws_s3_bucket." b \
+#define PAB(b)                                                                                     \
+    "resource \"aws_s3_bucket_public_access_block\" \"" b "\" {\n  bucket = aws_s3_bucket." b      \
     ".id\n  block_public_acls = true\n}\n"
 
 static const struct tf_case cases[] = {
@@ -26,37 +26,44 @@ static const struct tf_case cases[] = {
      "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"x\"\n  acl    = \"public-read\"\n}\n", 1, 3},
     {"tf-s3-public-acl", "main.tf",
      "resource \"aws_s3_bucket_acl\" \"a\" {\n  bucket = aws_s3_bucket.a.id\n"
-     "  acl = \"public-read-write\"\n}\n", 1, 3},
+     "  acl = \"public-read-write\"\n}\n",
+     1, 3},
     {"tf-s3-public-acl", "main.tf",
      "variable \"acl\" {\n  default = \"public-read\"\n}\n"
-     "resource \"aws_s3_bucket_acl\" \"a\" {\n  acl = var.acl\n}\n", 1, 5},
+     "resource \"aws_s3_bucket_acl\" \"a\" {\n  acl = var.acl\n}\n",
+     1, 5},
     {"tf-s3-public-acl", "main.tf",
      "resource \"aws_s3_bucket_acl\" \"a\" {\n  acl = \"private\"\n}\n", 0, 0},
     {"tf-s3-public-acl", "main.tf",
      "variable \"acl\" {\n  type = string\n}\n"
-     "resource \"aws_s3_bucket_acl\" \"a\" {\n  acl = var.acl\n}\n", 0, 0},
+     "resource \"aws_s3_bucket_acl\" \"a\" {\n  acl = var.acl\n}\n",
+     0, 0},
     {"tf-s3-public-acl", "main.tf",
      "resource \"aws_s3_object\" \"a\" {\n  acl = \"public-read\"\n}\n", 0, 0},
 
     /* tf-s3-no-encryption */
-    {"tf-s3-no-encryption", "main.tf", "\nresource \"aws_s3_bucket\" \"a\" {\n  bucket = \"x\"\n}\n",
-     1, 2},
+    {"tf-s3-no-encryption", "main.tf",
+     "\nresource \"aws_s3_bucket\" \"a\" {\n  bucket = \"x\"\n}\n", 1, 2},
     {"tf-s3-no-encryption", "main.tf",
      "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"x\"\n}\n"
      "resource \"aws_s3_bucket_server_side_encryption_configuration\" \"a\" {\n"
      "  bucket = aws_s3_bucket.a.id\n  rule {\n    apply_server_side_encryption_by_default {\n"
-     "      sse_algorithm = \"aws:kms\"\n    }\n  }\n}\n", 0, 0},
+     "      sse_algorithm = \"aws:kms\"\n    }\n  }\n}\n",
+     0, 0},
     {"tf-s3-no-encryption", "main.tf",
      "resource \"aws_s3_bucket\" \"a\" {\n  server_side_encryption_configuration {\n"
-     "    rule {}\n  }\n}\n", 0, 0},
+     "    rule {}\n  }\n}\n",
+     0, 0},
     {"tf-s3-no-encryption", "main.tf",
      "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"x\"\n}\n"
      "resource \"aws_s3_bucket_server_side_encryption_configuration\" \"b\" {\n"
-     "  bucket = aws_s3_bucket.other.id\n}\n", 1, 1},
+     "  bucket = aws_s3_bucket.other.id\n}\n",
+     1, 1},
     {"tf-s3-no-encryption", "main.tf",
      "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"x\"\n}\n"
      "resource \"aws_s3_bucket_server_side_encryption_configuration\" \"b\" {\n"
-     "  bucket = var.bucket_id\n}\n", 0, 0},
+     "  bucket = var.bucket_id\n}\n",
+     0, 0},
 
     /* tf-s3-no-versioning */
     {"tf-s3-no-versioning", "main.tf", "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"x\"\n}\n",
@@ -66,11 +73,13 @@ static const struct tf_case cases[] = {
     {"tf-s3-no-versioning", "main.tf",
      "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"x\"\n}\n"
      "resource \"aws_s3_bucket_versioning\" \"a\" {\n  bucket = aws_s3_bucket.a.id\n"
-     "  versioning_configuration {\n    status = \"Suspended\"\n  }\n}\n", 1, 1},
+     "  versioning_configuration {\n    status = \"Suspended\"\n  }\n}\n",
+     1, 1},
     {"tf-s3-no-versioning", "main.tf",
      "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"x\"\n}\n"
      "resource \"aws_s3_bucket_versioning\" \"a\" {\n  bucket = aws_s3_bucket.a.id\n"
-     "  versioning_configuration {\n    status = \"Enabled\"\n  }\n}\n", 0, 0},
+     "  versioning_configuration {\n    status = \"Enabled\"\n  }\n}\n",
+     0, 0},
     {"tf-s3-no-versioning", "main.tf",
      "resource \"aws_s3_bucket\" \"a\" {\n  versioning {\n    enabled = true\n  }\n}\n", 0, 0},
 
@@ -85,41 +94,54 @@ static const struct tf_case cases[] = {
      0, 0},
     {"tf-s3-public-access-block-missing", "main.tf",
      "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"acme-x\"\n}\n"
-     "resource \"aws_s3_bucket_public_access_block\" \"a\" {\n  bucket = \"acme-x\"\n}\n", 0, 0},
+     "resource \"aws_s3_bucket_public_access_block\" \"a\" {\n  bucket = \"acme-x\"\n}\n",
+     0, 0},
 
     /* tf-sg-open-ingress */
     {"tf-sg-open-ingress", "main.tf",
      SG_HEAD "  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = \"tcp\"\n"
-             "    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n", 1, 6},
+             "    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n",
+     1, 6},
     {"tf-sg-open-ingress", "main.tf",
      SG_HEAD "  ingress {\n    from_port        = 443\n    to_port          = 443\n"
-             "    ipv6_cidr_blocks = [\"::/0\"]\n  }\n}\n", 1, 5},
+             "    ipv6_cidr_blocks = [\"::/0\"]\n  }\n}\n",
+     1, 5},
     {"tf-sg-open-ingress", "main.tf",
      "resource \"aws_security_group_rule\" \"r\" {\n  type        = \"ingress\"\n"
-     "  from_port   = 22\n  to_port     = 22\n  cidr_blocks = [\"0.0.0.0/0\"]\n}\n", 1, 5},
+     "  from_port   = 22\n  to_port     = 22\n  cidr_blocks = [\"0.0.0.0/0\"]\n}\n",
+     1, 5},
     {"tf-sg-open-ingress", "main.tf",
      "resource \"aws_vpc_security_group_ingress_rule\" \"r\" {\n  cidr_ipv4 = \"0.0.0.0/0\"\n}\n",
      1, 2},
     {"tf-sg-open-ingress", "main.tf",
      "variable \"cidrs\" {\n  default = [\"0.0.0.0/0\"]\n}\n" SG_HEAD
-     "  ingress {\n    cidr_blocks = var.cidrs\n  }\n}\n", 1, 6},
+     "  ingress {\n    cidr_blocks = var.cidrs\n  }\n}\n",
+     1, 6},
     {"tf-sg-open-ingress", "main.tf",
      SG_HEAD "  dynamic \"ingress\" {\n    for_each = var.ports\n    content {\n"
-             "      cidr_blocks = [\"0.0.0.0/0\"]\n    }\n  }\n}\n", 1, 5},
+             "      cidr_blocks = [\"0.0.0.0/0\"]\n    }\n  }\n}\n",
+     1, 5},
+    {"tf-sg-open-ingress", "main.tf",
+     SG_HEAD "  ingress {\n    cidr_blocks = concat(var.office, [\"0.0.0.0/0\"])\n  }\n}\n", 1, 3},
+    {"tf-sg-open-ingress", "main.tf",
+     "locals {\n  a = [local.a]\n}\n" SG_HEAD "  ingress {\n    cidr_blocks = local.a\n  }\n}\n", 0,
+     0},
     /* decoys: egress, a VPC CIDR from a variable, a rule of type egress */
     {"tf-sg-open-ingress", "main.tf",
      SG_HEAD "  ingress {\n    cidr_blocks = [var.vpc_cidr]\n  }\n  egress {\n"
-             "    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n", 0, 0},
+             "    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n",
+     0, 0},
     {"tf-sg-open-ingress", "main.tf",
      "resource \"aws_security_group_rule\" \"r\" {\n  type        = \"egress\"\n"
-     "  cidr_blocks = [\"0.0.0.0/0\"]\n}\n", 0, 0},
+     "  cidr_blocks = [\"0.0.0.0/0\"]\n}\n",
+     0, 0},
     {"tf-sg-open-ingress", "main.tf",
      SG_HEAD "  ingress {\n    cidr_blocks = [\"10.0.0.0/8\"]\n  }\n}\n", 0, 0},
 
     /* tf-rds-unencrypted */
     {"tf-rds-unencrypted", "main.tf", "\n" DB_HEAD "  engine = \"postgres\"\n}\n", 1, 2},
-    {"tf-rds-unencrypted", "main.tf", DB_HEAD "  engine = \"postgres\"\n  storage_encrypted = false\n}\n",
-     1, 3},
+    {"tf-rds-unencrypted", "main.tf",
+     DB_HEAD "  engine = \"postgres\"\n  storage_encrypted = false\n}\n", 1, 3},
     {"tf-rds-unencrypted", "main.tf", DB_HEAD "  storage_encrypted = true\n}\n", 0, 0},
     {"tf-rds-unencrypted", "main.tf", DB_HEAD "  storage_encrypted = var.encrypt\n}\n", 0, 0},
     {"tf-rds-unencrypted", "main.tf", DB_HEAD "  replicate_source_db = aws_db_instance.a.id\n}\n",
@@ -135,8 +157,7 @@ static const struct tf_case cases[] = {
      1},
     {"tf-rds-no-deletion-protection", "main.tf", DB_HEAD "  deletion_protection = false\n}\n", 1,
      2},
-    {"tf-rds-no-deletion-protection", "main.tf", DB_HEAD "  deletion_protection = true\n}\n", 0,
-     0},
+    {"tf-rds-no-deletion-protection", "main.tf", DB_HEAD "  deletion_protection = true\n}\n", 0, 0},
     {"tf-rds-no-deletion-protection", "main.tf",
      DB_HEAD "  deletion_protection = var.environment == \"prod\"\n}\n", 0, 0},
 
@@ -160,21 +181,23 @@ static const struct tf_case cases[] = {
     {"tf-module-version-unpinned", "main.tf",
      "module \"a\" {\n  source = \"git::https://github.com/acme/m.git//alarms?ref=v2.1.0\"\n}\n", 0,
      0},
-    {"tf-module-version-unpinned", "main.tf", "module \"svc\" {\n  source = \"../../modules/svc\"\n}\n",
-     0, 0},
     {"tf-module-version-unpinned", "main.tf",
-     "module \"vpc\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n  # version = \"5.5.2\"\n}\n", 1,
-     2},
+     "module \"svc\" {\n  source = \"../../modules/svc\"\n}\n", 0, 0},
+    {"tf-module-version-unpinned", "main.tf",
+     "module \"vpc\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n  # version = \"5.5.2\"\n}\n",
+     1, 2},
 
     /* tf-provider-version-unpinned */
     {"tf-provider-version-unpinned", "main.tf",
      "terraform {\n  required_providers {\n    aws = {\n      source = \"hashicorp/aws\"\n    }\n"
-     "  }\n}\n", 1, 3},
+     "  }\n}\n",
+     1, 3},
     {"tf-provider-version-unpinned", "main.tf", "provider \"aws\" {\n  region = \"eu-west-1\"\n}\n",
      1, 1},
     {"tf-provider-version-unpinned", "main.tf",
      "terraform {\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n"
-     "      version = \"~> 5.40\"\n    }\n  }\n}\nprovider \"aws\" {\n  region = \"eu-west-1\"\n}\n",
+     "      version = \"~> 5.40\"\n    }\n  }\n}\nprovider \"aws\" {\n  region = "
+     "\"eu-west-1\"\n}\n",
      0, 0},
 
     /* tf-backend-unencrypted */
@@ -184,16 +207,22 @@ static const struct tf_case cases[] = {
      "terraform {\n  backend \"s3\" {\n    encrypt = false\n  }\n}\n", 1, 3},
     {"tf-backend-unencrypted", "main.tf",
      "terraform {\n  backend \"s3\" {\n    encrypt = true\n  }\n}\n", 0, 0},
-    {"tf-backend-unencrypted", "main.tf", "terraform {\n  backend \"gcs\" {\n    bucket = \"s\"\n  }\n}\n",
-     0, 0},
+    {"tf-backend-unencrypted", "main.tf",
+     "terraform {\n  backend \"gcs\" {\n    bucket = \"s\"\n  }\n}\n", 0, 0},
 
     /* tf-hardcoded-secret */
     {"tf-hardcoded-secret", "main.tf", DB_HEAD "  password = \"Zq8!vR2#kLm9@pW4\"\n}\n", 1, 2},
     {"tf-hardcoded-secret", "variables.tf",
-     "variable \"admin_password\" {\n  type    = string\n  default = \"Zq8!vR2#kLm9@pW4\"\n}\n", 1, 3},
-    {"tf-hardcoded-secret", "main.tf", "locals {\n  legacy_access_key = \"abcdEFGH1234ijkl\"\n}\n", 1,
-     2},
+     "variable \"admin_password\" {\n  type    = string\n  default = \"Zq8!vR2#kLm9@pW4\"\n}\n", 1,
+     3},
+    {"tf-hardcoded-secret", "main.tf", "locals {\n  legacy_access_key = \"abcdEFGH1234ijkl\"\n}\n",
+     1, 2},
     {"tf-hardcoded-secret", "prod.tfvars", "api_token = \"tok-1234567890abcdef\"\n", 1, 1},
+    {"tf-hardcoded-secret", "main.tf",
+     "resource \"aws_lambda_function\" \"f\" {\n  environment {\n    variables = {\n"
+     "      LOG_LEVEL    = \"info\"\n      STRIPE_TOKEN = \"tok-1234567890abcdef\"\n    }\n  "
+     "}\n}\n",
+     1, 5},
     {"tf-hardcoded-secret", "main.tf",
      DB_HEAD "  password = random_password.db.result\n  manage_master_user_password = true\n}\n", 0,
      0},
@@ -201,55 +230,66 @@ static const struct tf_case cases[] = {
      "terraform {\n  backend \"s3\" {\n    key = \"env/prod/terraform.tfstate\"\n  }\n}\n"
      "resource \"x\" \"y\" {\n  kms_key_id = \"arn:aws:kms:us-east-1:1:key/abc\"\n"
      "  secret_id = \"db\"\n  key_name = \"deploy\"\n  password_length = \"32\"\n"
-     "  public_key = \"ssh-ed25519 AAAA\"\n  token = \"\"\n}\n", 0, 0},
+     "  public_key = \"ssh-ed25519 AAAA\"\n  token = \"\"\n}\n",
+     0, 0},
     {"tf-hardcoded-secret", "variables.tf",
      "variable \"db_password\" {\n  type      = string\n  sensitive = true\n}\n", 0, 0},
 
     /* tf-eks-public-endpoint */
     {"tf-eks-public-endpoint", "main.tf",
-     "resource \"aws_eks_cluster\" \"c\" {\n  vpc_config {\n    subnet_ids = var.subnets\n  }\n}\n", 1,
-     2},
+     "resource \"aws_eks_cluster\" \"c\" {\n  vpc_config {\n    subnet_ids = var.subnets\n  }\n}\n",
+     1, 2},
     {"tf-eks-public-endpoint", "main.tf",
      "module \"eks\" {\n  source  = \"terraform-aws-modules/eks/aws\"\n  version = \"20.8.4\"\n"
-     "  cluster_endpoint_public_access = true\n}\n", 1, 4},
+     "  cluster_endpoint_public_access = true\n}\n",
+     1, 4},
     {"tf-eks-public-endpoint", "main.tf",
      "resource \"aws_eks_cluster\" \"c\" {\n  vpc_config {\n    endpoint_public_access = false\n"
-     "  }\n}\n", 0, 0},
+     "  }\n}\n",
+     0, 0},
     {"tf-eks-public-endpoint", "main.tf",
      "resource \"aws_eks_cluster\" \"c\" {\n  vpc_config {\n    endpoint_public_access = true\n"
-     "    public_access_cidrs = [\"203.0.113.0/24\"]\n  }\n}\n", 0, 0},
+     "    public_access_cidrs = [\"203.0.113.0/24\"]\n  }\n}\n",
+     0, 0},
     {"tf-eks-public-endpoint", "main.tf",
-     "module \"eks\" {\n  source  = \"terraform-aws-modules/eks/aws\"\n  version = \"20.8.4\"\n}\n", 0,
-     0},
+     "module \"eks\" {\n  source  = \"terraform-aws-modules/eks/aws\"\n  version = \"20.8.4\"\n}\n",
+     0, 0},
 
     /* tf-kms-key-rotation-disabled */
-    {"tf-kms-key-rotation-disabled", "main.tf", "resource \"aws_kms_key\" \"k\" {\n  description = \"d\"\n}\n",
-     1, 1},
+    {"tf-kms-key-rotation-disabled", "main.tf",
+     "resource \"aws_kms_key\" \"k\" {\n  description = \"d\"\n}\n", 1, 1},
     {"tf-kms-key-rotation-disabled", "main.tf",
      "resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = false\n}\n", 1, 2},
     {"tf-kms-key-rotation-disabled", "main.tf",
      "resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = true\n}\n", 0, 0},
     {"tf-kms-key-rotation-disabled", "main.tf",
      "resource \"aws_kms_key\" \"k\" {\n  customer_master_key_spec = \"RSA_2048\"\n"
-     "  key_usage = \"SIGN_VERIFY\"\n}\n", 0, 0},
+     "  key_usage = \"SIGN_VERIFY\"\n}\n",
+     0, 0},
 
     /* tf-iam-wildcard-action */
     {"tf-iam-wildcard-action", "main.tf",
      "data \"aws_iam_policy_document\" \"d\" {\n  statement {\n    actions   = [\"*\"]\n"
-     "    resources = [\"*\"]\n  }\n}\n", 1, 3},
+     "    resources = [\"*\"]\n  }\n}\n",
+     1, 3},
     {"tf-iam-wildcard-action", "main.tf",
      "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n"
      "    Statement = [{\n      Effect = \"Allow\"\n      Action = \"*\"\n      Resource = \"*\"\n"
-     "    }]\n  })\n}\n", 1, 6},
+     "    }]\n  })\n}\n",
+     1, 6},
     {"tf-iam-wildcard-action", "main.tf",
-     "resource \"aws_iam_role_policy\" \"p\" {\n  policy = <<-EOF\n    {\"Statement\": [{\"Effect\": "
-     "\"Allow\", \"Action\": [\"*\"], \"Resource\": \"*\"}]}\n  EOF\n}\n", 1, 2},
+     "resource \"aws_iam_role_policy\" \"p\" {\n  policy = <<-EOF\n    {\"Statement\": "
+     "[{\"Effect\": "
+     "\"Allow\", \"Action\": [\"*\"], \"Resource\": \"*\"}]}\n  EOF\n}\n",
+     1, 2},
     {"tf-iam-wildcard-action", "main.tf",
      "data \"aws_iam_policy_document\" \"d\" {\n  statement {\n    effect  = \"Deny\"\n"
-     "    actions = [\"*\"]\n  }\n  statement {\n    actions = [\"s3:GetObject\"]\n  }\n}\n", 0, 0},
+     "    actions = [\"*\"]\n  }\n  statement {\n    actions = [\"s3:GetObject\"]\n  }\n}\n",
+     0, 0},
     {"tf-iam-wildcard-action", "main.tf",
      "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n    Statement = [{\n"
-     "      Action = [\"s3:*\"]\n      Resource = \"*\"\n    }]\n  })\n}\n", 0, 0},
+     "      Action = [\"s3:*\"]\n      Resource = \"*\"\n    }]\n  })\n}\n",
+     0, 0},
 };
 
 Test(tf_rules, table)
@@ -288,16 +328,19 @@ static enum severity first_severity(const char *rel, const char *text, const cha
 Test(tf_rules, severity_depends_on_the_case)
 {
     const char *db = DB_HEAD "  engine = \"postgres\"\n}\n";
-    cr_assert_eq(first_severity("terraform/environments/prod/db.tf", db,
-                                "tf-rds-no-deletion-protection"), SEV_ERROR);
-    cr_assert_eq(first_severity("terraform/environments/staging/db.tf", db,
-                                "tf-rds-no-deletion-protection"), SEV_WARNING);
+    cr_assert_eq(
+        first_severity("terraform/environments/prod/db.tf", db, "tf-rds-no-deletion-protection"),
+        SEV_ERROR);
+    cr_assert_eq(
+        first_severity("terraform/environments/staging/db.tf", db, "tf-rds-no-deletion-protection"),
+        SEV_WARNING);
     const char *ssh = SG_HEAD "  ingress {\n    from_port = 22\n    to_port = 22\n"
                               "    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n";
     const char *range = SG_HEAD "  ingress {\n    from_port = 3000\n    to_port = 3400\n"
                                 "    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n";
-    const char *https = SG_HEAD "  ingress {\n    from_port = 443\n    to_port = 443\n"
-                                "    protocol = \"tcp\"\n    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n";
+    const char *https =
+        SG_HEAD "  ingress {\n    from_port = 443\n    to_port = 443\n"
+                "    protocol = \"tcp\"\n    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n";
     const char *all = SG_HEAD "  ingress {\n    from_port = 0\n    to_port = 0\n"
                               "    protocol = \"-1\"\n    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n";
     cr_assert_eq(first_severity("main.tf", ssh, "tf-sg-open-ingress"), SEV_ERROR);
