@@ -201,6 +201,7 @@ static int word_start(const char *script, const char *p)
 static long curl_pipe_find(const char *script)
 {
     static const char *const fetchers[] = {"curl", "wget"};
+    const char *scanned = script;
     for (const char *p = script; *p; p++) {
         size_t fn = 0;
         for (size_t k = 0; k < ARRAY_LEN(fetchers); k++)
@@ -208,8 +209,10 @@ static long curl_pipe_find(const char *script)
                 fn = strlen(fetchers[k]);
         if (!fn || !word_start(script, p) || (p[fn] != ' ' && p[fn] != '\t'))
             continue;
-        /* Piped: the first '|' of this command, before a separator. */
-        for (const char *q = p + fn; *q && *q != ';' && *q != '\n' && *q != ')'; q++) {
+        /* Piped: the first '|' of this command, before a separator. A fetcher inside a
+         * command already scanned has the same answer: not piped into a shell. */
+        const char *q = p + fn;
+        for (q = q < scanned ? scanned : q; *q && *q != ';' && *q != '\n' && *q != ')'; q++) {
             if (q[0] == '&' && q[1] == '&')
                 break;
             if (q[0] == '|') {
@@ -218,10 +221,12 @@ static long curl_pipe_find(const char *script)
                 break;
             }
         }
-        /* Substituted into a shell's arguments: the command starts with a shell. */
+        scanned = q;
+        /* Substituted into a shell's arguments: the command starts with a shell (looked for
+         * within a bounded distance, so a pathological script stays linear). */
         if (p - script >= 2 && (p[-1] == '(' && (p[-2] == '$' || p[-2] == '<'))) {
             const char *c = p - 2;
-            while (c > script && !strchr(";&|\n", c[-1]))
+            while (c > script && p - c < 512 && !strchr(";&|\n", c[-1]))
                 c--;
             if (shell_word(c))
                 return p - script;
@@ -305,16 +310,18 @@ static void check_secret_in_env(struct lint_ctx *ctx)
 
 /* ---- Dockerfile: model-wide ---- */
 
-/* 1 when some compose file of the model builds the Dockerfile at `path`. */
-static int built_by_compose(const struct model *m, const char *path)
+/* Collects the paths (normalised, relative to the root) of every Dockerfile a compose file of
+ * the model builds; the heap strings go to `owned`. */
+static void compose_built_collect(struct strmap *out, struct vec *owned, const struct model *m)
 {
-    int found = 0;
-    for (size_t i = 0; i < m->units.len && !found; i++) {
+    for (size_t i = 0; i < m->units.len; i++) {
         const struct unit *u = m->units.items[i];
+        if (!u->compose.len)
+            continue;
         char *dir = path_dirname(u->file->path);
-        for (size_t c = 0; c < u->compose.len && !found; c++) {
+        for (size_t c = 0; c < u->compose.len; c++) {
             const struct compose_file *cf = u->compose.items[c];
-            for (size_t s = 0; s < cf->nservices && !found; s++) {
+            for (size_t s = 0; s < cf->nservices; s++) {
                 const struct compose_service *sv = &cf->services[s];
                 if (!sv->has_build || !sv->build_context)
                     continue;
@@ -322,15 +329,14 @@ static int built_by_compose(const struct model *m, const char *path)
                 char *df =
                     path_join(ctxdir, sv->build_dockerfile ? sv->build_dockerfile : "Dockerfile");
                 char *norm = path_normalize(df);
-                found = strcmp(norm, path) == 0;
-                free(norm);
+                vec_push(owned, norm);
+                strmap_put(out, norm, norm);
                 free(df);
                 free(ctxdir);
             }
         }
         free(dir);
     }
-    return found;
 }
 
 static int has_kubernetes(const struct model *m)
@@ -346,7 +352,11 @@ static int has_kubernetes(const struct model *m)
 static void check_no_healthcheck(struct lint_ctx *ctx)
 {
     char ent[96];
+    struct strmap built = STRMAP_INIT;
+    struct vec owned = VEC_INIT;
     int k8s = lint_param_int(ctx->rule, "skip-when-kubernetes", 1) && has_kubernetes(ctx->model);
+    if (k8s)
+        compose_built_collect(&built, &owned, ctx->model);
     for (size_t i = 0; i < ctx->model->units.len; i++) {
         const struct unit *u = ctx->model->units.items[i];
         for (size_t d = 0; d < u->dockerfiles.len; d++) {
@@ -354,12 +364,17 @@ static void check_no_healthcheck(struct lint_ctx *ctx)
             const struct docker_stage *st = docker_final_stage(df);
             if (!st || st->scratch || effective_healthcheck(df, st))
                 continue;
-            if (k8s && !built_by_compose(ctx->model, u->file->path))
+            /* Kubernetes ignores HEALTHCHECK: only images compose runs are noted there. */
+            if (k8s && !strmap_get(&built, u->file->path))
                 continue;
             lint_report_at(ctx, u, st->loc.line, st->loc.col, stage_entity(ent, sizeof(ent), st),
                            "the final stage has no HEALTHCHECK");
         }
     }
+    strmap_release(&built);
+    for (size_t i = 0; i < owned.len; i++)
+        free(owned.items[i]);
+    vec_release(&owned);
 }
 
 /* ---- docker-compose ---- */

@@ -5,6 +5,7 @@
 #include "docker.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 
 void docker_image_parse(struct docker_image *out, struct arena *a, const char *raw)
@@ -49,6 +50,9 @@ struct dload {
     struct vec global_args;  /* struct docker_var* */
     struct docker_stage *st; /* current stage, NULL before the first FROM */
     struct vec users, runs, copies, vars, exposes;
+    struct strmap stage_scope;  /* name -> latest struct docker_var* of this stage */
+    struct strmap global_scope; /* the same for ARGs before the first FROM */
+    struct strmap aliases;      /* lower-case stage name -> index + 1 */
 };
 
 static void diag(struct dload *ld, const struct dockerfile_instr *in, const char *msg)
@@ -86,31 +90,24 @@ static void stage_close(struct dload *ld)
     st->copies = flatten(a, &ld->copies, sizeof(*st->copies), &st->ncopies);
     st->vars = flatten(a, &ld->vars, sizeof(*st->vars), &st->nvars);
     st->exposes = flatten(a, &ld->exposes, sizeof(*st->exposes), &st->nexposes);
+    strmap_release(&ld->stage_scope);
+    ld->stage_scope = (struct strmap)STRMAP_INIT;
     ld->st = NULL;
 }
 
-/* The value of variable `name` (n bytes) in the current scope, or NULL when unknown. */
+/* The value of variable `name` (n bytes) in the current scope, or NULL when unknown. Inside a
+ * stage, a global ARG is visible only when the stage declares it again (`ARG NAME`). */
 static const char *var_lookup(struct dload *ld, const char *name, size_t n)
 {
-    const struct vec *scopes[2] = {ld->st ? &ld->vars : NULL, &ld->global_args};
-    int redeclared = 0;
-    for (int s = 0; s < 2; s++) {
-        if (!scopes[s])
-            continue;
-        for (size_t i = scopes[s]->len; i-- > 0;) {
-            const struct docker_var *v = scopes[s]->items[i];
-            if (strlen(v->name) != n || memcmp(v->name, name, n) != 0)
-                continue;
-            if (v->value)
-                return v->literal ? v->value : NULL;
-            redeclared = 1; /* `ARG NAME` in a stage takes the global default */
-            break;
-        }
-        /* Inside a stage, a global ARG is only visible when the stage declares it again. */
-        if (s == 0 && !redeclared)
+    if (ld->st) {
+        const struct docker_var *v = strmap_getn(&ld->stage_scope, name, n);
+        if (!v)
             return NULL;
+        if (v->value)
+            return v->literal ? v->value : NULL;
     }
-    return NULL;
+    const struct docker_var *g = strmap_getn(&ld->global_scope, name, n);
+    return g && g->value && g->literal ? g->value : NULL;
 }
 
 /* Expands $NAME, ${NAME}, ${NAME:-word} and ${NAME:+word}. NULL when a value is unknown. */
@@ -186,14 +183,12 @@ static const char *flag_value(const struct dockerfile_instr *in, const char *nam
     return NULL;
 }
 
-static int stage_find(struct dload *ld, const char *alias)
+static char *lower_dup(struct arena *a, const char *s)
 {
-    for (size_t i = 0; i < ld->stages.len; i++) {
-        const struct docker_stage *st = ld->stages.items[i];
-        if (st->alias && str_ieq(st->alias, alias))
-            return (int)i;
-    }
-    return -1;
+    char *l = arena_strdup(a, s);
+    for (char *p = l; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return l;
 }
 
 static void on_from(struct dload *ld, const struct dockerfile_instr *in)
@@ -222,10 +217,17 @@ static void on_from(struct dload *ld, const struct dockerfile_instr *in)
     ld->st = NULL;
     st->image_expanded = expand(ld, st->image_text, ld->df->ast.escape);
     if (st->image_expanded) {
-        st->parent = stage_find(ld, st->image_expanded);
+        st->parent = (int)(intptr_t)strmap_get(&ld->aliases, lower_dup(a, st->image_expanded)) - 1;
         st->scratch = str_ieq(st->image_expanded, "scratch");
         if (st->parent < 0 && !st->scratch)
             docker_image_parse(&st->image, a, st->image_expanded);
+    }
+    if (st->alias) {
+        char *key = lower_dup(a, st->alias);
+        if (strmap_get(&ld->aliases, key))
+            diag(ld, in, "a stage of this name already exists");
+        else
+            strmap_put(&ld->aliases, key, (void *)(intptr_t)(st->index + 1));
     }
     vec_push(&ld->stages, st);
     ld->st = st;
@@ -276,6 +278,7 @@ static void on_vars(struct dload *ld, const struct dockerfile_instr *in, int is_
         }
         v->literal = v->value && !strchr(v->value, '$');
         vec_push(ld->st ? &ld->vars : &ld->global_args, v);
+        strmap_put(ld->st ? &ld->stage_scope : &ld->global_scope, v->name, v);
     }
 }
 
@@ -441,6 +444,8 @@ void docker_load(struct unit *u, const char *data, size_t len)
         fn(&ld, in);
     }
     stage_close(&ld);
+    strmap_release(&ld.global_scope);
+    strmap_release(&ld.aliases);
     df->global_args =
         flatten(u->arena, &ld.global_args, sizeof(*df->global_args), &df->nglobal_args);
     df->nstages = ld.stages.len;

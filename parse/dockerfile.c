@@ -295,12 +295,20 @@ void dockerfile_pos(const struct dockerfile_instr *in, size_t off, int *line, in
 {
     *line = in->line;
     *col = in->col;
-    for (size_t i = 0; i < in->nsegs; i++) {
-        if (in->segs[i].off > off && i > 0)
-            break;
-        *line = in->segs[i].line;
-        *col = in->segs[i].col + (int)(off - in->segs[i].off);
+    if (!in->nsegs)
+        return;
+    /* The last segment starting at or before `off` (segments are sorted by offset; of equal
+     * offsets the later one holds the byte, the earlier ones being empty). */
+    size_t lo = 0, hi = in->nsegs;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (in->segs[mid].off <= off)
+            lo = mid;
+        else
+            hi = mid;
     }
+    *line = in->segs[lo].line;
+    *col = in->segs[lo].col + (int)(off - in->segs[lo].off);
 }
 
 static int keyword_in(const char *kw, const char *const *list, size_t n)

@@ -407,12 +407,18 @@ Test(dockerfile, healthcheck_note_skipped_for_kubernetes_unless_compose_builds_i
     t_write(dir, "services/web/Dockerfile", "FROM nginx:1.27.0\nUSER nginx\n");
     t_write(dir, "k8s/deployment.yaml",
             "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n");
+    t_write(dir, "services/api/Dockerfile.dev", "FROM nginx:1.27.0\nUSER nginx\n");
     t_write(dir, "docker-compose.yml",
             "services:\n  web:\n    build:\n      context: ./services/web\n");
+    t_write(dir, "deploy/local/compose.yaml",
+            "services:\n  api:\n    build:\n      context: ../../services/api\n"
+            "      dockerfile: Dockerfile.dev\n");
     struct scan s;
     t_scan(&s, dir);
     cr_assert_eq(t_count(&s, "dockerfile-no-healthcheck", "services/api/Dockerfile", 0), 0);
     cr_assert_eq(t_count(&s, "dockerfile-no-healthcheck", "services/web/Dockerfile", 1), 1);
+    cr_assert_eq(t_count(&s, "dockerfile-no-healthcheck", "services/api/Dockerfile.dev", 1), 1);
+    cr_assert_eq(t_count(&s, "dockerfile-no-healthcheck", NULL, 0), 2);
     lint_scan_release(&s);
     t_rmtree(dir);
     free(dir);
@@ -445,4 +451,53 @@ Test(dockerfile, hostile_input_does_not_crash)
     cr_assert_eq(
         t_scan_one("Dockerfile", "FROM x:1\r\nUSER root\r\n", "dockerfile-runs-as-root", &line), 1);
     cr_assert_eq(line, 2);
+}
+
+/* A huge instruction (100,000 continuation lines, as many words) loads in linear time. */
+Test(dockerfile, long_continuations_stay_linear, .timeout = 10)
+{
+    struct strbuf sb = STRBUF_INIT;
+    sb_adds(&sb, "FROM alpine:3.19.1\nENV A0=1 \\\n");
+    for (int i = 1; i < 100000; i++)
+        sb_addf(&sb, "    A%d=%d \\\n", i, i);
+    sb_adds(&sb, "    API_TOKEN=tok-3e9d1c2a7b\nUSER root\n");
+    struct loaded l;
+    load(&l, sb.buf);
+    const struct docker_stage *st = &l.df->stages[0];
+    cr_assert_eq(st->nvars, 100001);
+    cr_assert_eq(st->vars[100000].loc.line, 100002);
+    cr_assert_eq(st->vars[100000].value_loc.col, 15);
+    cr_assert_eq(st->users[0].loc.line, 100003);
+    unload(&l);
+    sb_release(&sb);
+}
+
+/* Many stages, variables and fetchers: lookups are hashed and the fetcher scan is linear. */
+Test(dockerfile, many_stages_variables_and_fetchers_stay_linear, .timeout = 10)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < 30000; i++)
+        sb_addf(&sb, "ARG V%d=%d\n", i, i);
+    for (int i = 0; i < 30000; i++)
+        sb_addf(&sb, "FROM alpine:${V%d} AS s%d\n", i, i);
+    sb_adds(&sb, "FROM S29999\nRUN ");
+    for (int i = 0; i < 200000; i++)
+        sb_adds(&sb, "curl ");
+    sb_adds(&sb, "| sh\n");
+    struct loaded l;
+    load(&l, sb.buf);
+    cr_assert_eq(l.df->nstages, 30001);
+    cr_assert_str_eq(l.df->stages[29999].image.tag, "29999");
+    cr_assert_eq(l.df->stages[30000].parent, 29999);
+    unload(&l);
+    sb_release(&sb);
+}
+
+Test(dockerfile, duplicate_stage_names_are_reported)
+{
+    struct loaded l;
+    load(&l, "FROM alpine:3.19.1 AS base\nFROM alpine:3.19.1 AS Base\nFROM base\n");
+    cr_assert_eq(diag_at(&l, 2), 1);
+    cr_assert_eq(l.df->stages[2].parent, 0);
+    unload(&l);
 }
