@@ -154,7 +154,10 @@ void site_markdown_render(struct page_out *po, const struct unit *u)
         if (e)
             cmark_parser_attach_syntax_extension(p, e);
     }
-    cmark_parser_feed(p, fm.data, fm.len);
+    /* Secrets reported in the doc are masked before it is parsed: never on a page. */
+    char *masked = site_mask_bytes(site_findings_of(po->site, u->file->path), fm.data, fm.len);
+    cmark_parser_feed(p, masked, fm.len);
+    free(masked);
     cmark_node *root = cmark_parser_finish(p);
     filemap_close(&fm);
 

@@ -154,6 +154,13 @@ void site_entry_add(struct site *site, const char *kind, const char *name, const
 void site_entries_workflow(struct site *site, const struct unit *u);
 void site_entries_doc(struct site *site, const struct unit *u);
 
+/* Secrets on pages (site_src.c): escapes s[0, n) found on `line` from column col0, masking
+ * the spans findings report there; a heap copy of a file's bytes with every reported span
+ * overwritten by '*' (for text that is parsed before it is shown, such as Markdown). */
+void site_esc_masked(struct strbuf *sb, const struct site_file_findings *ff, int line, int col0,
+                     const char *s, size_t n);
+char *site_mask_bytes(const struct site_file_findings *ff, const char *data, size_t len);
+
 /* Renders a doc unit's Markdown as HTML into po (links rewritten, raw HTML dropped). */
 void site_markdown_render(struct page_out *po, const struct unit *u);
 

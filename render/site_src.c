@@ -8,30 +8,27 @@
 #define SRC_MAX_BYTES (4u << 20)
 #define SRC_MAX_LINES 50000
 
-/* Writes one line, masking every secret span reported on it. */
-static void line_masked(struct strbuf *sb, const char *s, size_t n,
-                        const struct site_file_findings *ff, size_t first, int line)
+/* Escapes s[0, n), which sits on `line` from column col0 (1-based), masking every secret
+ * span a finding of the file reports on that line. ff's findings are in line order. */
+void site_esc_masked(struct strbuf *sb, const struct site_file_findings *ff, int line, int col0,
+                     const char *s, size_t n)
 {
     size_t pos = 0;
     struct strbuf masked = STRBUF_INIT;
-    /* Spans come from findings on this line; apply them left to right. */
     for (;;) {
+        /* The next span starting at or covering pos. */
         size_t best_a = n, best_b = n;
-        for (size_t i = first; ff && i < ff->v.len; i++) {
+        for (size_t i = 0; ff && i < ff->v.len; i++) {
             const struct finding *f = ff->v.items[i];
-            if (f->line != line)
-                break;
-            if (f->mask_len <= 0 || f->mask_col <= 0)
+            if (f->line != line || f->mask_len <= 0 || f->mask_col <= 0)
                 continue;
-            size_t a = (size_t)f->mask_col - 1, b = a + (size_t)f->mask_len;
-            if (b > n)
-                b = n;
-            if (a >= pos && a < best_a) {
-                best_a = a;
-                best_b = b;
-            } else if (a < pos && b > pos && pos < best_a) {
-                best_a = pos; /* overlaps a span already written: mask the rest of it */
-                best_b = b;
+            long a = (long)f->mask_col - col0, b = a + f->mask_len;
+            if (b <= (long)pos || a >= (long)n)
+                continue;
+            size_t ua = a < (long)pos ? pos : (size_t)a, ub = b > (long)n ? n : (size_t)b;
+            if (ua < best_a || (ua == best_a && ub > best_b)) {
+                best_a = ua;
+                best_b = ub;
             }
         }
         if (best_a >= n)
@@ -47,6 +44,30 @@ static void line_masked(struct strbuf *sb, const char *s, size_t n,
     if (pos < n)
         html_escn(sb, s + pos, n - pos);
     sb_release(&masked);
+}
+
+char *site_mask_bytes(const struct site_file_findings *ff, const char *data, size_t len)
+{
+    char *copy = xmalloc(len + 1);
+    memcpy(copy, data, len);
+    copy[len] = '\0';
+    for (size_t i = 0; ff && i < ff->v.len; i++) {
+        const struct finding *f = ff->v.items[i];
+        if (f->line <= 0 || f->mask_len <= 0 || f->mask_col <= 0)
+            continue;
+        /* Find the line's start. */
+        const char *p = copy, *end = copy + len;
+        for (int l = 1; l < f->line && p < end; l++) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            p = nl ? nl + 1 : end;
+        }
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t linelen = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        size_t a = (size_t)f->mask_col - 1;
+        for (size_t k = a; k < a + (size_t)f->mask_len && k < linelen; k++)
+            copy[(p - copy) + k] = '*';
+    }
+    return copy;
 }
 
 static void finding_row(struct page_out *po, const struct finding *f)
@@ -112,7 +133,7 @@ void site_page_source(struct page_out *po)
             sb_addf(sb, "<tr id=\"L%d\"%s><td class=\"ln\"><a href=\"#L%d\">%d</a></td>"
                         "<td class=\"code\">",
                     line, has ? " class=\"hit\"" : "", line, line);
-            line_masked(sb, p, shown, ff, fi, line);
+            site_esc_masked(sb, ff, line, 1, p, shown);
             sb_adds(sb, "</td></tr>\n");
             while (ff && fi < ff->v.len && ((const struct finding *)ff->v.items[fi])->line == line)
                 finding_row(po, ff->v.items[fi++]);

@@ -278,7 +278,9 @@ static void step_row(struct page_out *po, const struct unit *u, const struct gha
         if (len > 90)
             len = 90;
         sb_adds(sb, "<div class=\"run\"><code>");
-        html_escn(sb, st->run, len);
+        /* A block script's first line is the line after run:, at its own column. */
+        site_esc_masked(sb, site_findings_of(po->site, u->file->path), st->run_line,
+                        st->run_col, st->run, len);
         if (nl || strlen(st->run) > len)
             sb_adds(sb, " \xe2\x80\xa6");
         sb_adds(sb, "</code></div>");

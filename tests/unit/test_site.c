@@ -532,31 +532,52 @@ Test(site, hostile_input_never_becomes_markup, .timeout = 120)
     free(repo);
 }
 
-/* A secret in a scanned file is masked on its source view, exactly where the finding says. */
-Test(site, source_views_mask_reported_secrets)
+/* A secret in a scanned file is masked wherever the site shows that text: the source view,
+ * the rendered doc, the first line of a run step on a pipeline page. */
+Test(site, secrets_are_masked_on_every_page)
 {
+    static const struct {
+        const char *path, *content;
+        int line, col;
+    } files[] = {
+        {"config.yaml", "token: sk_live_abcdefghijklmnopqrstuvwx\nother: 1\n", 1, 8},
+        {"docs/x.md", "# X\n\nUse key sk_live_abcdefghijklmnopqrstuvwx for tests.\n", 3, 9},
+        {".github/workflows/ci.yml",
+         "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n"
+         "          curl -H sk_live_abcdefghijklmnopqrstuvwx https://x.example\n",
+         7, 19},
+    };
     char *repo = t_tmpdir();
-    t_write(repo, "config.yaml", "token: sk_live_abcdefghijklmnopqrstuvwx\nother: 1\n");
+    for (size_t i = 0; i < ARRAY_LEN(files); i++)
+        t_write(repo, files[i].path, files[i].content);
     struct scan s;
     t_scan(&s, repo);
-    /* Stand in for the secrets scanner (its own branch): a finding with a mask span. */
-    struct finding *f = finding_new("parse-error", SEV_ERROR, "config.yaml", 1, 8, "secret");
-    f->mask_col = 8;
-    f->mask_len = 32;
-    findings_add(&s.findings, f);
+    /* Stand in for the secrets scanner (its own branch): findings with their mask spans. */
+    for (size_t i = 0; i < ARRAY_LEN(files); i++) {
+        struct finding *f = finding_new("parse-error", SEV_ERROR, files[i].path, files[i].line,
+                                        files[i].col, "a secret");
+        f->mask_col = files[i].col;
+        f->mask_len = 32;
+        findings_add(&s.findings, f);
+    }
+    findings_sort(&s.findings);
     char *out = t_tmpdir();
     site_gen(&s, out, 1);
     struct crawl c;
     crawl_load(&c, out);
-    int leaks = 0;
+    int leaks = 0, masked = 0;
     for (size_t i = 0; i < c.pages.len; i++) {
         const struct page *pg = c.pages.items[i];
         if (strstr(pg->data, "abcdefghijklmnop")) {
             fprintf(stderr, "secret on %s\n", pg->path);
             leaks++;
         }
+        masked += strstr(pg->data, "sk_l****") != NULL;
     }
     cr_expect_eq(leaks, 0);
+    cr_expect_geq(masked, 3, "the masked form is shown (%d pages)", masked);
+    const struct page *wf = strmap_get(&c.by_path, "wf/github-workflows-ci.yml.html");
+    cr_expect(wf && strstr(wf->data, "curl -H"), "the run step is shown");
     crawl_release(&c);
     lint_scan_release(&s);
     t_rmtree(out);
