@@ -234,6 +234,38 @@ static void site_index_services(struct site *site)
         }
         vec_release(&files);
     }
+    /* Docs about a service: named after it, or linking to one of its files. */
+    for (size_t i = 0; lm && i < site->doc_units.len; i++) {
+        const struct unit *u = site->doc_units.items[i];
+        const struct doc_page *d = u->docs.items[0];
+        struct vec about = VEC_INIT;
+        for (size_t k = 0; k < lm->services.len; k++) {
+            const struct service *sv = lm->services.items[k];
+            if (strstr(u->file->path, sv->name))
+                vec_push(&about, (void *)sv);
+        }
+        for (size_t l = 0; l < d->nlinks; l++) {
+            struct doc_target t;
+            doc_link_resolve(&t, &site->docs, u->file->path, d->links[l].url);
+            const struct vec *of = t.kind == DOC_TARGET_FILE && t.unit
+                                       ? strmap_get(&site->file_services, t.unit->file->path)
+                                       : NULL;
+            for (size_t k = 0; of && k < of->len; k++)
+                vec_push(&about, of->items[k]);
+        }
+        for (size_t k = 0; k < about.len; k++) {
+            const struct service *sv = about.items[k];
+            struct vec *docs = strmap_get(&site->svc_docs, sv->name);
+            if (!docs) {
+                docs = arena_alloc(site->arena, sizeof(*docs));
+                strmap_put(&site->svc_docs, sv->name, docs);
+                vec_push(&site->owned, docs);
+            }
+            if (!docs->len || docs->items[docs->len - 1] != u)
+                vec_push(docs, (void *)u);
+        }
+        vec_release(&about);
+    }
 }
 
 const struct site_file_findings *site_findings_of(const struct site *site, const char *path)
@@ -276,19 +308,16 @@ static void site_fail(struct site *site, const char *path)
     pthread_mutex_unlock(&fail_lock);
 }
 
+/* Folders are made before the pages are written (site_dirs_make), not once per file. */
 static void file_write(struct site *site, const char *rel, const char *data, size_t len)
 {
     char *path = path_join(site->opts->outdir, rel);
-    char *dir = path_dirname(path);
-    if (*dir)
-        mkdirs(dir);
     FILE *f = fopen(path, "wb");
     if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
         if (f && errno == 0)
             errno = EIO;
         site_fail(site, path);
     }
-    free(dir);
     free(path);
 }
 
@@ -304,6 +333,28 @@ static const page_writer writers[PG__COUNT] = {
     [PG_ENV] = site_page_env,           [PG_INFRA] = site_page_infra,
     [PG_TF] = site_page_tf,
 };
+
+static int site_dirs_make(struct site *site)
+{
+    struct strmap made = STRMAP_INIT;
+    int rc = 0;
+    char *assets = path_join(site->opts->outdir, "assets");
+    rc |= mkdirs(assets);
+    free(assets);
+    for (size_t i = 0; i < site->pages.len; i++) {
+        const struct site_page *pg = site->pages.items[i];
+        const char *slash = strchr(pg->path, '/');
+        if (!slash || strmap_getn(&made, pg->path, (size_t)(slash - pg->path)))
+            continue;
+        char *dir = arena_strndup(site->arena, pg->path, (size_t)(slash - pg->path));
+        char *abs = path_join(site->opts->outdir, dir);
+        rc |= mkdirs(abs);
+        strmap_put(&made, dir, (void *)1);
+        free(abs);
+    }
+    strmap_release(&made);
+    return rc;
+}
 
 static void page_write(void *ctx, size_t i)
 {
@@ -422,6 +473,7 @@ static void site_release(struct site *site)
     strmap_release(&site->by_file);
     strmap_release(&site->backlinks);
     strmap_release(&site->file_services);
+    strmap_release(&site->svc_docs);
     doc_index_release(&site->docs);
     vec_release(&site->pages);
     vec_release(&site->workflow_units);
@@ -453,6 +505,11 @@ int site_write(const struct scan *s, const struct site_opts *o, struct site_stat
     site_index_services(&site);
     site_entries_collect(&site);
 
+    if (site_dirs_make(&site) != 0) {
+        errbuf_set(err, "cannot create the folders of %s: %s", o->outdir, strerror(errno));
+        site_release(&site);
+        return -1;
+    }
     pool_run(site.pages.len, page_write, &site, o->threads);
     site_assets(&site);
     site_search_index(&site);

@@ -59,6 +59,7 @@ struct site {
     struct strmap by_file;        /* unit path -> struct site_file_findings* */
     struct strmap backlinks;      /* doc unit path -> struct vec* of const struct unit* */
     struct strmap file_services;  /* unit path -> struct vec* of const struct service* */
+    struct strmap svc_docs;       /* service name -> struct vec* of doc units about it */
     struct doc_index docs;
     struct vec workflow_units;    /* const struct unit* with workflows, by path */
     struct vec doc_units;         /* const struct unit* with docs, by path */

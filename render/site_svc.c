@@ -294,27 +294,6 @@ void site_service_files(const struct service *s, struct vec *out)
     vec_sort(out, str_cmp);
 }
 
-/* Docs that link to one of the service's files or name it in their path or title. */
-static void service_docs(const struct site *site, const struct service *s,
-                         const struct vec *files, struct vec *out)
-{
-    for (size_t i = 0; i < site->doc_units.len; i++) {
-        const struct unit *u = site->doc_units.items[i];
-        const struct doc_page *d = u->docs.items[0];
-        int hit = strstr(u->file->path, s->name) != NULL;
-        for (size_t l = 0; !hit && l < d->nlinks; l++) {
-            struct doc_target t;
-            doc_link_resolve(&t, &site->docs, u->file->path, d->links[l].url);
-            if (t.kind != DOC_TARGET_FILE || !t.unit)
-                continue;
-            for (size_t f = 0; !hit && f < files->len; f++)
-                hit = strcmp(files->items[f], t.unit->file->path) == 0;
-        }
-        if (hit)
-            vec_push(out, (void *)u);
-    }
-}
-
 void site_page_service(struct page_out *po)
 {
     const struct site *site = po->site;
@@ -396,16 +375,16 @@ void site_page_service(struct page_out *po)
     ids_list(po, "Deployed by", &s->deployers);
     sb_adds(sb, "</dl>\n");
 
-    struct vec files = VEC_INIT, docs = VEC_INIT, found = VEC_INIT;
+    struct vec files = VEC_INIT, found = VEC_INIT;
     site_service_files(s, &files);
-    service_docs(site, s, &files, &docs);
+    const struct vec *docs = strmap_get(&site->svc_docs, s->name);
     sb_adds(sb, "<h2 id=\"runbooks\">Runbooks and docs</h2>\n");
-    if (!docs.len) {
+    if (!docs || !docs->len) {
         sb_adds(sb, "<p class=\"empty\">No doc mentions this service.</p>\n");
     } else {
         sb_adds(sb, "<ul>\n");
-        for (size_t i = 0; i < docs.len; i++) {
-            const struct unit *u = docs.items[i];
+        for (size_t i = 0; i < docs->len; i++) {
+            const struct unit *u = docs->items[i];
             sb_adds(sb, "<li>");
             site_link(po, strmap_get(&site->main_page, u->file->path), NULL,
                       ((const struct doc_page *)u->docs.items[0])->title);
@@ -423,7 +402,6 @@ void site_page_service(struct page_out *po)
     sb_addf(sb, "<h2 id=\"findings\">Findings <span class=\"count\">%zu</span></h2>\n", found.len);
     site_findings_table(po, &found, 1, 0);
     vec_release(&files);
-    vec_release(&docs);
     vec_release(&found);
     site_frame_close(po);
 }
