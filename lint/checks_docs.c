@@ -21,8 +21,9 @@ static void broken_links(struct lint_ctx *ctx)
                 doc_link_resolve(&t, &ix, u->file->path, link->url);
                 if (t.kind != DOC_TARGET_BROKEN)
                     continue;
-                lint_report_at(ctx, u, link->loc.line, link->loc.col, NULL, "%s '%.60s' is broken: %s",
-                               link->image ? "image" : "link", link->text, t.reason);
+                lint_report_at(ctx, u, link->loc.line, link->loc.col, NULL,
+                               "%s '%.60s' is broken: %s", link->image ? "image" : "link",
+                               link->text, t.reason);
             }
         }
     }

@@ -23,7 +23,8 @@ struct doc_link {
 
 struct doc_page {
     const char *path;         /* the unit's path */
-    const char *title;        /* first level-1 heading, else the first heading, else the file name */
+    const char *title;        /* first level-1 heading, else the first heading, else the file
+                                 name */
     struct doc_heading *headings;
     size_t nheadings;
     struct doc_link *links;

@@ -129,7 +129,8 @@ void site_page_source(struct page_out *po)
             const char *nl = memchr(p, '\n', (size_t)(end - p));
             size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
             size_t shown = n && p[n - 1] == '\r' ? n - 1 : n;
-            int has = ff && fi < ff->v.len && ((const struct finding *)ff->v.items[fi])->line == line;
+            int has =
+                ff && fi < ff->v.len && ((const struct finding *)ff->v.items[fi])->line == line;
             sb_addf(sb, "<tr id=\"L%d\"%s><td class=\"ln\"><a href=\"#L%d\">%d</a></td>"
                         "<td class=\"code\">",
                     line, has ? " class=\"hit\"" : "", line, line);

@@ -196,8 +196,9 @@ static void job_graph(struct page_out *po, const struct gha_workflow *wf, size_t
         const struct gha_job *job = wf->jobs[j];
         int x = PAD + layer[j] * (NODE_W + GAP_X), y = PAD + row[j] * (NODE_H + GAP_Y);
         char *anchor = job_anchor(wf, w, j);
-        const char *cls = job->environment ? (env_is_prod(po->site, job->environment) ? " prod" : " env")
-                                           : "";
+        const char *cls = !job->environment                          ? ""
+                          : env_is_prod(po->site, job->environment) ? " prod"
+                                                                    : " env";
         sb_addf(sb, "<a href=\"#%s\"><g class=\"node%s\"><title>", anchor, cls);
         html_esc(sb, job->id);
         if (job->environment) {

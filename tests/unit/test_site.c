@@ -71,8 +71,10 @@ static char *pct_decode(const char *s)
 {
     struct strbuf sb = STRBUF_INIT;
     for (size_t i = 0; s[i]; i++) {
-        unsigned v;
-        if (s[i] == '%' && s[i + 1] && s[i + 2] && sscanf(s + i + 1, "%2x", &v) == 1) {
+        char hex[3] = {s[i + 1], s[i] && s[i + 1] ? s[i + 2] : '\0', '\0'};
+        char *end = NULL;
+        long v = s[i] == '%' && s[i + 1] && s[i + 2] ? strtol(hex, &end, 16) : -1;
+        if (v >= 0 && end == hex + 2) {
             sb_addc(&sb, (char)v);
             i += 2;
         } else {
@@ -114,7 +116,8 @@ static void crawl_load(struct crawl *c, const char *root)
     char *cmd = xasprintf("cd '%s' && find . -type f | sort", root);
     char *list = NULL;
     cr_assert_eq(t_run(cmd, &list), 0);
-    for (char *line = strtok(list, "\n"); line; line = strtok(NULL, "\n")) {
+    char *save = NULL;
+    for (char *line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         struct page *pg = xcalloc(1, sizeof(*pg));
         pg->path = xstrdup(line + 2);
         char *abs = path_join(root, pg->path);
@@ -267,7 +270,8 @@ static void coverage_check(struct crawl *c, const struct scan *s)
     for (size_t i = 0; lm && i < lm->services.len; i++)
         cr_expect(has_page(c, "svc", ((const struct service *)lm->services.items[i])->name));
     for (size_t i = 0; lm && i < lm->environments.len; i++)
-        cr_expect(has_page(c, "env", ((const struct environment *)lm->environments.items[i])->name));
+        cr_expect(
+            has_page(c, "env", ((const struct environment *)lm->environments.items[i])->name));
 }
 
 /* The corpus generator beside the repository (main checkout) or beside the worktrees. */
@@ -423,7 +427,8 @@ static int markup_check(const char *path, const char *d)
             while (*p && (q ? *p != q : (*p != ' ' && *p != '>')))
                 p++;
             char *val = unescape(v, (size_t)(p - v));
-            if ((anl == 4 && !strncasecmp(an, "href", 4)) || (anl == 3 && !strncasecmp(an, "src", 3)) ||
+            if ((anl == 4 && !strncasecmp(an, "href", 4)) ||
+                (anl == 3 && !strncasecmp(an, "src", 3)) ||
                 (anl == 6 && !strncasecmp(an, "action", 6))) {
                 if (doc_url_scheme(val) < 0) {
                     fprintf(stderr, "%s: refused URL in %.*s: %s\n", path, (int)anl, an, val);
@@ -498,7 +503,8 @@ Test(site, hostile_input_never_becomes_markup, .timeout = 120)
     char *repo = t_tmpdir();
     t_write(repo, "README.md", hostile_md);
     t_write(repo, "b.md", "# B\n");
-    t_write(repo, "docs/\"><img src=x onerror=alert(40)>.md", "# \"><b>x</b>\n[up](../README.md)\n");
+    t_write(repo, "docs/\"><img src=x onerror=alert(40)>.md",
+            "# \"><b>x</b>\n[up](../README.md)\n");
     t_write(repo, "k8s/deploy.yaml", hostile_k8s);
     t_write(repo, ".github/workflows/</svg><script>alert(41)<\\script>.yml", hostile_wf);
     t_write(repo, ".github/workflows/ci.yml", hostile_wf);
