@@ -23,11 +23,7 @@ struct finding {
     char *entity;        /* what it is about, e.g. "Deployment/api container web"; may be NULL */
     int mask_col;        /* secrets: 1-based column of the value on `line`, 0 if none */
     int mask_len;        /*          and its length in bytes */
-    int sev_raise;       /* levels a check raised this finding above its rule's severity (a
-                            critical case of a milder rule); kept when severities are final */
     char *excerpt;       /* the source line, already masked; filled after linting */
-    int raise;           /* levels a check raised this instance above its rule's severity
-                          * (e.g. a deploy job to production); kept under config overrides */
     char *overlays;      /* environments the finding holds in, comma-separated; may be NULL */
     char fingerprint[17];
     char *suppressed;    /* reason when suppressed, else NULL */

@@ -167,7 +167,7 @@ static void image_digest(struct lint_ctx *ctx, const struct k8s_object *o,
     struct finding *f = lint_report(ctx, c->image_loc.line, c->image_loc.col, entity,
                                     "image '%s' is pinned by tag, not by digest", c->image_raw);
     if (path_is_production(ctx->unit->file->path))
-        f->sev_raise = 1;
+        lint_finding_escalate(f);
 }
 
 static void privileged(struct lint_ctx *ctx, const struct k8s_object *o,
@@ -271,7 +271,7 @@ static void capabilities(struct lint_ctx *ctx, const struct k8s_object *o,
             continue;
         struct finding *f = lint_report(ctx, c->sc.cap_add_loc.line, c->sc.cap_add_loc.col, entity,
                                         "container '%s' adds capability %s", name, cap);
-        f->sev_raise = 1; /* adding one is a deliberate grant of near-root power */
+        lint_finding_escalate(f); /* adding one is a deliberate grant of near-root power */
     }
     if (str_in(c->sc.cap_drop, c->sc.ncap_drop, "ALL"))
         return;
@@ -436,7 +436,7 @@ static void host_path(struct lint_ctx *ctx, const struct unit *u, const struct k
                         "volume '%s' mounts the node's %s%s", v->name ? v->name : "?", v->host_path,
                         critical ? ": a path that gives control of the node" : "");
         if (critical)
-            f->sev_raise = 1;
+            lint_finding_escalate(f);
     }
 }
 

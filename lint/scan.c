@@ -180,7 +180,8 @@ static void excerpts_late(struct scan *s, struct vec *late)
             continue;
         }
         size_t k = i + 1;
-        while (k < late->len && strcmp(((struct finding *)late->items[k])->display, f->display) == 0)
+        while (k < late->len &&
+               strcmp(((struct finding *)late->items[k])->display, f->display) == 0)
             k++;
         const struct unit *u = strmap_get(&by_display, f->display);
         struct filemap fm;
@@ -195,7 +196,8 @@ static void excerpts_late(struct scan *s, struct vec *late)
     strmap_release(&by_display);
 }
 
-/* Loader findings (parse errors, skipped files) take their rule's severity. */
+/* Loader and discovery findings are made before the catalogue is at hand: they take the
+ * rule's severity (after configuration). */
 static void severity_apply(const struct scan *s, struct findings *fs)
 {
     for (size_t i = 0; i < fs->v.len; i++) {
@@ -239,14 +241,8 @@ static void finalise(struct scan *s, struct findings *model_found)
             finding_free(f);
             continue;
         }
-        /* Checks report at the catalogue's severity. k8s and gha checks may raise a finding
-         * (sev_raise, raise); tf checks may lower one by reporting below the rule's severity. */
-        if (r) {
-            int sev = (int)r->severity + f->sev_raise + f->raise;
-            if (!f->sev_raise && !f->raise && f->severity < r->severity)
-                sev = (int)f->severity;
-            f->severity = (enum severity)(sev > SEV_ERROR ? SEV_ERROR : sev);
-        }
+        /* Check findings keep the severity their check gave them: the rule's, or one step
+         * up or down for the case at hand (lint_finding_escalate, or set directly). */
         if (!f->display)
             f->display = xstrdup(f->path);
         fingerprint(f);
@@ -254,7 +250,6 @@ static void finalise(struct scan *s, struct findings *model_found)
     }
     vec_release(&all.v);
     findings_sort(&s->findings);
-    lint_findings_merge_overlays(&s->findings);
 }
 
 int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf *err)
@@ -370,6 +365,12 @@ struct finding *lint_report_rule(struct lint_ctx *ctx, const struct rule *rule, 
     struct finding *f = report_v(ctx, rule, ctx->unit, line, col, entity, fmt, ap);
     va_end(ap);
     return f;
+}
+
+void lint_finding_escalate(struct finding *f)
+{
+    if (f->severity < SEV_ERROR)
+        f->severity = (enum severity)(f->severity + 1);
 }
 
 struct finding *lint_report_at(struct lint_ctx *ctx, const struct unit *u, int line, int col,

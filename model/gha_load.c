@@ -12,9 +12,9 @@ struct ld {
     struct arena *a;
     const char *data;
     size_t len;
-    size_t *lines;            /* byte offset of each line's start, 0-based */
+    size_t *lines; /* byte offset of each line's start, 0-based */
     int nlines;
-    struct vec problems;      /* struct gha_problem* (heap, copied at the end) */
+    struct vec problems; /* struct gha_problem* (heap, copied at the end) */
 };
 
 /* ---- source positions ---- */
@@ -101,12 +101,27 @@ static const char *scalar_span(const struct ld *ld, const struct ynode *n, struc
     if (line_get(ld, n->line, &s, &e) != 0 || n->col - 1 > e - s)
         return arena_strdup(ld->a, n->s);
     const char *p = s + n->col - 1;
-    if (n->quoted && (*p == '"' || *p == '\'')) {
+    char q = n->quoted && p < e && (*p == '"' || *p == '\'') ? *p : 0;
+    if (q) {
         p++;
         at->col++;
     }
-    if (n->end_line <= n->line)
+    if (n->end_line <= n->line && !q)
         return arena_strdup(ld->a, n->s);
+    if (n->end_line <= n->line) {
+        /* The source between the quotes, escapes as written, so columns stay exact. */
+        const char *c = p;
+        while (c < e) {
+            if (q == '"' && *c == '\\' && c + 1 < e) {
+                c += 2;
+                continue;
+            }
+            if (*c == q && !(q == '\'' && c + 1 < e && c[1] == q))
+                break;
+            c += *c == q ? 2 : 1;
+        }
+        return arena_strndup(ld->a, p, (size_t)(c - p));
+    }
     const char *ls, *le;
     if (line_get(ld, n->end_line, &ls, &le) != 0)
         return arena_strdup(ld->a, n->s);
@@ -142,8 +157,7 @@ static const char *str_copy(struct ld *ld, const struct ynode *n)
     return n && n->kind == YN_SCALAR ? arena_strdup(ld->a, n->s) : NULL;
 }
 
-static void problem(struct ld *ld, const struct ynode *at, const char *fmt, ...)
-    PRINTF_LIKE(3, 4);
+static void problem(struct ld *ld, const struct ynode *at, const char *fmt, ...) PRINTF_LIKE(3, 4);
 static void problem(struct ld *ld, const struct ynode *at, const char *fmt, ...)
 {
     struct strbuf sb = STRBUF_INIT;
@@ -253,9 +267,9 @@ static void perms_load(struct ld *ld, struct gha_perms *out, const struct ypair 
 /* ---- uses ---- */
 
 static const char *const ref_kind_names[] = {
-    [GHA_REF_NONE] = "none",       [GHA_REF_SHA] = "sha",       [GHA_REF_SHORT_SHA] = "short-sha",
-    [GHA_REF_TAG] = "tag",         [GHA_REF_BRANCH] = "branch", [GHA_REF_DOCKER] = "docker",
-    [GHA_REF_LOCAL] = "local",     [GHA_REF_EXPR] = "expression",
+    [GHA_REF_NONE] = "none",   [GHA_REF_SHA] = "sha",         [GHA_REF_SHORT_SHA] = "short-sha",
+    [GHA_REF_TAG] = "tag",     [GHA_REF_BRANCH] = "branch",   [GHA_REF_DOCKER] = "docker",
+    [GHA_REF_LOCAL] = "local", [GHA_REF_EXPR] = "expression",
 };
 
 const char *gha_ref_kind_name(enum gha_ref_kind k)
@@ -342,13 +356,43 @@ void gha_uses_parse(struct gha_uses *out, struct arena *a, const char *raw)
 /* ---- triggers ---- */
 
 static const char *const known_events[] = {
-    "branch_protection_rule", "check_run", "check_suite", "create", "delete", "deployment",
-    "deployment_status", "discussion", "discussion_comment", "fork", "gollum", "image_version",
-    "issue_comment", "issues", "label", "merge_group", "milestone", "page_build", "project",
-    "project_card", "project_column", "public", "pull_request", "pull_request_review",
-    "pull_request_review_comment", "pull_request_target", "push", "registry_package",
-    "release", "repository_dispatch", "schedule", "status", "watch", "workflow_call",
-    "workflow_dispatch", "workflow_run", NULL,
+    "branch_protection_rule",
+    "check_run",
+    "check_suite",
+    "create",
+    "delete",
+    "deployment",
+    "deployment_status",
+    "discussion",
+    "discussion_comment",
+    "fork",
+    "gollum",
+    "image_version",
+    "issue_comment",
+    "issues",
+    "label",
+    "merge_group",
+    "milestone",
+    "page_build",
+    "project",
+    "project_card",
+    "project_column",
+    "public",
+    "pull_request",
+    "pull_request_review",
+    "pull_request_review_comment",
+    "pull_request_target",
+    "push",
+    "registry_package",
+    "release",
+    "repository_dispatch",
+    "schedule",
+    "status",
+    "watch",
+    "workflow_call",
+    "workflow_dispatch",
+    "workflow_run",
+    NULL,
 };
 
 static void filters_add(struct ld *ld, struct vec *v, const struct ynode *n)
@@ -428,8 +472,7 @@ static void triggers_load(struct ld *ld, struct gha_workflow *wf, const struct y
     } else if (yml_is_map(v)) {
         for (size_t i = 0; i < v->len; i++)
             if (v->pairs[i].key->kind == YN_SCALAR)
-                trigger_load(ld, &wf->triggers[wf->ntriggers++], v->pairs[i].key,
-                             v->pairs[i].val);
+                trigger_load(ld, &wf->triggers[wf->ntriggers++], v->pairs[i].key, v->pairs[i].val);
     }
     size_t valid = 0;
     for (size_t i = 0; i < wf->ntriggers; i++)
@@ -449,8 +492,18 @@ int gha_workflow_has_trigger(const struct gha_workflow *wf, const char *event)
 /* ---- steps ---- */
 
 static const char *const step_keys[] = {
-    "id", "if", "name", "uses", "run", "working-directory", "shell", "with", "env",
-    "continue-on-error", "timeout-minutes", NULL,
+    "id",
+    "if",
+    "name",
+    "uses",
+    "run",
+    "working-directory",
+    "shell",
+    "with",
+    "env",
+    "continue-on-error",
+    "timeout-minutes",
+    NULL,
 };
 
 static struct gha_step *step_load(struct ld *ld, const struct ynode *n)
@@ -477,8 +530,7 @@ static struct gha_step *step_load(struct ld *ld, const struct ynode *n)
         if (!st->uses.raw)
             problem(ld, uses->key, "uses: needs an action reference");
         else if (st->uses.kind == GHA_REF_NONE)
-            problem(ld, uses->val, "uses: '%s' has no @ref (GitHub requires one)",
-                    st->uses.raw);
+            problem(ld, uses->val, "uses: '%s' has no @ref (GitHub requires one)", st->uses.raw);
     }
     if (run) {
         st->run_loc = loc_of(run->key);
@@ -519,9 +571,27 @@ static void steps_load(struct ld *ld, struct gha_job *job, const struct ynode *s
 /* ---- jobs ---- */
 
 static const char *const job_keys[] = {
-    "name", "permissions", "needs", "if", "runs-on", "snapshot", "environment", "concurrency",
-    "outputs", "env", "defaults", "steps", "timeout-minutes", "strategy", "continue-on-error",
-    "container", "services", "uses", "with", "secrets", NULL,
+    "name",
+    "permissions",
+    "needs",
+    "if",
+    "runs-on",
+    "snapshot",
+    "environment",
+    "concurrency",
+    "outputs",
+    "env",
+    "defaults",
+    "steps",
+    "timeout-minutes",
+    "strategy",
+    "continue-on-error",
+    "container",
+    "services",
+    "uses",
+    "with",
+    "secrets",
+    NULL,
 };
 
 static void runs_on_load(struct ld *ld, struct gha_job *job, const struct ynode *n)
@@ -646,8 +716,9 @@ static struct gha_job *job_load(struct ld *ld, const struct ynode *key, const st
     job->has_strategy = yml_get_pair(n, "strategy") != NULL;
     steps_load(ld, job, yml_get(n, "steps"));
     if (uses && (yml_get(n, "steps") || yml_get(n, "runs-on")))
-        problem(ld, uses->key, "a job that calls a reusable workflow cannot have steps: or "
-                               "runs-on:");
+        problem(ld, uses->key,
+                "a job that calls a reusable workflow cannot have steps: or "
+                "runs-on:");
     else if (!uses && !yml_get(n, "runs-on"))
         problem(ld, key, "job '%s' has no runs-on:", job->id);
     else if (!uses && !yml_get(n, "steps"))
@@ -708,9 +779,14 @@ static void action_body(struct ld *ld, struct gha_workflow *wf, const struct yno
     const struct ypair *runs = yml_get_pair(root, "runs");
     wf->action_using = str_copy(ld, yml_get(runs ? runs->val : NULL, "using"));
     wf->jobs = arena_alloc(ld->a, 2 * sizeof(*wf->jobs));
+    if (!wf->action_using)
+        problem(ld, runs ? runs->key : root, "an action needs runs.using");
     const struct ynode *steps = yml_get(runs ? runs->val : NULL, "steps");
     if (!steps)
         return;
+    for (size_t i = 0; yml_is_seq(steps) && i < steps->len; i++)
+        if (yml_get(steps->items[i], "run") && !yml_get(steps->items[i], "shell"))
+            problem(ld, steps->items[i], "a run step of a composite action needs shell:");
     struct gha_job *job = arena_alloc(ld->a, sizeof(*job));
     job->id = "steps";
     job->loc = loc_of(runs->key);
@@ -719,10 +795,34 @@ static void action_body(struct ld *ld, struct gha_workflow *wf, const struct yno
     wf->jobs[wf->njobs++] = job;
 }
 
+/* A file GitHub would read as a workflow or action that holds no mapping at all (empty, a
+ * list, a bare string): one workflow entity carrying that problem, so it is reported. */
+static void not_a_workflow(struct ld *ld, const struct yfile *yf)
+{
+    struct gha_workflow *wf = arena_alloc(ld->a, sizeof(*wf));
+    wf->path = ld->u->file->path;
+    wf->is_action = ld->u->kind == FK_ACTION;
+    wf->loc.line = 1;
+    wf->loc.col = 1;
+    wf->jobs = arena_alloc(ld->a, sizeof(*wf->jobs));
+    wf->problems = arena_alloc(ld->a, sizeof(*wf->problems));
+    const struct ynode *root = yf->ndocs ? yf->docs[0].root : NULL;
+    wf->problems[0].msg = wf->is_action ? "an action file must be a mapping with runs:"
+                                        : "a workflow file must be a mapping with on: and jobs:";
+    wf->problems[0].loc.line = root ? root->line : 1;
+    wf->problems[0].loc.col = root ? root->col : 1;
+    wf->nproblems = 1;
+    vec_push(&ld->u->workflows, wf);
+}
+
 void gha_load(struct unit *u, const struct yfile *yf, const char *data, size_t len)
 {
     struct ld ld = {.u = u, .a = u->arena, .data = data, .len = len};
     lines_index(&ld);
+    size_t before = u->workflows.len;
+    int broken = 0;
+    for (size_t i = 0; i < u->diags.v.len; i++)
+        broken |= strcmp(((struct finding *)u->diags.v.items[i])->rule_id, "parse-error") == 0;
     for (size_t d = 0; d < yf->ndocs; d++) {
         const struct ynode *root = yf->docs[d].root;
         if (!yml_is_map(root))
@@ -737,15 +837,20 @@ void gha_load(struct unit *u, const struct yfile *yf, const char *data, size_t l
             action_body(&ld, wf, root);
         else
             workflow_body(&ld, wf, root);
+        /* The document a syntax error cut short is incomplete, not invalid: its parse-error
+         * is the finding. */
+        int cut = broken && d == yf->ndocs - 1;
         wf->problems = arena_alloc(ld.a, (ld.problems.len + 1) * sizeof(*wf->problems));
         for (size_t i = 0; i < ld.problems.len; i++) {
-            wf->problems[i] = *(struct gha_problem *)ld.problems.items[i];
+            if (!cut)
+                wf->problems[wf->nproblems++] = *(struct gha_problem *)ld.problems.items[i];
             free(ld.problems.items[i]);
         }
-        wf->nproblems = ld.problems.len;
         ld.problems.len = 0;
         vec_push(&u->workflows, wf);
     }
+    if (u->workflows.len == before && !broken)
+        not_a_workflow(&ld, yf);
     vec_release(&ld.problems);
     free(ld.lines);
 }

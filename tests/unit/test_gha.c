@@ -23,14 +23,14 @@ static const struct uses_case uses_cases[] = {
     {"actions/checkout@v4", GHA_REF_TAG, "actions", "checkout", NULL, "v4", 0},
     {"docker/login-action@343f7c4344506bcbf9b4de18042ae17996df046d", GHA_REF_SHA, "docker",
      "login-action", NULL, "343f7c4344506bcbf9b4de18042ae17996df046d", 0},
-    {"docker/login-action@343f7c4", GHA_REF_SHORT_SHA, "docker", "login-action", NULL,
-     "343f7c4", 0},
+    {"docker/login-action@343f7c4", GHA_REF_SHORT_SHA, "docker", "login-action", NULL, "343f7c4",
+     0},
     {"aquasecurity/trivy-action@0.17.0", GHA_REF_TAG, "aquasecurity", "trivy-action", NULL,
      "0.17.0", 0},
     {"acme/tools@main", GHA_REF_BRANCH, "acme", "tools", NULL, "main", 0},
     {"acme/tools@release/v1", GHA_REF_BRANCH, "acme", "tools", NULL, "release/v1", 0},
-    {"github/codeql-action/upload-sarif@v3", GHA_REF_TAG, "github", "codeql-action",
-     "upload-sarif", "v3", 0},
+    {"github/codeql-action/upload-sarif@v3", GHA_REF_TAG, "github", "codeql-action", "upload-sarif",
+     "v3", 0},
     {"acme/workflows/.github/workflows/deploy.yml@v2", GHA_REF_TAG, "acme", "workflows",
      ".github/workflows/deploy.yml", "v2", 1},
     {"./.github/actions/setup", GHA_REF_LOCAL, NULL, NULL, "./.github/actions/setup", NULL, 0},
@@ -98,50 +98,50 @@ static void loaded_release(struct loaded *l)
 }
 
 static const char wf_forms[] =
-    "name: forms\n"                                              /* 1 */
-    "on:\n"                                                      /* 2 */
-    "  push:\n"                                                  /* 3 */
-    "    branches: [main, 'release/**']\n"                       /* 4 */
-    "    tags: ['v*']\n"                                         /* 5 */
-    "  pull_request:\n"                                          /* 6 */
-    "    types: [opened, synchronize]\n"                         /* 7 */
-    "  schedule:\n"                                              /* 8 */
-    "    - cron: '30 4 * * 1-5'\n"                               /* 9 */
-    "  workflow_dispatch:\n"                                     /* 10 */
-    "    inputs:\n"                                              /* 11 */
-    "      target: {type: choice, options: [a, b]}\n"            /* 12 */
-    "      note: {description: free text}\n"                     /* 13 */
-    "permissions: read-all\n"                                    /* 14 */
-    "concurrency: {group: forms, cancel-in-progress: true}\n"    /* 15 */
-    "jobs:\n"                                                    /* 16 */
-    "  build:\n"                                                 /* 17 */
-    "    runs-on: [self-hosted, linux]\n"                        /* 18 */
-    "    timeout-minutes: 10\n"                                  /* 19 */
-    "    container:\n"                                           /* 20 */
-    "      image: node:20\n"                                     /* 21 */
+    "name: forms\n"                                                    /* 1 */
+    "on:\n"                                                            /* 2 */
+    "  push:\n"                                                        /* 3 */
+    "    branches: [main, 'release/**']\n"                             /* 4 */
+    "    tags: ['v*']\n"                                               /* 5 */
+    "  pull_request:\n"                                                /* 6 */
+    "    types: [opened, synchronize]\n"                               /* 7 */
+    "  schedule:\n"                                                    /* 8 */
+    "    - cron: '30 4 * * 1-5'\n"                                     /* 9 */
+    "  workflow_dispatch:\n"                                           /* 10 */
+    "    inputs:\n"                                                    /* 11 */
+    "      target: {type: choice, options: [a, b]}\n"                  /* 12 */
+    "      note: {description: free text}\n"                           /* 13 */
+    "permissions: read-all\n"                                          /* 14 */
+    "concurrency: {group: forms, cancel-in-progress: true}\n"          /* 15 */
+    "jobs:\n"                                                          /* 16 */
+    "  build:\n"                                                       /* 17 */
+    "    runs-on: [self-hosted, linux]\n"                              /* 18 */
+    "    timeout-minutes: 10\n"                                        /* 19 */
+    "    container:\n"                                                 /* 20 */
+    "      image: node:20\n"                                           /* 21 */
     "      credentials: {username: u, password: '${{ secrets.P }}'}\n" /* 22 */
-    "    services:\n"                                            /* 23 */
-    "      db: {image: 'postgres:16'}\n"                         /* 24 */
-    "    steps:\n"                                               /* 25 */
-    "      - name: block\n"                                      /* 26 */
-    "        run: |\n"                                           /* 27 */
-    "          echo one\n"                                       /* 28 */
-    "\n"                                                         /* 29 */
-    "            echo two ${{ github.sha }}\n"                   /* 30 */
-    "        env: {A: b}\n"                                      /* 31 */
-    "      - run: \"echo quoted\"\n"                             /* 32 */
-    "      - run: echo plain\n"                                  /* 33 */
-    "          continued\n"                                      /* 34 */
-    "  deploy:\n"                                                /* 35 */
-    "    needs: build\n"                                         /* 36 */
-    "    runs-on: {group: deployers, labels: [linux, x64]}\n"    /* 37 */
-    "    environment: {name: production, url: 'https://x'}\n"    /* 38 */
-    "    permissions: {contents: read, id-token: write}\n"       /* 39 */
-    "    steps: [{uses: ./.github/actions/deploy}]\n"            /* 40 */
-    "  call:\n"                                                  /* 41 */
-    "    needs: [build, deploy]\n"                               /* 42 */
-    "    uses: acme/wf/.github/workflows/x.yml@v1\n"             /* 43 */
-    "    secrets: inherit\n";                                    /* 44 */
+    "    services:\n"                                                  /* 23 */
+    "      db: {image: 'postgres:16'}\n"                               /* 24 */
+    "    steps:\n"                                                     /* 25 */
+    "      - name: block\n"                                            /* 26 */
+    "        run: |\n"                                                 /* 27 */
+    "          echo one\n"                                             /* 28 */
+    "\n"                                                               /* 29 */
+    "            echo two ${{ github.sha }}\n"                         /* 30 */
+    "        env: {A: b}\n"                                            /* 31 */
+    "      - run: \"echo quoted\"\n"                                   /* 32 */
+    "      - run: echo plain\n"                                        /* 33 */
+    "          continued\n"                                            /* 34 */
+    "  deploy:\n"                                                      /* 35 */
+    "    needs: build\n"                                               /* 36 */
+    "    runs-on: {group: deployers, labels: [linux, x64]}\n"          /* 37 */
+    "    environment: {name: production, url: 'https://x'}\n"          /* 38 */
+    "    permissions: {contents: read, id-token: write}\n"             /* 39 */
+    "    steps: [{uses: ./.github/actions/deploy}]\n"                  /* 40 */
+    "  call:\n"                                                        /* 41 */
+    "    needs: [build, deploy]\n"                                     /* 42 */
+    "    uses: acme/wf/.github/workflows/x.yml@v1\n"                   /* 43 */
+    "    secrets: inherit\n";                                          /* 44 */
 
 Test(gha, loader_reads_every_form)
 {
@@ -182,8 +182,7 @@ Test(gha, loader_reads_every_form)
     cr_expect_eq(at.line, 30);
     cr_expect_eq(at.col, 22);
     cr_expect_eq(b->steps[1]->run_line, 32);
-    cr_expect_eq(b->steps[1]->run_col, 15, "after the opening quote, got %d",
-                 b->steps[1]->run_col);
+    cr_expect_eq(b->steps[1]->run_col, 15, "after the opening quote, got %d", b->steps[1]->run_col);
     cr_expect_eq(b->steps[2]->run_line, 33);
     cr_expect_eq(b->steps[2]->run_col, 14);
     cr_expect_str_eq(b->steps[2]->run, "echo plain continued");
@@ -222,8 +221,9 @@ Test(gha, loader_reads_on_as_string_and_list_and_composite_actions)
     cr_expect_str_eq(wf->triggers[0].event, "push");
     loaded_release(&l);
 
-    wf = load_one(&l, WF, "on: [push, pull_request]\njobs:\n  a:\n    runs-on: x\n"
-                          "    steps: [{run: make}]\n");
+    wf = load_one(&l, WF,
+                  "on: [push, pull_request]\njobs:\n  a:\n    runs-on: x\n"
+                  "    steps: [{run: make}]\n");
     cr_assert_eq(wf->ntriggers, 2);
     cr_expect_str_eq(wf->triggers[1].event, "pull_request");
     loaded_release(&l);
@@ -270,10 +270,10 @@ Test(gha, loader_survives_hostile_shapes)
 
 struct rule_case {
     const char *rule;
-    const char *path;        /* NULL: WF */
+    const char *path; /* NULL: WF */
     const char *text;
-    int count;               /* findings of `rule` */
-    int line;                /* line of the first one (0: not checked) */
+    int count; /* findings of `rule` */
+    int line;  /* line of the first one (0: not checked) */
 };
 
 #define HEAD "name: t\non: push\npermissions: {contents: read}\njobs:\n"
@@ -292,32 +292,40 @@ static const struct rule_case rule_cases[] = {
               "      - uses: ./.github/actions/local\n      - uses: docker://alpine:3.19\n",
      0, 0},
     {"gha-action-not-pinned-to-sha", ".github/actions/x/action.yml",
-     "name: x\ndescription: d\nruns:\n  using: composite\n  steps:\n    - uses: acme/y@v2\n",
-     1, 6},
+     "name: x\ndescription: d\nruns:\n  using: composite\n  steps:\n    - uses: acme/y@v2\n", 1, 6},
 
     /* gha-deploy-without-environment */
     {"gha-deploy-without-environment", NULL,
      HEAD "  deploy-dev:\n    runs-on: x\n    steps: [{run: ./deploy.sh}]\n", 1, 5},
     {"gha-deploy-without-environment", NULL,
      HEAD "  ship:\n    runs-on: x\n    steps:\n      - run: |\n          cd k8s\n"
-          "          kubectl -n web apply -k .\n", 1, 5},
-    {"gha-deploy-without-environment", NULL,
-     HEAD "  tf:\n    runs-on: x\n    steps:\n      - run: terraform -chdir=infra apply -auto-approve\n",
+          "          kubectl -n web apply -k .\n",
      1, 5},
     {"gha-deploy-without-environment", NULL,
-     HEAD "  deploy:\n    runs-on: x\n    environment: staging\n    steps: [{run: helm upgrade --install a c}]\n",
+     HEAD
+     "  tf:\n    runs-on: x\n    steps:\n      - run: terraform -chdir=infra apply -auto-approve\n",
+     1, 5},
+    {"gha-deploy-without-environment", NULL,
+     HEAD "  deploy:\n    runs-on: x\n    environment: staging\n    steps: [{run: helm upgrade "
+          "--install a c}]\n",
      0, 0},
     {"gha-deploy-without-environment", NULL,
-     HEAD "  validate:\n    runs-on: x\n    steps:\n      - run: kubectl apply --dry-run=client -k .\n"
-          "      - run: terraform plan\n      - run: helm template c\n",
+     HEAD
+     "  validate:\n    runs-on: x\n    steps:\n      - run: kubectl apply --dry-run=client -k .\n"
+     "      - run: terraform plan\n      - run: helm template c\n",
      0, 0},
     {"gha-deploy-without-environment", NULL,
      HEAD "  deploy:\n    uses: ./.github/workflows/deploy.yml\n", 0, 0},
+    {"gha-deploy-without-environment", NULL,
+     HEAD "  e2e:\n    runs-on: x\n    steps:\n      - uses: helm/kind-action@v1\n"
+          "      - run: helm install ingress charts/ingress && kubectl apply -f test/\n",
+     0, 0},
 
     /* gha-default-permissions */
     {"gha-default-permissions", NULL,
      "name: t\non: push\njobs:\n  a: {runs-on: x, steps: [{run: make}]}\n"
-     "  b: {runs-on: x, permissions: {contents: read}, steps: [{run: make}]}\n", 1, 1},
+     "  b: {runs-on: x, permissions: {contents: read}, steps: [{run: make}]}\n",
+     1, 1},
     {"gha-default-permissions", NULL, HEAD JOB "      - run: make\n", 0, 0},
     {"gha-default-permissions", NULL,
      "name: t\non: push\njobs:\n  a: {runs-on: x, permissions: {}, steps: [{run: make}]}\n", 0, 0},
@@ -326,11 +334,15 @@ static const struct rule_case rule_cases[] = {
 
     /* gha-script-injection */
     {"gha-script-injection", NULL,
-     HEAD JOB "      - run: |\n          echo start\n          echo \"${{ github.event.pull_request.title }}\"\n",
+     HEAD JOB "      - run: |\n          echo start\n          echo \"${{ "
+              "github.event.pull_request.title }}\"\n",
      1, 11},
     {"gha-script-injection", NULL, HEAD JOB "      - run: echo ${{ github.head_ref }}\n", 1, 9},
+    {"gha-script-injection", NULL, HEAD JOB "      - run: 'echo ''a'' ${{ github.head_ref }}'\n", 1,
+     9},
     {"gha-script-injection", NULL,
-     HEAD JOB "      - run: >\n          folded\n          ${{ github.event.issue.title }}\n", 1, 11},
+     HEAD JOB "      - run: >\n          folded\n          ${{ github.event.issue.title }}\n", 1,
+     11},
     {"gha-script-injection", NULL,
      HEAD JOB "      - run: echo plain\n          ${{ github.event.review.body }}\n", 1, 10},
     {"gha-script-injection", NULL,
@@ -340,33 +352,52 @@ static const struct rule_case rule_cases[] = {
     {"gha-script-injection", NULL,
      HEAD JOB "      - run: echo '${{ toJSON(github.event.pull_request) }}'\n", 1, 9},
     {"gha-script-injection", NULL,
-     HEAD JOB "      - run: |\n          echo hi\n          echo ${{ github.event.issue.labels[0].name }}\n", 1, 11},
+     HEAD JOB
+     "      - run: |\n          echo hi\n          echo ${{ github.event.issue.labels[0].name }}\n",
+     1, 11},
     {"gha-script-injection", NULL,
      HEAD JOB "      - uses: actions/github-script@v7\n        with:\n          script: |\n"
-              "            const t = \"${{ github.event.comment.body }}\"\n", 1, 12},
+              "            const t = \"${{ github.event.comment.body }}\"\n",
+     1, 12},
     {"gha-script-injection", NULL,
      HEAD JOB "      - env:\n          T: ${{ github.event.issue.title }}\n"
-              "        run: echo \"${{ env.T }}\"\n", 1, 11},
+              "        run: echo \"${{ env.T }}\"\n",
+     1, 11},
     {"gha-script-injection", NULL,
      "name: t\non:\n  workflow_dispatch:\n    inputs:\n      msg: {type: string}\n"
      "      env: {type: choice, options: [a]}\npermissions: {}\njobs:\n" JOB
-     "      - run: echo ${{ inputs.msg }} ${{ inputs.env }}\n", 1, 13},
+     "      - run: echo ${{ inputs.msg }} ${{ inputs.env }}\n",
+     1, 13},
     {"gha-script-injection", NULL,
-     HEAD JOB "      - env:\n          TITLE: ${{ github.event.pull_request.title }}\n"
-              "        run: echo \"$TITLE ${{ github.sha }} ${{ github.event_name }} ${{ matrix.os }}"
-              " ${{ github.event.pull_request.number }}\"\n", 0, 0},
+     HEAD JOB
+     "      - env:\n          TITLE: ${{ github.event.pull_request.title }}\n"
+     "        run: echo \"$TITLE ${{ github.sha }} ${{ github.event_name }} ${{ matrix.os }}"
+     " ${{ github.event.pull_request.number }}\"\n",
+     0, 0},
     {"gha-script-injection", NULL,
      HEAD JOB "      - uses: acme/x@343f7c4344506bcbf9b4de18042ae17996df046d\n        with:\n"
-              "          title: ${{ github.event.pull_request.title }}\n", 0, 0},
+              "          title: ${{ github.event.pull_request.title }}\n",
+     0, 0},
+
+    {"gha-script-injection", NULL,
+     HEAD JOB "      - run: echo ${{ github.event.issue.title != '' }} "
+              "${{ contains(github.event.pull_request.body, 'skip') }}\n",
+     0, 0},
+    {"gha-script-injection", NULL,
+     HEAD JOB
+     "      - run: echo ${{ github.event.issue.title != '' && github.event.issue.title }}\n",
+     1, 9},
 
     /* gha-dangerous-trigger */
     {"gha-dangerous-trigger", NULL,
      "name: t\non:\n  pull_request_target:\npermissions: {}\njobs:\n" JOB
-     "      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n",
+     "      - uses: actions/checkout@v4\n        with:\n          ref: ${{ "
+     "github.event.pull_request.head.sha }}\n",
      1, 3},
     {"gha-dangerous-trigger", NULL,
      "name: t\non:\n  workflow_run:\n    workflows: [ci]\npermissions: {}\njobs:\n" JOB
-     "      - run: echo done\n", 1, 3},
+     "      - run: echo done\n",
+     1, 3},
     {"gha-dangerous-trigger", NULL,
      "name: t\non: [pull_request]\npermissions: {}\njobs:\n" JOB "      - run: make\n", 0, 0},
 
@@ -380,7 +411,8 @@ static const struct rule_case rule_cases[] = {
     {"gha-secrets-inherit", NULL,
      HEAD "  a:\n    uses: ./.github/workflows/r.yml\n    secrets: inherit\n", 1, 7},
     {"gha-secrets-inherit", NULL,
-     HEAD "  a:\n    uses: ./.github/workflows/r.yml\n    secrets:\n      T: ${{ secrets.T }}\n", 0, 0},
+     HEAD "  a:\n    uses: ./.github/workflows/r.yml\n    secrets:\n      T: ${{ secrets.T }}\n", 0,
+     0},
 
     /* gha-whole-secrets-context */
     {"gha-whole-secrets-context", NULL,
@@ -389,66 +421,97 @@ static const struct rule_case rule_cases[] = {
      HEAD JOB "      - run: echo ${{ secrets[format('K_{0}', matrix.env)] }}\n", 1, 9},
     {"gha-whole-secrets-context", NULL,
      HEAD JOB "      - run: ./x.sh\n        env:\n          K: ${{ secrets.K }}\n"
-              "          J: ${{ toJSON(github) }}\n", 0, 0},
+              "          J: ${{ toJSON(github) }}\n",
+     0, 0},
 
     /* gha-checkout-persist-credentials */
     {"gha-checkout-persist-credentials", NULL,
      HEAD JOB "      - uses: actions/checkout@v4\n      - uses: actions/upload-artifact@v4\n"
-              "        with:\n          path: .\n", 1, 9},
+              "        with:\n          path: .\n          include-hidden-files: true\n",
+     1, 9},
     {"gha-checkout-persist-credentials", NULL,
-     "name: t\non: pull_request_target\npermissions: {}\njobs:\n" JOB
-     "      - uses: actions/checkout@v4\n", 1, 9},
-    {"gha-checkout-persist-credentials", NULL,
-     HEAD JOB "      - uses: actions/checkout@v4\n        with:\n          persist-credentials: false\n"
-              "      - uses: actions/upload-artifact@v4\n        with:\n          path: .\n", 0, 0},
+     HEAD JOB "      - uses: actions/checkout@v4\n      - uses: actions/upload-artifact@v3.1.2\n"
+              "        with:\n          path: ${{ github.workspace }}\n",
+     1, 9},
     {"gha-checkout-persist-credentials", NULL,
      HEAD JOB "      - uses: actions/checkout@v4\n      - uses: actions/upload-artifact@v4\n"
-              "        with:\n          path: dist/\n", 0, 0},
+              "        with:\n          path: .\n      - uses: actions/upload-pages-artifact@v3\n"
+              "        with:\n          path: .\n",
+     0, 0},
+    {"gha-checkout-persist-credentials", NULL,
+     "name: t\non: pull_request_target\npermissions: {}\njobs:\n" JOB
+     "      - uses: actions/checkout@v4\n",
+     1, 9},
+    {"gha-checkout-persist-credentials", NULL,
+     HEAD JOB
+     "      - uses: actions/checkout@v4\n        with:\n          persist-credentials: false\n"
+     "      - uses: actions/upload-artifact@v4\n        with:\n          path: .\n",
+     0, 0},
+    {"gha-checkout-persist-credentials", NULL,
+     HEAD JOB "      - uses: actions/checkout@v4\n      - uses: actions/upload-artifact@v4\n"
+              "        with:\n          path: dist/\n",
+     0, 0},
 
     /* gha-insecure-commands */
     {"gha-insecure-commands", NULL,
-     HEAD JOB "      - run: echo hi\n        env:\n          ACTIONS_ALLOW_UNSECURE_COMMANDS: true\n", 1, 11},
+     HEAD JOB
+     "      - run: echo hi\n        env:\n          ACTIONS_ALLOW_UNSECURE_COMMANDS: true\n",
+     1, 11},
     {"gha-insecure-commands", NULL,
      HEAD JOB "      - run: |\n          echo a\n          echo \"::add-path::/opt/bin\"\n", 1, 11},
     {"gha-insecure-commands", NULL,
      HEAD JOB "      - run: echo /opt/bin >> \"$GITHUB_PATH\"\n        env:\n"
-              "          ACTIONS_ALLOW_UNSECURE_COMMANDS: false\n", 0, 0},
+              "          ACTIONS_ALLOW_UNSECURE_COMMANDS: false\n",
+     0, 0},
 
     /* gha-github-env-write-privileged */
     {"gha-github-env-write-privileged", NULL,
      "name: t\non: workflow_run\npermissions: {}\njobs:\n" JOB
-     "      - run: |\n          unzip pr.zip\n          echo \"PR=$(cat pr/n)\" >> \"$GITHUB_ENV\"\n", 1, 11},
+     "      - run: |\n          unzip pr.zip\n          echo \"PR=$(cat pr/n)\" >> "
+     "\"$GITHUB_ENV\"\n",
+     1, 11},
     {"gha-github-env-write-privileged", NULL,
      HEAD JOB "      - run: echo \"V=1\" >> \"$GITHUB_ENV\"\n", 0, 0},
 
     /* gha-container-image-unpinned */
     {"gha-container-image-unpinned", NULL,
-     HEAD "  a:\n    runs-on: x\n    container: node\n    services:\n      r: {image: 'redis:latest'}\n"
-          "      p: {image: 'postgres:16.2'}\n    steps: [{uses: 'docker://alpine'}]\n", 3, 7},
+     HEAD
+     "  a:\n    runs-on: x\n    container: node\n    services:\n      r: {image: 'redis:latest'}\n"
+     "      p: {image: 'postgres:16.2'}\n    steps: [{uses: 'docker://alpine'}]\n",
+     3, 7},
     {"gha-container-image-unpinned", NULL,
      HEAD "  a:\n    runs-on: x\n    container: {image: 'registry.example.com:5000/ci/node:20'}\n"
-          "    services:\n      r: {image: 'redis@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'}\n"
-          "    steps: [{run: make}]\n", 0, 0},
+          "    services:\n      r: {image: "
+          "'redis@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'}\n"
+          "    steps: [{run: make}]\n",
+     0, 0},
 
     /* gha-curl-pipe-shell */
     {"gha-curl-pipe-shell", NULL,
-     HEAD JOB "      - run: |\n          set -e\n          curl -fsSL https://x.example.com/i.sh | sudo bash\n", 1, 11},
+     HEAD JOB "      - run: |\n          set -e\n          curl -fsSL https://x.example.com/i.sh | "
+              "sudo bash\n",
+     1, 11},
     {"gha-curl-pipe-shell", NULL,
      HEAD JOB "      - run: bash <(wget -qO- https://x.example.com/i.sh)\n", 1, 9},
     {"gha-curl-pipe-shell", NULL,
-     HEAD JOB "      - run: |\n          curl -fsSL https://x.example.com/i.sh \\\n            | sh\n", 1, 10},
+     HEAD JOB
+     "      - run: |\n          curl -fsSL https://x.example.com/i.sh \\\n            | sh\n",
+     1, 10},
     {"gha-curl-pipe-shell", NULL,
      HEAD JOB "      - run: |\n          curl -fsSLo i.sh https://x.example.com/v1/i.sh\n"
-              "          curl -s https://x.example.com/api | jq .name\n          echo 'x' | sha256sum -c -\n",
+              "          curl -s https://x.example.com/api | jq .name\n          echo 'x' | "
+              "sha256sum -c -\n",
      0, 0},
 
     /* gha-self-hosted-runner-on-pr */
     {"gha-self-hosted-runner-on-pr", NULL,
      "name: t\non: pull_request\npermissions: {}\njobs:\n  a:\n    runs-on: [self-hosted, linux]\n"
-     "    timeout-minutes: 5\n    steps: [{run: make}]\n", 1, 6},
+     "    timeout-minutes: 5\n    steps: [{run: make}]\n",
+     1, 6},
     {"gha-self-hosted-runner-on-pr", NULL,
      "name: t\non: {push: {branches: [main]}}\npermissions: {}\njobs:\n  a:\n"
-     "    runs-on: [self-hosted, linux]\n    steps: [{run: make}]\n", 0, 0},
+     "    runs-on: [self-hosted, linux]\n    steps: [{run: make}]\n",
+     0, 0},
 
     /* gha-no-timeout */
     {"gha-no-timeout", NULL, HEAD "  a:\n    runs-on: x\n    steps: [{run: make}]\n", 1, 5},
@@ -457,55 +520,93 @@ static const struct rule_case rule_cases[] = {
 
     /* gha-deploy-no-concurrency */
     {"gha-deploy-no-concurrency", NULL,
-     HEAD "  apply-prod:\n    runs-on: x\n    environment: prod\n    steps: [{run: terraform apply -auto-approve}]\n",
+     HEAD "  apply-prod:\n    runs-on: x\n    environment: prod\n    steps: [{run: terraform apply "
+          "-auto-approve}]\n",
      1, 5},
     {"gha-deploy-no-concurrency", NULL,
      HEAD "  apply-prod:\n    runs-on: x\n    environment: prod\n    concurrency: tf-prod\n"
-          "    steps: [{run: terraform apply -auto-approve}]\n", 0, 0},
+          "    steps: [{run: terraform apply -auto-approve}]\n",
+     0, 0},
     {"gha-deploy-no-concurrency", NULL,
-     HEAD "  deploy:\n    runs-on: x\n    environment: github-pages\n    steps: [{uses: actions/deploy-pages@v4}]\n",
+     HEAD "  deploy:\n    runs-on: x\n    environment: github-pages\n    steps: [{uses: "
+          "actions/deploy-pages@v4}]\n",
      0, 0},
 
     /* gha-spoofable-bot-check */
     {"gha-spoofable-bot-check", NULL,
-     HEAD "  a:\n    if: github.actor == 'dependabot[bot]'\n    runs-on: x\n    steps: [{run: make}]\n", 1, 6},
+     HEAD
+     "  a:\n    if: github.actor == 'dependabot[bot]'\n    runs-on: x\n    steps: [{run: make}]\n",
+     1, 6},
     {"gha-spoofable-bot-check", NULL,
-     HEAD "  a:\n    if: github.event.pull_request.user.login == 'dependabot[bot]'\n    runs-on: x\n"
-          "    steps: [{run: make, if: \"github.actor_id != '1'\"}]\n", 0, 0},
+     HEAD
+     "  a:\n    if: github.event.pull_request.user.login == 'dependabot[bot]'\n    runs-on: x\n"
+     "    steps: [{run: make, if: \"github.actor_id != '1'\"}]\n",
+     0, 0},
+
+    {"gha-spoofable-bot-check", NULL,
+     HEAD
+     "  a:\n    if: ${{ github.actor != 'dependabot[bot]' && github.actor != 'renovate[bot]' }}\n"
+     "    runs-on: x\n    steps: [{run: make}]\n",
+     0, 0},
+    {"gha-spoofable-bot-check", NULL,
+     HEAD JOB "      - run: make\n        if: startsWith(github.triggering_actor, 'renovate')"
+              " && contains('a', 'bot')\n",
+     1, 10},
 
     /* gha-hardcoded-container-credentials */
     {"gha-hardcoded-container-credentials", NULL,
-     HEAD "  a:\n    runs-on: x\n    container:\n      image: r.example.com/b:1\n      credentials:\n"
-          "        username: ci\n        password: not-a-real-value\n    steps: [{run: make}]\n", 1, 11},
+     HEAD
+     "  a:\n    runs-on: x\n    container:\n      image: r.example.com/b:1\n      credentials:\n"
+     "        username: ci\n        password: not-a-real-value\n    steps: [{run: make}]\n",
+     1, 11},
     {"gha-hardcoded-container-credentials", NULL,
-     HEAD "  a:\n    runs-on: x\n    services:\n      s:\n        image: r.example.com/b:1\n        credentials:\n"
-          "          username: ci\n          password: ${{ secrets.REG }}\n    steps: [{run: make}]\n", 0, 0},
+     HEAD
+     "  a:\n    runs-on: x\n    services:\n      s:\n        image: r.example.com/b:1\n        "
+     "credentials:\n"
+     "          username: ci\n          password: ${{ secrets.REG }}\n    steps: [{run: make}]\n",
+     0, 0},
 
     /* gha-unknown-needs */
     {"gha-unknown-needs", NULL,
      HEAD "  a: {runs-on: x, steps: [{run: a}]}\n  b:\n    needs: [a, bulid]\n    runs-on: x\n"
-          "    steps: [{run: b}]\n", 1, 7},
+          "    steps: [{run: b}]\n",
+     1, 7},
     {"gha-unknown-needs", NULL,
      HEAD "  a:\n    needs: c\n    runs-on: x\n    steps: [{run: a}]\n  b:\n    needs: a\n"
-          "    runs-on: x\n    steps: [{run: a}]\n  c:\n    needs: b\n    runs-on: x\n    steps: [{run: a}]\n",
+          "    runs-on: x\n    steps: [{run: a}]\n  c:\n    needs: b\n    runs-on: x\n    steps: "
+          "[{run: a}]\n",
      1, 0},
     {"gha-unknown-needs", NULL,
      HEAD "  a: {runs-on: x, steps: [{run: a}]}\n  b: {needs: a, runs-on: x, steps: [{run: a}]}\n"
-          "  c: {needs: [a, b], runs-on: x, steps: [{run: a}]}\n", 0, 0},
+          "  c: {needs: [a, b], runs-on: x, steps: [{run: a}]}\n",
+     0, 0},
 
     /* gha-invalid-workflow */
     {"gha-invalid-workflow", NULL,
-     "name: t\non: push\npermissions: {}\njobz: {}\njobs:\n  a: {runs-on: x, steps: [{run: a}]}\n", 1, 4},
+     "name: t\non: push\npermissions: {}\njobz: {}\njobs:\n  a: {runs-on: x, steps: [{run: a}]}\n",
+     1, 4},
     {"gha-invalid-workflow", NULL, HEAD "  a:\n    runs_on: x\n    steps: [{run: a}]\n", 2, 5},
     {"gha-invalid-workflow", NULL, HEAD JOB "      - run: a\n        uses: acme/x@v1\n", 1, 9},
     {"gha-invalid-workflow", NULL,
      "on: pushh\npermissions: {}\njobs:\n  a: {runs-on: x, steps: [{run: a}]}\n", 2, 1},
     {"gha-invalid-workflow", NULL,
      "on:\n  schedule:\n    - cron: '0 25 * * *'\n    - cron: '*/0 * * * *'\n"
-     "    - cron: '0 0 * *'\n    - cron: '0 0 31 FEB,DEC SUN-SAT'\n    - cron: '5,10-20/5 */2 1 1 0'\n"
-     "permissions: {}\njobs:\n  a: {runs-on: x, steps: [{run: a}]}\n", 3, 3},
+     "    - cron: '0 0 * *'\n    - cron: '0 0 31 FEB,DEC SUN-SAT'\n    - cron: '5,10-20/5 */2 1 1 "
+     "0'\n"
+     "permissions: {}\njobs:\n  a: {runs-on: x, steps: [{run: a}]}\n",
+     3, 3},
     {"gha-invalid-workflow", NULL, HEAD JOB "      - uses: actions/checkout\n", 1, 9},
-    {"gha-invalid-workflow", NULL, HEAD JOB "      - run: make\n        timeout-minutes: 3\n", 0, 0},
+    {"gha-invalid-workflow", NULL, "- on: push\n- jobs: {}\n", 1, 1},
+    {"gha-invalid-workflow", NULL, "# nothing here yet\n", 1, 1},
+    {"gha-invalid-workflow", NULL, "on: [push\n", 0, 0}, /* a parse-error, not both */
+    {"gha-invalid-workflow", NULL, HEAD JOB "      - run: make\n        timeout-minutes: 3\n", 0,
+     0},
+    {"gha-invalid-workflow", ".github/actions/x/action.yml",
+     "name: x\ndescription: d\nruns:\n  using: composite\n  steps:\n    - run: make\n", 1, 6},
+    {"gha-invalid-workflow", ".github/actions/x/action.yml",
+     "name: x\ndescription: d\nruns:\n  using: composite\n  steps:\n    - run: make\n      shell: "
+     "bash\n",
+     0, 0},
 };
 
 Test(gha, every_rule_fires_on_its_cases_and_not_on_near_misses, .timeout = 120)
@@ -516,8 +617,8 @@ Test(gha, every_rule_fires_on_its_cases_and_not_on_near_misses, .timeout = 120)
         int line = 0;
         int n = t_scan_one(c->path ? c->path : WF, c->text, c->rule, &line);
         if (n != c->count || (c->line && line != c->line)) {
-            fprintf(stderr, "case %zu (%s): %d finding(s) at line %d, want %d at line %d\n%s\n",
-                    i, c->rule, n, line, c->count, c->line, c->text);
+            fprintf(stderr, "case %zu (%s): %d finding(s) at line %d, want %d at line %d\n%s\n", i,
+                    c->rule, n, line, c->count, c->line, c->text);
             failed++;
         }
     }
@@ -541,8 +642,7 @@ Test(gha, every_gha_rule_has_a_positive_and_a_near_miss)
             pos += rule_cases[k].count > 0;
             neg += rule_cases[k].count == 0;
         }
-        cr_expect(pos && neg, "%s needs a true positive and a near miss (%d, %d)", r->id, pos,
-                  neg);
+        cr_expect(pos && neg, "%s needs a true positive and a near miss (%d, %d)", r->id, pos, neg);
     }
     lint_catalogue_release(&c);
 }
@@ -557,7 +657,8 @@ Test(gha, raised_severities_and_masked_password)
             "    container:\n      image: r.example.com/b:1\n      credentials:\n"
             "        username: ci\n        password: not-a-real-value\n    steps:\n"
             "      - uses: actions/checkout@v4\n        with:\n"
-            "          ref: ${{ github.event.pull_request.head.sha }}\n          persist-credentials: false\n"
+            "          ref: ${{ github.event.pull_request.head.sha }}\n          "
+            "persist-credentials: false\n"
             "      - uses: acme/x@main\n      - uses: acme/y@v1\n");
     struct scan s;
     t_scan(&s, dir);
@@ -582,4 +683,40 @@ Test(gha, raised_severities_and_masked_password)
     lint_scan_release(&s);
     t_rmtree(dir);
     free(dir);
+}
+
+/* The column of an expression inside a quoted script counts its escapes as written. */
+Test(gha, injection_column_is_exact_in_quoted_and_block_scripts)
+{
+    static const struct {
+        const char *step;
+        int line, col;
+    } cases[] = {
+        {"      - run: \"echo \\\"${{ github.head_ref }}\\\"\"\n", 9, 22},
+        {"      - run: 'echo ''${{ github.head_ref }}'''\n", 9, 22},
+        {"      - run: |\n          echo one\n            echo \"${{ github.head_ref }}\"\n", 11,
+         19},
+        {"      - run: echo ${{ github.head_ref }}\n", 9, 19},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        char *dir = t_tmpdir();
+        char *text = xasprintf(HEAD JOB "%s", cases[i].step);
+        t_write(dir, WF, text);
+        struct scan s;
+        t_scan(&s, dir);
+        int found = 0;
+        for (size_t k = 0; k < s.findings.v.len; k++) {
+            const struct finding *f = s.findings.v.items[k];
+            if (strcmp(f->rule_id, "gha-script-injection") != 0)
+                continue;
+            found++;
+            cr_expect_eq(f->line, cases[i].line, "case %zu: line %d", i, f->line);
+            cr_expect_eq(f->col, cases[i].col, "case %zu: col %d", i, f->col);
+        }
+        cr_expect_eq(found, 1, "case %zu: %d findings", i, found);
+        lint_scan_release(&s);
+        t_rmtree(dir);
+        free(dir);
+        free(text);
+    }
 }

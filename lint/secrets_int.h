@@ -1,0 +1,22 @@
+/* What the secrets scanner shares inside lint/ (and with its unit tests): the value filters
+ * that decide whether a matched value is a real literal or a decoy. */
+#ifndef OPSBOOK_LINT_SECRETS_INT_H
+#define OPSBOOK_LINT_SECRETS_INT_H
+
+#include <stddef.h>
+
+/* Shannon entropy of the `n` bytes at `s`, in bits per byte (0 for n == 0). */
+double secrets_entropy(const char *s, size_t n);
+
+/* 1 when the value is a placeholder or a reference rather than a literal secret: shell,
+ * Actions, Helm and Terraform interpolations (`${VAR}`, `$(cmd)`, `${{ secrets.X }}`,
+ * `{{ .Values.x }}`), `<your-key>`, words such as changeme, example, dummy, redacted, xxxx,
+ * YAML non-values (true, null, a block indicator, an anchor) and values of one repeated
+ * character. */
+int secrets_is_placeholder(const char *s, size_t n);
+
+/* 1 when a file at `path` (relative, '/' separators) is never scanned for secrets: lock
+ * files and checksum lists, whose hashes look like keys. */
+int secrets_path_skipped(const char *path);
+
+#endif
