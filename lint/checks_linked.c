@@ -5,7 +5,6 @@
  * in several overlays into one that lists them. */
 #include "checks.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,6 +80,31 @@ static int same_place(const struct finding *a, const struct finding *b)
            (a->overlays || b->overlays);
 }
 
+static int env_order(const void *a, const void *b)
+{
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    int rx = linked_env_rank(x), ry = linked_env_rank(y);
+    return rx != ry ? rx - ry : strcmp(x, y);
+}
+
+/* Rewrites a comma-separated overlay list in promotion order (dev, …, prod). */
+static void overlays_sort(struct finding *f)
+{
+    if (!f->overlays || !strchr(f->overlays, ','))
+        return;
+    struct vec parts = VEC_INIT;
+    char *save = NULL;
+    for (char *t = strtok_r(f->overlays, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        vec_push(&parts, t);
+    vec_sort(&parts, env_order);
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < parts.len; i++)
+        sb_addf(&sb, "%s%s", i ? "," : "", (const char *)parts.items[i]);
+    vec_release(&parts);
+    free(f->overlays);
+    f->overlays = sb_detach(&sb);
+}
+
 void lint_findings_merge_overlays(struct findings *fs)
 {
     size_t o = 0;
@@ -100,6 +124,8 @@ void lint_findings_merge_overlays(struct findings *fs)
         fs->v.items[o++] = f;
     }
     fs->v.len = o;
+    for (size_t i = 0; i < fs->v.len; i++)
+        overlays_sort(fs->v.items[i]);
 }
 
 /* ---- repository-wide indexes ---- */
@@ -529,86 +555,15 @@ static void on_prod_not_gated(struct lint_ctx *ctx)
     }
 }
 
-/* Terraform environments with reviewers, collected from raw text in phase 1. */
-struct approvals {
-    pthread_mutex_t lock;
-    struct strmap names;
-    struct vec owned;
-};
-
-static int approvals_prepare(struct check_group *g, struct errbuf *err)
-{
-    (void)err;
-    struct approvals *a = xcalloc(1, sizeof(*a));
-    pthread_mutex_init(&a->lock, NULL);
-    g->state = a;
-    return 0;
-}
-
-static void approvals_release(struct check_group *g)
-{
-    struct approvals *a = g->state;
-    if (!a)
-        return;
-    for (size_t i = 0; i < a->owned.len; i++)
-        free(a->owned.items[i]);
-    vec_release(&a->owned);
-    strmap_release(&a->names);
-    pthread_mutex_destroy(&a->lock);
-    free(a);
-    g->state = NULL;
-}
-
-/* Each `resource "github_repository_environment"` block with reviewers: its environment. */
-static void approvals_text(struct lint_ctx *ctx, const char *data, size_t len)
-{
-    struct approvals *a = ctx->group->state;
-    const char *key = "\"github_repository_environment\"";
-    const char *p = data, *end = data + len;
-    while ((p = memmem(p, (size_t)(end - p), key, strlen(key))) != NULL) {
-        const char *next = memmem(p + 1, (size_t)(end - p - 1), "\nresource", 9);
-        const char *stop = next ? next : end;
-        const char *rv = memmem(p, (size_t)(stop - p), "reviewers", 9);
-        const char *env = memmem(p, (size_t)(stop - p), "environment", 11);
-        while (env && rv && env < stop) {
-            const char *q = env + 11;
-            while (q < stop && (*q == ' ' || *q == '\t'))
-                q++;
-            if (q < stop && *q == '=') {
-                q++;
-                while (q < stop && (*q == ' ' || *q == '\t'))
-                    q++;
-                if (q < stop && *q == '"') {
-                    const char *e = memchr(q + 1, '"', (size_t)(stop - q - 1));
-                    if (e) {
-                        char *name = xstrndup(q + 1, (size_t)(e - q - 1));
-                        pthread_mutex_lock(&a->lock);
-                        if (!strmap_get(&a->names, name)) {
-                            strmap_put(&a->names, name, (void *)1);
-                            vec_push(&a->owned, name);
-                            name = NULL;
-                        }
-                        pthread_mutex_unlock(&a->lock);
-                        free(name);
-                    }
-                }
-                break;
-            }
-            env = memmem(env + 1, (size_t)(stop - env - 1), "environment", 11);
-        }
-        p = stop;
-    }
-}
-
+/* Reviewers count when Terraform manages the environment (model/environment.c). */
 static void on_approval_unverified(struct lint_ctx *ctx)
 {
-    const struct approvals *a = ctx->group->state;
     for (size_t w = 0; w < ctx->unit->workflows.len; w++) {
         const struct gha_workflow *wf = ctx->unit->workflows.items[w];
         for (size_t i = 0; i < wf->njobs; i++) {
             const struct gha_job *j = wf->jobs[i];
-            if (!is_production(ctx->rule, j->environment) ||
-                strmap_get(&a->names, j->environment))
+            const struct environment *e = linked_env_find(ctx->model->linked, j->environment);
+            if (!is_production(ctx->rule, j->environment) || (e && e->reviewers))
                 continue;
             lint_report(ctx, j->environment_loc.line, j->environment_loc.col, j->id,
                         "the reviewers of GitHub environment '%s' are not defined in this "
@@ -679,8 +634,7 @@ const struct check_def lint_checks_linked[] = {
     {.name = "delivery-prod-deploy-not-gated-by-tests", .kinds = KIND(FK_WORKFLOW),
      .on_unit = on_prod_not_gated},
     {.name = "delivery-prod-mutable-image-tag", .on_model = on_prod_mutable_tag},
-    {.name = "delivery-prod-approval-unverified", .kinds = KIND(FK_WORKFLOW) | KIND(FK_TERRAFORM),
-     .prepare = approvals_prepare, .on_text = approvals_text, .on_unit = on_approval_unverified,
-     .release = approvals_release},
+    {.name = "delivery-prod-approval-unverified", .kinds = KIND(FK_WORKFLOW),
+     .on_unit = on_approval_unverified},
     {0},
 };

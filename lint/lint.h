@@ -83,6 +83,20 @@ struct finding *lint_report_at(struct lint_ctx *ctx, const struct unit *u, int l
  * setting f->severity directly. */
 void lint_finding_escalate(struct finding *f);
 
+/* Reports a finding on a field of an object rendered from a Kustomize overlay: `enc_line` is
+ * the field's encoded line (see model/kustomize.h), reported at the file and line it came
+ * from, with the overlay's environment in f->overlays. Findings that differ only in their
+ * overlays are merged after the scan (lint_findings_merge_overlays). */
+struct kz_object;
+struct finding *lint_report_rendered(struct lint_ctx *ctx, const struct kz_object *o,
+                                     int enc_line, int col, const char *entity,
+                                     const char *fmt, ...) PRINTF_LIKE(6, 7);
+/* Runs the per-file Kubernetes checks again on every environment's rendered objects and
+ * reconciles their findings with the files' own (lint/overlays.c). */
+void lint_overlays_judge(const struct catalogue *cat, struct model *m);
+/* Merges adjacent findings (sorted) that differ only in overlays, joining the overlay names. */
+void lint_findings_merge_overlays(struct findings *fs);
+
 /* Parameters of the current rule, with defaults. */
 const char *lint_param_str(const struct rule *r, const char *key, const char *def);
 long long lint_param_int(const struct rule *r, const char *key, long long def);

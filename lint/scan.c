@@ -276,6 +276,7 @@ int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf 
     pool_run(out->model.units.len, load_unit, &run, o.threads);
     model_link(&out->model);
     pool_run(out->model.units.len, check_unit, &run, o.threads);
+    lint_overlays_judge(&out->cat, &out->model);
 
     struct findings model_found = {VEC_INIT};
     struct lint_ctx ctx = {.model = &out->model, .out = &model_found};

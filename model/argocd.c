@@ -302,10 +302,12 @@ void argocd_link(struct model *m)
         struct argo_app *app = apps.items[i];
         const char *rb = repo_base(app->unit->arena, app->repo_url);
         const char *root = path_base(app->unit->file->root);
+        const char *url = app->repo_url;
+        int sibling = url && strmap_get(&local_repos, url);
+        int relative = url && !strstr(url, "://") && !strchr(url, '@');
         app->local = !app->chart && app->path &&
-                     (app->path_exists || (app->repo_url && strmap_get(&local_repos, app->repo_url)) ||
-                      (rb && root && strcmp(rb, root) == 0) ||
-                      (app->repo_url && !strstr(app->repo_url, "://") && !strchr(app->repo_url, '@')));
+                     (app->path_exists || sibling || relative ||
+                      (rb && root && strcmp(rb, root) == 0));
     }
     for (size_t i = 0; i < owned.len; i++)
         free(owned.items[i]);

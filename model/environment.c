@@ -3,6 +3,7 @@
  * fold into one; each gets a production flag, a place in the promotion order and the gates
  * on the way in. Also owns the linked model's lifetime. */
 #include "linked.h"
+#include "tf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +119,25 @@ static void from_terraform(struct linked_model *lm, const struct unit *u)
     free(name);
 }
 
+/* GitHub environments managed as code: github_repository_environment with reviewers. */
+static void from_github_environments(struct linked_model *lm, const struct unit *u)
+{
+    for (size_t i = 0; i < u->tf_blocks.len; i++) {
+        const struct tf_block *b = u->tf_blocks.items[i];
+        if (b->kind != TF_RESOURCE || strcmp(b->type, "github_repository_environment") != 0)
+            continue;
+        const struct hcl_value *v = hcl_value_eval(hcl_value_get(b->hcl, "environment"));
+        if (!v || v->kind != HV_STRING || !v->str)
+            continue;
+        int reviewers = hcl_block_child(b->hcl, "reviewers") || hcl_attr_get(b->hcl, "reviewers");
+        struct environment *e = env_get(lm, v->str);
+        if (!e || !reviewers)
+            continue;
+        e->reviewers = 1;
+        push_unique(lm->arena, &e->gates, "required-reviewers");
+    }
+}
+
 static int str_cmp(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -157,8 +177,10 @@ void linked_environments_build(struct linked_model *lm, struct model *m)
                                       app->name ? app->name : "?"));
         }
         from_workflows(lm, u);
-        if (u->kind == FK_TERRAFORM)
+        if (u->kind == FK_TERRAFORM) {
             from_terraform(lm, u);
+            from_github_environments(lm, u);
+        }
     }
     for (size_t i = 0; i < lm->environments.len; i++) {
         struct environment *e = lm->environments.items[i];

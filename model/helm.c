@@ -80,9 +80,11 @@ void helm_load(struct unit *u, const struct yfile *yf)
         const struct ynode *deps = yml_get(root, "dependencies");
         size_t n = yml_is_seq(deps) ? deps->len : 0, j = 0;
         c->dependencies = arena_alloc(u->arena, (n + 1) * sizeof(*c->dependencies));
-        for (size_t i = 0; i < n; i++)
-            if (yml_str(yml_get(deps->items[i], "name")))
-                c->dependencies[j++] = arena_strdup(u->arena, yml_str(yml_get(deps->items[i], "name")));
+        for (size_t i = 0; i < n; i++) {
+            const char *dep = yml_str(yml_get(deps->items[i], "name"));
+            if (dep)
+                c->dependencies[j++] = arena_strdup(u->arena, dep);
+        }
     }
     vec_push(&u->helm, c);
 }

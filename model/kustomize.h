@@ -66,6 +66,7 @@ struct kz_object {
     const char *kind, *name, *namespace;
     const char *base_name;        /* the name in the file that defined it */
     struct k8s_object *obj;       /* typed view of root (locs encoded like root's) */
+    struct unit *shadow;          /* a unit holding just `obj`, for per-file checks */
 };
 
 struct kustomization {
@@ -92,7 +93,6 @@ struct kustomization {
     struct vec objects;           /* struct kz_object* */
     int included;                 /* another kustomization lists this folder */
     int state;                    /* 0 not rendered, 1 rendering, 2 rendered */
-    struct unit *shadow;          /* holds the typed views of rendered objects */
 };
 
 /* Models a kustomization.yaml into u->kustomizations (unknown transformers and remote bases
@@ -126,9 +126,10 @@ int kz_map_del(struct ynode *map, const char *key);
 /* Strategic merge of `patch` (already copied into `a`) into `dst`. Lists of containers,
  * init containers, env, ports, volumes and mounts merge by their key; other lists are
  * replaced; maps merge; `$patch: delete` removes. Notes (e.g. a container the base lacks)
- * are appended to `notes` as heap strings. */
-void kz_merge_strategic(struct arena *a, struct ynode *dst, const struct ynode *patch,
-                        struct vec *notes);
+ * are appended to `notes` as heap strings. A key that had something removed below it takes
+ * the patch's position. Returns the number of fields and items removed. */
+int kz_merge_strategic(struct arena *a, struct ynode *dst, const struct ynode *patch,
+                       struct vec *notes);
 /* Applies JSON 6902 operations (a sequence of {op, path, value}); returns 0 or -1 with a
  * heap message in *why for the first operation that cannot apply (the rest still apply). */
 int kz_apply_json6902(struct arena *a, struct ynode *dst, const struct ynode *ops, char **why);

@@ -145,7 +145,8 @@ static int target_matches(const struct kz_patch *p, const struct kz_object *o)
                 return 0;
             char *key = xstrndup(s, (size_t)(eq - s));
             const char *v = yml_str(yml_get(labels, key));
-            int ok = v && strlen(v) == n - (size_t)(eq - s) - 1 && memcmp(v, eq + 1, strlen(v)) == 0;
+            size_t vn = n - (size_t)(eq - s) - 1;
+            int ok = v && strlen(v) == vn && memcmp(v, eq + 1, vn) == 0;
             free(key);
             if (!ok)
                 return 0;
@@ -244,7 +245,8 @@ static char *image_name(const char *img)
 {
     size_t n = strcspn(img, "@");
     const char *slash = memrchr(img, '/', n);
-    const char *colon = memrchr(slash ? slash : img, ':', n - (size_t)((slash ? slash : img) - img));
+    const char *from = slash ? slash : img;
+    const char *colon = memrchr(from, ':', n - (size_t)(from - img));
     if (colon)
         n = (size_t)(colon - img);
     return xstrndup(img, n);
@@ -309,8 +311,9 @@ static void replicas_apply(struct kustomization *k)
                 continue;
             char num[32];
             snprintf(num, sizeof(num), "%lld", k->replicas[i].count);
-            struct ynode *n = kz_scalar_new(a, num, enc(origin_add(a, o, k->path),
-                                                        k->replicas[i].loc), k->replicas[i].loc.col);
+            int origin = origin_add(a, o, k->path);
+            struct ynode *n = kz_scalar_new(a, num, enc(origin, k->replicas[i].loc),
+                                            k->replicas[i].loc.col);
             n->quoted = 0;
             kz_map_set(a, spec, "replicas", n);
         }
@@ -406,22 +409,23 @@ static void names_apply(struct kustomization *k)
     }
 }
 
-/* Typed views: the Kubernetes loader run on each rendered document. */
+/* Typed views: the Kubernetes loader run on each rendered document, each in a unit of its
+ * own so per-file checks can run on one rendered object and its findings be traced back. */
 static void typed_views(struct kustomization *k)
 {
-    struct unit *sh = xcalloc(1, sizeof(*sh));
-    sh->file = k->unit->file;
-    sh->kind = FK_K8S;
-    sh->arena = k->unit->arena;
-    k->shadow = sh;
     for (size_t i = 0; i < k->objects.len; i++) {
         struct kz_object *o = k->objects.items[i];
+        struct unit *sh = xcalloc(1, sizeof(*sh));
+        sh->file = k->unit->file;
+        sh->kind = FK_K8S;
+        sh->arena = k->unit->arena;
+        sh->loaded = 1;
+        o->shadow = sh;
         struct ydoc d = {o->root, o->root->line};
         struct yfile yf = {&d, 1};
-        size_t before = sh->k8s_objects.len;
         k8s_load(sh, &yf);
-        if (sh->k8s_objects.len > before)
-            o->obj = sh->k8s_objects.items[before];
+        if (sh->k8s_objects.len)
+            o->obj = sh->k8s_objects.items[0];
     }
 }
 
@@ -487,12 +491,15 @@ void kustomize_unit_release(struct unit *u)
 {
     for (size_t i = 0; i < u->kustomizations.len; i++) {
         struct kustomization *k = u->kustomizations.items[i];
-        vec_release(&k->objects);
-        if (k->shadow) {
-            findings_release(&k->shadow->diags);
-            findings_release(&k->shadow->found);
-            vec_release(&k->shadow->k8s_objects);
-            free(k->shadow);
+        for (size_t j = 0; j < k->objects.len; j++) {
+            struct unit *sh = ((struct kz_object *)k->objects.items[j])->shadow;
+            if (!sh)
+                continue;
+            findings_release(&sh->diags);
+            findings_release(&sh->found);
+            vec_release(&sh->k8s_objects);
+            free(sh);
         }
+        vec_release(&k->objects);
     }
 }

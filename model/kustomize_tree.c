@@ -130,9 +130,20 @@ static int is_replace_directive(const struct ynode *n)
     return d && strcmp(d, "replace") == 0;
 }
 
-static void merge_list(struct arena *a, const char *field, struct ynode *dst,
-                       const struct ynode *patch, const char *key, struct vec *notes)
+/* Points `dst` key node at `src`'s position: a field the patch removed something from is
+ * reported where the patch is (a limit only production drops is a finding at its patch). */
+static void restamp(struct ynode *dst, const struct ynode *src)
 {
+    if (dst && src) {
+        dst->line = src->line;
+        dst->col = src->col;
+    }
+}
+
+static int merge_list(struct arena *a, const char *field, struct ynode *dst,
+                      const struct ynode *patch, const char *key, struct vec *notes)
+{
+    int removed = 0;
     for (size_t i = 0; i < patch->len; i++) {
         const struct ynode *item = patch->items[i];
         const char *kv = yml_str(yml_get(item, key));
@@ -148,10 +159,15 @@ static void merge_list(struct arena *a, const char *field, struct ynode *dst,
             j++;
         }
         if (j < dst->len) {
-            if (is_delete_directive(item))
+            if (is_delete_directive(item)) {
                 seq_del(dst, j);
-            else
-                kz_merge_strategic(a, dst->items[j], item, notes);
+                removed++;
+            } else if (kz_merge_strategic(a, dst->items[j], item, notes) > 0) {
+                const struct ypair *dk = yml_get_pair(dst->items[j], key);
+                const struct ypair *pk = yml_get_pair(item, key);
+                restamp(dk ? dk->key : NULL, pk ? pk->key : NULL);
+                removed++;
+            }
         } else if (!is_delete_directive(item)) {
             if (notes && (strcmp(field, "containers") == 0 || strcmp(field, "initContainers") == 0))
                 vec_push(notes, xasprintf("patch adds %s '%s' that the base does not have; it "
@@ -162,41 +178,46 @@ static void merge_list(struct arena *a, const char *field, struct ynode *dst,
             seq_push(a, dst, copy);
         }
     }
+    return removed;
 }
 
-void kz_merge_strategic(struct arena *a, struct ynode *dst, const struct ynode *patch,
-                        struct vec *notes)
+int kz_merge_strategic(struct arena *a, struct ynode *dst, const struct ynode *patch,
+                       struct vec *notes)
 {
+    int removed = 0;
     if (!yml_is_map(dst) || !yml_is_map(patch))
-        return;
+        return 0;
     for (size_t i = 0; i < patch->len; i++) {
         const char *key = yml_str(patch->pairs[i].key);
         const struct ynode *pv = patch->pairs[i].val;
-        if (!key || strcmp(key, "$patch") == 0)
-            continue;
+        if (!key || key[0] == '$')
+            continue;   /* directives: $patch, $setElementOrder/…, $retainKeys, … */
         struct ynode *dv = yml_get(dst, key);
-        if (pv && pv->kind == YN_NULL) {
-            kz_map_del(dst, key);      /* an explicit null removes the field */
+        if ((pv && pv->kind == YN_NULL) || (yml_is_map(pv) && is_delete_directive(pv))) {
+            removed += kz_map_del(dst, key);   /* null or $patch: delete removes the field */
             continue;
         }
-        if (yml_is_map(pv) && is_delete_directive(pv)) {
-            kz_map_del(dst, key);
-            continue;
-        }
-        if (yml_is_map(pv) && yml_is_map(dv) && !is_replace_directive(pv)) {
-            kz_merge_strategic(a, dv, pv, notes);
-            continue;
-        }
+        int sub = 0;
         const char *mk = merge_key_of(key);
-        if (mk && yml_is_seq(pv) && yml_is_seq(dv)) {
-            merge_list(a, key, dv, pv, mk, notes);
-            continue;
+        if (yml_is_map(pv) && yml_is_map(dv) && !is_replace_directive(pv))
+            sub = kz_merge_strategic(a, dv, pv, notes);
+        else if (mk && yml_is_seq(pv) && yml_is_seq(dv))
+            sub = merge_list(a, key, dv, pv, mk, notes);
+        else
+            goto replace;
+        if (sub > 0) {
+            const struct ypair *dp = yml_get_pair(dst, key);
+            restamp(dp ? dp->key : NULL, patch->pairs[i].key);
+            removed += sub;
         }
+        continue;
+    replace:;
         struct ynode *copy = kz_tree_copy(a, pv, -1);
         if (yml_is_map(copy))
             kz_map_del(copy, "$patch");
         kz_map_set(a, dst, key, copy);
     }
+    return removed;
 }
 
 /* ---- JSON 6902 ---- */

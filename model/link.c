@@ -10,8 +10,8 @@
 
 void model_link(struct model *m)
 {
+    tf_link(m);
     kustomize_render_all(m);
     argocd_link(m);
-    tf_link(m);
     m->linked = linked_model_build(m);
 }

@@ -61,10 +61,12 @@ struct environment {
     int production;
     int rank;                     /* promotion order: dev 0 < test 1 < qa 2 < staging 3 < prod 4 */
     struct vec aliases;           /* const char*: other names of it ("production" for prod) */
-    struct vec sources;           /* const char*: "overlay:…", "workflow:…", "argocd:…", "terraform:…" */
+    struct vec sources;           /* const char*: "overlay:…", "workflow:…", "argocd:…",
+                                     "terraform:…" */
     struct vec gates;             /* const char*: "github-environment", "manual-sync", … */
     int auto_sync, manual_sync;   /* Argo CD apps into it, automated or not */
     int workflow_jobs;            /* workflow jobs that name it as environment */
+    int reviewers;                /* a Terraform github_repository_environment sets reviewers */
 };
 
 struct linked_model {

@@ -253,8 +253,8 @@ static void join_one(struct linked_model *lm, struct svc_index *ix, struct obj_r
         np = is_kind(o, "NetworkPolicy");
     if (!svc && !pdb && !np)
         return;
-    struct vec *cands = np && o->has_selector && o->selector.len == 0 ? &lm->services
-                                                                      : selected(lm, ix, &o->selector);
+    int all = np && o->has_selector && o->selector.len == 0;
+    struct vec *cands = all ? &lm->services : selected(lm, ix, &o->selector);
     for (size_t i = 0; cands && i < cands->len; i++) {
         struct service *s = cands->items[i];
         if (!k8s_selector_matches(&o->selector, &s->workload.obj->template_labels) &&

@@ -101,6 +101,7 @@ static json_t *environment_json(const struct environment *e, int order)
     json_object_set_new(o, "argocd_automated", json_integer(e->auto_sync));
     json_object_set_new(o, "argocd_manual", json_integer(e->manual_sync));
     json_object_set_new(o, "workflow_jobs", json_integer(e->workflow_jobs));
+    json_object_set_new(o, "reviewers_in_code", json_boolean(e->reviewers));
     return o;
 }
 

@@ -124,6 +124,7 @@ Test(kustomize, patch_delete_removes_a_container_and_a_map)
     struct ynode *dst = parse(a, base_doc);
     const struct ynode *patch = parse(a,
         "spec:\n  template:\n    spec:\n      securityContext: {$patch: delete}\n"
+        "      $setElementOrder/containers: [{name: web}]\n"
         "      containers:\n        - {name: envoy, $patch: delete}\n"
         "        - {name: ghost, $patch: delete}\n");
     struct vec notes = VEC_INIT;
@@ -132,6 +133,8 @@ Test(kustomize, patch_delete_removes_a_container_and_a_map)
     cr_assert_null(container(dst, "envoy"));
     cr_assert_null(container(dst, "ghost"), "deleting what is not there adds nothing");
     cr_assert_null(yml_path(dst, "spec.template.spec.securityContext"));
+    cr_assert_null(yml_get(yml_path(dst, "spec.template.spec"), "$setElementOrder/containers"),
+                   "directives are not copied into the object");
     cr_assert_eq(notes.len, 0);
     notes_free(&notes);
     arena_free(a);
@@ -145,7 +148,8 @@ Test(kustomize, env_merges_by_name_maps_merge_lists_replace_null_deletes)
         "metadata:\n  labels: {tier: api, team: payments}\n"
         "spec:\n  replicas: null\n  template:\n    spec:\n      containers:\n"
         "        - name: web\n          args: [serve]\n"
-        "          env:\n            - {name: B, value: '3'}\n            - {name: C, value: '4'}\n");
+        "          env:\n            - {name: B, value: '3'}\n"
+        "            - {name: C, value: '4'}\n");
     struct vec notes = VEC_INIT;
     kz_merge_strategic(a, dst, patch, &notes);
     const struct ynode *web = container(dst, "web");
@@ -168,7 +172,8 @@ Test(kustomize, json6902_add_replace_remove)
     struct ynode *dst = parse(a, base_doc);
     const struct ynode *ops = parse(a,
         "- {op: replace, path: /spec/replicas, value: 5}\n"
-        "- {op: add, path: /spec/template/spec/containers/0/readinessProbe, value: {tcpSocket: {port: 8080}}}\n"
+        "- {op: add, path: /spec/template/spec/containers/0/readinessProbe,\n"
+        "   value: {tcpSocket: {port: 8080}}}\n"
         "- {op: remove, path: /metadata/labels/tier}\n"
         "- {op: add, path: /metadata/annotations, value: {}}\n"
         "- {op: add, path: /metadata/annotations/example.com~1owner, value: payments}\n"
@@ -337,8 +342,86 @@ Test(kustomize, one_finding_for_a_base_line_in_several_overlays)
             f = s.findings.v.items[i];
     cr_assert_str_eq(f->path, "k8s/base/deployment.yaml");
     cr_assert_eq(f->line, 10);
-    cr_assert_str_eq(f->overlays, "live,prod");
+    cr_assert_str_eq(f->overlays, "live,prod");  /* both rank as production: by name */
     lint_scan_release(&s);
     t_rmtree(dir);
     free(dir);
+}
+
+/* The k8s rules judged through overlays (lint/overlays.c). */
+static struct scan *probe_repo(struct scan *s, int overlays_with_probe, const char *prod_patch)
+{
+    char *dir = t_tmpdir();
+    t_write(dir, "k8s/base/kustomization.yaml", "resources: [deployment.yaml]\n");
+    t_write(dir, "k8s/base/deployment.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: shop\n"
+            "spec:\n  template:\n    spec:\n      containers:\n"
+            "        - name: api\n"                                  /* line 10 */
+            "          image: ghcr.io/acme/api:1.0.0\n"
+            "          livenessProbe: {httpGet: {path: /livez, port: 8080}}\n"
+            "          resources:\n            limits: {cpu: 500m, memory: 256Mi}\n");
+    const char *envs[] = {"dev", "staging", "prod"};
+    for (int i = 0; i < 3; i++) {
+        char *k = xasprintf("k8s/overlays/%s/kustomization.yaml", envs[i]);
+        char *p = xasprintf("k8s/overlays/%s/probe.yaml", envs[i]);
+        int probe = i < overlays_with_probe;
+        int patch = i == 2 && prod_patch;
+        char *body = xasprintf("resources: [../../base]\n%s%s%s",
+                               probe || patch ? "patches:\n" : "",
+                               probe ? "  - path: probe.yaml\n" : "",
+                               patch ? "  - path: limits.yaml\n" : "");
+        t_write(dir, k, body);
+        if (probe)
+            t_write(dir, p, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\n"
+                            "spec:\n  template:\n    spec:\n      containers:\n"
+                            "        - name: api\n          readinessProbe: {httpGet: "
+                            "{path: /ready, port: 8080}}\n");
+        if (patch)
+            t_write(dir, "k8s/overlays/prod/limits.yaml", prod_patch);
+        free(k);
+        free(p);
+        free(body);
+    }
+    t_scan(s, dir);
+    t_rmtree(dir);
+    free(dir);
+    return s;
+}
+
+static const struct finding *find_rule(const struct scan *s, const char *rule)
+{
+    for (size_t i = 0; i < s->findings.v.len; i++)
+        if (strcmp(((struct finding *)s->findings.v.items[i])->rule_id, rule) == 0)
+            return s->findings.v.items[i];
+    return NULL;
+}
+
+Test(kustomize, a_probe_every_overlay_adds_is_not_missing)
+{
+    struct scan s;
+    probe_repo(&s, 3, NULL);
+    cr_expect_eq(t_count(&s, "k8s-missing-readiness-probe", NULL, 0), 0);
+    lint_scan_release(&s);
+    probe_repo(&s, 2, NULL);
+    const struct finding *f = find_rule(&s, "k8s-missing-readiness-probe");
+    cr_assert_not_null(f, "prod does not add it");
+    cr_expect_str_eq(f->path, "k8s/base/deployment.yaml");
+    cr_expect_eq(f->line, 10);
+    cr_expect_str_eq(f->overlays, "prod");
+    lint_scan_release(&s);
+}
+
+Test(kustomize, a_limit_only_prod_removes_is_a_prod_finding)
+{
+    struct scan s;
+    probe_repo(&s, 3, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\n"
+                      "spec:\n  template:\n    spec:\n      containers:\n"
+                      "        - name: api\n          resources:\n            limits: null\n");
+    const struct finding *f = find_rule(&s, "k8s-missing-resource-limits");
+    cr_assert_not_null(f);
+    cr_expect_eq(t_count(&s, "k8s-missing-resource-limits", NULL, 0), 1);
+    cr_expect_str_eq(f->overlays, "prod");
+    cr_expect_str_eq(f->path, "k8s/overlays/prod/limits.yaml", "at the patch that drops it");
+    cr_expect_eq(f->line, 8);
+    lint_scan_release(&s);
 }

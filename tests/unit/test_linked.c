@@ -140,7 +140,8 @@ static const struct linked_case cases[] = {
     {"prod pinned to a tag", {{"argocd/prod.yaml", app_prod}},
      "argocd-prod-floating-revision", 0, NULL, 0},
     {"default project", {{"argocd/a.yaml", "apiVersion: argoproj.io/v1alpha1\nkind: "
-                                           "Application\nmetadata: {name: a}\nspec:\n  project: default\n"}},
+                                           "Application\nmetadata: {name: a}\nspec:\n"
+                                           "  project: default\n"}},
      "argocd-default-project", 1, "argocd/a.yaml", 5},
     {"team project", {{"argocd/prod.yaml", app_prod}}, "argocd-default-project", 0, NULL, 0},
     {"prod deploy without tests", {{".github/workflows/d.yml",
@@ -286,8 +287,9 @@ Test(linked, helm_templates_are_not_parsed_and_chart_data_is_modelled)
                                           "appVersion: \"3.0\"\ndependencies:\n  - name: redis\n");
     t_write(dir, "charts/api/values.yaml", "image:\n  repository: ghcr.io/acme/api\n  tag: 3.0.1\n"
                                            "sidecar:\n  image: envoyproxy/envoy:v1.30.1\n");
-    t_write(dir, "charts/api/templates/d.yaml", "{{- if .Values.enabled }}\nkind: Deployment\n"
-                                                "metadata: {name: {{ .Release.Name }}}\n{{- end }}\n");
+    t_write(dir, "charts/api/templates/d.yaml",
+            "{{- if .Values.enabled }}\nkind: Deployment\n"
+            "metadata: {name: {{ .Release.Name }}}\n{{- end }}\n");
     struct scan s;
     t_scan(&s, dir);
     cr_expect_eq(t_count(&s, NULL, NULL, 0), 0, "templates give no parse errors");
