@@ -16,7 +16,7 @@ void docker_image_parse(struct docker_image *out, struct arena *a, const char *r
     char *at = strchr(s, '@');
     if (at) {
         *at = '\0';
-        out->digest = at + 1;
+        out->digest = at[1] ? at + 1 : NULL;
     }
     /* The first component is a registry when it has a '.' or ':' or is "localhost". */
     char *slash = strchr(s, '/');
@@ -32,7 +32,7 @@ void docker_image_parse(struct docker_image *out, struct arena *a, const char *r
     char *colon = strrchr(name, ':');
     if (colon && !strchr(colon, '/')) {
         *colon = '\0';
-        out->tag = colon + 1;
+        out->tag = colon[1] ? colon + 1 : NULL;
     }
     out->repository = name;
 }
@@ -349,7 +349,7 @@ static void on_copy(struct dload *ld, const struct dockerfile_instr *in)
     cp->chown = flag_value(in, "chown");
     size_t first = skip_flags(in);
     size_t n = in->json ? in->argc : in->nwords - first;
-    if (n < 2 && !(n == 1 && in->nheredocs)) {
+    if (n < 2) {
         diag(ld, in, "a source and a destination are required");
         return;
     }

@@ -139,6 +139,10 @@ Test(dockerfile, unterminated_heredoc_is_a_parse_error)
     load(&l, "FROM debian:12.5\nRUN <<EOF\necho hi\n");
     cr_assert_eq(diag_at(&l, 2), 1);
     unload(&l);
+    load(&l, "FROM debian:12.5\nCOPY <<EOF\nbody\nEOF\nUSER 1\n");
+    cr_assert_eq(diag_at(&l, 2), 1, "a heredoc source still needs a destination");
+    cr_assert_eq(l.df->stages[0].nusers, 1);
+    unload(&l);
 }
 
 Test(dockerfile, exec_form_and_broken_json)
@@ -196,6 +200,7 @@ Test(dockerfile, image_references)
         {"localhost/app:dev", "localhost", "app", "dev", NULL},
         {"team/app:latest", NULL, "team/app", "latest", NULL},
         {"gcr.io/distroless/static@sha256:cd", "gcr.io", "distroless/static", NULL, "sha256:cd"},
+        {"node:@", NULL, "node", NULL, NULL},
     };
     struct arena *a = arena_new();
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
