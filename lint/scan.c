@@ -250,6 +250,7 @@ static void finalise(struct scan *s, struct findings *model_found)
     }
     vec_release(&all.v);
     findings_sort(&s->findings);
+    lint_findings_merge_overlays(&s->findings);
 }
 
 int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf *err)
