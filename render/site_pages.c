@@ -324,6 +324,34 @@ static void overview_pipelines(struct page_out *po)
     sb_adds(sb, "</tbody>\n</table>\n</section>\n");
 }
 
+/* Environment roots by name; modules as a count (a monorepo has hundreds). */
+static void overview_infra(struct page_out *po)
+{
+    const struct site *site = po->site;
+    struct strbuf *sb = po->sb;
+    sb_adds(sb, "<section>\n<h2 id=\"infrastructure\">Infrastructure</h2>\n");
+    if (!site->tf_dirs.len) {
+        sb_adds(sb, "<p class=\"empty\">No Terraform.</p>\n</section>\n");
+        return;
+    }
+    size_t modules = 0, roots = 0;
+    sb_adds(sb, "<p>Environment roots: ");
+    for (size_t d = 0; d < site->tf_dirs.len; d++) {
+        const char *dir = site->tf_dirs.items[d];
+        if (!strstr(dir, "environments/")) {
+            modules++;
+            continue;
+        }
+        sb_adds(sb, roots++ ? " \xc2\xb7 " : "");
+        site_link(po, strmap_get(&site->tf_page, dir), NULL, dir);
+    }
+    if (!roots)
+        sb_adds(sb, "<span class=\"muted\">none</span>");
+    sb_addf(sb, "</p>\n<p><a href=\"%sinfrastructure.html\">%zu module folder%s</a></p>\n"
+                "</section>\n",
+            po->root, modules, modules == 1 ? "" : "s");
+}
+
 static void overview_findings(struct page_out *po)
 {
     const struct site *site = po->site;
@@ -427,15 +455,7 @@ void site_page_overview(struct page_out *po)
     site_services_table(po);
     sb_adds(sb, "</section>\n");
     overview_pipelines(po);
-    sb_addf(sb, "<section>\n<h2 id=\"infrastructure\">Infrastructure</h2>\n<p>");
-    for (size_t d = 0; d < site->tf_dirs.len; d++) {
-        sb_adds(sb, d ? " \xc2\xb7 " : "");
-        site_link(po, strmap_get(&site->tf_page, site->tf_dirs.items[d]), NULL,
-                  site->tf_dirs.items[d]);
-    }
-    if (!site->tf_dirs.len)
-        sb_adds(sb, "<span class=\"empty\">No Terraform.</span>");
-    sb_adds(sb, "</p>\n</section>\n");
+    overview_infra(po);
     overview_findings(po);
     overview_docs(po);
     site_frame_close(po);
