@@ -2,7 +2,8 @@
 #   make            build build/opsbook
 #   make test       install what is missing, build, run every test (SAN=1: ASan + UBSan)
 #   make demo       install, build, scan examples/platform
-#   make bench      files/s, MB/s and peak memory on a generated corpus, beside the floor
+#   make bench      files/s, MB/s and peak memory on a generated corpus, beside the floor;
+#                   commits/s and MB/s of --history on a generated 1,000-commit repository
 #   make fuzz       libFuzzer targets for the loaders (clang)
 #   make lint       flag unsafe C library calls;  make format: clang-format the sources
 
@@ -31,9 +32,10 @@ LDLIBS_ALL = $(SANLD) $(PKG_LIBS) -lpthread -lm
 LAYERS := core discover parse model lint render
 LIB_SRC := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
-GEN_OBJ := $(B)/obj/gen/policies.o $(B)/obj/gen/site.o
+GEN_OBJ := $(B)/obj/gen/policies.o $(B)/obj/gen/site.o $(B)/obj/gen/schemas.o
 POLICIES := $(sort $(wildcard policies/*.yaml))
 SITE_FILES := $(sort $(wildcard site/*.css site/*.js site/*.svg))
+SCHEMAS := schemas/config.schema.json
 
 # tree-sitter runtime and grammars come from npm (see DEPENDENCIES in the README); they are
 # compiled here, with their own flags, into one static library.
@@ -70,6 +72,10 @@ $(B)/gen/policies.c: $(POLICIES) $(B)/embed
 $(B)/gen/site.c: $(SITE_FILES) $(B)/embed
 	@mkdir -p $(dir $@)
 	$(B)/embed embedded_site $@ $(SITE_FILES)
+
+$(B)/gen/schemas.c: $(SCHEMAS) $(B)/embed
+	@mkdir -p $(dir $@)
+	$(B)/embed embedded_schemas $@ $(SCHEMAS)
 
 $(B)/obj/gen/%.o: $(B)/gen/%.c
 	@mkdir -p $(dir $@)
@@ -131,6 +137,7 @@ bench: deps
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory $(B)/yamlfloor
 	tools/bench.sh $(BENCH_SERVICES)
+	tools/bench_history.sh 1000
 
 # libFuzzer over every loader (clang + compiler-rt from Debian). FUZZ_SECONDS per run; the
 # corpus grows in build/fuzz/corpus and starts from the example repositories' files.

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lint/config.h"
 #include "lint/lint.h"
 #include "render/render.h"
 #include "render/site.h"
@@ -20,17 +21,54 @@ static const char usage_text[] =
     "  site [PATH...] -o DIR  scan, then write the HTML runbook site into DIR\n"
     "  rules                list the policy catalogue (id, severity, category, title)\n"
     "  explain RULE         one rule: why it matters, how to fix it, an example\n"
+    "  fields               entity types and fields for declarative policy conditions\n"
     "  version              print the version\n"
     "\n"
     "scan options:\n"
-    "  -f, --format FMT     text (default) or json\n"
+    "  -f, --format FMT     text (default), json, sarif, github (annotations) or junit\n"
     "  -o, --output FILE    write the report to FILE instead of standard output\n"
+    "      --output-FMT FILE  also write format FMT to FILE (--output-sarif, --output-json,\n"
+    "                       --output-junit, --output-github, --output-text); repeatable\n"
+    "      --diff REF       report only findings on lines added or changed since REF\n"
+    "      --history        scan every blob Git history added (secrets), with commits\n"
+    "      --since REF      with --history: only commits not reachable from REF\n"
+    "      --config FILE    configuration (default: .opsbook.yml in the scanned root)\n"
+    "      --print-config   print the effective configuration and exit\n"
+    "      --policies DIR   load more policy files from DIR (repeatable)\n"
+    "      --no-ignores     report suppressed findings too (ignores and baseline unused)\n"
+    "      --baseline FILE  treat findings listed in FILE as accepted (suppressed)\n"
+    "      --write-baseline FILE  write the current findings' fingerprints to FILE\n"
     "      --fail-on SEV    exit 1 when a finding is at or above SEV: error (default),\n"
     "                       warning, note, or none\n"
     "  -j, --threads N      worker threads (default: one per core)\n"
     "      --no-git         walk plainly, ignoring .gitignore\n"
+    "      --stats          print phase times, the slowest checks and peak memory on stderr\n"
     "\n"
     "exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or configuration error\n";
+
+typedef int (*renderer_fn)(FILE *, const struct scan *, const struct render_opts *);
+
+static const struct {
+    const char *name;
+    renderer_fn fn;
+} formats[] = {
+    {"text", render_text},   {"json", render_json},   {"sarif", render_sarif},
+    {"github", render_github}, {"junit", render_junit},
+};
+
+static renderer_fn format_find(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_LEN(formats); i++)
+        if (strcmp(formats[i].name, name) == 0)
+            return formats[i].fn;
+    return NULL;
+}
+
+/* One report to write: a format and a file (NULL: standard output). */
+struct output {
+    const char *format;
+    const char *path;
+};
 
 struct cli {
     const char *format;
@@ -40,6 +78,12 @@ struct cli {
     int no_git;
     int json;
     struct vec args;
+    struct output extra[8];       /* --output-FMT FILE */
+    size_t nextra;
+    const char *config, *diff, *since, *baseline, *write_baseline;
+    int history, print_config, no_ignores;
+    int stats;                    /* --stats: phase times and memory on stderr */
+    struct vec policies;
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -93,6 +137,39 @@ static int parse_args(struct cli *cli, int argc, char **argv)
             if (!end || *end || n < 0 || n > 256)
                 return usage_error("--threads takes a number from 0 to 256, not '%s'", val);
             cli->threads = (int)n;
+        } else if (str_startswith(a, "--output-")) {
+            if (!format_find(a + 9))
+                return usage_error("unknown option '%s'", a);
+            if (!val && (val = next_value(&i, argc, argv)) == NULL)
+                return usage_error("option %s needs a value", a);
+            if (cli->nextra == ARRAY_LEN(cli->extra))
+                return usage_error("too many --output-FMT options%s", "");
+            cli->extra[cli->nextra++] = (struct output){a + 9, val};
+        } else if (strcmp(a, "--config") == 0 || strcmp(a, "--diff") == 0 ||
+                   strcmp(a, "--since") == 0 || strcmp(a, "--baseline") == 0 ||
+                   strcmp(a, "--write-baseline") == 0 || strcmp(a, "--policies") == 0) {
+            if (!val && (val = next_value(&i, argc, argv)) == NULL)
+                return usage_error("option %s needs a value", a);
+            if (strcmp(a, "--config") == 0)
+                cli->config = val;
+            else if (strcmp(a, "--diff") == 0)
+                cli->diff = val;
+            else if (strcmp(a, "--since") == 0)
+                cli->since = val;
+            else if (strcmp(a, "--baseline") == 0)
+                cli->baseline = val;
+            else if (strcmp(a, "--write-baseline") == 0)
+                cli->write_baseline = val;
+            else
+                vec_push(&cli->policies, (void *)val);
+        } else if (strcmp(a, "--history") == 0) {
+            cli->history = 1;
+        } else if (strcmp(a, "--print-config") == 0) {
+            cli->print_config = 1;
+        } else if (strcmp(a, "--no-ignores") == 0) {
+            cli->no_ignores = 1;
+        } else if (strcmp(a, "--stats") == 0) {
+            cli->stats = 1;
         } else if (strcmp(a, "--no-git") == 0) {
             cli->no_git = 1;
         } else if (strcmp(a, "--json") == 0) {
@@ -126,74 +203,131 @@ static int close_output(FILE *f)
     return fclose(f) == 0 ? 0 : -1;
 }
 
-static int cmd_scan(struct cli *cli)
+/* Writes one report; returns 0 or -1 (message printed). */
+static int output_write(const struct output *o, const struct scan *s, const struct cli *cli)
 {
-    int (*renderer)(FILE *, const struct scan *, const struct render_opts *) = NULL;
-    const char *fmt = cli->format ? cli->format : "text";
-    if (strcmp(fmt, "text") == 0)
-        renderer = render_text;
-    else if (strcmp(fmt, "json") == 0)
-        renderer = render_json;
-    else
-        return usage_error("unknown format '%s' (text, json)", fmt);
+    FILE *out = open_output(o->path);
+    if (!out)
+        return -1;
+    struct render_opts ro = {.fail_on = cli->fail_on};
+    ro.color = out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
+               strcmp(o->format, "text") == 0;
+    int wrc = format_find(o->format)(out, s, &ro);
+    if (close_output(out) != 0 || wrc != 0) {
+        fprintf(stderr, "opsbook: cannot write the %s report%s%s\n", o->format,
+                o->path ? " to " : "", o->path ? o->path : "");
+        return -1;
+    }
+    return 0;
+}
 
-    struct scan_opts so = {
+/* Loads the configuration of the scanned root and fills the scan options every
+ * scanning command shares. Returns 0, or -1 after printing why (cfg is then released). */
+static int scan_setup(struct cli *cli, struct config *cfg, struct scan_opts *so)
+{
+    struct errbuf err = {{0}, 0};
+    const char *root = cli->args.len ? cli->args.items[0] : ".";
+    if (config_load(cfg, root, cli->config, &err) != 0) {
+        fprintf(stderr, "opsbook: %s\n", err.msg);
+        config_release(cfg);
+        return -1;
+    }
+    *so = (struct scan_opts){
         .paths = (const char *const *)cli->args.items,
         .npaths = cli->args.len,
         .threads = cli->threads,
         .fail_on = cli->fail_on,
+        .config = cfg,
+        .policy_dirs = (const char *const *)cli->policies.items,
+        .npolicy_dirs = cli->policies.len,
+        .no_ignores = cli->no_ignores,
+        .baseline = cli->baseline,
+        .diff_ref = cli->diff,
+        .history = cli->history,
+        .since = cli->since,
     };
-    so.discover.no_git = cli->no_git;
-    struct scan s;
+    so->discover.no_git = cli->no_git;
+    return 0;
+}
+
+static int cmd_scan(struct cli *cli)
+{
+    struct output main_out = {cli->format ? cli->format : "text", cli->output};
+    if (!format_find(main_out.format))
+        return usage_error("unknown format '%s' (text, json, sarif, github, junit)",
+                           main_out.format);
+    if (cli->since && !cli->history)
+        return usage_error("--since needs --history%s", "");
+    if (cli->history && cli->diff)
+        return usage_error("--history and --diff do not go together%s", "");
+    if ((cli->history || cli->diff) && cli->args.len > 1)
+        return usage_error("--%s takes one PATH: the repository or a folder in it",
+                           cli->history ? "history" : "diff");
+
+    struct config cfg;
     struct errbuf err = {{0}, 0};
+    struct scan_opts so;
+    if (scan_setup(cli, &cfg, &so) != 0)
+        return EXIT_USAGE;
+    if (cli->print_config) {
+        int prc = config_print(stdout, &cfg);
+        config_release(&cfg);
+        return prc == 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    struct scan s;
+    int rc = EXIT_OK;
     if (lint_scan_run(&s, &so, &err) != 0) {
         fprintf(stderr, "opsbook: %s\n", err.msg);
-        lint_scan_release(&s);
-        return EXIT_USAGE;
+        rc = EXIT_USAGE;
+        goto out;
     }
-    FILE *out = open_output(cli->output);
-    if (!out) {
-        lint_scan_release(&s);
-        return EXIT_USAGE;
+    if (cli->write_baseline && lint_baseline_write(&s, cli->write_baseline, &err) != 0) {
+        fprintf(stderr, "opsbook: %s\n", err.msg);
+        rc = EXIT_USAGE;
+        goto out;
     }
-    struct render_opts ro = {.fail_on = cli->fail_on};
-    ro.color = out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
-               strcmp(fmt, "text") == 0;
-    int wrc = renderer(out, &s, &ro);
-    if (close_output(out) != 0 || wrc != 0) {
-        fprintf(stderr, "opsbook: cannot write the report\n");
-        lint_scan_release(&s);
-        return EXIT_USAGE;
+    if (output_write(&main_out, &s, cli) != 0) {
+        rc = EXIT_USAGE;
+        goto out;
     }
-    int failed = lint_scan_failed(&s, cli->fail_on);
+    for (size_t i = 0; i < cli->nextra; i++) {
+        if (output_write(&cli->extra[i], &s, cli) != 0) {
+            rc = EXIT_USAGE;
+            goto out;
+        }
+    }
+    if (cli->stats)
+        lint_scan_stats_print(stderr, &s);
+    rc = lint_scan_failed(&s, cli->fail_on) ? EXIT_FINDINGS : EXIT_OK;
+out:
     lint_scan_release(&s);
-    return failed ? EXIT_FINDINGS : EXIT_OK;
+    config_release(&cfg);
+    return rc;
 }
 
 /* `opsbook model`: the same scan, then the linked model instead of the findings. */
 static int cmd_model(struct cli *cli)
 {
-    struct scan_opts so = {
-        .paths = (const char *const *)cli->args.items,
-        .npaths = cli->args.len,
-        .threads = cli->threads,
-        .fail_on = SEV_NONE,
-    };
-    so.discover.no_git = cli->no_git;
+    struct config cfg;
+    struct scan_opts so;
+    if (scan_setup(cli, &cfg, &so) != 0)
+        return EXIT_USAGE;
     struct scan s;
     struct errbuf err = {{0}, 0};
     int rc = EXIT_OK;
     if (lint_scan_run(&s, &so, &err) != 0) {
         fprintf(stderr, "opsbook: %s\n", err.msg);
-        lint_scan_release(&s);
-        return EXIT_USAGE;
+        rc = EXIT_USAGE;
+        goto out;
     }
     FILE *out = open_output(cli->output);
     if (!out || render_model_json(out, &s) != 0 || close_output(out) != 0) {
         fprintf(stderr, "opsbook: cannot write the model\n");
         rc = EXIT_USAGE;
     }
+out:
     lint_scan_release(&s);
+    config_release(&cfg);
     return rc;
 }
 
@@ -240,7 +374,8 @@ static int cmd_rules(struct cli *cli, const char *explain)
     struct catalogue cat;
     struct errbuf err = {{0}, 0};
     int rc = EXIT_OK;
-    if (lint_catalogue_load(&cat, NULL, 0, &err) != 0) {
+    if (lint_catalogue_load(&cat, (const char *const *)cli->policies.items, cli->policies.len,
+                            &err) != 0) {
         fprintf(stderr, "opsbook: %s\n", err.msg);
         rc = EXIT_USAGE;
         goto out;
@@ -287,6 +422,8 @@ int main(int argc, char **argv)
         rc = cmd_model(&cli);
     } else if (strcmp(cmd, "site") == 0) {
         rc = cmd_site(&cli);
+    } else if (strcmp(cmd, "fields") == 0) {
+        rc = lint_fields_print(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
     } else if (strcmp(cmd, "rules") == 0) {
         rc = cmd_rules(&cli, NULL);
     } else if (strcmp(cmd, "explain") == 0) {
@@ -299,5 +436,6 @@ int main(int argc, char **argv)
     }
 out:
     vec_release(&cli.args);
+    vec_release(&cli.policies);
     return rc;
 }

@@ -1,5 +1,5 @@
 /* Files embedded into the binary at build time (tools/embed.c): the policy catalogue and the
- * site's static assets. Each table ends with a zeroed entry. */
+ * site's static assets, and the config schema. Each table ends with a zeroed entry. */
 #ifndef OPSBOOK_EMBEDDED_H
 #define OPSBOOK_EMBEDDED_H
 
@@ -13,5 +13,6 @@ struct embedded_file {
 
 extern const struct embedded_file embedded_policies[];
 extern const struct embedded_file embedded_site[];
+extern const struct embedded_file embedded_schemas[];   /* schemas/config.schema.json */
 
 #endif

@@ -116,12 +116,14 @@ static void walk_dir(struct walk *w, const char *abspath, const char *rel, int d
         if (lstat(child_abs, &st) != 0)
             goto next;
         if (S_ISLNK(st.st_mode)) {
+            /* Read the target through its real path: files are opened with O_NOFOLLOW. */
             char *real = link_target_inside(w, child_abs, child_rel);
             if (!real || stat(real, &st) != 0) {
                 free(real);
                 goto next;
             }
-            free(real);
+            free(child_abs);
+            child_abs = real;
         }
         if (S_ISDIR(st.st_mode)) {
             if (ignored(w, child_rel, 1))
@@ -190,6 +192,15 @@ static void open_repo(struct walk *w, const char *dir, int *git_started)
         sub++;
     w->repo_prefix = *sub ? xasprintf("%s/", sub) : xstrdup("");
     free(wd_real);
+    /* A root the repository ignores (a generated tree under build/, say) was named on
+     * purpose: walk it plainly rather than ignore everything in it. */
+    int ign = 0;
+    if (*sub && git_ignore_path_is_ignored(&ign, w->repo, w->repo_prefix) == 0 && ign) {
+        git_repository_free(w->repo);
+        w->repo = NULL;
+        free(w->repo_prefix);
+        w->repo_prefix = NULL;
+    }
 }
 
 static int srcfile_cmp(const void *pa, const void *pb)

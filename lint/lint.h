@@ -34,6 +34,17 @@ struct catalogue {
 
 struct lint_ctx;
 
+/* An `opsbook:ignore RULE-ID reason` comment, or one entry of a Kubernetes object's
+ * `opsbook.io/ignore` annotation. It covers findings of its rule on lines first..last. */
+struct inline_ignore {
+    const char *rule_id;          /* "" when the comment names no rule */
+    const char *reason;           /* NULL when none was given */
+    const char *text;             /* the comment's line, for the finding's excerpt */
+    int line, col;                /* where it is written */
+    int first, last;              /* the lines it covers */
+    int used;                     /* it suppressed at least one finding */
+};
+
 /* A built-in check. Every hook is optional:
  * - prepare: once per scan with every enabled rule that names this check (compile patterns,
  *   validate params); returns 0 or -1 with err set (a bad policy file is a usage error);
@@ -63,6 +74,7 @@ struct lint_ctx {
     struct unit *unit;            /* on_text/on_unit: the file */
     const struct model *model;
     struct findings *out;
+    const struct catalogue *cat;  /* on_unit: the whole catalogue (declarative conditions) */
 };
 
 #define KIND(k) (1u << (k))
@@ -108,6 +120,9 @@ int lint_param_list_has(const struct rule *r, const char *key, const char *s);
 extern const struct check_def *const lint_builtin_tables[];
 const struct check_def *lint_check_find(const char *name);
 
+/* `opsbook fields`: the entity types and fields a declarative condition can use. */
+int lint_fields_print(FILE *out);
+
 /* Loads the embedded catalogue plus YAML files from `extra_dirs`. Problems in the policy files
  * are tool errors (-1 with err set): the rule set must be right before a scan means anything. */
 int lint_catalogue_load(struct catalogue *out, const char *const *extra_dirs, size_t ndirs,
@@ -119,6 +134,11 @@ int lint_catalogue_bind(struct catalogue *c, struct errbuf *err);
 
 /* ---- the scan ---- */
 
+struct config;
+
+/* f->suppressed of a finding matched by --baseline (other reasons come from ignores). */
+#define LINT_BASELINE_REASON "in the baseline"
+
 struct scan_opts {
     const char *const *paths;
     size_t npaths;
@@ -126,14 +146,33 @@ struct scan_opts {
     enum severity fail_on;        /* default SEV_ERROR */
     struct discover_opts discover;
     uint64_t max_file_size;
+    const struct config *config;  /* .opsbook.yml; NULL: defaults */
+    const char *const *policy_dirs;   /* --policies folders, besides the config's */
+    size_t npolicy_dirs;
+    int no_ignores;               /* --no-ignores: inline, annotation and baseline ignored */
+    const char *baseline;         /* --baseline FILE: fingerprints of accepted findings */
+    const char *diff_ref;         /* --diff REF: only findings on lines changed since REF */
+    int history;                  /* --history: blobs added anywhere in Git history */
+    const char *since;            /* --history --since REF */
 };
+
+/* The phases of a scan, in order, and their names for `--stats`. */
+enum { SCAN_PHASES = 7 };
+extern const char *const scan_phase_names[SCAN_PHASES];
 
 struct scan_stats {
     size_t files, files_scanned, bytes, skipped_binary;
     size_t by_kind[FK__COUNT];
     size_t suppressed;
+    size_t commits, blobs;        /* --history */
     double seconds;
+    double phase[SCAN_PHASES];    /* wall seconds of each phase, see scan_phase_names */
+    struct {                      /* the slowest whole-model checks */
+        const char *rule;
+        double seconds;
+    } slow[5];
 };
+
 
 struct scan {
     struct catalogue cat;
@@ -145,8 +184,13 @@ struct scan {
 /* Runs discovery, loading and every enabled rule. Returns 0, or -1 with err set for tool
  * errors (a path that does not exist, a bad policy file). Release with lint_scan_release. */
 int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf *err);
+/* Prints phase times, the slowest model checks and peak memory (for --stats). */
+void lint_scan_stats_print(FILE *out, const struct scan *s);
 void lint_scan_release(struct scan *s);
 /* 1 when a finding at or above `fail_on` (and not suppressed) exists. */
 int lint_scan_failed(const struct scan *s, enum severity fail_on);
+/* Writes the fingerprints of the scan's unsuppressed findings to `path` (--write-baseline).
+ * Returns 0, or -1 with err set. */
+int lint_baseline_write(const struct scan *s, const char *path, struct errbuf *err);
 
 #endif

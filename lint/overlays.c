@@ -38,11 +38,36 @@ static void overlays_add(struct finding *f, const char *env)
     f->overlays = j;
 }
 
+/* A finding on a key a patch moved (it removed something below it) that the file under the
+ * patch already has at the key's old place is that finding: the patch did not cause it. */
+static int moved_back(struct judge *jd, const struct kz_object *o, struct finding *f,
+                      int enc_line)
+{
+    for (size_t m = 0; m < o->nmoved; m++) {
+        if (o->moved_to[m] != enc_line)
+            continue;
+        const char *path;
+        int line;
+        kz_loc_resolve(o, o->moved_from[m], &path, &line);
+        struct unit *u = strmap_get(&jd->units, path);
+        for (size_t i = 0; u && i < u->found.v.len; i++) {
+            struct finding *g = u->found.v.items[i];
+            if (strcmp(g->rule_id, f->rule_id) == 0 && g->line == line && g->col == f->col) {
+                overlays_add(g, o->k->env);
+                finding_free(f);
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 /* Moves a rendered finding to the file it points at, or merges it into what is there. */
 static void place(struct judge *jd, const struct kz_object *o, struct finding *f)
 {
     const char *path;
     int line;
+    int enc_line = f->line;
     kz_loc_resolve(o, f->line, &path, &line);
     struct unit *u = strmap_get(&jd->units, path);
     if (!u) {
@@ -65,6 +90,8 @@ static void place(struct judge *jd, const struct kz_object *o, struct finding *f
             return;
         }
     }
+    if (moved_back(jd, o, f, enc_line))
+        return;
     free(f->path);
     f->path = xstrdup(u->file->path);
     free(f->display);

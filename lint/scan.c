@@ -2,11 +2,15 @@
  * each file read once and its raw bytes given to text checks such as the secrets scanner
  * while it is mapped), then model-wide checks, then findings finalised: catalogue severity,
  * excerpts, fingerprints, order. */
-#include "lint.h"
+#include "lint_int.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+
+#include "config.h"
+#include "discover/vcs.h"
 
 struct scan_run {
     struct scan *s;
@@ -42,37 +46,61 @@ static int line_span(const char *data, size_t len, int line, const char **start,
     return 0;
 }
 
-static void excerpt_fill(struct finding *f, const char *data, size_t len)
+/* A mask span of a secret on a line: 1-based column and byte length. */
+struct span {
+    int col, len;
+};
+
+static int span_cmp(const void *pa, const void *pb)
+{
+    const struct span *a = pa, *b = pb;
+    return (a->col > b->col) - (a->col < b->col);
+}
+
+/* The line [s, s + n) as an excerpt: at most 400 bytes, every span (sorted by column)
+ * masked, control bytes as '?'. Heap string. */
+static char *excerpt_build(const char *s, size_t n, const struct span *spans, size_t nspans)
+{
+    if (n > 400)
+        n = 400; /* a minified line is not an excerpt */
+    struct strbuf sb = STRBUF_INIT;
+    size_t pos = 0;
+    for (size_t i = 0; i < nspans; i++) {
+        if (spans[i].len <= 0 || spans[i].col <= 0)
+            continue;
+        size_t a = (size_t)spans[i].col - 1, b = a + (size_t)spans[i].len;
+        if (a < pos)
+            a = pos; /* overlapping spans */
+        if (a >= n || b <= a)
+            continue;
+        if (b > n)
+            b = n;
+        sb_add(&sb, s + pos, a - pos);
+        secret_mask(&sb, s + a, b - a);
+        pos = b;
+    }
+    sb_add(&sb, s + pos, n - pos);
+    /* Keep the excerpt printable: control bytes become '?'. */
+    for (size_t i = 0; i < sb.len; i++)
+        if ((unsigned char)sb.buf[i] < 0x20 && sb.buf[i] != '\t')
+            sb.buf[i] = '?';
+    return sb_detach(&sb);
+}
+
+void lint_excerpt_fill(struct finding *f, const char *data, size_t len)
 {
     const char *s;
     size_t n;
     if (f->excerpt || f->line <= 0 || line_span(data, len, f->line, &s, &n) != 0)
         return;
-    if (n > 400)
-        n = 400; /* a minified line is not an excerpt */
-    struct strbuf sb = STRBUF_INIT;
-    if (f->mask_len > 0 && f->mask_col > 0 && (size_t)f->mask_col - 1 < n) {
-        size_t a = (size_t)f->mask_col - 1;
-        size_t b = a + (size_t)f->mask_len;
-        if (b > n)
-            b = n;
-        sb_add(&sb, s, a);
-        secret_mask(&sb, s + a, b - a);
-        sb_add(&sb, s + b, n - b);
-    } else {
-        sb_add(&sb, s, n);
-    }
-    /* Keep the excerpt printable: control bytes become '?'. */
-    for (size_t i = 0; i < sb.len; i++)
-        if ((unsigned char)sb.buf[i] < 0x20 && sb.buf[i] != '\t')
-            sb.buf[i] = '?';
-    f->excerpt = sb_detach(&sb);
+    struct span sp = {f->mask_col, f->mask_len};
+    f->excerpt = excerpt_build(s, n, &sp, 1);
 }
 
 static void excerpts_fill(struct findings *fs, const char *data, size_t len)
 {
     for (size_t i = 0; i < fs->v.len; i++)
-        excerpt_fill(fs->v.items[i], data, len);
+        lint_excerpt_fill(fs->v.items[i], data, len);
 }
 
 /* Phase 1, per file in parallel: read once, classify, parse, model, run text checks (the
@@ -99,6 +127,7 @@ static void load_unit(void *ctxp, size_t i)
         return;
     }
     model_unit_load(u, fm.data, fm.len);
+    lint_ignores_collect(u, fm.data, fm.len);
     u->loaded = 1;
 
     struct lint_ctx ctx = {.unit = u, .model = &s->model, .out = &u->found};
@@ -133,9 +162,12 @@ static void check_unit(void *ctxp, size_t i)
             grp->def->on_unit(&ctx);
         }
     }
+    ctx.group = NULL;
+    ctx.cat = &s->cat;
+    lint_conditions_run(&ctx);
 }
 
-static void fingerprint(struct finding *f)
+void lint_fingerprint(struct finding *f)
 {
     struct strbuf sb = STRBUF_INIT;
     sb_adds(&sb, f->rule_id);
@@ -188,7 +220,7 @@ static void excerpts_late(struct scan *s, struct vec *late)
         struct errbuf err = {{0}, 0};
         if (u && filemap_open(&fm, u->file->abspath, (size_t)-1, &err) == 0) {
             for (size_t j = i; j < k; j++)
-                excerpt_fill(late->items[j], fm.data, fm.len);
+                lint_excerpt_fill(late->items[j], fm.data, fm.len);
             filemap_close(&fm);
         }
         i = k;
@@ -208,7 +240,89 @@ static void severity_apply(const struct scan *s, struct findings *fs)
     }
 }
 
-static void finalise(struct scan *s, struct findings *model_found)
+/* A secret masked in one finding's excerpt must be masked in every excerpt of its line: a
+ * finding of another rule, or a second secret, on that line would show it otherwise. Such
+ * lines are read again and every finding on them gets the line with all spans masked.
+ * `all` is sorted (path, line). */
+static void excerpts_mask_shared(struct scan *s, struct vec *all)
+{
+    struct strmap by_display = STRMAP_INIT;
+    for (size_t j = 0; j < s->model.units.len; j++) {
+        const struct unit *u = s->model.units.items[j];
+        strmap_put(&by_display, u->file->display, (void *)u);
+    }
+    for (size_t i = 0; i < all->len;) {
+        const struct finding *f = all->items[i];
+        size_t k = i + 1, masked = f->mask_len > 0;
+        while (k < all->len && ((struct finding *)all->items[k])->line == f->line &&
+               f->display && ((struct finding *)all->items[k])->display &&
+               strcmp(((struct finding *)all->items[k])->display, f->display) == 0)
+            masked += ((struct finding *)all->items[k++])->mask_len > 0;
+        const struct unit *u = f->display ? strmap_get(&by_display, f->display) : NULL;
+        struct filemap fm;
+        struct errbuf err = {{0}, 0};
+        if (masked && k - i > 1 && f->line > 0 && u &&
+            filemap_open(&fm, u->file->abspath, (size_t)-1, &err) == 0) {
+            struct span *spans = xcalloc(k - i, sizeof(*spans));
+            size_t n = 0;
+            for (size_t j = i; j < k; j++) {
+                const struct finding *g = all->items[j];
+                if (g->mask_len > 0)
+                    spans[n++] = (struct span){g->mask_col, g->mask_len};
+            }
+            qsort(spans, n, sizeof(*spans), span_cmp);
+            const char *line;
+            size_t len;
+            if (line_span(fm.data, fm.len, f->line, &line, &len) == 0) {
+                for (size_t j = i; j < k; j++) {
+                    struct finding *g = all->items[j];
+                    free(g->excerpt);
+                    g->excerpt = excerpt_build(line, len, spans, n);
+                }
+            }
+            free(spans);
+            filemap_close(&fm);
+        }
+        i = k;
+    }
+    strmap_release(&by_display);
+}
+
+/* A rule whose params say `yields-to: CATEGORY` is not reported on a line where a rule of
+ * that category already reports: one finding per problem (a literal password in HCL is a
+ * secrets finding, not also a Terraform one). Findings are sorted by path and line. */
+static void drop_yielding(struct scan *s)
+{
+    struct vec *v = &s->findings.v;
+    size_t out = 0;
+    for (size_t i = 0; i < v->len; i++) {
+        struct finding *f = v->items[i];
+        const struct rule *r = lint_rule_find(&s->cat, f->rule_id);
+        const char *yields = r ? lint_param_str(r, "yields-to", NULL) : NULL;
+        int drop = 0;
+        for (size_t j = i; yields && !drop && j-- > 0;) {
+            const struct finding *g = v->items[j];
+            if (g->line != f->line || strcmp(g->path, f->path) != 0)
+                break;
+            const struct rule *gr = lint_rule_find(&s->cat, g->rule_id);
+            drop = gr && strcmp(gr->category, yields) == 0;
+        }
+        for (size_t j = i + 1; yields && !drop && j < v->len; j++) {
+            const struct finding *g = v->items[j];
+            if (g->line != f->line || strcmp(g->path, f->path) != 0)
+                break;
+            const struct rule *gr = lint_rule_find(&s->cat, g->rule_id);
+            drop = gr && strcmp(gr->category, yields) == 0;
+        }
+        if (drop)
+            finding_free(f);
+        else
+            v->items[out++] = f;
+    }
+    v->len = out;
+}
+
+static void finalise(struct scan *s, struct findings *model_found, const struct scan_opts *o)
 {
     struct findings all = {VEC_INIT};
     severity_apply(s, &s->model.diags);
@@ -233,6 +347,9 @@ static void finalise(struct scan *s, struct findings *model_found)
     findings_take(&all, model_found);
     findings_sort(&all);
     excerpts_late(s, &all.v);
+    lint_ignores_apply(s, &all, o->no_ignores);
+    findings_sort(&all);
+    excerpts_mask_shared(s, &all.v);
 
     for (size_t i = 0; i < all.v.len; i++) {
         struct finding *f = all.v.items[i];
@@ -245,12 +362,149 @@ static void finalise(struct scan *s, struct findings *model_found)
          * up or down for the case at hand (lint_finding_escalate, or set directly). */
         if (!f->display)
             f->display = xstrdup(f->path);
-        fingerprint(f);
+        lint_fingerprint(f);
         findings_add(&s->findings, f);
     }
     vec_release(&all.v);
     findings_sort(&s->findings);
     lint_findings_merge_overlays(&s->findings);
+    drop_yielding(s);
+}
+
+/* The catalogue with the user's policy folders, the config's overrides, bound to checks. */
+static int catalogue_setup(struct scan *s, const struct scan_opts *o, struct errbuf *err)
+{
+    struct vec dirs = VEC_INIT;
+    for (size_t i = 0; i < o->npolicy_dirs; i++)
+        vec_push(&dirs, (void *)o->policy_dirs[i]);
+    for (size_t i = 0; o->config && i < o->config->policies.len; i++)
+        vec_push(&dirs, o->config->policies.items[i]);
+    int rc = lint_catalogue_load(&s->cat, (const char *const *)dirs.items, dirs.len, err);
+    vec_release(&dirs);
+    if (rc == 0 && o->config)
+        rc = config_rules_apply(o->config, &s->cat, err);
+    if (rc == 0)
+        rc = lint_catalogue_bind(&s->cat, err);
+    if (rc == 0)
+        rc = lint_conditions_prepare(&s->cat, err);
+    return rc;
+}
+
+/* Drops the files the config's include/exclude globs leave out (named files stay). */
+static void files_select(struct vec *files, const struct config *c)
+{
+    if (!c || (!c->include.len && !c->exclude.len))
+        return;
+    struct vec drop = VEC_INIT;
+    size_t k = 0;
+    for (size_t i = 0; i < files->len; i++) {
+        struct srcfile *f = files->items[i];
+        if (f->named || config_path_selected(c, f->path))
+            files->items[k++] = f;
+        else
+            vec_push(&drop, f);
+    }
+    files->len = k;
+    discover_files_free(&drop);
+}
+
+/* --diff: keeps only the findings on lines added or changed since the revision. */
+static int diff_filter(struct scan *s, const struct scan_opts *o, struct errbuf *err)
+{
+    struct vcs_changes ch;
+    const char *dir = o->npaths ? o->paths[0] : ".";
+    if (vcs_changes_load(&ch, dir, o->diff_ref, err) != 0) {
+        vcs_changes_release(&ch);
+        return -1;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < s->findings.v.len; i++) {
+        struct finding *f = s->findings.v.items[i];
+        if (vcs_changes_has(&ch, f->path, f->line))
+            s->findings.v.items[k++] = f;
+        else
+            finding_free(f);
+    }
+    s->findings.v.len = k;
+    vcs_changes_release(&ch);
+    return 0;
+}
+
+/* Discovery, then every file loaded and checked in parallel, then the model-wide checks,
+ * whose findings go to model_found. Returns 0, or -1 with err set. */
+const char *const scan_phase_names[SCAN_PHASES] = {
+    "discover", "load", "link", "check files", "overlays", "check model", "finalise",
+};
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Adds the time since *mark to phase `i` and moves the mark. */
+static void phase_end(struct scan *s, int i, double *mark)
+{
+    double t = now();
+    s->stats.phase[i] += t - *mark;
+    *mark = t;
+}
+
+/* Keeps the five slowest whole-model checks for --stats. */
+static void slow_note(struct scan_stats *st, const char *rule, double seconds)
+{
+    size_t n = ARRAY_LEN(st->slow), at = n;
+    for (size_t i = 0; i < n && at == n; i++)
+        if (!st->slow[i].rule || seconds > st->slow[i].seconds)
+            at = i;
+    if (at == n)
+        return;
+    memmove(&st->slow[at + 1], &st->slow[at], (n - at - 1) * sizeof(st->slow[0]));
+    st->slow[at].rule = rule;
+    st->slow[at].seconds = seconds;
+}
+
+static int scan_tree(struct scan *out, const struct scan_opts *o, struct findings *model_found,
+                     struct errbuf *err)
+{
+    double mark = now();
+    if (discover_walk(&out->model.files, o->paths, o->npaths, &o->discover, &out->model.diags,
+                      err) != 0)
+        return -1;
+    files_select(&out->model.files, o->config);
+    for (size_t i = 0; i < out->model.files.len; i++) {
+        struct unit *u = xcalloc(1, sizeof(*u));
+        u->file = out->model.files.items[i];
+        vec_push(&out->model.units, u);
+    }
+
+    phase_end(out, 0, &mark);
+    struct scan_run run = {out, o};
+    pool_run(out->model.units.len, load_unit, &run, o->threads);
+    phase_end(out, 1, &mark);
+    model_link(&out->model);
+    phase_end(out, 2, &mark);
+    pool_run(out->model.units.len, check_unit, &run, o->threads);
+    phase_end(out, 3, &mark);
+    lint_overlays_judge(&out->cat, &out->model);
+    phase_end(out, 4, &mark);
+
+    struct lint_ctx ctx = {.model = &out->model, .out = model_found};
+    for (size_t g = 0; g < out->cat.groups.len; g++) {
+        const struct check_group *grp = out->cat.groups.items[g];
+        if (!grp->def->on_model)
+            continue;
+        ctx.group = grp;
+        for (size_t r = 0; r < grp->rules.len; r++) {
+            ctx.rule = grp->rules.items[r];
+            double t = now();
+            grp->def->on_model(&ctx);
+            slow_note(&out->stats, ctx.rule->id, now() - t);
+        }
+    }
+    phase_end(out, 5, &mark);
+    return 0;
 }
 
 int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf *err)
@@ -261,38 +515,23 @@ int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf 
     struct scan_opts o = *opts;
     if (!o.max_file_size)
         o.max_file_size = 64u << 20;
-    if (lint_catalogue_load(&out->cat, NULL, 0, err) != 0 ||
-        lint_catalogue_bind(&out->cat, err) != 0)
+    if (catalogue_setup(out, &o, err) != 0)
         return -1;
-    if (discover_walk(&out->model.files, o.paths, o.npaths, &o.discover, &out->model.diags,
-                      err) != 0)
-        return -1;
-    for (size_t i = 0; i < out->model.files.len; i++) {
-        struct unit *u = xcalloc(1, sizeof(*u));
-        u->file = out->model.files.items[i];
-        vec_push(&out->model.units, u);
-    }
-
-    struct scan_run run = {out, &o};
-    pool_run(out->model.units.len, load_unit, &run, o.threads);
-    model_link(&out->model);
-    pool_run(out->model.units.len, check_unit, &run, o.threads);
-    lint_overlays_judge(&out->cat, &out->model);
-
     struct findings model_found = {VEC_INIT};
-    struct lint_ctx ctx = {.model = &out->model, .out = &model_found};
-    for (size_t g = 0; g < out->cat.groups.len; g++) {
-        const struct check_group *grp = out->cat.groups.items[g];
-        if (!grp->def->on_model)
-            continue;
-        ctx.group = grp;
-        for (size_t r = 0; r < grp->rules.len; r++) {
-            ctx.rule = grp->rules.items[r];
-            grp->def->on_model(&ctx);
-        }
+    int rc = o.history ? lint_history_scan(out, &o, &model_found, err)
+                       : scan_tree(out, &o, &model_found, err);
+    if (rc != 0) {
+        findings_release(&model_found);
+        return -1;
     }
-    finalise(out, &model_found);
+    double mark = now();
+    finalise(out, &model_found, &o);
     findings_release(&model_found);
+    phase_end(out, 6, &mark);
+    if (o.baseline && !o.no_ignores && lint_baseline_apply(out, o.baseline, err) != 0)
+        return -1;
+    if (o.diff_ref && diff_filter(out, &o, err) != 0)
+        return -1;
 
     struct scan_stats *st = &out->stats;
     st->files = out->model.units.len;
@@ -308,6 +547,8 @@ int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf 
     for (size_t i = 0; i < out->findings.v.len; i++)
         if (((struct finding *)out->findings.v.items[i])->suppressed)
             st->suppressed++;
+    if (o.history)
+        st->files_scanned = st->blobs;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     st->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     return 0;
@@ -383,4 +624,21 @@ struct finding *lint_report_at(struct lint_ctx *ctx, const struct unit *u, int l
     struct finding *f = report_v(ctx, ctx->rule, u, line, col, entity, fmt, ap);
     va_end(ap);
     return f;
+}
+
+void lint_scan_stats_print(FILE *out, const struct scan *s)
+{
+    const struct scan_stats *st = &s->stats;
+    fprintf(out, "opsbook: %zu files, %.1f MB in %.3f s\n", st->files_scanned,
+            (double)st->bytes / 1e6, st->seconds);
+    for (int i = 0; i < SCAN_PHASES; i++)
+        fprintf(out, "  %-12s %8.3f s\n", scan_phase_names[i], st->phase[i]);
+    for (size_t i = 0; i < ARRAY_LEN(st->slow) && st->slow[i].rule; i++)
+        fprintf(out, "  model check %-40s %8.3f s\n", st->slow[i].rule, st->slow[i].seconds);
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        fprintf(out, "  peak memory  %8.1f MB; cpu %.3f s user, %.3f s system\n",
+                (double)ru.ru_maxrss / 1024.0,
+                (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
+                (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6);
 }

@@ -394,6 +394,7 @@ struct secret_scan {
     int line_no;
     struct span *spans; /* values reported in this file */
     size_t nspans, capspans;
+    int code;           /* program source: assignments need a quoted value */
 };
 
 /* Keyword `k` at offset i, if it is there: enables its rules and records the hit. */
@@ -492,12 +493,23 @@ static int value_allowed(const struct secret_pat *p, const char *v, size_t n)
     return p->entropy > 0 && secrets_entropy(v, n) < p->entropy;
 }
 
+/* In program source an assignment's unquoted right-hand side is an expression (a default
+ * of None, an argument, a type annotation), never a committed literal. */
+static int unquoted_in_code(const struct secret_scan *sc, const struct secret_pat *p, size_t a)
+{
+    if (!p->key_group || !sc->code)
+        return 0;
+    return a == 0 || (sc->data[a - 1] != '"' && sc->data[a - 1] != '\'' &&
+                      sc->data[a - 1] != '`');
+}
+
 static void candidate(struct secret_scan *sc, const struct secret_pat *p, const PCRE2_SIZE *ov)
 {
     size_t a = ov[2 * p->group], b = ov[2 * p->group + 1];
     if (a == PCRE2_UNSET || b < a)
         return;
-    if (value_allowed(p, sc->data + a, b - a) || overlaps(sc, p, a, b))
+    if (value_allowed(p, sc->data + a, b - a) || overlaps(sc, p, a, b) ||
+        unquoted_in_code(sc, p, a))
         return;
     sc->reported[p - sc->st->pats]++;
     if (sc->nspans == sc->capspans) {
@@ -624,6 +636,7 @@ static void secrets_on_text(struct lint_ctx *ctx, const char *data, size_t len)
     unsigned *reported = xcalloc(st->npats + 1, sizeof(*reported));
     struct secret_scan sc = {
         .ctx = ctx, .st = st, .reported = reported, .data = data, .len = len, .line_no = 1};
+    sc.code = secrets_path_is_code(path);
     keywords_find(st, &sc, kw_seen, on);
     for (size_t i = 0; i < st->npats; i++) {
         const struct secret_pat *p = &st->pats[i];

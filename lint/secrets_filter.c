@@ -112,6 +112,22 @@ static const char *const skipped_names[] = {
     NULL,
 };
 
+/* Extensions of program source, where a literal is always quoted. */
+static const char *const code_exts[] = {
+    ".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".java", ".kt", ".scala",
+    ".rb", ".php", ".cs", ".c", ".h", ".cc", ".cpp", ".hpp", ".rs", ".swift", ".groovy",
+    ".lua", ".pl", ".dart", NULL,
+};
+
+int secrets_path_is_code(const char *path)
+{
+    const char *ext = path_ext(path);
+    for (const char *const *e = code_exts; *e; e++)
+        if (strcmp(ext, *e) == 0)
+            return 1;
+    return 0;
+}
+
 int secrets_path_skipped(const char *path)
 {
     const char *base = path_base(path);

@@ -17,6 +17,8 @@ int secrets_is_placeholder(const char *s, size_t n);
 
 /* 1 when a file at `path` (relative, '/' separators) is never scanned for secrets: lock
  * files and checksum lists, whose hashes look like keys. */
+/* 1 for program source files (.py, .go, .js, …): assignments there need a quoted value. */
+int secrets_path_is_code(const char *path);
 int secrets_path_skipped(const char *path);
 
 #endif

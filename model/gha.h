@@ -56,7 +56,7 @@ struct gha_step {
     const char *id, *name, *if_cond, *shell, *working_dir;
     struct gha_uses uses;           /* uses.raw NULL for run steps */
     const char *run;                /* the script, NULL for uses steps */
-    int run_line;                   /* line of the script's first line (block: the line after run:) */
+    int run_line;                   /* first script line (a block: the line after run:) */
     int run_col;                    /* column of the first script character on run_line */
     int run_block;                  /* written as | or > (then lines map 1:1 from run_line) */
     const char *run_raw;            /* the script's source text from (run_line, run_col): later

@@ -66,6 +66,8 @@ struct kz_object {
     const char *kind, *name, *namespace;
     const char *base_name;        /* the name in the file that defined it */
     struct k8s_object *obj;       /* typed view of root (locs encoded like root's) */
+    int *moved_from, *moved_to;   /* encoded lines: keys a patch removed something under now */
+    size_t nmoved;                /*   stand at the patch (moved_to), were at moved_from */
     struct unit *shadow;          /* a unit holding just `obj`, for per-file checks */
 };
 
@@ -127,9 +129,10 @@ int kz_map_del(struct ynode *map, const char *key);
  * init containers, env, ports, volumes and mounts merge by their key; other lists are
  * replaced; maps merge; `$patch: delete` removes. Notes (e.g. a container the base lacks)
  * are appended to `notes` as heap strings. A key that had something removed below it takes
- * the patch's position. Returns the number of fields and items removed. */
+ * the patch's position; when `moves` is not NULL each such move is appended to it as two
+ * ints cast to pointers (old line, new line). Returns the number of fields and items removed. */
 int kz_merge_strategic(struct arena *a, struct ynode *dst, const struct ynode *patch,
-                       struct vec *notes);
+                       struct vec *notes, struct vec *moves);
 /* Applies JSON 6902 operations (a sequence of {op, path, value}); returns 0 or -1 with a
  * heap message in *why for the first operation that cannot apply (the rest still apply). */
 int kz_apply_json6902(struct arena *a, struct ynode *dst, const struct ynode *ops, char **why);

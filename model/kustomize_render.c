@@ -4,6 +4,7 @@
  * typed view from the Kubernetes loader so checks can judge them like manifests. */
 #include "kustomize.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +72,28 @@ static void object_names(struct kz_object *o)
     o->namespace = yml_str(yml_path(o->root, "metadata.namespace"));
 }
 
+/* Appends recorded key moves (pairs of encoded lines) to the object's table. */
+static void moves_add(struct arena *a, struct kz_object *o, struct vec *moves)
+{
+    size_t n = moves->len / 2;
+    if (n) {
+        int *from = arena_alloc(a, (o->nmoved + n) * sizeof(*from));
+        int *to = arena_alloc(a, (o->nmoved + n) * sizeof(*to));
+        if (o->nmoved) {
+            memcpy(from, o->moved_from, o->nmoved * sizeof(*from));
+            memcpy(to, o->moved_to, o->nmoved * sizeof(*to));
+        }
+        for (size_t i = 0; i < n; i++) {
+            from[o->nmoved + i] = (int)(intptr_t)moves->items[2 * i];
+            to[o->nmoved + i] = (int)(intptr_t)moves->items[2 * i + 1];
+        }
+        o->moved_from = from;
+        o->moved_to = to;
+        o->nmoved += n;
+    }
+    vec_release(moves);
+}
+
 static struct kz_object *object_copy(struct arena *a, struct kustomization *k,
                                      const struct kz_object *src)
 {
@@ -81,6 +104,9 @@ static struct kz_object *object_copy(struct arena *a, struct kustomization *k,
     memcpy(o->origins, src->origins, src->norigins * sizeof(*o->origins));
     o->norigins = src->norigins;
     o->base_name = src->base_name;
+    o->moved_from = src->moved_from;   /* arena arrays, never changed in place */
+    o->moved_to = src->moved_to;
+    o->nmoved = src->nmoved;
     object_names(o);
     return o;
 }
@@ -184,8 +210,9 @@ static void patch_doc_apply(struct kustomization *k, const struct kz_patch *p,
                 diag(k, p->loc, "JSON 6902 patch on %s: %s", o->name ? o->name : "?", why);
             free(why);
         } else {
-            struct vec notes = VEC_INIT;
-            kz_merge_strategic(a, o->root, copy, &notes);
+            struct vec notes = VEC_INIT, moves = VEC_INIT;
+            kz_merge_strategic(a, o->root, copy, &notes, &moves);
+            moves_add(a, o, &moves);
             for (size_t n = 0; n < notes.len; n++) {
                 diag(k, p->loc, "%s%s", (char *)notes.items[n], "");
                 free(notes.items[n]);

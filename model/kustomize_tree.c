@@ -3,6 +3,7 @@
  * common lists, and JSON 6902 add/replace/remove. Nodes live in the caller's arena. */
 #include "kustomize.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,16 +133,21 @@ static int is_replace_directive(const struct ynode *n)
 
 /* Points `dst` key node at `src`'s position: a field the patch removed something from is
  * reported where the patch is (a limit only production drops is a finding at its patch). */
-static void restamp(struct ynode *dst, const struct ynode *src)
+static void restamp(struct ynode *dst, const struct ynode *src, struct vec *moves)
 {
-    if (dst && src) {
-        dst->line = src->line;
-        dst->col = src->col;
+    if (!dst || !src)
+        return;
+    if (moves) {
+        vec_push(moves, (void *)(intptr_t)dst->line);
+        vec_push(moves, (void *)(intptr_t)src->line);
     }
+    dst->line = src->line;
+    dst->col = src->col;
 }
 
 static int merge_list(struct arena *a, const char *field, struct ynode *dst,
-                      const struct ynode *patch, const char *key, struct vec *notes)
+                      const struct ynode *patch, const char *key, struct vec *notes,
+                      struct vec *moves)
 {
     int removed = 0;
     for (size_t i = 0; i < patch->len; i++) {
@@ -162,10 +168,10 @@ static int merge_list(struct arena *a, const char *field, struct ynode *dst,
             if (is_delete_directive(item)) {
                 seq_del(dst, j);
                 removed++;
-            } else if (kz_merge_strategic(a, dst->items[j], item, notes) > 0) {
+            } else if (kz_merge_strategic(a, dst->items[j], item, notes, moves) > 0) {
                 const struct ypair *dk = yml_get_pair(dst->items[j], key);
                 const struct ypair *pk = yml_get_pair(item, key);
-                restamp(dk ? dk->key : NULL, pk ? pk->key : NULL);
+                restamp(dk ? dk->key : NULL, pk ? pk->key : NULL, moves);
                 removed++;
             }
         } else if (!is_delete_directive(item)) {
@@ -182,7 +188,7 @@ static int merge_list(struct arena *a, const char *field, struct ynode *dst,
 }
 
 int kz_merge_strategic(struct arena *a, struct ynode *dst, const struct ynode *patch,
-                       struct vec *notes)
+                       struct vec *notes, struct vec *moves)
 {
     int removed = 0;
     if (!yml_is_map(dst) || !yml_is_map(patch))
@@ -200,14 +206,14 @@ int kz_merge_strategic(struct arena *a, struct ynode *dst, const struct ynode *p
         int sub = 0;
         const char *mk = merge_key_of(key);
         if (yml_is_map(pv) && yml_is_map(dv) && !is_replace_directive(pv))
-            sub = kz_merge_strategic(a, dv, pv, notes);
+            sub = kz_merge_strategic(a, dv, pv, notes, moves);
         else if (mk && yml_is_seq(pv) && yml_is_seq(dv))
-            sub = merge_list(a, key, dv, pv, mk, notes);
+            sub = merge_list(a, key, dv, pv, mk, notes, moves);
         else
             goto replace;
         if (sub > 0) {
             const struct ypair *dp = yml_get_pair(dst, key);
-            restamp(dp ? dp->key : NULL, patch->pairs[i].key);
+            restamp(dp ? dp->key : NULL, patch->pairs[i].key, moves);
             removed += sub;
         }
         continue;

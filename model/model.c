@@ -5,8 +5,8 @@
 #include <stdlib.h>
 
 #include "argocd.h"
-#include "doc.h"
 #include "compose.h"
+#include "doc.h"
 #include "docker.h"
 #include "gha.h"
 #include "helm.h"

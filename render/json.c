@@ -67,6 +67,10 @@ int render_json(FILE *out, const struct scan *s, const struct render_opts *o)
     json_t *sum = json_object();
     json_object_set_new(sum, "files", json_integer((json_int_t)s->stats.files_scanned));
     json_object_set_new(sum, "bytes", json_integer((json_int_t)s->stats.bytes));
+    if (s->stats.commits) { /* --history */
+        json_object_set_new(sum, "commits", json_integer((json_int_t)s->stats.commits));
+        json_object_set_new(sum, "blobs", json_integer((json_int_t)s->stats.blobs));
+    }
     json_object_set_new(sum, "errors", json_integer((json_int_t)counts[SEV_ERROR]));
     json_object_set_new(sum, "warnings", json_integer((json_int_t)counts[SEV_WARNING]));
     json_object_set_new(sum, "notes", json_integer((json_int_t)counts[SEV_NOTE]));

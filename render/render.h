@@ -19,6 +19,15 @@ int render_text(FILE *out, const struct scan *s, const struct render_opts *o);
 int render_json(FILE *out, const struct scan *s, const struct render_opts *o);
 /* `opsbook model`: the linked model as JSON, described by schemas/model.schema.json. */
 int render_model_json(FILE *out, const struct scan *s);
+/* SARIF 2.1.0 for code scanning: every enabled rule with help text and URI, results with
+ * locations, fingerprints and suppressions, and the invocation's status. */
+int render_sarif(FILE *out, const struct scan *s, const struct render_opts *o);
+/* GitHub Actions workflow commands (`::error file=…,line=…::message`), one per unsuppressed
+ * finding, with workflow-command escaping. */
+int render_github(FILE *out, const struct scan *s, const struct render_opts *o);
+/* JUnit XML for CI dashboards: one test case per rule and file with findings (failed, or
+ * skipped when all are suppressed), and one passing case per rule that found nothing. */
+int render_junit(FILE *out, const struct scan *s, const struct render_opts *o);
 /* `opsbook rules`: one line per rule. */
 int render_rules(FILE *out, const struct catalogue *c, int json);
 /* `opsbook explain RULE`. */

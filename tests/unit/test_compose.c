@@ -216,7 +216,12 @@ Test(compose, rules_fire_on_violations_and_not_on_near_misses)
 {
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         int line = 0;
-        int n = t_scan_one("docker-compose.yml", cases[i].content, cases[i].rule, &line);
+        /* A literal secret is reported once: by the secrets scanner when one of its rules
+         * knows the value, else by compose-secret-in-environment (its yields-to parameter). */
+        const char *match = strcmp(cases[i].rule, "compose-secret-in-environment") == 0
+                                ? "compose-secret-in-environment,secret-*"
+                                : cases[i].rule;
+        int n = t_scan_one("docker-compose.yml", cases[i].content, match, &line);
         cr_expect_eq(n, cases[i].count, "%s / %s: %d findings, want %d", cases[i].rule,
                      cases[i].what, n, cases[i].count);
         if (cases[i].count && n)

@@ -99,6 +99,28 @@ Test(discover, gitignore_is_honoured_inside_a_repository)
     free(dir);
 }
 
+Test(discover, a_root_named_explicitly_is_scanned_even_when_ignored)
+{
+    char *dir = t_tmpdir();
+    t_write(dir, ".gitignore", "build/\n");
+    t_write(dir, "build/corpus/app.yaml", "a: 1\n");
+    char *cmd = xasprintf("git init -q '%s'", dir);
+    cr_assert_eq(t_run(cmd, NULL), 0);
+    free(cmd);
+    char *root = path_join(dir, "build/corpus");
+    const char *paths[] = {root};
+    struct vec files = VEC_INIT;
+    struct findings diags = {VEC_INIT};
+    struct errbuf err = {{0}, 0};
+    cr_assert_eq(discover_walk(&files, paths, 1, NULL, &diags, &err), 0);
+    cr_assert(has_path(&files, "app.yaml"), "the named root is what the user asked for");
+    discover_files_free(&files);
+    findings_release(&diags);
+    t_rmtree(dir);
+    free(root);
+    free(dir);
+}
+
 Test(discover, symlinks_loops_and_escapes)
 {
     char *dir = t_tmpdir();
@@ -134,6 +156,7 @@ Test(discover, symlinks_loops_and_escapes)
     for (size_t i = 0; i < s.model.units.len; i++)
         inside += strcmp(((struct unit *)s.model.units.items[i])->file->path, "inside.yaml") == 0;
     cr_assert_eq(inside, 1, "a link that stays inside is followed");
+    cr_assert_eq(t_count(&s, "file-skipped", "inside.yaml", 0), 0, "and its target is read");
     lint_scan_release(&s);
     t_rmtree(dir);
     t_rmtree(outside);

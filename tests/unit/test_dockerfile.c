@@ -372,7 +372,12 @@ Test(dockerfile, rules_fire_on_violations_and_not_on_near_misses)
 {
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         int line = 0;
-        int n = t_scan_one("Dockerfile", cases[i].content, cases[i].rule, &line);
+        /* A literal secret is reported once: by the secrets scanner when one of its rules
+         * knows the value, else by dockerfile-secret-in-env (its yields-to parameter). */
+        const char *match = strcmp(cases[i].rule, "dockerfile-secret-in-env") == 0
+                                ? "dockerfile-secret-in-env,secret-*"
+                                : cases[i].rule;
+        int n = t_scan_one("Dockerfile", cases[i].content, match, &line);
         cr_expect_eq(n, cases[i].count, "%s / %s: %d findings, want %d", cases[i].rule,
                      cases[i].what, n, cases[i].count);
         if (cases[i].count && n)

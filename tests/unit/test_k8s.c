@@ -10,52 +10,51 @@
 
 /* Clean for every k8s rule. Line numbers used by the cases below: container "- name:" 26,
  * image 27, livenessProbe 31, readinessProbe 33, privileged-free securityContext 38. */
-static const char good[] =
-    "apiVersion: apps/v1\n"                                   /* 1 */
-    "kind: Deployment\n"                                      /* 2 */
-    "metadata:\n"                                             /* 3 */
-    "  name: api\n"                                           /* 4 */
-    "  namespace: shop\n"                                     /* 5 */
-    "spec:\n"                                                 /* 6 */
-    "  replicas: 1\n"                                         /* 7 */
-    "  selector:\n"                                           /* 8 */
-    "    matchLabels:\n"                                      /* 9 */
-    "      app: api\n"                                        /* 10 */
-    "  template:\n"                                           /* 11 */
-    "    metadata:\n"                                         /* 12 */
-    "      labels:\n"                                         /* 13 */
-    "        app: api\n"                                      /* 14 */
-    "    spec:\n"                                             /* 15 */
-    "      serviceAccountName: api\n"                         /* 16 */
-    "      automountServiceAccountToken: false\n"             /* 17 */
-    "      securityContext:\n"                                /* 18 */
-    "        runAsNonRoot: true\n"                            /* 19 */
-    "        runAsUser: 10001\n"                              /* 20 */
-    "        seccompProfile:\n"                               /* 21 */
-    "          type: RuntimeDefault\n"                        /* 22 */
-    "      volumes:\n"                                        /* 23 */
-    "        - {name: tmp, emptyDir: {}}\n"                   /* 24 */
-    "      containers:\n"                                     /* 25 */
-    "        - name: api\n"                                   /* 26 */
-    "          image: ghcr.io/acme/api:1.4.2@" DIGEST "\n"    /* 27 */
-    "          ports:\n"                                      /* 28 */
-    "            - name: http\n"                              /* 29 */
-    "              containerPort: 8080\n"                     /* 30 */
-    "          livenessProbe:\n"                              /* 31 */
-    "            httpGet: {path: /livez, port: http}\n"       /* 32 */
-    "          readinessProbe:\n"                             /* 33 */
-    "            httpGet: {path: /readyz, port: http}\n"      /* 34 */
-    "          resources:\n"                                  /* 35 */
-    "            requests: {cpu: 100m, memory: 128Mi}\n"      /* 36 */
-    "            limits: {cpu: 500m, memory: 128Mi}\n"        /* 37 */
-    "          securityContext:\n"                            /* 38 */
-    "            allowPrivilegeEscalation: false\n"           /* 39 */
-    "            readOnlyRootFilesystem: true\n"              /* 40 */
-    "            capabilities:\n"                             /* 41 */
-    "              drop: [ALL]\n"                             /* 42 */
-    "          env:\n"                                        /* 43 */
-    "            - name: LOG_LEVEL\n"                         /* 44 */
-    "              value: info\n";                            /* 45 */
+static const char good[] = "apiVersion: apps/v1\n"                                /* 1 */
+                           "kind: Deployment\n"                                   /* 2 */
+                           "metadata:\n"                                          /* 3 */
+                           "  name: api\n"                                        /* 4 */
+                           "  namespace: shop\n"                                  /* 5 */
+                           "spec:\n"                                              /* 6 */
+                           "  replicas: 1\n"                                      /* 7 */
+                           "  selector:\n"                                        /* 8 */
+                           "    matchLabels:\n"                                   /* 9 */
+                           "      app: api\n"                                     /* 10 */
+                           "  template:\n"                                        /* 11 */
+                           "    metadata:\n"                                      /* 12 */
+                           "      labels:\n"                                      /* 13 */
+                           "        app: api\n"                                   /* 14 */
+                           "    spec:\n"                                          /* 15 */
+                           "      serviceAccountName: api\n"                      /* 16 */
+                           "      automountServiceAccountToken: false\n"          /* 17 */
+                           "      securityContext:\n"                             /* 18 */
+                           "        runAsNonRoot: true\n"                         /* 19 */
+                           "        runAsUser: 10001\n"                           /* 20 */
+                           "        seccompProfile:\n"                            /* 21 */
+                           "          type: RuntimeDefault\n"                     /* 22 */
+                           "      volumes:\n"                                     /* 23 */
+                           "        - {name: tmp, emptyDir: {}}\n"                /* 24 */
+                           "      containers:\n"                                  /* 25 */
+                           "        - name: api\n"                                /* 26 */
+                           "          image: ghcr.io/acme/api:1.4.2@" DIGEST "\n" /* 27 */
+                           "          ports:\n"                                   /* 28 */
+                           "            - name: http\n"                           /* 29 */
+                           "              containerPort: 8080\n"                  /* 30 */
+                           "          livenessProbe:\n"                           /* 31 */
+                           "            httpGet: {path: /livez, port: http}\n"    /* 32 */
+                           "          readinessProbe:\n"                          /* 33 */
+                           "            httpGet: {path: /readyz, port: http}\n"   /* 34 */
+                           "          resources:\n"                               /* 35 */
+                           "            requests: {cpu: 100m, memory: 128Mi}\n"   /* 36 */
+                           "            limits: {cpu: 500m, memory: 128Mi}\n"     /* 37 */
+                           "          securityContext:\n"                         /* 38 */
+                           "            allowPrivilegeEscalation: false\n"        /* 39 */
+                           "            readOnlyRootFilesystem: true\n"           /* 40 */
+                           "            capabilities:\n"                          /* 41 */
+                           "              drop: [ALL]\n"                          /* 42 */
+                           "          env:\n"                                     /* 43 */
+                           "            - name: LOG_LEVEL\n"                      /* 44 */
+                           "              value: info\n";                         /* 45 */
 
 #define BASE_PATH "k8s/base/api/deployment.yaml"
 #define PROD_PATH "k8s/overlays/prod/api/deployment.yaml"
@@ -86,92 +85,213 @@ static char *edit(const char *from, const char *to)
 
 struct rule_case {
     const char *rule, *path, *from, *to;
-    int count;   /* findings of `rule` expected */
-    int line;    /* line of the first one, 0: any */
-    const char *from2, *to2;   /* a second edit, after the first */
+    int count;               /* findings of `rule` expected */
+    int line;                /* line of the first one, 0: any */
+    const char *from2, *to2; /* a second edit, after the first */
 };
 
 static const struct rule_case cases[] = {
     /* issue 2 */
-    {"k8s-missing-liveness-probe", BASE_PATH, "          livenessProbe:\n            httpGet: {path: /livez, port: http}\n", "", 1, 26, NULL, NULL},
+    {"k8s-missing-liveness-probe", BASE_PATH,
+     "          livenessProbe:\n            httpGet: {path: /livez, port: http}\n", "", 1, 26, NULL,
+     NULL},
     {"k8s-missing-liveness-probe", BASE_PATH, "kind: Deployment", "kind: Job", 0, 0, NULL, NULL},
-    {"k8s-missing-liveness-probe", BASE_PATH, "      containers:\n", "      initContainers:\n        - name: migrate\n          image: ghcr.io/acme/api:1.4.2@" DIGEST "\n          resources: {requests: {cpu: 10m, memory: 8Mi}, limits: {cpu: 10m, memory: 8Mi}}\n      containers:\n", 0, 0, NULL, NULL},
-    {"k8s-missing-readiness-probe", BASE_PATH, "          readinessProbe:\n            httpGet: {path: /readyz, port: http}\n", "", 1, 26, NULL, NULL},
-    {"k8s-missing-readiness-probe", BASE_PATH, "", "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly, namespace: shop}\nspec:\n  schedule: '0 3 * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n            - name: job\n              image: ghcr.io/acme/job:1.0.0\n", 0, 0, NULL, NULL},
-    {"k8s-missing-resource-limits", BASE_PATH, "            limits: {cpu: 500m, memory: 128Mi}\n", "", 1, 26, NULL, NULL},
-    {"k8s-missing-resource-limits", BASE_PATH, "limits: {cpu: 500m, memory: 128Mi}", "limits: {memory: 128Mi}", 1, 26, NULL, NULL},
-    {"k8s-missing-resource-limits", BASE_PATH, "limits: {cpu: 500m, memory: 128Mi}", "limits: {cpu: 1, memory: 1Gi}", 0, 0, NULL, NULL},
-    {"k8s-image-latest-or-untagged", BASE_PATH, "ghcr.io/acme/api:1.4.2@" DIGEST, "ghcr.io/acme/api:latest", 1, 27, NULL, NULL},
-    {"k8s-image-latest-or-untagged", BASE_PATH, "ghcr.io/acme/api:1.4.2@" DIGEST, "registry.internal.example.com:5000/team/app", 1, 27, NULL, NULL},
-    {"k8s-image-latest-or-untagged", BASE_PATH, "ghcr.io/acme/api:1.4.2@" DIGEST, "registry.internal.example.com:5000/team/app:1.2.3", 0, 0, NULL, NULL},
-    {"k8s-image-latest-or-untagged", BASE_PATH, "ghcr.io/acme/api:1.4.2@" DIGEST, "ghcr.io/acme/api@" DIGEST, 0, 0, NULL, NULL},
-    {"k8s-privileged", BASE_PATH, "            allowPrivilegeEscalation: false\n", "            allowPrivilegeEscalation: false\n            privileged: true\n", 1, 40, NULL, NULL},
-    {"k8s-privileged", BASE_PATH, "            allowPrivilegeEscalation: false\n", "            allowPrivilegeEscalation: false\n            privileged: false\n", 0, 0, NULL, NULL},
+    {"k8s-missing-liveness-probe", BASE_PATH, "      containers:\n",
+     "      initContainers:\n        - name: migrate\n          image: "
+     "ghcr.io/acme/api:1.4.2@" DIGEST "\n          resources: {requests: {cpu: 10m, memory: 8Mi}, "
+                                      "limits: {cpu: 10m, memory: 8Mi}}\n      containers:\n",
+     0, 0, NULL, NULL},
+    {"k8s-missing-readiness-probe", BASE_PATH,
+     "          readinessProbe:\n            httpGet: {path: /readyz, port: http}\n", "", 1, 26,
+     NULL, NULL},
+    {"k8s-missing-readiness-probe", BASE_PATH, "",
+     "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly, namespace: shop}\nspec:\n  "
+     "schedule: '0 3 * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          "
+     "containers:\n            - name: job\n              image: ghcr.io/acme/job:1.0.0\n",
+     0, 0, NULL, NULL},
+    {"k8s-missing-resource-limits", BASE_PATH, "            limits: {cpu: 500m, memory: 128Mi}\n",
+     "", 1, 26, NULL, NULL},
+    {"k8s-missing-resource-limits", BASE_PATH, "limits: {cpu: 500m, memory: 128Mi}",
+     "limits: {memory: 128Mi}", 1, 26, NULL, NULL},
+    {"k8s-missing-resource-limits", BASE_PATH, "limits: {cpu: 500m, memory: 128Mi}",
+     "limits: {cpu: 1, memory: 1Gi}", 0, 0, NULL, NULL},
+    {"k8s-image-latest-or-untagged", BASE_PATH, "ghcr.io/acme/api:1.4.2@" DIGEST,
+     "ghcr.io/acme/api:latest", 1, 27, NULL, NULL},
+    {"k8s-image-latest-or-untagged", BASE_PATH, "ghcr.io/acme/api:1.4.2@" DIGEST,
+     "registry.internal.example.com:5000/team/app", 1, 27, NULL, NULL},
+    {"k8s-image-latest-or-untagged", BASE_PATH, "ghcr.io/acme/api:1.4.2@" DIGEST,
+     "registry.internal.example.com:5000/team/app:1.2.3", 0, 0, NULL, NULL},
+    {"k8s-image-latest-or-untagged", BASE_PATH, "ghcr.io/acme/api:1.4.2@" DIGEST,
+     "ghcr.io/acme/api@" DIGEST, 0, 0, NULL, NULL},
+    {"k8s-privileged", BASE_PATH, "            allowPrivilegeEscalation: false\n",
+     "            allowPrivilegeEscalation: false\n            privileged: true\n", 1, 40, NULL,
+     NULL},
+    {"k8s-privileged", BASE_PATH, "            allowPrivilegeEscalation: false\n",
+     "            allowPrivilegeEscalation: false\n            privileged: false\n", 0, 0, NULL,
+     NULL},
     /* issue 7: container security */
-    {"k8s-allow-privilege-escalation", BASE_PATH, "allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true", 1, 39, NULL, NULL},
-    {"k8s-allow-privilege-escalation", BASE_PATH, "            allowPrivilegeEscalation: false\n", "", 1, 26, NULL, NULL},
-    {"k8s-run-as-root", BASE_PATH, "        runAsNonRoot: true\n        runAsUser: 10001\n", "", 1, 24, NULL, NULL},
+    {"k8s-allow-privilege-escalation", BASE_PATH, "allowPrivilegeEscalation: false",
+     "allowPrivilegeEscalation: true", 1, 39, NULL, NULL},
+    {"k8s-allow-privilege-escalation", BASE_PATH, "            allowPrivilegeEscalation: false\n",
+     "", 1, 26, NULL, NULL},
+    {"k8s-run-as-root", BASE_PATH, "        runAsNonRoot: true\n        runAsUser: 10001\n", "", 1,
+     24, NULL, NULL},
     {"k8s-run-as-root", BASE_PATH, "runAsUser: 10001", "runAsUser: 0", 1, 20, NULL, NULL},
     {"k8s-run-as-root", BASE_PATH, "        runAsNonRoot: true\n", "", 0, 0, NULL, NULL},
-    {"k8s-run-as-root", BASE_PATH, "        runAsNonRoot: true\n        runAsUser: 10001\n", "        runAsNonRoot: false\n", 1, 19, NULL, NULL},
-    {"k8s-run-as-root", BASE_PATH, "            allowPrivilegeEscalation: false\n", "            allowPrivilegeEscalation: false\n            runAsUser: 0\n", 1, 40, NULL, NULL},
-    {"k8s-writable-root-filesystem", BASE_PATH, "readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false", 1, 40, NULL, NULL},
-    {"k8s-writable-root-filesystem", BASE_PATH, "            readOnlyRootFilesystem: true\n", "", 1, 26, NULL, NULL},
-    {"k8s-no-seccomp-profile", BASE_PATH, "        seccompProfile:\n          type: RuntimeDefault\n", "", 1, 24, NULL, NULL},
-    {"k8s-no-seccomp-profile", BASE_PATH, "type: RuntimeDefault", "type: Unconfined", 1, 21, NULL, NULL},
-    {"k8s-no-seccomp-profile", BASE_PATH, "        seccompProfile:\n          type: RuntimeDefault\n", "", 0, 0, "drop: [ALL]", "drop: [ALL]\n            seccompProfile: {type: RuntimeDefault}"},
-    {"k8s-no-seccomp-profile", BASE_PATH, "        seccompProfile:\n          type: RuntimeDefault\n", "        seccompProfile:\n          type: Localhost\n", 0, 0, NULL, NULL},
+    {"k8s-run-as-root", BASE_PATH, "        runAsNonRoot: true\n        runAsUser: 10001\n",
+     "        runAsNonRoot: false\n", 1, 19, NULL, NULL},
+    {"k8s-run-as-root", BASE_PATH, "            allowPrivilegeEscalation: false\n",
+     "            allowPrivilegeEscalation: false\n            runAsUser: 0\n", 1, 40, NULL, NULL},
+    {"k8s-writable-root-filesystem", BASE_PATH, "readOnlyRootFilesystem: true",
+     "readOnlyRootFilesystem: false", 1, 40, NULL, NULL},
+    {"k8s-writable-root-filesystem", BASE_PATH, "            readOnlyRootFilesystem: true\n", "", 1,
+     26, NULL, NULL},
+    {"k8s-no-seccomp-profile", BASE_PATH,
+     "        seccompProfile:\n          type: RuntimeDefault\n", "", 1, 24, NULL, NULL},
+    {"k8s-no-seccomp-profile", BASE_PATH, "type: RuntimeDefault", "type: Unconfined", 1, 21, NULL,
+     NULL},
+    {"k8s-no-seccomp-profile", BASE_PATH,
+     "        seccompProfile:\n          type: RuntimeDefault\n", "", 0, 0, "drop: [ALL]",
+     "drop: [ALL]\n            seccompProfile: {type: RuntimeDefault}"},
+    {"k8s-no-seccomp-profile", BASE_PATH,
+     "        seccompProfile:\n          type: RuntimeDefault\n",
+     "        seccompProfile:\n          type: Localhost\n", 0, 0, NULL, NULL},
     {"k8s-dangerous-capabilities", BASE_PATH, "drop: [ALL]", "drop: [NET_RAW]", 1, 26, NULL, NULL},
-    {"k8s-dangerous-capabilities", BASE_PATH, "drop: [ALL]", "drop: [ALL]\n              add: [SYS_ADMIN]", 1, 43, NULL, NULL},
-    {"k8s-dangerous-capabilities", BASE_PATH, "drop: [ALL]", "drop: [ALL]\n              add: [NET_BIND_SERVICE]", 0, 0, NULL, NULL},
-    {"k8s-probe-port-undeclared", BASE_PATH, "{path: /livez, port: http}", "{path: /livez, port: metrics}", 1, 31, NULL, NULL},
-    {"k8s-probe-port-undeclared", BASE_PATH, "{path: /livez, port: http}", "{path: /livez, port: 9090}", 1, 31, NULL, NULL},
-    {"k8s-probe-port-undeclared", BASE_PATH, "{path: /livez, port: http}", "{path: /livez, port: 8080}", 0, 0, NULL, NULL},
-    {"k8s-identical-liveness-readiness", BASE_PATH, "{path: /readyz, port: http}", "{path: /livez, port: http}", 1, 31, NULL, NULL},
-    {"k8s-identical-liveness-readiness", BASE_PATH, "            httpGet: {path: /livez, port: http}\n", "            httpGet: {path: /readyz, port: http}\n            failureThreshold: 6\n", 0, 0, NULL, NULL},
-    {"k8s-secret-in-env-literal", BASE_PATH, "            - name: LOG_LEVEL\n              value: info\n", "            - name: STRIPE_API_KEY\n              value: \"sk-test-placeholder-000\"\n", 1, 45, NULL, NULL},
-    {"k8s-secret-in-env-literal", BASE_PATH, "            - name: LOG_LEVEL\n              value: info\n", "            - name: DB_PASSWORD_FILE\n              value: /var/run/secrets/db/password\n", 0, 0, NULL, NULL},
-    {"k8s-secret-in-env-literal", BASE_PATH, "            - name: LOG_LEVEL\n              value: info\n", "            - name: API_TOKEN\n              valueFrom:\n                secretKeyRef: {name: api, key: token}\n", 0, 0, NULL, NULL},
-    {"k8s-secret-in-env-literal", BASE_PATH, "            - name: LOG_LEVEL\n              value: info\n", "            - name: SECRET_ROTATION\n              value: \"true\"\n            - name: TOKEN_REFRESH_SECONDS\n              value: \"300\"\n", 0, 0, NULL, NULL},
-    {"k8s-image-not-pinned-by-digest", BASE_PATH, "ghcr.io/acme/api:1.4.2@" DIGEST, "ghcr.io/acme/api:1.4.2", 1, 27, NULL, NULL},
-    {"k8s-image-not-pinned-by-digest", BASE_PATH, "ghcr.io/acme/api:1.4.2@" DIGEST, "ghcr.io/acme/api:latest", 0, 0, NULL, NULL},
-    {"k8s-missing-resource-requests", BASE_PATH, "            requests: {cpu: 100m, memory: 128Mi}\n", "", 1, 26, NULL, NULL},
-    {"k8s-missing-resource-requests", BASE_PATH, "requests: {cpu: 100m, memory: 128Mi}", "requests: {cpu: 100m}", 1, 26, NULL, NULL},
+    {"k8s-dangerous-capabilities", BASE_PATH, "drop: [ALL]",
+     "drop: [ALL]\n              add: [SYS_ADMIN]", 1, 43, NULL, NULL},
+    {"k8s-dangerous-capabilities", BASE_PATH, "drop: [ALL]",
+     "drop: [ALL]\n              add: [NET_BIND_SERVICE]", 0, 0, NULL, NULL},
+    {"k8s-probe-port-undeclared", BASE_PATH, "{path: /livez, port: http}",
+     "{path: /livez, port: metrics}", 1, 31, NULL, NULL},
+    {"k8s-probe-port-undeclared", BASE_PATH, "{path: /livez, port: http}",
+     "{path: /livez, port: 9090}", 1, 31, NULL, NULL},
+    {"k8s-probe-port-undeclared", BASE_PATH, "{path: /livez, port: http}",
+     "{path: /livez, port: 8080}", 0, 0, NULL, NULL},
+    {"k8s-identical-liveness-readiness", BASE_PATH, "{path: /readyz, port: http}",
+     "{path: /livez, port: http}", 1, 31, NULL, NULL},
+    {"k8s-identical-liveness-readiness", BASE_PATH,
+     "            httpGet: {path: /livez, port: http}\n",
+     "            httpGet: {path: /readyz, port: http}\n            failureThreshold: 6\n", 0, 0,
+     NULL, NULL},
+    {"k8s-secret-in-env-literal", BASE_PATH,
+     "            - name: LOG_LEVEL\n              value: info\n",
+     "            - name: STRIPE_API_KEY\n              value: \"sk-test-placeholder-000\"\n", 1,
+     45, NULL, NULL},
+    {"k8s-secret-in-env-literal", BASE_PATH,
+     "            - name: LOG_LEVEL\n              value: info\n",
+     "            - name: DB_PASSWORD_FILE\n              value: /var/run/secrets/db/password\n", 0,
+     0, NULL, NULL},
+    {"k8s-secret-in-env-literal", BASE_PATH,
+     "            - name: LOG_LEVEL\n              value: info\n",
+     "            - name: API_TOKEN\n              valueFrom:\n                secretKeyRef: "
+     "{name: api, key: token}\n",
+     0, 0, NULL, NULL},
+    {"k8s-secret-in-env-literal", BASE_PATH,
+     "            - name: LOG_LEVEL\n              value: info\n",
+     "            - name: SECRET_ROTATION\n              value: \"true\"\n            - name: "
+     "TOKEN_REFRESH_SECONDS\n              value: \"300\"\n",
+     0, 0, NULL, NULL},
+    {"k8s-image-not-pinned-by-digest", BASE_PATH, "ghcr.io/acme/api:1.4.2@" DIGEST,
+     "ghcr.io/acme/api:1.4.2", 1, 27, NULL, NULL},
+    {"k8s-image-not-pinned-by-digest", BASE_PATH, "ghcr.io/acme/api:1.4.2@" DIGEST,
+     "ghcr.io/acme/api:latest", 0, 0, NULL, NULL},
+    {"k8s-missing-resource-requests", BASE_PATH,
+     "            requests: {cpu: 100m, memory: 128Mi}\n", "", 1, 26, NULL, NULL},
+    {"k8s-missing-resource-requests", BASE_PATH, "requests: {cpu: 100m, memory: 128Mi}",
+     "requests: {cpu: 100m}", 1, 26, NULL, NULL},
     /* issue 7: pod specs */
-    {"k8s-host-namespace", BASE_PATH, "      serviceAccountName: api\n", "      serviceAccountName: api\n      hostNetwork: true\n      hostPID: true\n", 2, 17, NULL, NULL},
-    {"k8s-host-namespace", BASE_PATH, "      serviceAccountName: api\n", "      serviceAccountName: api\n      hostNetwork: false\n", 0, 0, NULL, NULL},
-    {"k8s-host-path", BASE_PATH, "{name: tmp, emptyDir: {}}", "{name: sock, hostPath: {path: /var/run/docker.sock}}", 1, 24, NULL, NULL},
-    {"k8s-host-path", BASE_PATH, "{name: tmp, emptyDir: {}}", "{name: logs, hostPath: {path: /var/log/app}}", 1, 24, NULL, NULL},
-    {"k8s-service-account-token-automount", BASE_PATH, "      automountServiceAccountToken: false\n", "", 1, 16, NULL, NULL},
-    {"k8s-service-account-token-automount", BASE_PATH, "      automountServiceAccountToken: false\n", "      automountServiceAccountToken: true\n", 0, 0, NULL, NULL},
-    {"k8s-service-account-token-automount", BASE_PATH, "      automountServiceAccountToken: false\n", "", 0, 0, "", "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: api, namespace: shop}\nautomountServiceAccountToken: false\n"},
-    {"k8s-service-account-token-automount", BASE_PATH, "      automountServiceAccountToken: false\n", "", 1, 16, "", "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: other, namespace: shop}\nautomountServiceAccountToken: false\n"},
-    {"k8s-default-service-account", BASE_PATH, "      serviceAccountName: api\n", "", 1, 15, NULL, NULL},
-    {"k8s-default-service-account", BASE_PATH, "serviceAccountName: api", "serviceAccountName: default", 1, 16, NULL, NULL},
+    {"k8s-host-namespace", BASE_PATH, "      serviceAccountName: api\n",
+     "      serviceAccountName: api\n      hostNetwork: true\n      hostPID: true\n", 2, 17, NULL,
+     NULL},
+    {"k8s-host-namespace", BASE_PATH, "      serviceAccountName: api\n",
+     "      serviceAccountName: api\n      hostNetwork: false\n", 0, 0, NULL, NULL},
+    {"k8s-host-path", BASE_PATH, "{name: tmp, emptyDir: {}}",
+     "{name: sock, hostPath: {path: /var/run/docker.sock}}", 1, 24, NULL, NULL},
+    {"k8s-host-path", BASE_PATH, "{name: tmp, emptyDir: {}}",
+     "{name: logs, hostPath: {path: /var/log/app}}", 1, 24, NULL, NULL},
+    {"k8s-service-account-token-automount", BASE_PATH,
+     "      automountServiceAccountToken: false\n", "", 1, 16, NULL, NULL},
+    {"k8s-service-account-token-automount", BASE_PATH,
+     "      automountServiceAccountToken: false\n", "      automountServiceAccountToken: true\n", 0,
+     0, NULL, NULL},
+    {"k8s-service-account-token-automount", BASE_PATH,
+     "      automountServiceAccountToken: false\n", "", 0, 0, "",
+     "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: api, namespace: "
+     "shop}\nautomountServiceAccountToken: false\n"},
+    {"k8s-service-account-token-automount", BASE_PATH,
+     "      automountServiceAccountToken: false\n", "", 1, 16, "",
+     "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: other, namespace: "
+     "shop}\nautomountServiceAccountToken: false\n"},
+    {"k8s-default-service-account", BASE_PATH, "      serviceAccountName: api\n", "", 1, 15, NULL,
+     NULL},
+    {"k8s-default-service-account", BASE_PATH, "serviceAccountName: api",
+     "serviceAccountName: default", 1, 16, NULL, NULL},
     /* issue 7: objects */
     {"k8s-missing-pdb", BASE_PATH, "replicas: 1", "replicas: 3", 1, 7, NULL, NULL},
-    {"k8s-missing-pdb", BASE_PATH, "replicas: 1", "replicas: 3", 0, 0, "", "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api, namespace: shop}\nspec:\n  maxUnavailable: 1\n  selector:\n    matchLabels: {app: api}\n"},
-    {"k8s-missing-pdb", BASE_PATH, "replicas: 1", "replicas: 3", 1, 7, "", "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api, namespace: other}\nspec:\n  maxUnavailable: 1\n  selector:\n    matchLabels: {app: api}\n"},
-    {"k8s-missing-pdb", BASE_PATH, "  replicas: 1\n", "", 1, 2, "", "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: api, namespace: shop}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}\n  minReplicas: 2\n  maxReplicas: 6\n"},
-    {"k8s-missing-pdb", BASE_PATH, "  replicas: 1\n", "", 0, 0, "", "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: api, namespace: shop}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: StatefulSet, name: api}\n  minReplicas: 2\n  maxReplicas: 6\n"},
-    {"k8s-pdb-blocks-eviction", BASE_PATH, "", "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  maxUnavailable: 0\n  selector:\n    matchLabels: {app: api}\n", 1, 51, NULL, NULL},
-    {"k8s-pdb-blocks-eviction", BASE_PATH, "", "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels: {app: api}\n", 1, 51, NULL, NULL},
-    {"k8s-pdb-blocks-eviction", BASE_PATH, "", "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels: {app: other}\n", 0, 0, NULL, NULL},
-    {"k8s-pdb-blocks-eviction", BASE_PATH, "replicas: 1", "replicas: 3", 0, 0, "", "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  minAvailable: 2\n  selector:\n    matchLabels: {app: api}\n"},
-    {"k8s-single-replica", PROD_PATH, "metadata:\n  name: api\n", "metadata:\n  name: api\n", 1, 7, NULL, NULL},
+    {"k8s-missing-pdb", BASE_PATH, "replicas: 1", "replicas: 3", 0, 0, "",
+     "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api, namespace: "
+     "shop}\nspec:\n  maxUnavailable: 1\n  selector:\n    matchLabels: {app: api}\n"},
+    {"k8s-missing-pdb", BASE_PATH, "replicas: 1", "replicas: 3", 1, 7, "",
+     "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api, namespace: "
+     "other}\nspec:\n  maxUnavailable: 1\n  selector:\n    matchLabels: {app: api}\n"},
+    {"k8s-missing-pdb", BASE_PATH, "  replicas: 1\n", "", 1, 2, "",
+     "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: api, namespace: "
+     "shop}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}\n  "
+     "minReplicas: 2\n  maxReplicas: 6\n"},
+    {"k8s-missing-pdb", BASE_PATH, "  replicas: 1\n", "", 0, 0, "",
+     "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: api, namespace: "
+     "shop}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: StatefulSet, name: api}\n  "
+     "minReplicas: 2\n  maxReplicas: 6\n"},
+    {"k8s-pdb-blocks-eviction", BASE_PATH, "",
+     "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  "
+     "maxUnavailable: 0\n  selector:\n    matchLabels: {app: api}\n",
+     1, 51, NULL, NULL},
+    {"k8s-pdb-blocks-eviction", BASE_PATH, "",
+     "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  "
+     "minAvailable: 1\n  selector:\n    matchLabels: {app: api}\n",
+     1, 51, NULL, NULL},
+    {"k8s-pdb-blocks-eviction", BASE_PATH, "",
+     "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  "
+     "minAvailable: 1\n  selector:\n    matchLabels: {app: other}\n",
+     0, 0, NULL, NULL},
+    {"k8s-pdb-blocks-eviction", BASE_PATH, "replicas: 1", "replicas: 3", 0, 0, "",
+     "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  "
+     "minAvailable: 2\n  selector:\n    matchLabels: {app: api}\n"},
+    {"k8s-single-replica", PROD_PATH, "metadata:\n  name: api\n", "metadata:\n  name: api\n", 1, 7,
+     NULL, NULL},
     {"k8s-single-replica", BASE_PATH, "replicas: 1", "replicas: 1", 0, 0, NULL, NULL},
-    {"k8s-single-replica", "k8s/overlays/production-like/api/d.yaml", "replicas: 1", "replicas: 1", 0, 0, NULL, NULL},
+    {"k8s-single-replica", "k8s/overlays/production-like/api/d.yaml", "replicas: 1", "replicas: 1",
+     0, 0, NULL, NULL},
     {"k8s-default-namespace", BASE_PATH, "namespace: shop", "namespace: default", 1, 5, NULL, NULL},
     {"k8s-default-namespace", BASE_PATH, "  namespace: shop\n", "", 0, 0, NULL, NULL},
-    {"k8s-rbac-wildcard", BASE_PATH, "", "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r}\nrules:\n  - apiGroups: ['']\n    resources: ['*']\n    verbs: [get, '*']\n", 2, 52, NULL, NULL},
-    {"k8s-rbac-wildcard", BASE_PATH, "", "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r}\nrules:\n  - apiGroups: ['*']\n    resources: [configmaps]\n    verbs: [get]\n", 0, 0, NULL, NULL},
-    {"k8s-cluster-admin-binding", BASE_PATH, "", "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: b}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin\nsubjects: []\n", 1, 53, NULL, NULL},
-    {"k8s-cluster-admin-binding", BASE_PATH, "", "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b}\nroleRef:\n  kind: ClusterRole\n  name: view\n", 0, 0, NULL, NULL},
-    {"k8s-deprecated-api-version", BASE_PATH, "apiVersion: apps/v1", "apiVersion: apps/v1beta2", 1, 1, NULL, NULL},
-    {"k8s-deprecated-api-version", BASE_PATH, "", "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata: {name: p}\n", 1, 47, NULL, NULL},
-    {"k8s-deprecated-api-version", BASE_PATH, "", "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\n", 0, 0, NULL, NULL},
-    {"k8s-selector-label-mismatch", BASE_PATH, "        app: api\n", "        app: api-server\n", 1, 8, NULL, NULL},
-    {"k8s-selector-label-mismatch", BASE_PATH, "        app: api\n", "        app: api\n        tier: web\n", 0, 0, NULL, NULL},
+    {"k8s-rbac-wildcard", BASE_PATH, "",
+     "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r}\nrules:\n  - "
+     "apiGroups: ['']\n    resources: ['*']\n    verbs: [get, '*']\n",
+     2, 52, NULL, NULL},
+    {"k8s-rbac-wildcard", BASE_PATH, "",
+     "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r}\nrules:\n  - "
+     "apiGroups: ['*']\n    resources: [configmaps]\n    verbs: [get]\n",
+     0, 0, NULL, NULL},
+    {"k8s-cluster-admin-binding", BASE_PATH, "",
+     "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: "
+     "b}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: "
+     "cluster-admin\nsubjects: []\n",
+     1, 53, NULL, NULL},
+    {"k8s-cluster-admin-binding", BASE_PATH, "",
+     "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b}\nroleRef:\n "
+     " kind: ClusterRole\n  name: view\n",
+     0, 0, NULL, NULL},
+    {"k8s-deprecated-api-version", BASE_PATH, "apiVersion: apps/v1", "apiVersion: apps/v1beta2", 1,
+     1, NULL, NULL},
+    {"k8s-deprecated-api-version", BASE_PATH, "",
+     "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata: {name: p}\n", 1, 47, NULL,
+     NULL},
+    {"k8s-deprecated-api-version", BASE_PATH, "",
+     "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\n", 0, 0, NULL, NULL},
+    {"k8s-selector-label-mismatch", BASE_PATH, "        app: api\n", "        app: api-server\n", 1,
+     8, NULL, NULL},
+    {"k8s-selector-label-mismatch", BASE_PATH, "        app: api\n",
+     "        app: api\n        tier: web\n", 0, 0, NULL, NULL},
 };
 
 Test(k8s, every_rule_fires_and_holds_back)
@@ -186,8 +306,7 @@ Test(k8s, every_rule_fires_and_holds_back)
         }
         int line = 0;
         int n = t_scan_one(c->path, text, c->rule, &line);
-        cr_expect_eq(n, c->count, "case %zu (%s): %d finding(s), want %d", i, c->rule, n,
-                     c->count);
+        cr_expect_eq(n, c->count, "case %zu (%s): %d finding(s), want %d", i, c->rule, n, c->count);
         if (c->line && n)
             cr_expect_eq(line, c->line, "case %zu (%s): line %d, want %d", i, c->rule, line,
                          c->line);
@@ -203,8 +322,8 @@ Test(k8s, the_hardened_manifest_is_clean)
     t_scan(&s, dir);
     for (size_t i = 0; i < s.findings.v.len; i++) {
         const struct finding *f = s.findings.v.items[i];
-        cr_expect(strncmp(f->rule_id, "k8s-", 4) != 0, "unexpected %s at line %d: %s",
-                  f->rule_id, f->line, f->message);
+        cr_expect(strncmp(f->rule_id, "k8s-", 4) != 0, "unexpected %s at line %d: %s", f->rule_id,
+                  f->line, f->message);
     }
     lint_scan_release(&s);
     t_rmtree(dir);
@@ -220,24 +339,33 @@ Test(k8s, patch_fragments_only_judged_on_what_they_write)
         "  template:\n    spec:\n      containers:\n        - name: api\n"
         "          resources:\n            limits: {cpu: '2', memory: 1Gi}\n";
     static const char *const quiet[] = {
-        "k8s-missing-liveness-probe", "k8s-missing-readiness-probe", "k8s-run-as-root",
-        "k8s-missing-resource-requests", "k8s-default-service-account",
-        "k8s-service-account-token-automount", "k8s-no-seccomp-profile",
-        "k8s-allow-privilege-escalation", "k8s-image-latest-or-untagged",
+        "k8s-missing-liveness-probe",
+        "k8s-missing-readiness-probe",
+        "k8s-run-as-root",
+        "k8s-missing-resource-requests",
+        "k8s-default-service-account",
+        "k8s-service-account-token-automount",
+        "k8s-no-seccomp-profile",
+        "k8s-allow-privilege-escalation",
+        "k8s-image-latest-or-untagged",
     };
     for (size_t i = 0; i < ARRAY_LEN(quiet); i++)
-        cr_expect_eq(t_scan_one("k8s/overlays/prod/api/patch-resources.yaml", patch, quiet[i],
-                                NULL), 0, "%s fired on a patch", quiet[i]);
+        cr_expect_eq(
+            t_scan_one("k8s/overlays/prod/api/patch-resources.yaml", patch, quiet[i], NULL), 0,
+            "%s fired on a patch", quiet[i]);
     static const char replicas[] =
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 1\n";
     int line = 0;
     cr_expect_eq(t_scan_one("k8s/overlays/prod/api/patch-replicas.yaml", replicas,
-                            "k8s-single-replica", &line), 1);
+                            "k8s-single-replica", &line),
+                 1);
     cr_expect_eq(line, 6);
     cr_expect_eq(t_scan_one("k8s/overlays/dev/api/patch-replicas.yaml", replicas,
-                            "k8s-single-replica", NULL), 0);
-    cr_expect_eq(t_scan_one("k8s/overlays/prod/api/patch-replicas.yaml", replicas,
-                            "k8s-missing-pdb", NULL), 0);
+                            "k8s-single-replica", NULL),
+                 0);
+    cr_expect_eq(
+        t_scan_one("k8s/overlays/prod/api/patch-replicas.yaml", replicas, "k8s-missing-pdb", NULL),
+        0);
 }
 
 Test(k8s, digest_note_is_a_warning_in_production)
@@ -246,8 +374,8 @@ Test(k8s, digest_note_is_a_warning_in_production)
     static const struct {
         const char *path;
         enum severity sev;
-    } want[] = {{BASE_PATH, SEV_NOTE}, {PROD_PATH, SEV_WARNING},
-                {"deploy/live/api.yaml", SEV_WARNING}};
+    } want[] = {
+        {BASE_PATH, SEV_NOTE}, {PROD_PATH, SEV_WARNING}, {"deploy/live/api.yaml", SEV_WARNING}};
     for (size_t i = 0; i < ARRAY_LEN(want); i++) {
         char *dir = t_tmpdir();
         t_write(dir, want[i].path, text);
@@ -271,7 +399,8 @@ Test(k8s, digest_note_is_a_warning_in_production)
 
 Test(k8s, critical_host_path_is_an_error_and_secret_is_masked)
 {
-    char *text = edit("{name: tmp, emptyDir: {}}", "{name: etc, hostPath: {path: /etc/kubernetes}}");
+    char *text =
+        edit("{name: tmp, emptyDir: {}}", "{name: etc, hostPath: {path: /etc/kubernetes}}");
     char *dir = t_tmpdir();
     t_write(dir, BASE_PATH, text);
     struct scan s;
@@ -324,8 +453,8 @@ Test(k8s, image_references_parse)
         {"ghcr.io/acme/api:1.4.2", "ghcr.io", "acme/api", "1.4.2", NULL},
         {"registry.internal.example.com:5000/team/app", "registry.internal.example.com:5000",
          "team/app", NULL, NULL},
-        {"registry.internal.example.com:5000/team/app:1.2.3",
-         "registry.internal.example.com:5000", "team/app", "1.2.3", NULL},
+        {"registry.internal.example.com:5000/team/app:1.2.3", "registry.internal.example.com:5000",
+         "team/app", "1.2.3", NULL},
         {"localhost/app:dev", "localhost", "app", "dev", NULL},
         {"localhost:5000/app", "localhost:5000", "app", NULL, NULL},
         {"app@" DIGEST, NULL, "app", NULL, DIGEST},
@@ -339,11 +468,11 @@ Test(k8s, image_references_parse)
 #define SAME(field)                                                                                \
     do {                                                                                           \
         if (cases_img[i].field)                                                                    \
-            cr_expect(im.field && strcmp(im.field, cases_img[i].field) == 0,                       \
+            cr_expect(im.field &&strcmp(im.field, cases_img[i].field) == 0,                        \
                       "%s: " #field " '%s', want '%s'", cases_img[i].raw,                          \
                       im.field ? im.field : "(null)", cases_img[i].field);                         \
         else                                                                                       \
-            cr_expect_null(im.field, "%s: " #field " '%s', want none", cases_img[i].raw,          \
+            cr_expect_null(im.field, "%s: " #field " '%s', want none", cases_img[i].raw,           \
                            im.field);                                                              \
     } while (0)
         SAME(registry);
@@ -459,8 +588,8 @@ Test(k8s, loader_survives_odd_shapes)
 
 Test(k8s, selectors)
 {
-    struct k8s_kv sel[] = {{"app", "api", {0, 0}}}, lab[] = {{"app", "api", {0, 0}},
-                                                            {"tier", "web", {0, 0}}};
+    struct k8s_kv sel[] = {{"app", "api", {0, 0}}},
+                  lab[] = {{"app", "api", {0, 0}}, {"tier", "web", {0, 0}}};
     struct k8s_kvs s = {sel, 1}, l = {lab, 2}, empty = {NULL, 0};
     cr_assert(k8s_selector_matches(&s, &l));
     cr_assert_not(k8s_selector_matches(&l, &s));

@@ -85,7 +85,7 @@ Test(kustomize, a_patch_that_adds_a_probe_keeps_the_rest_of_the_container)
         "spec:\n  template:\n    spec:\n      containers:\n        - name: web\n"
         "          livenessProbe:\n            httpGet: {path: /livez, port: 8080}\n");
     struct vec notes = VEC_INIT;
-    kz_merge_strategic(a, dst, patch, &notes);
+    kz_merge_strategic(a, dst, patch, &notes, NULL);
     const struct ynode *web = container(dst, "web");
     cr_assert_not_null(web);
     cr_assert_str_eq(yml_str(yml_path(web, "livenessProbe.httpGet.path")), "/livez");
@@ -107,7 +107,7 @@ Test(kustomize, a_patch_on_a_missing_container_appends_it_with_a_note)
         "spec:\n  template:\n    spec:\n      containers:\n        - name: sidecar\n"
         "          resources: {limits: {cpu: 100m}}\n");
     struct vec notes = VEC_INIT;
-    kz_merge_strategic(a, dst, patch, &notes);
+    kz_merge_strategic(a, dst, patch, &notes, NULL);
     cr_assert_eq(ncontainers(dst), 3);
     const struct ynode *sc = container(dst, "sidecar");
     cr_assert_not_null(sc);
@@ -128,7 +128,7 @@ Test(kustomize, patch_delete_removes_a_container_and_a_map)
         "      containers:\n        - {name: envoy, $patch: delete}\n"
         "        - {name: ghost, $patch: delete}\n");
     struct vec notes = VEC_INIT;
-    kz_merge_strategic(a, dst, patch, &notes);
+    kz_merge_strategic(a, dst, patch, &notes, NULL);
     cr_assert_eq(ncontainers(dst), 1);
     cr_assert_null(container(dst, "envoy"));
     cr_assert_null(container(dst, "ghost"), "deleting what is not there adds nothing");
@@ -151,7 +151,7 @@ Test(kustomize, env_merges_by_name_maps_merge_lists_replace_null_deletes)
         "          env:\n            - {name: B, value: '3'}\n"
         "            - {name: C, value: '4'}\n");
     struct vec notes = VEC_INIT;
-    kz_merge_strategic(a, dst, patch, &notes);
+    kz_merge_strategic(a, dst, patch, &notes, NULL);
     const struct ynode *web = container(dst, "web");
     cr_assert_str_eq(env_value(web, "A"), "1");
     cr_assert_str_eq(env_value(web, "B"), "3");
@@ -423,5 +423,8 @@ Test(kustomize, a_limit_only_prod_removes_is_a_prod_finding)
     cr_expect_str_eq(f->overlays, "prod");
     cr_expect_str_eq(f->path, "k8s/overlays/prod/limits.yaml", "at the patch that drops it");
     cr_expect_eq(f->line, 8);
+    cr_expect_eq(t_count(&s, NULL, "k8s/overlays/prod/limits.yaml", 0), 1,
+                 "the container's other findings stay on the base line");
+    cr_expect_gt(t_count(&s, "k8s-no-seccomp-profile", "k8s/base/deployment.yaml", 10), 0);
     lint_scan_release(&s);
 }

@@ -67,6 +67,17 @@ static const struct secret_case cases[] = {
     {"pub.pem",
      "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOC\n-----END PUBLIC KEY-----\n",
      "secret-private-key", 0, 0},
+    /* secret-generic-password in source code: an unquoted right-hand side is an
+     * expression (a parameter default, an argument, a type), a quoted one a literal */
+    {"client.py", "def connect(host, key_password=None,\n            password=password):\n",
+     "secret-generic-password", 0, 0},
+    {"auth.py", "class Credentials:\n    password: str\n    token = self.password\n",
+     "secret-generic-password", 0, 0},
+    {"settings.py",
+     "DATABASES = {\n    \"default\": {\n        \"PASSWORD\": \"Hq7-vR2mWx9pLk4s\",\n    },\n}\n",
+     "secret-generic-password", 1, 3},
+    {"db.go", "cfg := Config{\n\tPassword: \"Hq7-vR2mWx9pLk4s\",\n}\n",
+     "secret-generic-password", 1, 2},
     /* secret-generic-password: each form of the benchmark, then its decoys */
     {"app.yaml", "database:\n  user: app\n  password: \"Hq7-vR2mWx9pLk4s\"\n",
      "secret-generic-password", 1, 3},

@@ -297,7 +297,12 @@ Test(tf_rules, table)
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         const struct tf_case *c = &cases[i];
         int line = 0;
-        int n = t_scan_one(c->path, c->text, c->rule, &line);
+        /* A literal secret is reported once: by the secrets scanner when one of its rules
+         * knows the value, else by tf-hardcoded-secret (its yields-to parameter). */
+        const char *match = strcmp(c->rule, "tf-hardcoded-secret") == 0
+                                ? "tf-hardcoded-secret,secret-*"
+                                : c->rule;
+        int n = t_scan_one(c->path, c->text, match, &line);
         cr_expect_eq(n, c->count, "case %zu (%s): %d finding(s), want %d", i, c->rule, n, c->count);
         if (c->count && c->line)
             cr_expect_eq(line, c->line, "case %zu (%s): line %d, want %d", i, c->rule, line,
@@ -358,7 +363,7 @@ Test(tf_rules, secrets_are_masked_and_never_in_messages)
     int seen = 0;
     for (size_t i = 0; i < s.findings.v.len; i++) {
         const struct finding *f = s.findings.v.items[i];
-        if (strcmp(f->rule_id, "tf-hardcoded-secret") != 0)
+        if (!t_rule_matches("tf-hardcoded-secret,secret-*", f->rule_id))
             continue;
         seen++;
         cr_assert_null(strstr(f->message, "Zq8vR2kLm9pW4xyz"));

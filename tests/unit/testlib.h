@@ -16,8 +16,11 @@ void t_rmtree(const char *dir);
 /* Scans `path` with default options (no git, 2 threads); asserts it ran. */
 void t_scan(struct scan *out, const char *path);
 /* Writes one file into a fresh directory, scans it, and returns the number of findings of
- * `rule` (NULL: all rules); the first one's line goes to *line when line is not NULL. */
+ * `rule` (NULL: all rules; "a,b*" matches rule a or any rule starting with b); the first
+ * one's line goes to *line when line is not NULL. */
 int t_scan_one(const char *rel, const char *content, const char *rule, int *line);
+/* 1 when rule id `id` matches `pattern` (see t_scan_one). */
+int t_rule_matches(const char *pattern, const char *id);
 /* Number of findings of `rule` (NULL: any) at `path` (NULL: any) and line (0: any). */
 int t_count(const struct scan *s, const char *rule, const char *path, int line);
 /* Prints every finding to stderr (for debugging a failing test). */

@@ -1,0 +1,98 @@
+/* --history: the audit mode. Every blob Git history ever added goes through the text checks
+ * (the secrets scanner) once; findings on the lines its commit added are kept with the
+ * commit id, author and date, so a secret deleted since is still reported. An
+ * `opsbook:ignore` comment in the blob applies (unless --no-ignores), a baseline too. */
+#include "lint_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "discover/vcs.h"
+
+struct history_run {
+    struct scan *s;
+    const struct scan_opts *opts;
+    struct findings *out;
+};
+
+static int group_wants_kind(const struct check_group *g, enum file_kind k)
+{
+    return k != FK_BINARY && (g->def->kinds == 0 || (g->def->kinds & KIND(k)));
+}
+
+static int added_has(const struct vcs_blob *b, int line)
+{
+    size_t lo = 0, hi = b->nadded;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (b->added[mid] == line)
+            return 1;
+        if (b->added[mid] < line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+static int history_blob(void *ctxp, const struct vcs_blob *b)
+{
+    struct history_run *run = ctxp;
+    struct scan *s = run->s;
+    if (!config_path_selected(run->opts->config, b->path))
+        return 0;
+    struct srcfile file = {.path = (char *)b->path,
+                           .display = (char *)b->path,
+                           .abspath = (char *)b->path,
+                           .root = (char *)"."};
+    file.kind = discover_classify_path(b->path);
+    file.kind = discover_classify_content(file.kind, b->path, 0, b->data, b->len);
+    if (file.kind == FK_BINARY)
+        return 0;
+    struct unit u = {.file = &file, .kind = file.kind, .arena = arena_new()};
+    struct lint_ctx ctx = {.unit = &u, .model = &s->model, .out = &u.found};
+    for (size_t g = 0; g < s->cat.groups.len; g++) {
+        const struct check_group *grp = s->cat.groups.items[g];
+        if (!grp->def->on_text || !group_wants_kind(grp, u.kind))
+            continue;
+        ctx.group = grp;
+        grp->def->on_text(&ctx, b->data, b->len);
+    }
+    if (u.found.v.len) {
+        /* An ignore comment in the blob itself still applies, as it did in that commit. */
+        lint_ignores_collect(&u, b->data, b->len);
+        lint_ignores_match(&u, &u.found, run->opts->no_ignores);
+        vec_release(&u.ignores);
+    }
+    for (size_t i = 0; i < u.found.v.len; i++) {
+        struct finding *f = u.found.v.items[i];
+        if (!added_has(b, f->line)) {
+            finding_free(f);
+            continue;
+        }
+        lint_excerpt_fill(f, b->data, b->len);
+        f->commit = xstrdup(b->commit);
+        f->author = xstrdup(b->author);
+        f->date = xstrdup(b->date);
+        if (!f->display)
+            f->display = xstrdup(b->path);
+        findings_add(run->out, f);
+    }
+    vec_release(&u.found.v);
+    arena_free(u.arena);
+    return 0;
+}
+
+int lint_history_scan(struct scan *s, const struct scan_opts *o, struct findings *out,
+                      struct errbuf *err)
+{
+    struct history_run run = {s, o, out};
+    struct vcs_history_stats st;
+    const char *dir = o->npaths ? o->paths[0] : ".";
+    int rc = vcs_history_walk(dir, o->since, o->max_file_size, history_blob, &run, &st, err);
+    s->stats.commits = st.commits;
+    s->stats.blobs = st.blobs;
+    s->stats.bytes += st.bytes;
+    return rc;
+}

@@ -1,0 +1,287 @@
+/* The machine outputs: SARIF validated against the official 2.1.0 schema, the JSON report
+ * against schemas/report.schema.json (both with ajv, tests/tools/validate-json.js), GitHub
+ * annotations' escaping, JUnit's shape, and several outputs from one run of the CLI. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/render.h"
+#include "testlib.h"
+
+static const char *bin(void)
+{
+    const char *b = getenv("OPSBOOK_BIN");
+    return b ? b : "build/opsbook";
+}
+
+/* A scan of a tree with an error, warnings, a suppressed finding, a finding about a whole
+ * file, and a --history-style finding added by hand. */
+static void scan_fixture(struct scan *s, char **dir)
+{
+    *dir = t_tmpdir();
+    t_write(*dir, "k8s/app.yaml", "a: 1\na: 2  # opsbook:ignore yaml-duplicate-key \"legacy\"\n"
+                                  "b: 1\nb: 2\n");
+    t_write(*dir, "bad,name:%.yaml", "x: [\n");
+    t_write(*dir, "docs/<tag>.yaml", "q: 'a & b'\nq: 2\n");
+    t_scan(s, *dir);
+    struct finding *f = finding_new("yaml-duplicate-key", SEV_WARNING, "old/creds.yaml", 3, 5,
+                                    "duplicate key 'token'");
+    f->display = xstrdup("old/creds.yaml");
+    f->commit = xstrdup("0123456789abcdef0123456789abcdef01234567");
+    f->author = xstrdup("Ada Tester <ada@example.com>");
+    f->date = xstrdup("2024-01-02T03:04:05Z");
+    f->excerpt = xstrdup("token: ab****");
+    snprintf(f->fingerprint, sizeof(f->fingerprint), "%s", "00112233445566aa");
+    findings_add(&s->findings, f);
+    f = finding_new("file-skipped", SEV_WARNING, "huge.bin", 0, 0, "file not scanned");
+    f->display = xstrdup("huge.bin");
+    snprintf(f->fingerprint, sizeof(f->fingerprint), "%s", "00112233445566bb");
+    findings_add(&s->findings, f);
+}
+
+static char *render_to_file(const struct scan *s, const char *dir, const char *name,
+                            int (*fn)(FILE *, const struct scan *, const struct render_opts *))
+{
+    char *p = path_join(dir, name);
+    FILE *out = fopen(p, "w");
+    cr_assert_not_null(out);
+    struct render_opts ro = {.fail_on = SEV_ERROR};
+    cr_assert_eq(fn(out, s, &ro), 0);
+    fclose(out);
+    return p;
+}
+
+/* The official SARIF schema: ../shared/schemas beside the repository (CI and the main
+ * checkout), or two levels up from a worktree under wt/. Heap string. */
+static char *sarif_schema(void)
+{
+    static const char *const up[] = {"..", "../.."};
+    for (size_t i = 0; i < ARRAY_LEN(up); i++) {
+        char *p = xasprintf("%s/%s/shared/schemas/sarif-2.1.0.json", t_root(), up[i]);
+        FILE *f = fopen(p, "r");
+        if (f) {
+            fclose(f);
+            return p;
+        }
+        free(p);
+    }
+    cr_assert_fail("sarif-2.1.0.json not found in ../shared/schemas from %s", t_root());
+    return NULL;
+}
+
+static int validate(const char *schema, const char *doc, char **out)
+{
+    char *cmd = xasprintf("node '%s/tests/tools/validate-json.js' '%s' '%s' 2>&1", t_root(),
+                          schema, doc);
+    int rc = t_run(cmd, out);
+    free(cmd);
+    return rc;
+}
+
+static char *slurp(const char *path)
+{
+    struct filemap fm;
+    struct errbuf err = {{0}, 0};
+    cr_assert_eq(filemap_open(&fm, path, 1u << 24, &err), 0, "%s", err.msg);
+    char *s = xstrndup(fm.data, fm.len);
+    filemap_close(&fm);
+    return s;
+}
+
+Test(outputs, sarif_validates_against_the_official_schema)
+{
+    struct scan s;
+    char *dir;
+    scan_fixture(&s, &dir);
+    char *doc = render_to_file(&s, dir, "out.sarif", render_sarif);
+    char *schema = sarif_schema();
+    char *msg = NULL;
+    cr_expect_eq(validate(schema, doc, &msg), 0, "%s", msg);
+    free(msg);
+
+    char *text = slurp(doc);
+    static const char *const want[] = {
+        "\"version\": \"2.1.0\"", "\"executionSuccessful\": true",
+        "\"ruleId\": \"yaml-duplicate-key\"", "\"helpUri\": \"https://yaml.org/",
+        "\"help\": {", "\"partialFingerprints\": {", "\"opsbook/v1\": \"",
+        "\"kind\": \"inSource\"", "\"justification\": \"\\\"legacy\\\"\"",
+        "\"uri\": \"k8s/app.yaml\"", "\"startLine\": 4", "\"commit\": \"0123456789abcdef",
+        "\"uri\": \"huge.bin\"", "\"uri\": \"bad%2Cname%3A%25.yaml\"",
+        "\"uri\": \"docs/%3Ctag%3E.yaml\"",
+    };
+    for (size_t i = 0; i < ARRAY_LEN(want); i++)
+        cr_expect(strstr(text, want[i]) != NULL, "missing %s", want[i]);
+
+    /* The validator can fail: a wrong level is rejected. */
+    char *bad = strstr(text, "\"level\": \"warning\"");
+    cr_assert_not_null(bad);
+    memcpy(bad + 10, "loudish", 7);
+    t_write(dir, "bad.sarif", text);
+    char *badp = path_join(dir, "bad.sarif");
+    cr_expect_eq(validate(schema, badp, &msg), 1, "%s", msg);
+    free(msg);
+    free(badp);
+    free(text);
+    free(schema);
+    free(doc);
+    lint_scan_release(&s);
+    t_rmtree(dir);
+    free(dir);
+}
+
+Test(outputs, json_report_validates_against_its_schema)
+{
+    struct scan s;
+    char *dir;
+    scan_fixture(&s, &dir);
+    s.stats.suppressed = 1;
+    char *doc = render_to_file(&s, dir, "out.json", render_json);
+    char *schema = xasprintf("%s/schemas/report.schema.json", t_root());
+    char *msg = NULL;
+    cr_expect_eq(validate(schema, doc, &msg), 0, "%s", msg);
+    free(msg);
+    char *text = slurp(doc);
+    cr_expect(strstr(text, "\"suppressed\": \"\\\"legacy\\\"\"") != NULL);
+    cr_expect(strstr(text, "\"date\": \"2024-01-02T03:04:05Z\"") != NULL);
+    /* And it can fail. */
+    char *bad = strstr(text, "\"fingerprint\": \"");
+    cr_assert_not_null(bad);
+    bad[16] = 'X';
+    t_write(dir, "bad.json", text);
+    char *badp = path_join(dir, "bad.json");
+    cr_expect_eq(validate(schema, badp, &msg), 1, "%s", msg);
+    free(msg);
+    free(badp);
+    free(text);
+    free(schema);
+    free(doc);
+    lint_scan_release(&s);
+    t_rmtree(dir);
+    free(dir);
+}
+
+Test(outputs, github_annotations_are_escaped)
+{
+    struct scan s;
+    memset(&s, 0, sizeof(s));
+    struct errbuf err = {{0}, 0};
+    cr_assert_eq(lint_catalogue_load(&s.cat, NULL, 0, &err), 0);
+    static const struct {
+        const char *path, *msg;
+        int line, col;
+        enum severity sev;
+        const char *want;
+    } cases[] = {
+        {"a.yaml", "plain", 3, 2, SEV_ERROR,
+         "::error file=a.yaml,line=3,col=2,title=parse-error%3A File cannot be parsed::plain\n"},
+        {"dir,x:y%.yaml", "100% sure: a,b\r\nnext", 1, 1, SEV_WARNING,
+         "::warning file=dir%2Cx%3Ay%25.yaml,line=1,col=1,title=parse-error%3A File cannot be "
+         "parsed::100%25 sure: a,b%0D%0Anext\n"},
+        {"b.yaml", "whole file", 0, 0, SEV_NOTE,
+         "::notice file=b.yaml,title=parse-error%3A File cannot be parsed::whole file\n"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        struct finding *f = finding_new("parse-error", cases[i].sev, cases[i].path, cases[i].line,
+                                        cases[i].col, "%s", cases[i].msg);
+        f->display = xstrdup(cases[i].path);
+        findings_add(&s.findings, f);
+        char *out = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&out, &len);
+        struct render_opts ro = {.fail_on = SEV_ERROR};
+        render_github(mem, &s, &ro);
+        fclose(mem);
+        cr_expect(str_startswith(out, cases[i].want), "case %zu: %s", i, out);
+        cr_expect(strstr(out, "\n::notice title=opsbook::1 finding") != NULL, "case %zu", i);
+        free(out);
+        f->suppressed = xstrdup("ok"); /* suppressed findings are not annotated */
+        s.stats.suppressed++;
+    }
+    char *out = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&out, &len);
+    struct render_opts ro = {.fail_on = SEV_ERROR};
+    render_github(mem, &s, &ro);
+    fclose(mem);
+    cr_expect_str_eq(out, "::notice title=opsbook::0 findings (0 errors, 0 warnings, 0 notes); "
+                          "3 suppressed\n", "suppressed findings are counted");
+    free(out);
+    lint_scan_release(&s);
+}
+
+Test(outputs, junit_one_case_per_rule_and_file)
+{
+    struct scan s;
+    char *dir;
+    scan_fixture(&s, &dir);
+    char *doc = render_to_file(&s, dir, "out.xml", render_junit);
+    char *cmd = xasprintf("xmllint --noout '%s' 2>&1", doc), *msg = NULL;
+    cr_expect_eq(t_run(cmd, &msg), 0, "%s", msg);
+    free(msg);
+    free(cmd);
+    char *text = slurp(doc);
+    /* yaml-duplicate-key in three files (one of k8s/app.yaml's two suppressed), parse-error
+     * in one. */
+    cr_expect(strstr(text, "k8s/app.yaml\">\n      <failure type=\"warning\" "
+                           "message=\"1 finding (1 suppressed)\">") != NULL,
+              "%s", text);
+    cr_expect(strstr(text, "docs/&lt;tag&gt;.yaml\">") != NULL);
+    cr_expect(strstr(text, "/bad,name:%.yaml\">\n      <failure type=\"error\"") != NULL);
+    cr_expect(strstr(text, "<testcase classname=\"symlink-skipped\" name=\"all files\"/>") !=
+              NULL, "rules that found nothing pass");
+    cr_expect(strstr(text, "failures=\"5\"") != NULL, "%s", text);
+    free(text);
+    free(doc);
+    lint_scan_release(&s);
+    t_rmtree(dir);
+    free(dir);
+}
+
+Test(outputs, several_outputs_in_one_run)
+{
+    char *dir = t_tmpdir();
+    t_write(dir, "repo/a.yaml", "a: 1\na: 2\n");
+    char *cmd = xasprintf("cd '%s' && '%s' scan --no-git --format text --output-sarif out.sarif "
+                          "--output-json out.json --output-junit out.xml --output-github gh.txt "
+                          "repo > out.txt; echo $?", dir, bin());
+    char *out = NULL;
+    cr_expect_eq(t_run(cmd, &out), 0);
+    cr_expect_str_eq(out, "0\n", "warnings do not fail by default");
+    free(out);
+    free(cmd);
+    static const struct {
+        const char *file, *want;
+    } files[] = {
+        {"out.txt", "repo/a.yaml:2:1: warning: duplicate key 'a'"},
+        {"out.sarif", "\"version\": \"2.1.0\""},
+        {"out.json", "\"rule\": \"yaml-duplicate-key\""},
+        {"out.xml", "<testsuites name=\"opsbook\""},
+        {"gh.txt", "::warning file=repo/a.yaml,line=2,col=1,"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(files); i++) {
+        char *p = path_join(dir, files[i].file);
+        char *text = slurp(p);
+        cr_expect(strstr(text, files[i].want) != NULL, "%s: %s", files[i].file, text);
+        free(text);
+        free(p);
+    }
+    cmd = xasprintf("cd '%s' && '%s' scan --no-git --format sarif --output main.sarif "
+                    "--fail-on warning repo; echo $?", dir, bin());
+    cr_expect_eq(t_run(cmd, &out), 0);
+    cr_expect_str_eq(out, "1\n");
+    free(out);
+    free(cmd);
+    char *p = path_join(dir, "main.sarif");
+    char *schema = sarif_schema();
+    cr_expect_eq(validate(schema, p, &out), 0, "%s", out);
+    free(out);
+    free(schema);
+    free(p);
+    cmd = xasprintf("'%s' scan --output-pdf x '%s' 2>&1", bin(), dir);
+    cr_expect_eq(t_run(cmd, &out), 2);
+    cr_expect(strstr(out, "unknown option '--output-pdf'") != NULL, "%s", out);
+    free(out);
+    free(cmd);
+    t_rmtree(dir);
+    free(dir);
+}
