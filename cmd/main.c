@@ -8,6 +8,7 @@
 #include "lint/config.h"
 #include "lint/lint.h"
 #include "render/render.h"
+#include "render/site.h"
 
 enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
 
@@ -17,6 +18,7 @@ static const char usage_text[] =
     "commands:\n"
     "  scan [PATH...]       model the repository, run the policies, print findings\n"
     "  model [PATH...]      print the linked model (services, environments, edges) as JSON\n"
+    "  site [PATH...] -o DIR  scan, then write the HTML runbook site into DIR\n"
     "  rules                list the policy catalogue (id, severity, category, title)\n"
     "  explain RULE         one rule: why it matters, how to fix it, an example\n"
     "  fields               entity types and fields for declarative policy conditions\n"
@@ -329,6 +331,44 @@ out:
     return rc;
 }
 
+/* `opsbook site`: the scan, then the site in -o DIR; the exit status is the scan's. */
+static int cmd_site(struct cli *cli)
+{
+    if (!cli->output || !*cli->output || strcmp(cli->output, "-") == 0)
+        return usage_error("site needs an output folder: -o DIR%s", "");
+    struct scan_opts so = {
+        .paths = (const char *const *)cli->args.items,
+        .npaths = cli->args.len,
+        .threads = cli->threads,
+        .fail_on = cli->fail_on,
+    };
+    so.discover.no_git = cli->no_git;
+    struct scan s;
+    struct errbuf err = {{0}, 0};
+    int rc = EXIT_OK;
+    if (lint_scan_run(&s, &so, &err) != 0) {
+        fprintf(stderr, "opsbook: %s\n", err.msg);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    const char *title = cli->args.len ? path_base(cli->args.items[0]) : NULL;
+    if (title && (!*title || strcmp(title, ".") == 0 || strcmp(title, "..") == 0))
+        title = NULL;
+    struct site_opts o = {.outdir = cli->output, .title = title, .threads = cli->threads};
+    struct site_stats st;
+    if (site_write(&s, &o, &st, &err) != 0) {
+        fprintf(stderr, "opsbook: %s\n", err.msg);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    fprintf(stderr, "opsbook: wrote %zu pages to %s in %.2fs\n", st.pages, cli->output,
+            st.seconds);
+    rc = lint_scan_failed(&s, cli->fail_on) ? EXIT_FINDINGS : EXIT_OK;
+out:
+    lint_scan_release(&s);
+    return rc;
+}
+
 static int cmd_rules(struct cli *cli, const char *explain)
 {
     struct catalogue cat;
@@ -380,6 +420,8 @@ int main(int argc, char **argv)
         rc = cmd_scan(&cli);
     } else if (strcmp(cmd, "model") == 0) {
         rc = cmd_model(&cli);
+    } else if (strcmp(cmd, "site") == 0) {
+        rc = cmd_site(&cli);
     } else if (strcmp(cmd, "fields") == 0) {
         rc = lint_fields_print(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
     } else if (strcmp(cmd, "rules") == 0) {

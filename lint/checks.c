@@ -11,6 +11,7 @@ const struct check_def *const lint_builtin_tables[] = {
     lint_checks_secrets,
     lint_checks_tf,
     lint_checks_docker,
+    lint_checks_docs,
     lint_checks_linked,
     NULL,
 };

@@ -10,6 +10,7 @@ extern const struct check_def lint_checks_k8s[];      /* checks_k8s.c */
 extern const struct check_def lint_checks_secrets[];  /* secrets.c */
 extern const struct check_def lint_checks_tf[];       /* checks_tf.c */
 extern const struct check_def lint_checks_docker[];   /* checks_docker.c */
+extern const struct check_def lint_checks_docs[];     /* checks_docs.c */
 extern const struct check_def lint_checks_linked[];   /* checks_linked.c */
 
 #endif

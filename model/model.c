@@ -6,6 +6,7 @@
 
 #include "argocd.h"
 #include "compose.h"
+#include "doc.h"
 #include "docker.h"
 #include "gha.h"
 #include "helm.h"
@@ -69,10 +70,12 @@ void model_unit_load(struct unit *u, const char *data, size_t len)
 {
     if (kind_is_yaml(u->kind))
         load_yaml(u, data, len);
-    else if (u->kind == FK_DOCKERFILE)
-        docker_load(u, data, len);
+    else if (u->kind == FK_MARKDOWN)
+        doc_load(u, data, len);
     else if (u->kind == FK_TERRAFORM)
         tf_load(u, data, len);
+    else if (u->kind == FK_DOCKERFILE)
+        docker_load(u, data, len);
 }
 
 static void unit_free(struct unit *u)

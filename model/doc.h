@@ -1,0 +1,80 @@
+/* Markdown documents: each .md file becomes a doc page with its title, its headings (with
+ * the anchors a reader links to) and its links. Links are resolved against the scanned
+ * files once every file is known: to another page (and heading), to a file, to a heading
+ * of the same page, to an outside address, or broken. Strings live in the unit's arena. */
+#ifndef OPSBOOK_DOC_H
+#define OPSBOOK_DOC_H
+
+#include "model.h"
+
+struct doc_heading {
+    int level;                /* 1–6 */
+    const char *text;         /* plain text of the heading */
+    const char *anchor;       /* GitHub-style slug, unique within the page */
+    struct loc loc;
+};
+
+struct doc_link {
+    const char *url;          /* as written */
+    const char *text;         /* plain text of the link, may be "" */
+    int image;                /* ![alt](url) */
+    struct loc loc;
+};
+
+struct doc_page {
+    const char *path;         /* the unit's path */
+    const char *title;        /* first level-1 heading, else the first heading, else the file
+                                 name */
+    struct doc_heading *headings;
+    size_t nheadings;
+    struct doc_link *links;
+    size_t nlinks;
+};
+
+/* Models a Markdown file (u->kind == FK_MARKDOWN) into u->docs. */
+void doc_load(struct unit *u, const char *data, size_t len);
+
+/* The anchor GitHub gives a heading's text (lower case, punctuation dropped, spaces to '-'),
+ * written into `out` (reset first). */
+void doc_anchor_slug(struct strbuf *out, const char *text);
+
+/* Which scanned file each path is, for resolving links. Built once per model. */
+struct doc_index {
+    struct strmap units;      /* path -> const struct unit* (first scan root wins) */
+    struct strmap dirs;       /* every folder above a scanned file */
+    struct arena *arena;
+};
+void doc_index_init(struct doc_index *out, const struct model *m);
+void doc_index_release(struct doc_index *ix);
+
+enum doc_target_kind {
+    DOC_TARGET_EXTERNAL,      /* http, https, mailto */
+    DOC_TARGET_SELF,          /* #anchor on the same page */
+    DOC_TARGET_DOC,           /* another Markdown page (anchor may be set) */
+    DOC_TARGET_FILE,          /* another scanned file (anchor may be a line: L12) */
+    DOC_TARGET_DIR,           /* a folder that holds scanned files */
+    DOC_TARGET_UNSAFE,        /* javascript:, data:, vbscript:, any other scheme: dropped */
+    DOC_TARGET_BROKEN,        /* a relative path or anchor that does not exist */
+};
+
+struct doc_target {
+    enum doc_target_kind kind;
+    const struct unit *unit;  /* DOC and FILE */
+    const char *anchor;       /* points into the url, NULL when none */
+    const char *reason;       /* BROKEN: why, e.g. "no file docs/x.md" (in buf) */
+    char buf[512];            /* DIR: the folder's path */
+};
+
+/* What a URL's scheme allows: 0 relative (a path or #anchor, no scheme, not "//host"),
+ * 1 an outside address we keep (http, https, mailto), -1 anything else (javascript:, data:,
+ * vbscript:, file:, "//host", control characters): such a URL is dropped. */
+int doc_url_scheme(const char *url);
+
+/* Resolves `url` written in the page at `from` (a path relative to the scanned root). */
+void doc_link_resolve(struct doc_target *out, const struct doc_index *ix, const char *from,
+                      const char *url);
+
+/* 1 when `page` has a heading with anchor `anchor`. */
+int doc_page_has_anchor(const struct doc_page *page, const char *anchor);
+
+#endif

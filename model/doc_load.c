@@ -1,0 +1,324 @@
+/* Markdown pages into the model: cmark-gfm parses the file, and the tree is reduced to what
+ * the rest of opsbook needs (title, headings with anchors, links with positions) in the
+ * unit's arena before it is freed. Link resolution against the scanned files is here too, so
+ * the docs checks and the site agree on what a link points at. */
+#include "doc.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DOC_MAX_HEADINGS 4096
+#define DOC_MAX_LINKS 16384
+
+static pthread_once_t ext_once = PTHREAD_ONCE_INIT;
+
+static void ext_register(void)
+{
+    cmark_gfm_core_extensions_ensure_registered();
+}
+
+/* Plain text of a node's descendants (text, code, soft breaks as spaces). */
+static void node_text(struct strbuf *out, cmark_node *n)
+{
+    cmark_iter *it = cmark_iter_new(n);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *c = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        switch (cmark_node_get_type(c)) {
+        case CMARK_NODE_TEXT:
+        case CMARK_NODE_CODE:
+            for (const char *p = cmark_node_get_literal(c); p && *p; p++)
+                sb_addc(out, (unsigned char)*p < 0x20 ? ' ' : *p);
+            break;
+        case CMARK_NODE_SOFTBREAK:
+        case CMARK_NODE_LINEBREAK:
+            sb_addc(out, ' ');
+            break;
+        default:
+            break;
+        }
+    }
+    cmark_iter_free(it);
+}
+
+void doc_anchor_slug(struct strbuf *out, const char *text)
+{
+    sb_reset(out);
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        unsigned char c = *p;
+        if (c >= 'A' && c <= 'Z')
+            sb_addc(out, (char)(c - 'A' + 'a'));
+        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+                 c >= 0x80)
+            sb_addc(out, (char)c);
+        else if (c == ' ')
+            sb_addc(out, '-');
+    }
+}
+
+/* A page-unique anchor: GitHub appends -1, -2 … to repeated slugs. */
+static const char *anchor_unique(struct arena *a, struct strmap *seen, const char *text)
+{
+    struct strbuf sb = STRBUF_INIT, try = STRBUF_INIT;
+    doc_anchor_slug(&sb, text);
+    sb_adds(&try, sb_str(&sb));
+    for (int n = 1; strmap_get(seen, sb_str(&try)); n++) {
+        sb_reset(&try);
+        sb_addf(&try, "%s-%d", sb_str(&sb), n);
+    }
+    char *res = arena_strdup(a, sb_str(&try));
+    strmap_put(seen, res, res);
+    sb_release(&sb);
+    sb_release(&try);
+    return res;
+}
+
+void doc_load(struct unit *u, const char *data, size_t len)
+{
+    pthread_once(&ext_once, ext_register);
+    struct doc_page *d = arena_alloc(u->arena, sizeof(*d));
+    d->path = arena_strdup(u->arena, u->file->path);
+    cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT);
+    static const char *const exts[] = {"table", "autolink", "strikethrough", "tasklist"};
+    for (size_t i = 0; i < ARRAY_LEN(exts); i++) {
+        cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
+        if (e)
+            cmark_parser_attach_syntax_extension(p, e);
+    }
+    cmark_parser_feed(p, data, len);
+    cmark_node *root = cmark_parser_finish(p);
+
+    struct vec heads = VEC_INIT, links = VEC_INIT;
+    struct strmap seen = STRMAP_INIT;
+    struct strbuf sb = STRBUF_INIT;
+    const char *first_h1 = NULL;
+    cmark_iter *it = cmark_iter_new(root);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        cmark_node_type t = cmark_node_get_type(n);
+        if (t == CMARK_NODE_HEADING && heads.len < DOC_MAX_HEADINGS) {
+            struct doc_heading *h = arena_alloc(u->arena, sizeof(*h));
+            sb_reset(&sb);
+            node_text(&sb, n);
+            h->level = cmark_node_get_heading_level(n);
+            h->text = arena_strdup(u->arena, sb_str(&sb));
+            h->anchor = anchor_unique(u->arena, &seen, h->text);
+            h->loc.line = cmark_node_get_start_line(n);
+            h->loc.col = cmark_node_get_start_column(n);
+            if (h->level == 1 && !first_h1)
+                first_h1 = h->text;
+            vec_push(&heads, h);
+        } else if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && links.len < DOC_MAX_LINKS) {
+            struct doc_link *l = arena_alloc(u->arena, sizeof(*l));
+            sb_reset(&sb);
+            node_text(&sb, n);
+            l->url = arena_strdup(u->arena, cmark_node_get_url(n) ? cmark_node_get_url(n) : "");
+            l->text = arena_strdup(u->arena, sb_str(&sb));
+            l->image = t == CMARK_NODE_IMAGE;
+            l->loc.line = cmark_node_get_start_line(n);
+            l->loc.col = cmark_node_get_start_column(n);
+            vec_push(&links, l);
+        }
+    }
+    cmark_iter_free(it);
+
+    d->nheadings = heads.len;
+    d->headings = arena_alloc(u->arena, sizeof(*d->headings) * (heads.len + 1));
+    for (size_t i = 0; i < heads.len; i++)
+        d->headings[i] = *(struct doc_heading *)heads.items[i];
+    d->nlinks = links.len;
+    d->links = arena_alloc(u->arena, sizeof(*d->links) * (links.len + 1));
+    for (size_t i = 0; i < links.len; i++)
+        d->links[i] = *(struct doc_link *)links.items[i];
+    if (first_h1 && *first_h1)
+        d->title = first_h1;
+    else if (d->nheadings && *d->headings[0].text)
+        d->title = d->headings[0].text;
+    else
+        d->title = arena_strdup(u->arena, path_base(d->path));
+    vec_push(&u->docs, d);
+
+    vec_release(&heads);
+    vec_release(&links);
+    strmap_release(&seen);
+    sb_release(&sb);
+    cmark_node_free(root);
+    cmark_parser_free(p);
+}
+
+int doc_page_has_anchor(const struct doc_page *page, const char *anchor)
+{
+    for (size_t i = 0; i < page->nheadings; i++)
+        if (strcmp(page->headings[i].anchor, anchor) == 0)
+            return 1;
+    return 0;
+}
+
+int doc_url_scheme(const char *url)
+{
+    const unsigned char *p = (const unsigned char *)url;
+    for (const unsigned char *q = p; *q; q++)
+        if (*q < 0x20 || *q == 0x7f)
+            return -1; /* browsers strip tabs and newlines inside schemes: refuse them all */
+    while (*p == ' ')
+        p++;
+    if (p[0] == '/' && p[1] == '/')
+        return -1;
+    if (p[0] == '\\')
+        return -1;
+    const unsigned char *s = p;
+    while ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+           *s == '+' || *s == '-' || *s == '.')
+        s++;
+    if (*s != ':' || s == p)
+        return 0;
+    static const char *const keep[] = {"http", "https", "mailto"};
+    for (size_t i = 0; i < ARRAY_LEN(keep); i++)
+        if ((size_t)(s - p) == strlen(keep[i]) && strncasecmp((const char *)p, keep[i], s - p) == 0)
+            return 1;
+    return -1;
+}
+
+void doc_index_init(struct doc_index *out, const struct model *m)
+{
+    memset(out, 0, sizeof(*out));
+    out->arena = arena_new();
+    for (size_t i = 0; i < m->units.len; i++) {
+        const struct unit *u = m->units.items[i];
+        if (strmap_get(&out->units, u->file->path))
+            continue;
+        strmap_put(&out->units, u->file->path, (void *)u);
+        /* Every folder above the file, so a link to a folder resolves. */
+        char *dir = arena_strdup(out->arena, u->file->path);
+        for (char *slash = strrchr(dir, '/'); slash; slash = strrchr(dir, '/')) {
+            *slash = '\0';
+            if (strmap_get(&out->dirs, dir))
+                break;
+            strmap_put(&out->dirs, dir, (void *)u);
+            dir = arena_strdup(out->arena, dir);
+        }
+    }
+}
+
+void doc_index_release(struct doc_index *ix)
+{
+    strmap_release(&ix->units);
+    strmap_release(&ix->dirs);
+    arena_free(ix->arena);
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decodes [s, s+n) into out. */
+static void pct_decode(struct strbuf *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+            sb_addc(out, (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2])));
+            i += 2;
+        } else {
+            sb_addc(out, s[i]);
+        }
+    }
+}
+
+static void set_broken(struct doc_target *out, const char *fmt, const char *arg)
+{
+    out->kind = DOC_TARGET_BROKEN;
+    snprintf(out->buf, sizeof(out->buf), fmt, arg);
+    out->reason = out->buf;
+}
+
+void doc_link_resolve(struct doc_target *out, const struct doc_index *ix, const char *from,
+                      const char *url)
+{
+    memset(out, 0, sizeof(*out));
+    int scheme = doc_url_scheme(url);
+    if (scheme != 0) {
+        out->kind = scheme > 0 ? DOC_TARGET_EXTERNAL : DOC_TARGET_UNSAFE;
+        return;
+    }
+    const char *hash = strchr(url, '#');
+    const char *q = strchr(url, '?');
+    size_t plen = strlen(url);
+    if (q && (!hash || q < hash))
+        plen = (size_t)(q - url);
+    else if (hash)
+        plen = (size_t)(hash - url);
+    const char *anchor = hash && hash[1] ? hash + 1 : NULL;
+    const struct unit *self = strmap_get(&ix->units, from);
+
+    struct strbuf path = STRBUF_INIT, rel = STRBUF_INIT;
+    if (plen == 0) {
+        out->kind = DOC_TARGET_SELF;
+        out->unit = self;
+        out->anchor = anchor;
+        if (anchor && self && self->docs.len &&
+            !doc_page_has_anchor(self->docs.items[0], anchor))
+            set_broken(out, "no heading #%s on this page", anchor);
+        goto out;
+    }
+    pct_decode(&rel, url, plen);
+    if (rel.buf[0] == '/') {
+        sb_adds(&path, rel.buf + 1);
+    } else {
+        char *dir = path_dirname(from);
+        if (*dir) {
+            sb_adds(&path, dir);
+            sb_addc(&path, '/');
+        }
+        sb_adds(&path, rel.buf);
+        free(dir);
+    }
+    char *norm = path_normalize(sb_str(&path));
+    while (*norm && norm[strlen(norm) - 1] == '/')
+        norm[strlen(norm) - 1] = '\0';
+    if (str_startswith(norm, "..") || *norm == '/' || !*norm) {
+        if (!*norm) {
+            out->kind = DOC_TARGET_DIR;
+        } else {
+            set_broken(out, "%s points outside the repository", rel.buf);
+        }
+        free(norm);
+        goto out;
+    }
+    const struct unit *u = strmap_get(&ix->units, norm);
+    if (u) {
+        out->unit = u;
+        out->kind = u->kind == FK_MARKDOWN && u->docs.len ? DOC_TARGET_DOC : DOC_TARGET_FILE;
+        out->anchor = anchor;
+        if (anchor && out->kind == DOC_TARGET_DOC &&
+            !doc_page_has_anchor(u->docs.items[0], anchor)) {
+            snprintf(out->buf, sizeof(out->buf), "no heading #%s in %s", anchor, norm);
+            out->kind = DOC_TARGET_BROKEN;
+            out->reason = out->buf;
+        }
+    } else if (strmap_get(&ix->dirs, norm)) {
+        out->kind = DOC_TARGET_DIR;
+        snprintf(out->buf, sizeof(out->buf), "%s", norm);
+        out->anchor = NULL;
+    } else {
+        set_broken(out, "no file %s in the repository", norm);
+    }
+    free(norm);
+out:
+    sb_release(&path);
+    sb_release(&rel);
+}
