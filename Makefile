@@ -132,6 +132,10 @@ demo: deps
 	  echo "Exit status $$rc (1 means findings at or above --fail-on, as expected here)."; \
 	  build/opsbook scan --format json --output build/demo-report.json examples/platform || true; \
 	  echo "JSON report written to build/demo-report.json"
+	@build/opsbook site examples/platform -o build/site >/dev/null; rc=$$?; \
+	  if [ $$rc -gt 1 ]; then exit $$rc; fi; \
+	  echo; echo "The runbook site of examples/platform is in build/site. Open it with:"; \
+	  echo "  xdg-open file://$(CURDIR)/build/site/index.html"
 
 bench: deps
 	@$(MAKE) --no-print-directory build
