@@ -244,18 +244,16 @@ static int job_pages_only(const struct gha_job *job, int by_command)
     return 0;
 }
 
-static int prod_word(const char *s)
+static int job_production(const struct model *m, const struct gha_workflow *wf,
+                          const struct gha_job *job)
 {
-    return lint_gha_icontains(s, "prod");
-}
-
-static int job_production(const struct gha_workflow *wf, const struct gha_job *job)
-{
-    if (prod_word(job->id) || prod_word(job->name) || prod_word(wf->name) ||
-        prod_word(job->environment))
+    if (model_text_mentions_production(m, job->id) ||
+        model_text_mentions_production(m, job->name) ||
+        model_text_mentions_production(m, wf->name) ||
+        model_text_mentions_production(m, job->environment))
         return 1;
     for (size_t i = 0; i < job->nsteps; i++)
-        if (job->steps[i]->run && lint_gha_icontains(job->steps[i]->run, "prod"))
+        if (model_text_mentions_production(m, job->steps[i]->run))
             return 1;
     return 0;
 }
@@ -317,7 +315,7 @@ static void check_deploy_env(struct lint_ctx *ctx)
                             "job '%s' deploys but has no environment: no approval or "
                             "protection rule can gate it",
                             job->id);
-            if (job_production(wf, job))
+            if (job_production(ctx->model, wf, job))
                 lint_finding_escalate(f);
         }
     }

@@ -67,22 +67,6 @@ static void objects_walk(struct lint_ctx *ctx, object_fn fn)
         fn(ctx, u, u->k8s_objects.items[i]);
 }
 
-/* A production overlay: a path component that names the production environment. */
-static int path_is_production(const char *path)
-{
-    static const char *const names[] = {"prod", "production", "prd", "live"};
-    const char *p = path;
-    while (*p) {
-        size_t n = strcspn(p, "/");
-        for (size_t i = 0; i < ARRAY_LEN(names); i++)
-            if (strlen(names[i]) == n && memcmp(p, names[i], n) == 0 && p[n] == '/')
-                return 1;
-        p += n;
-        if (*p == '/')
-            p++;
-    }
-    return 0;
-}
 
 static int str_in(const char *const *list, size_t n, const char *s)
 {
@@ -166,7 +150,7 @@ static void image_digest(struct lint_ctx *ctx, const struct k8s_object *o,
         return;
     struct finding *f = lint_report(ctx, c->image_loc.line, c->image_loc.col, entity,
                                     "image '%s' is pinned by tag, not by digest", c->image_raw);
-    if (path_is_production(ctx->unit->file->path))
+    if (model_path_is_production(ctx->model, ctx->unit->file->path))
         lint_finding_escalate(f);
 }
 
@@ -472,7 +456,7 @@ static void default_namespace(struct lint_ctx *ctx, const struct unit *u,
 
 static void single_replica(struct lint_ctx *ctx, const struct unit *u, const struct k8s_object *o)
 {
-    if (o->replicas != 1 || !path_is_production(u->file->path) ||
+    if (o->replicas != 1 || !model_path_is_production(ctx->model, u->file->path) ||
         !(kind_is(o, "Deployment") || kind_is(o, "StatefulSet")))
         return;
     char entity[512];

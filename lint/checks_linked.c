@@ -21,14 +21,14 @@ static int kind_is(const struct k8s_object *o, const char *kind)
     return o->kind && strcmp(o->kind, kind) == 0;
 }
 
-/* Production by the rule's `production` list, or the default names. */
-static int is_production(const struct rule *r, const char *env)
+/* Production by the rule's `production` list, or the configured names. */
+static int is_production(const struct lint_ctx *ctx, const char *env)
 {
     if (!env)
         return 0;
-    if (lint_param(r, "production"))
-        return lint_param_list_has(r, "production", env);
-    return linked_env_is_production(env);
+    if (lint_param(ctx->rule, "production"))
+        return lint_param_list_has(ctx->rule, "production", env);
+    return linked_env_is_production(ctx->model, env);
 }
 
 /* ---- reporting on rendered objects ---- */
@@ -547,7 +547,7 @@ static void on_argocd_auto_sync(struct lint_ctx *ctx)
     char ent[256];
     for (size_t i = 0; i < ctx->unit->argo_apps.len; i++) {
         const struct argo_app *a = ctx->unit->argo_apps.items[i];
-        if (a->git_dir_pattern || !a->automated || !is_production(ctx->rule, a->env))
+        if (a->git_dir_pattern || !a->automated || !is_production(ctx, a->env))
             continue;
         app_entity(ent, sizeof(ent), a);
         lint_report(ctx, a->automated_loc.line, a->automated_loc.col, ent,
@@ -561,7 +561,7 @@ static void on_argocd_floating(struct lint_ctx *ctx)
     char ent[256];
     for (size_t i = 0; i < ctx->unit->argo_apps.len; i++) {
         const struct argo_app *a = ctx->unit->argo_apps.items[i];
-        if (a->git_dir_pattern || !is_production(ctx->rule, a->env) ||
+        if (a->git_dir_pattern || !is_production(ctx, a->env) ||
             !argocd_revision_floating(a->target_revision))
             continue;
         app_entity(ent, sizeof(ent), a);
@@ -651,7 +651,7 @@ static void on_prod_not_gated(struct lint_ctx *ctx)
             continue;
         for (size_t i = 0; i < wf->njobs; i++) {
             const struct gha_job *j = wf->jobs[i];
-            if (!is_production(ctx->rule, j->environment) || gated(wf, j->id, 0) ||
+            if (!is_production(ctx, j->environment) || gated(wf, j->id, 0) ||
                 workflow_run_gated(wf, j))
                 continue;
             lint_report(ctx, j->loc.line, j->loc.col, j->id,
@@ -669,7 +669,7 @@ static void on_approval_unverified(struct lint_ctx *ctx)
         for (size_t i = 0; i < wf->njobs; i++) {
             const struct gha_job *j = wf->jobs[i];
             const struct environment *e = linked_env_find(ctx->model->linked, j->environment);
-            if (!is_production(ctx->rule, j->environment) || (e && e->reviewers))
+            if (!is_production(ctx, j->environment) || (e && e->reviewers))
                 continue;
             lint_report(ctx, j->environment_loc.line, j->environment_loc.col, j->id,
                         "the reviewers of GitHub environment '%s' are not defined in this "
@@ -695,7 +695,7 @@ static void on_prod_mutable_tag(struct lint_ctx *ctx)
     const struct linked_model *lm = ctx->model->linked;
     for (size_t i = 0; lm && i < lm->kustomizations.len; i++) {
         const struct kustomization *k = lm->kustomizations.items[i];
-        if (!is_production(ctx->rule, k->env))
+        if (!is_production(ctx, k->env))
             continue;
         for (size_t j = 0; j < k->objects.len; j++) {
             const struct kz_object *o = k->objects.items[j];

@@ -417,7 +417,7 @@ static void rds_public(struct lint_ctx *ctx)
 
 static void rds_deletion(struct lint_ctx *ctx)
 {
-    int prod = tf_path_is_production(ctx->unit->file->path);
+    int prod = model_path_is_production(ctx->model, ctx->unit->file->path);
     for (size_t i = 0; i < ctx->unit->tf_blocks.len; i++) {
         const struct tf_block *tb = ctx->unit->tf_blocks.items[i];
         if (!rds_type(ctx->rule, tb))

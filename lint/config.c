@@ -13,7 +13,6 @@
 #include "core/embedded.h"
 #include "lint.h"
 
-static const char *const default_production[] = {"prod", "production"};
 
 /* ---- suggestions ---- */
 
@@ -335,8 +334,8 @@ int config_load(struct config *out, const char *root, const char *path, struct e
 {
     memset(out, 0, sizeof(*out));
     out->arena = arena_new();
-    for (size_t i = 0; i < ARRAY_LEN(default_production); i++)
-        vec_push(&out->production, (void *)default_production[i]);
+    for (const char *const *p = model_production_defaults; *p; p++)
+        vec_push(&out->production, (void *)*p);
     char *auto_path = NULL;
     int rc = 0;
     if (!path) {
@@ -467,12 +466,8 @@ int config_env_is_production(const struct config *c, const char *env)
 {
     if (!env)
         return 0;
-    if (!c) {
-        for (size_t i = 0; i < ARRAY_LEN(default_production); i++)
-            if (strcmp(env, default_production[i]) == 0)
-                return 1;
-        return 0;
-    }
+    if (!c)
+        return model_env_is_production(NULL, env);
     for (size_t i = 0; i < c->production.len; i++)
         if (strcmp(env, c->production.items[i]) == 0)
             return 1;

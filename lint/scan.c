@@ -515,6 +515,9 @@ int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf 
     struct scan_opts o = *opts;
     if (!o.max_file_size)
         o.max_file_size = 64u << 20;
+    if (o.config)
+        for (size_t i = 0; i < o.config->production.len; i++)
+            vec_push(&out->model.production, o.config->production.items[i]);
     if (catalogue_setup(out, &o, err) != 0)
         return -1;
     struct findings model_found = {VEC_INIT};

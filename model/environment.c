@@ -28,10 +28,15 @@ static int env_index(const char *name)
     return -1;
 }
 
-int linked_env_is_production(const char *name)
+static const char *canon(const char *name)
 {
     int i = env_index(name);
-    return i >= 0 && env_table[i].rank == 4;
+    return i >= 0 ? env_table[i].canon : name;
+}
+
+int linked_env_is_production(const struct model *m, const char *name)
+{
+    return name && (model_env_is_production(m, name) || model_env_is_production(m, canon(name)));
 }
 
 int linked_env_rank(const char *name)
@@ -40,11 +45,6 @@ int linked_env_rank(const char *name)
     return i >= 0 ? env_table[i].rank : 2;
 }
 
-static const char *canon(const char *name)
-{
-    int i = env_index(name);
-    return i >= 0 ? env_table[i].canon : name;
-}
 
 const struct environment *linked_env_find(const struct linked_model *lm, const char *name)
 {
@@ -87,7 +87,6 @@ static struct environment *env_get(struct linked_model *lm, const char *name)
         e = arena_alloc(lm->arena, sizeof(*e));
         e->name = arena_strdup(lm->arena, c);
         e->id = arena_sprintf(lm->arena, "environment:%s", c);
-        e->production = linked_env_is_production(c);
         e->rank = linked_env_rank(c);
         vec_push(&lm->environments, e);
     }
@@ -200,6 +199,13 @@ void linked_environments_build(struct linked_model *lm, struct model *m)
     }
     for (size_t i = 0; i < lm->environments.len; i++) {
         struct environment *e = lm->environments.items[i];
+        /* Production by its name or any name it was found under, per the configuration;
+         * a configured production name outside the default table still ranks last. */
+        e->production = linked_env_is_production(m, e->name);
+        for (size_t a = 0; !e->production && a < e->aliases.len; a++)
+            e->production = linked_env_is_production(m, e->aliases.items[a]);
+        if (e->production && env_index(e->name) < 0)
+            e->rank = 4;
         if (e->manual_sync && !e->auto_sync)
             push_unique(lm->arena, &e->gates, "manual-sync");
         vec_sort(&e->sources, str_cmp);

@@ -83,8 +83,9 @@ struct linked_model {
 struct linked_model *linked_model_build(struct model *m);
 void linked_model_free(struct linked_model *lm);
 
-/* Default production names: prod, production, prd, live. */
-int linked_env_is_production(const char *name);
+/* 1 when `name` or its canonical name ("production" -> "prod") is a production name of
+ * the model (configured, or model_production_defaults). */
+int linked_env_is_production(const struct model *m, const char *name);
 /* Rank of an environment name in the default promotion order (unknown names: 2). */
 int linked_env_rank(const char *name);
 const struct environment *linked_env_find(const struct linked_model *lm, const char *name);

@@ -2,7 +2,10 @@
  * document to the format's loader, and free the parser's tree right after. */
 #include "model.h"
 
+#include <ctype.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #include "argocd.h"
 #include "compose.h"
@@ -107,4 +110,69 @@ void model_release(struct model *m)
     findings_release(&m->diags);
     linked_model_free(m->linked);
     m->linked = NULL;
+}
+
+const char *const model_production_defaults[] = {"prod", "production", "prd", "live", NULL};
+
+static int production_name(const struct model *m, const char *s, size_t n)
+{
+    if (m && m->production.len) {
+        for (size_t i = 0; i < m->production.len; i++) {
+            const char *p = m->production.items[i];
+            if (strlen(p) == n && strncasecmp(p, s, n) == 0)
+                return 1;
+        }
+        return 0;
+    }
+    for (const char *const *p = model_production_defaults; *p; p++)
+        if (strlen(*p) == n && strncasecmp(*p, s, n) == 0)
+            return 1;
+    return 0;
+}
+
+int model_env_is_production(const struct model *m, const char *name)
+{
+    return name && production_name(m, name, strlen(name));
+}
+
+int model_path_is_production(const struct model *m, const char *path)
+{
+    for (const char *p = path; p && *p;) {
+        size_t n = strcspn(p, "/");
+        if (p[n] == '/' && production_name(m, p, n))
+            return 1;
+        p += n;
+        if (*p == '/')
+            p++;
+    }
+    return 0;
+}
+
+/* 1 when `name` occurs in `text` (case-insensitive) with no letter or digit either side. */
+static int mentions_word(const char *text, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = text; n && (p = strcasestr(p, name)) != NULL; p++) {
+        int before = p > text && isalnum((unsigned char)p[-1]);
+        int after = isalnum((unsigned char)p[n]);
+        if (!before && !after)
+            return 1;
+    }
+    return 0;
+}
+
+int model_text_mentions_production(const struct model *m, const char *text)
+{
+    if (!text)
+        return 0;
+    if (m && m->production.len) {
+        for (size_t i = 0; i < m->production.len; i++)
+            if (mentions_word(text, m->production.items[i]))
+                return 1;
+        return 0;
+    }
+    for (const char *const *p = model_production_defaults; *p; p++)
+        if (mentions_word(text, *p))
+            return 1;
+    return 0;
 }

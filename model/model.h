@@ -41,7 +41,20 @@ struct model {
     struct vec files;         /* struct srcfile*, owned by the model */
     struct findings diags;    /* discovery findings (symlinks, unreadable directories) */
     struct linked_model *linked; /* services, environments and edges (model/linked.h) */
+    struct vec production;    /* const char* (borrowed): environment names that count as
+                                 production; empty means model_production_defaults */
 };
+
+/* The environment names that count as production unless configured (NULL-terminated). */
+extern const char *const model_production_defaults[];
+/* 1 when `name` (case-insensitive) is a production environment name. */
+int model_env_is_production(const struct model *m, const char *name);
+/* 1 when a directory component of `path` is a production name ("k8s/overlays/prod/x.yaml",
+ * "terraform/environments/production/main.tf"). */
+int model_path_is_production(const struct model *m, const char *path);
+/* 1 when a word of `text` (split at anything but letters and digits) is a production name:
+ * "deploy-prod" and "Deploy to production" do, "products-api" and "preprod" do not. */
+int model_text_mentions_production(const struct model *m, const char *text);
 
 /* Parses a unit's bytes by its kind (u->kind) and builds its entities in u->arena. Loaders
  * append to the unit's vectors and report problems as findings in u->diags; they never fail,

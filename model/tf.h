@@ -61,8 +61,5 @@ void tf_source_parse(struct tf_module_source *out, struct arena *a, const char *
  * default or the local's value declared in the same directory (cross-file). */
 void tf_link(struct model *m);
 
-/* 1 when a path component of `path` names a production environment (prod, production, prd,
- * live). */
-int tf_path_is_production(const char *path);
 
 #endif

@@ -145,21 +145,6 @@ void tf_load(struct unit *u, const char *data, size_t len)
 
 /* ---- linking ---- */
 
-static const char *const prod_words[] = {"prod", "production", "prd", "live"};
-
-int tf_path_is_production(const char *path)
-{
-    for (const char *p = path; p && *p;) {
-        size_t n = strcspn(p, "/");
-        for (size_t i = 0; i < ARRAY_LEN(prod_words); i++)
-            if (strlen(prod_words[i]) == n && strncmp(p, prod_words[i], n) == 0)
-                return 1;
-        p += n;
-        if (*p == '/')
-            p++;
-    }
-    return 0;
-}
 
 /* Keys are "dir\nvar.NAME" / "dir\nlocal.NAME" strings in `a`. */
 static void names_collect(struct strmap *names, struct arena *a, const struct model *m)

@@ -23,7 +23,7 @@ static int env_is_prod(const struct site *site, const char *env)
 {
     const struct linked_model *lm = site->scan->model.linked;
     const struct environment *e = lm && env ? linked_env_find(lm, env) : NULL;
-    return e ? e->production : env && linked_env_is_production(env);
+    return e ? e->production : env && linked_env_is_production(&site->scan->model, env);
 }
 
 /* The anchor of job j of workflow w: "job-<slug>", unique within the page. */

@@ -164,6 +164,44 @@ Test(config, settings_change_the_scan)
     free(dir);
 }
 
+/* The configured production names reach every rule that asks "is this production?": path
+ * based (k8s, Terraform), environment based (Argo CD, workflows) and the linked model. */
+Test(config, production_names_change_verdicts)
+{
+    static const char *const files[][2] = {
+        {"k8s/overlays/live-eu/deploy.yaml",
+         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 1\n"},
+        {"k8s/overlays/prod/deploy.yaml",
+         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 1\n"},
+        {"argocd/live-eu.yaml",
+         "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: api-live-eu\n"
+         "spec:\n  project: payments\n  source:\n    repoURL: https://github.com/acme/x\n"
+         "    path: k8s/overlays/live-eu\n    targetRevision: v1.2.3\n  destination:\n"
+         "    server: https://kubernetes.default.svc\n    namespace: live-eu\n"
+         "  syncPolicy:\n    automated: {}\n"},
+    };
+    for (int configured = 0; configured < 2; configured++) {
+        char *dir = t_tmpdir();
+        for (size_t i = 0; i < ARRAY_LEN(files); i++)
+            t_write(dir, files[i][0], files[i][1]);
+        if (configured)
+            t_write(dir, ".opsbook.yml", "production: [live-eu]\n");
+        struct scan s;
+        struct config c;
+        scan_with_config(&s, &c, dir);
+        cr_expect_eq(t_count(&s, "k8s-single-replica", "k8s/overlays/live-eu/deploy.yaml", 0),
+                     configured, "configured=%d", configured);
+        cr_expect_eq(t_count(&s, "k8s-single-replica", "k8s/overlays/prod/deploy.yaml", 0),
+                     !configured, "the list replaces the defaults (configured=%d)", configured);
+        cr_expect_eq(t_count(&s, "argocd-prod-auto-sync", "argocd/live-eu.yaml", 0), configured,
+                     "configured=%d", configured);
+        lint_scan_release(&s);
+        config_release(&c);
+        t_rmtree(dir);
+        free(dir);
+    }
+}
+
 Test(config, print_config_cli)
 {
     char *dir = t_tmpdir();

@@ -266,13 +266,25 @@ Test(tf, module_sources)
 
 Test(tf, production_paths)
 {
-    cr_assert(tf_path_is_production("terraform/environments/prod/main.tf"));
-    cr_assert(tf_path_is_production("live/rds.tf"));
-    cr_assert(tf_path_is_production("envs/production/db/main.tf"));
-    cr_assert(tf_path_is_production("x/prd/main.tf"));
-    cr_assert_not(tf_path_is_production("terraform/environments/preprod/main.tf"));
-    cr_assert_not(tf_path_is_production("terraform/modules/products/main.tf"));
-    cr_assert_not(tf_path_is_production("terraform/environments/dev/main.tf"));
+    cr_assert(model_path_is_production(NULL, "terraform/environments/prod/main.tf"));
+    cr_assert(model_path_is_production(NULL, "live/rds.tf"));
+    cr_assert(model_path_is_production(NULL, "envs/production/db/main.tf"));
+    cr_assert(model_path_is_production(NULL, "x/prd/main.tf"));
+    cr_assert_not(model_path_is_production(NULL, "terraform/environments/preprod/main.tf"));
+    cr_assert_not(model_path_is_production(NULL, "terraform/modules/products/main.tf"));
+    cr_assert_not(model_path_is_production(NULL, "terraform/environments/dev/main.tf"));
+    cr_assert_not(model_path_is_production(NULL, "terraform/prod.tf"), "a file name is not a folder");
+    /* A configured list replaces the defaults. */
+    struct model m = {0};
+    vec_push(&m.production, "live-eu");
+    cr_assert(model_path_is_production(&m, "k8s/overlays/live-eu/kustomization.yaml"));
+    cr_assert_not(model_path_is_production(&m, "k8s/overlays/prod/kustomization.yaml"));
+    cr_assert(model_text_mentions_production(&m, "Deploy to LIVE-EU"));
+    cr_assert(model_env_is_production(&m, "Live-EU"));
+    vec_release(&m.production);
+    cr_assert(model_text_mentions_production(NULL, "deploy-prod"));
+    cr_assert_not(model_text_mentions_production(NULL, "products-api"));
+    cr_assert_not(model_text_mentions_production(NULL, "preprod"));
 }
 
 /* The model through a real scan: blocks by kind, and var./local. resolved across files of
