@@ -273,7 +273,8 @@ Test(tf, production_paths)
     cr_assert_not(model_path_is_production(NULL, "terraform/environments/preprod/main.tf"));
     cr_assert_not(model_path_is_production(NULL, "terraform/modules/products/main.tf"));
     cr_assert_not(model_path_is_production(NULL, "terraform/environments/dev/main.tf"));
-    cr_assert_not(model_path_is_production(NULL, "terraform/prod.tf"), "a file name is not a folder");
+    cr_assert_not(model_path_is_production(NULL, "terraform/prod.tf"),
+                  "a file name is not a folder");
     /* A configured list replaces the defaults. */
     struct model m = {0};
     vec_push(&m.production, "live-eu");
