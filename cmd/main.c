@@ -336,13 +336,10 @@ static int cmd_site(struct cli *cli)
 {
     if (!cli->output || !*cli->output || strcmp(cli->output, "-") == 0)
         return usage_error("site needs an output folder: -o DIR%s", "");
-    struct scan_opts so = {
-        .paths = (const char *const *)cli->args.items,
-        .npaths = cli->args.len,
-        .threads = cli->threads,
-        .fail_on = cli->fail_on,
-    };
-    so.discover.no_git = cli->no_git;
+    struct config cfg;
+    struct scan_opts so;
+    if (scan_setup(cli, &cfg, &so) != 0)
+        return EXIT_USAGE;
     struct scan s;
     struct errbuf err = {{0}, 0};
     int rc = EXIT_OK;
@@ -351,10 +348,14 @@ static int cmd_site(struct cli *cli)
         rc = EXIT_USAGE;
         goto out;
     }
-    const char *title = cli->args.len ? path_base(cli->args.items[0]) : NULL;
-    if (title && (!*title || strcmp(title, ".") == 0 || strcmp(title, "..") == 0))
-        title = NULL;
-    struct site_opts o = {.outdir = cli->output, .title = title, .threads = cli->threads};
+    const char *title = cfg.site_title;
+    if (!title && cli->args.len) {
+        title = path_base(cli->args.items[0]);
+        if (!*title || strcmp(title, ".") == 0 || strcmp(title, "..") == 0)
+            title = NULL;
+    }
+    struct site_opts o = {.outdir = cli->output, .title = title, .threads = cli->threads,
+                          .repository = cfg.repository};
     struct site_stats st;
     if (site_write(&s, &o, &st, &err) != 0) {
         fprintf(stderr, "opsbook: %s\n", err.msg);
@@ -366,6 +367,7 @@ static int cmd_site(struct cli *cli)
     rc = lint_scan_failed(&s, cli->fail_on) ? EXIT_FINDINGS : EXIT_OK;
 out:
     lint_scan_release(&s);
+    config_release(&cfg);
     return rc;
 }
 

@@ -9,6 +9,8 @@
 struct site_opts {
     const char *outdir;       /* created when missing */
     const char *title;        /* shown in the header; NULL: the scanned folder's name */
+    const char *repository;   /* http(s) URL of the repository for "view in repository"
+                                 links on source pages (…/blob/HEAD/PATH#Ln); may be NULL */
     int threads;              /* 0: one per core */
 };
 

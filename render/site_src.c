@@ -3,6 +3,7 @@
  * spans the findings carry, so a page never shows a secret. */
 #include "site_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define SRC_MAX_BYTES (4u << 20)
@@ -105,6 +106,16 @@ void site_page_source(struct page_out *po)
     for (size_t i = 0; svcs && i < svcs->len; i++) {
         sb_adds(sb, i ? ", " : " \xc2\xb7 service ");
         site_link_service(po, ((const struct service *)svcs->items[i])->name);
+    }
+    const char *repo = site->opts->repository;
+    if (repo && (str_startswith(repo, "https://") || str_startswith(repo, "http://")) &&
+        html_url_allowed(repo)) {
+        char *url = xasprintf("%s%sblob/HEAD/%s", repo, str_endswith(repo, "/") ? "" : "/",
+                              u->file->path);
+        sb_adds(sb, " \xc2\xb7 <a class=\"external\" href=\"");
+        html_url(sb, url);
+        sb_adds(sb, "\">view in repository</a>");
+        free(url);
     }
     if (ff)
         sb_addf(sb, " \xc2\xb7 <a href=\"#findings\">%zu finding%s</a>", ff->v.len,

@@ -227,6 +227,40 @@ Test(config, print_config_cli)
     free(dir);
 }
 
+/* `opsbook site` reads the same configuration as scan: the title, the repository URL for
+ * "view in repository" links, and a bad configuration is a usage error there too. */
+Test(config, site_uses_the_configuration)
+{
+    char *dir = t_tmpdir();
+    char *out_dir = t_tmpdir();
+    t_write(dir, "k8s/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
+    t_write(dir, ".opsbook.yml", "site:\n  title: Southwind <ops>\n"
+                                 "  repository: https://github.com/southwind/platform\n");
+    const char *bin = getenv("OPSBOOK_BIN");
+    char *cmd = xasprintf("'%s' site '%s' -o '%s/site' 2>/dev/null", bin ? bin : "build/opsbook",
+                          dir, out_dir);
+    cr_assert_eq(t_run(cmd, NULL), 0);
+    free(cmd);
+    char *out = NULL;
+    cmd = xasprintf("cat '%s/site/index.html' '%s'/site/src/*cm.yaml.html", out_dir, out_dir);
+    cr_assert_eq(t_run(cmd, &out), 0);
+    cr_expect(strstr(out, "Southwind &lt;ops&gt;") != NULL, "the configured title, escaped");
+    cr_expect(strstr(out, "href=\"https://github.com/southwind/platform/blob/HEAD/k8s/cm.yaml\"")
+                  != NULL, "a view-in-repository link");
+    free(out);
+    free(cmd);
+    t_write(dir, ".opsbook.yml", "site:\n  titel: x\n");
+    cmd = xasprintf("'%s' site '%s' -o '%s/site2' 2>&1", bin ? bin : "build/opsbook", dir,
+                    out_dir);
+    cr_expect_eq(t_run(cmd, &out), 2, "a bad config is a usage error for site too");
+    free(out);
+    free(cmd);
+    t_rmtree(dir);
+    t_rmtree(out_dir);
+    free(dir);
+    free(out_dir);
+}
+
 /* The schema file and the validator agree: the example of the README validates with ajv too. */
 Test(config, schema_is_valid_json_schema_and_accepts_a_full_config)
 {
