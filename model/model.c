@@ -110,6 +110,7 @@ void model_release(struct model *m)
     findings_release(&m->diags);
     linked_model_free(m->linked);
     m->linked = NULL;
+    vec_release(&m->production);
 }
 
 const char *const model_production_defaults[] = {"prod", "production", "prd", "live", NULL};
