@@ -305,14 +305,16 @@ static void drop_yielding(struct scan *s)
             if (g->line != f->line || strcmp(g->path, f->path) != 0)
                 break;
             const struct rule *gr = lint_rule_find(&s->cat, g->rule_id);
-            drop = gr && strcmp(gr->category, yields) == 0;
+            drop = gr && strcmp(gr->category, yields) == 0 &&
+                   !lint_param_str(gr, "yields-to", NULL); /* never to another yielder */
         }
         for (size_t j = i + 1; yields && !drop && j < v->len; j++) {
             const struct finding *g = v->items[j];
             if (g->line != f->line || strcmp(g->path, f->path) != 0)
                 break;
             const struct rule *gr = lint_rule_find(&s->cat, g->rule_id);
-            drop = gr && strcmp(gr->category, yields) == 0;
+            drop = gr && strcmp(gr->category, yields) == 0 &&
+                   !lint_param_str(gr, "yields-to", NULL); /* never to another yielder */
         }
         if (drop)
             finding_free(f);
