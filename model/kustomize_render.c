@@ -121,15 +121,17 @@ static void moves_add(struct arena *a, struct kz_object *o, struct vec *moves)
 
 /* The map documents of a loaded manifest or plain YAML file (what a resource or a patch
  * file contributes), parsed again into `a`. Parse problems were reported when the file was
- * loaded; a file that cannot be read again contributes nothing. */
-static void docs_parse(const struct unit *u, struct arena *a, struct vec *out)
+ * loaded; a file that cannot be read again contributes nothing. Returns 1 when the text has
+ * no anchor, so no node is shared by aliases and the trees may be changed in place. */
+static int docs_parse(const struct unit *u, struct arena *a, struct vec *out)
 {
     if (!u->loaded || (u->kind != FK_K8S && u->kind != FK_YAML))
-        return;
+        return 0;
     struct filemap fm;
     struct errbuf err = {{0}, 0};
     if (filemap_open(&fm, u->file->abspath, (size_t)-1, &err) != 0)
-        return;
+        return 0;
+    int own = memchr(fm.data, '&', fm.len) == NULL;
     struct findings diags = {VEC_INIT};
     struct yfile yf;
     yml_parse(&yf, a, u->file->path, fm.data, fm.len, &diags, NULL);
@@ -138,6 +140,24 @@ static void docs_parse(const struct unit *u, struct arena *a, struct vec *out)
             vec_push(out, yf.docs[i].root);
     findings_release(&diags);
     filemap_close(&fm);
+    return own;
+}
+
+/* Makes a parsed tree what kz_tree_copy(a, n, 0) would have made of it, in place. */
+static void tree_adopt(struct ynode *n)
+{
+    if (!n)
+        return;
+    n->line &= KZ_LINE_MASK;
+    n->end_line &= KZ_LINE_MASK;
+    if (n->kind == YN_NULL)
+        n->s = "";
+    for (size_t i = 0; n->kind == YN_MAP && i < n->len; i++) {
+        tree_adopt(n->pairs[i].key);
+        tree_adopt(n->pairs[i].val);
+    }
+    for (size_t i = 0; n->kind == YN_SEQ && i < n->len; i++)
+        tree_adopt(n->items[i]);
 }
 
 /* Arena of the objects a pass builds: the unit's when they are kept. */
@@ -146,22 +166,20 @@ static struct arena *objects_arena(const struct pass *ps)
     return ps->record ? ps->k->unit->arena : ps->batch;
 }
 
-static struct kz_object *object_copy(struct pass *ps, const struct kz_object *src)
+/* The including pass's object for `src`, which an included pass built in the including
+ * pass's batch and is done with: the tree is taken over, not copied. The arrays are shared
+ * (origin_add and moves_add never change one in place). */
+static struct kz_object *object_take(struct pass *ps, struct kz_object *src)
 {
-    struct arena *a = ps->batch;
     struct kz_object *o = arena_alloc(objects_arena(ps), sizeof(*o));
     o->k = ps->k;
-    o->root = kz_tree_copy(a, src->root, -1);
-    o->origins = arena_alloc(a, (src->norigins + 1) * sizeof(*o->origins));
-    memcpy(o->origins, src->origins, src->norigins * sizeof(*o->origins));
+    o->root = src->root;
+    src->root = NULL;
+    o->origins = src->origins;
     o->norigins = src->norigins;
-    o->base_name = arena_strdup(a, src->base_name);
-    if (src->nmoved) {
-        o->moved_from = arena_alloc(a, src->nmoved * sizeof(*o->moved_from));
-        o->moved_to = arena_alloc(a, src->nmoved * sizeof(*o->moved_to));
-        memcpy(o->moved_from, src->moved_from, src->nmoved * sizeof(*o->moved_from));
-        memcpy(o->moved_to, src->moved_to, src->nmoved * sizeof(*o->moved_to));
-    }
+    o->base_name = src->base_name;
+    o->moved_from = src->moved_from;
+    o->moved_to = src->moved_to;
     o->nmoved = src->nmoved;
     object_names(o);
     return o;
@@ -170,7 +188,7 @@ static struct kz_object *object_copy(struct pass *ps, const struct kz_object *sr
 static void file_objects(struct pass *ps, const struct unit *file)
 {
     struct vec docs = VEC_INIT;
-    docs_parse(file, ps->batch, &docs);
+    int own = docs_parse(file, ps->batch, &docs);
     for (size_t d = 0; d < docs.len; d++) {
         struct ynode *doc = docs.items[d];
         if (!yml_str(yml_get(doc, "kind")))
@@ -180,7 +198,9 @@ static void file_objects(struct pass *ps, const struct unit *file)
         o->origins = arena_alloc(ps->batch, sizeof(*o->origins));
         o->origins[0] = file->file->path;
         o->norigins = 1;
-        o->root = kz_tree_copy(ps->batch, doc, 0);
+        if (own)
+            tree_adopt(doc);
+        o->root = own ? doc : kz_tree_copy(ps->batch, doc, 0);
         object_names(o);
         o->base_name = o->name;
         vec_push(&ps->objs, o);
@@ -570,9 +590,8 @@ static void batch_finish(struct pass *ps, struct pass *into)
             vec_push(&ps->k->objects, o);
         }
         if (into)
-            vec_push(&into->objs, object_copy(into, o));
-        if (ps->record)
-            o->root = NULL;
+            vec_push(&into->objs, object_take(into, o));
+        o->root = NULL;
     }
     ps->objs.len = 0;
 }
@@ -603,13 +622,15 @@ static void pass_run(struct render_ctx *rc, struct kustomization *k, struct pass
             }
             continue;
         }
-        ps.batch = arena_new();
+        /* An included pass builds in the including pass's batch, which takes its trees. */
+        ps.batch = into ? into->batch : arena_new();
         if (e->file)
             file_objects(&ps, e->file);
         else
             pass_run(rc, e->kust, &ps);
         batch_finish(&ps, into);
-        arena_free(ps.batch);
+        if (!into)
+            arena_free(ps.batch);
         ps.batch = NULL;
     }
     patches_unmatched(&ps);
