@@ -661,6 +661,30 @@ static void entries_resolve(struct render_ctx *rc, struct kustomization *k)
     }
 }
 
+/* Depth-first search for a cycle through `k` (colors: path -> 1 on the path, 2 done). */
+static int cycle_from(struct strmap *color, const struct kustomization *k)
+{
+    void *c = strmap_get(color, k->path);
+    if (c)
+        return c == (void *)1;
+    strmap_put(color, k->path, (void *)1);
+    for (size_t i = 0; i < k->nresources; i++)
+        if (k->resources[i].kust && cycle_from(color, k->resources[i].kust))
+            return 1;
+    strmap_put(color, k->path, (void *)2);
+    return 0;
+}
+
+static int cycle_any(const struct vec *all)
+{
+    struct strmap color = STRMAP_INIT;
+    int found = 0;
+    for (size_t i = 0; !found && i < all->len; i++)
+        found = cycle_from(&color, all->items[i]);
+    strmap_release(&color);
+    return found;
+}
+
 void kustomize_render_all(struct model *m)
 {
     struct render_ctx rc = {STRMAP_INIT, STRMAP_INIT};
@@ -676,9 +700,17 @@ void kustomize_render_all(struct model *m)
     }
     for (size_t i = 0; i < all.len; i++)
         entries_resolve(&rc, all.items[i]);
-    for (size_t i = 0; i < all.len; i++)
-        if (((struct kustomization *)all.items[i])->state == 0)
-            pass_run(&rc, all.items[i], NULL);
+    /* Without a cycle the order changes nothing but the work: the folders nothing includes
+     * go first, so each included one records while streaming into its first includer
+     * instead of rendering once alone and again for it. With one, the first in path order
+     * decides who reports it, as always. */
+    int roots_first = !cycle_any(&all);
+    for (int round = roots_first ? 0 : 1; round < 2; round++)
+        for (size_t i = 0; i < all.len; i++) {
+            struct kustomization *k = all.items[i];
+            if (k->state == 0 && (round == 1 || !k->included))
+                pass_run(&rc, k, NULL);
+        }
     vec_release(&all);
     strmap_release(&rc.units);
     strmap_release(&rc.kusts);
