@@ -71,7 +71,6 @@ struct kz_object {
     struct k8s_object *obj;       /* typed view of root (locs encoded like root's) */
     int *moved_from, *moved_to;   /* encoded lines: keys a patch removed something under now */
     size_t nmoved;                /*   stand at the patch (moved_to), were at moved_from */
-    struct unit *shadow;          /* a unit holding just `obj`, for per-file checks */
 };
 
 struct kustomization {
@@ -109,8 +108,12 @@ void kustomize_load(struct unit *u, const struct yfile *yf);
  * it, and the trees are freed once the typed views are built, so memory holds a few
  * documents, not the overlays. Called once by model_link(). */
 void kustomize_render_all(struct model *m);
-/* Frees what rendering allocated outside the arenas (the shadow units). */
+/* Frees what rendering allocated outside the arenas. */
 void kustomize_unit_release(struct unit *u);
+/* Fills `sh` as a unit holding just `o->obj` (the kustomization's file and arena), so
+ * per-file checks can judge one rendered object; kz_shadow_release() frees it. */
+void kz_shadow_init(struct unit *sh, const struct kz_object *o);
+void kz_shadow_release(struct unit *sh);
 
 /* The file and line a rendered location came from. */
 void kz_loc_resolve(const struct kz_object *o, int enc_line, const char **path, int *line);

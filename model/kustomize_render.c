@@ -519,21 +519,36 @@ static void names_apply(struct pass *ps)
     }
 }
 
-/* A typed view: the Kubernetes loader run on the rendered document, in a unit of its own
- * so per-file checks can run on one rendered object and its findings be traced back. */
-static void typed_view(struct kustomization *k, struct kz_object *o)
+void kz_shadow_init(struct unit *sh, const struct kz_object *o)
 {
-    struct unit *sh = xcalloc(1, sizeof(*sh));
-    sh->file = k->unit->file;
+    memset(sh, 0, sizeof(*sh));
+    sh->file = o->k->unit->file;
     sh->kind = FK_K8S;
-    sh->arena = k->unit->arena;
+    sh->arena = o->k->unit->arena;
     sh->loaded = 1;
-    o->shadow = sh;
+    if (o->obj)
+        vec_push(&sh->k8s_objects, o->obj);
+}
+
+void kz_shadow_release(struct unit *sh)
+{
+    findings_release(&sh->diags);
+    findings_release(&sh->found);
+    vec_release(&sh->k8s_objects);
+}
+
+/* A typed view: the Kubernetes loader run on the rendered document (in the kustomization's
+ * arena), so checks can judge it like a manifest and trace findings back. */
+static void typed_view(struct kz_object *o)
+{
+    struct unit sh;
+    kz_shadow_init(&sh, o);
     struct ydoc d = {o->root, o->root->line};
     struct yfile yf = {&d, 1};
-    k8s_load(sh, &yf);
-    if (sh->k8s_objects.len)
-        o->obj = sh->k8s_objects.items[0];
+    k8s_load(&sh, &yf);
+    if (sh.k8s_objects.len)
+        o->obj = sh.k8s_objects.items[0];
+    kz_shadow_release(&sh);
 }
 
 /* `s` in the unit's arena: the typed view's copy when it is the same text. */
@@ -585,7 +600,7 @@ static void batch_finish(struct pass *ps, struct pass *into)
     for (size_t i = 0; i < ps->objs.len; i++) {
         struct kz_object *o = ps->objs.items[i];
         if (ps->record) {
-            typed_view(ps->k, o);
+            typed_view(o);
             object_keep(ps->k, o);
             vec_push(&ps->k->objects, o);
         }
@@ -718,17 +733,6 @@ void kustomize_render_all(struct model *m)
 
 void kustomize_unit_release(struct unit *u)
 {
-    for (size_t i = 0; i < u->kustomizations.len; i++) {
-        struct kustomization *k = u->kustomizations.items[i];
-        for (size_t j = 0; j < k->objects.len; j++) {
-            struct unit *sh = ((struct kz_object *)k->objects.items[j])->shadow;
-            if (!sh)
-                continue;
-            findings_release(&sh->diags);
-            findings_release(&sh->found);
-            vec_release(&sh->k8s_objects);
-            free(sh);
-        }
-        vec_release(&k->objects);
-    }
+    for (size_t i = 0; i < u->kustomizations.len; i++)
+        vec_release(&((struct kustomization *)u->kustomizations.items[i])->objects);
 }
