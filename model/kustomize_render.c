@@ -720,12 +720,14 @@ void kustomize_render_all(struct model *m)
      * instead of rendering once alone and again for it. With one, the first in path order
      * decides who reports it, as always. */
     int roots_first = !cycle_any(&all);
+    arena_thread_pack(1);   /* the typed views go to the units' packed arenas */
     for (int round = roots_first ? 0 : 1; round < 2; round++)
         for (size_t i = 0; i < all.len; i++) {
             struct kustomization *k = all.items[i];
             if (k->state == 0 && (round == 1 || !k->included))
                 pass_run(&rc, k, NULL);
         }
+    arena_thread_pack(0);
     vec_release(&all);
     strmap_release(&rc.units);
     strmap_release(&rc.kusts);
