@@ -166,9 +166,18 @@ static struct arena *objects_arena(const struct pass *ps)
     return ps->record ? ps->k->unit->arena : ps->batch;
 }
 
+/* 1 when a kustomization changes no object it includes (only resources: an environment's
+ * list of services' overlays): its objects are its resources' as rendered there. */
+static int transforms_none(const struct kustomization *k)
+{
+    return !k->npatches && !k->nimages && !k->nreplicas && !k->namespace && !k->name_prefix &&
+           !k->name_suffix && !k->common_labels.len && !k->labels.len;
+}
+
 /* The including pass's object for `src`, which an included pass built in the including
  * pass's batch and is done with: the tree is taken over, not copied. The arrays are shared
- * (origin_add and moves_add never change one in place). */
+ * (origin_add and moves_add never change one in place), and so is the typed view when the
+ * includer changes nothing (only origins are appended: every encoded line still resolves). */
 static struct kz_object *object_take(struct pass *ps, struct kz_object *src)
 {
     struct kz_object *o = arena_alloc(objects_arena(ps), sizeof(*o));
@@ -181,6 +190,8 @@ static struct kz_object *object_take(struct pass *ps, struct kz_object *src)
     o->moved_from = src->moved_from;
     o->moved_to = src->moved_to;
     o->nmoved = src->nmoved;
+    if (transforms_none(ps->k))
+        o->obj = src->obj;
     object_names(o);
     return o;
 }
@@ -600,7 +611,8 @@ static void batch_finish(struct pass *ps, struct pass *into)
     for (size_t i = 0; i < ps->objs.len; i++) {
         struct kz_object *o = ps->objs.items[i];
         if (ps->record) {
-            typed_view(o);
+            if (!o->obj)
+                typed_view(o);
             object_keep(ps->k, o);
             vec_push(&ps->k->objects, o);
         }
