@@ -131,11 +131,14 @@ void arena_free(struct arena *a)
     free(a);
 }
 
-/* `n` bytes (a multiple of 16) from the thread's shared block. */
-static void *shared_alloc(struct arena *a, size_t n)
+/* `n` bytes aligned to `align` (a power of two up to 16) from the thread's shared block:
+ * strings take their exact length, structures start on the next 16-byte boundary. */
+static void *shared_alloc(struct arena *a, size_t n, size_t align)
 {
     struct arena_block *b = tl_shared;
-    if (!b || b->size - b->used < n) {
+    size_t off = b ? (b->used + align - 1) & ~(align - 1) : 0;
+    if (!b || off > b->size || b->size - off < n) {
+        off = 0;
         if (b)
             block_unref(b);
         b = xmalloc(sizeof(*b) + SHARED_BLOCK);
@@ -153,8 +156,8 @@ static void *shared_alloc(struct arena *a, size_t n)
         a->shared[a->nshared++] = b;
         atomic_fetch_add(&b->refs, 1);
     }
-    void *p = b->data + b->used;
-    b->used += n;
+    void *p = b->data + off;
+    b->used = off + n;
     return p;
 }
 
@@ -162,7 +165,7 @@ void *arena_alloc(struct arena *a, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
     if (a->packed && tl_packing && n <= SHARED_MAX) {
-        void *p = shared_alloc(a, n);
+        void *p = shared_alloc(a, n, 16);
         a->total += n;
         memset(p, 0, n);
         return p;
@@ -195,7 +198,13 @@ void *arena_alloc(struct arena *a, size_t n)
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-    char *p = arena_alloc(a, n + 1);
+    char *p;
+    if (a->packed && tl_packing && n < SHARED_MAX) {
+        p = shared_alloc(a, n + 1, 1);
+        a->total += n + 1;
+    } else {
+        p = arena_alloc(a, n + 1);
+    }
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
