@@ -1,7 +1,11 @@
 /* Allocators that abort on out-of-memory, and the arena every scan allocates its model in.
- * An arena hands out zeroed, aligned memory from large blocks and frees it all at once. */
+ * An arena hands out zeroed, aligned memory from large blocks and frees it all at once. A
+ * packed arena (one per scanned file) takes its small allocations from a block its thread
+ * shares with the other packed arenas it fills, so tens of thousands of small models do not
+ * each leave the unused tail of a private block. */
 #include "core.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +69,7 @@ char *xasprintf(const char *fmt, ...)
 struct arena_block {
     struct arena_block *next;
     size_t used, size;
+    atomic_size_t refs;   /* shared blocks: the packed arenas using it, and its thread */
     _Alignas(16) unsigned char data[];
 };
 
@@ -72,13 +77,42 @@ struct arena {
     struct arena_block *head;
     size_t total;
     size_t next_size;     /* blocks start small (most files model little) and double */
+    int packed;
+    struct arena_block **shared;   /* shared blocks this packed arena has allocated from */
+    size_t nshared, shared_cap;
 };
 
-enum { ARENA_BLOCK = 64 * 1024 };
+enum { ARENA_BLOCK = 64 * 1024, SHARED_BLOCK = 256 * 1024, SHARED_MAX = SHARED_BLOCK / 16 };
+
+/* The shared block a thread fills now, while packing is on (see arena_thread_pack). */
+static _Thread_local struct arena_block *tl_shared;
+static _Thread_local int tl_packing;
+
+static void block_unref(struct arena_block *b)
+{
+    if (atomic_fetch_sub(&b->refs, 1) == 1)
+        free(b);
+}
+
+void arena_thread_pack(int on)
+{
+    tl_packing = on;
+    if (!on && tl_shared) {
+        block_unref(tl_shared);
+        tl_shared = NULL;
+    }
+}
 
 struct arena *arena_new(void)
 {
     return xcalloc(1, sizeof(struct arena));
+}
+
+struct arena *arena_new_packed(void)
+{
+    struct arena *a = arena_new();
+    a->packed = 1;
+    return a;
 }
 
 void arena_free(struct arena *a)
@@ -91,12 +125,51 @@ void arena_free(struct arena *a)
         free(b);
         b = next;
     }
+    for (size_t i = 0; i < a->nshared; i++)
+        block_unref(a->shared[i]);
+    free(a->shared);
     free(a);
+}
+
+/* `n` bytes aligned to `align` (a power of two up to 16) from the thread's shared block:
+ * strings take their exact length, structures start on the next 16-byte boundary. */
+static void *shared_alloc(struct arena *a, size_t n, size_t align)
+{
+    struct arena_block *b = tl_shared;
+    size_t off = b ? (b->used + align - 1) & ~(align - 1) : 0;
+    if (!b || off > b->size || b->size - off < n) {
+        off = 0;
+        if (b)
+            block_unref(b);
+        b = xmalloc(sizeof(*b) + SHARED_BLOCK);
+        b->next = NULL;
+        b->used = 0;
+        b->size = SHARED_BLOCK;
+        atomic_init(&b->refs, 1);
+        tl_shared = b;
+    }
+    if (!a->nshared || a->shared[a->nshared - 1] != b) {
+        if (a->nshared == a->shared_cap) {
+            a->shared_cap = a->shared_cap ? 2 * a->shared_cap : 2;
+            a->shared = xrealloc(a->shared, a->shared_cap * sizeof(*a->shared));
+        }
+        a->shared[a->nshared++] = b;
+        atomic_fetch_add(&b->refs, 1);
+    }
+    void *p = b->data + off;
+    b->used = off + n;
+    return p;
 }
 
 void *arena_alloc(struct arena *a, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
+    if (a->packed && tl_packing && n <= SHARED_MAX) {
+        void *p = shared_alloc(a, n, 16);
+        a->total += n;
+        memset(p, 0, n);
+        return p;
+    }
     struct arena_block *b = a->head;
     if (!b || b->size - b->used < n) {
         if (a->next_size == 0)
@@ -125,7 +198,13 @@ void *arena_alloc(struct arena *a, size_t n)
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-    char *p = arena_alloc(a, n + 1);
+    char *p;
+    if (a->packed && tl_packing && n < SHARED_MAX) {
+        p = shared_alloc(a, n + 1, 1);
+        a->total += n + 1;
+    } else {
+        p = arena_alloc(a, n + 1);
+    }
     memcpy(p, s, n);
     p[n] = '\0';
     return p;

@@ -28,6 +28,12 @@ char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* Arena: bump allocation in large blocks, freed all at once by arena_free(). */
 struct arena;
 struct arena *arena_new(void);
+/* An arena whose small allocations, made on a thread between arena_thread_pack(1) and (0),
+ * share blocks with the thread's other packed arenas (no unused block tail per arena). A
+ * shared block is freed with the last arena that used it. */
+struct arena *arena_new_packed(void);
+/* Turns packing on or off for the calling thread; off lets go of its shared block. */
+void arena_thread_pack(int on);
 void arena_free(struct arena *a);
 void *arena_alloc(struct arena *a, size_t n);          /* zeroed, 16-byte aligned */
 char *arena_strndup(struct arena *a, const char *s, size_t n);

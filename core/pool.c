@@ -17,12 +17,14 @@ struct pool_job {
 static void *pool_worker(void *arg)
 {
     struct pool_job *job = arg;
+    arena_thread_pack(1);   /* packed arenas filled here share this worker's blocks */
     for (;;) {
         size_t i = atomic_fetch_add(&job->next, 1);
         if (i >= job->n)
             break;
         job->fn(job->ctx, i);
     }
+    arena_thread_pack(0);
     return NULL;
 }
 

@@ -442,13 +442,9 @@ static void secret_names(struct strmap *out, const struct model *m)
                             kind_is(o, "ExternalSecret")))
                 strmap_put(out, o->name, (void *)1);
         }
-        for (size_t j = 0; j < u->kept_docs.len; j++) {
+        for (size_t j = 0; j < u->secret_targets.len; j++)
             /* ExternalSecret spec.target.name may differ from its own name. */
-            const char *t = yml_str(yml_path(u->kept_docs.items[j], "spec.target.name"));
-            const char *kind = yml_str(yml_get(u->kept_docs.items[j], "kind"));
-            if (t && kind && strcmp(kind, "ExternalSecret") == 0)
-                strmap_put(out, t, (void *)1);
-        }
+            strmap_put(out, u->secret_targets.items[j], (void *)1);
         for (size_t j = 0; j < u->kustomizations.len; j++) {
             const struct kustomization *k = u->kustomizations.items[j];
             for (size_t g = 0; g < k->ngenerators; g++)

@@ -138,7 +138,9 @@ static void judge_object(struct judge *jd, const struct catalogue *cat, const st
                          const struct kz_object *o)
 {
     struct findings tmp = {VEC_INIT};
-    struct lint_ctx ctx = {.unit = o->shadow, .model = m, .out = &tmp};
+    struct unit shadow;
+    kz_shadow_init(&shadow, o);
+    struct lint_ctx ctx = {.unit = &shadow, .model = m, .out = &tmp};
     for (size_t g = 0; g < cat->groups.len; g++) {
         const struct check_group *grp = cat->groups.items[g];
         if (!grp->def->on_unit || !(grp->def->kinds & KIND(FK_K8S)))
@@ -149,6 +151,7 @@ static void judge_object(struct judge *jd, const struct catalogue *cat, const st
             grp->def->on_unit(&ctx);
         }
     }
+    kz_shadow_release(&shadow);
     for (size_t i = 0; i < tmp.v.len; i++)
         place(jd, o, tmp.v.items[i]);
     vec_release(&tmp.v);
@@ -200,7 +203,7 @@ void lint_overlays_judge(const struct catalogue *cat, struct model *m)
                 continue;
             for (size_t o = 0; o < k->objects.len; o++) {
                 const struct kz_object *obj = k->objects.items[o];
-                if (obj->shadow && obj->obj)
+                if (obj->obj)
                     judge_object(&jd, cat, m, obj);
             }
         }

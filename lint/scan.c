@@ -114,7 +114,7 @@ static void load_unit(void *ctxp, size_t i)
     struct filemap fm;
     struct errbuf err = {{0}, 0};
 
-    u->arena = arena_new();
+    u->arena = arena_new_packed();   /* lives until the end: no block tail per file */
     if (filemap_open(&fm, file->abspath, run->opts->max_file_size, &err) != 0) {
         findings_add(&u->diags, finding_new("file-skipped", SEV_WARNING, file->path, 0, 0,
                                             "file not scanned: %s", err.msg));

@@ -24,6 +24,7 @@ struct kz_entry {
     int remote;                   /* a URL or git reference: not rendered */
     struct unit *file;            /* the manifest file, when it is one */
     struct kustomization *kust;   /* the folder's kustomization, when it is one */
+    int cycle;                    /* set by rendering: not followed, it includes this again */
 };
 
 struct kz_patch {
@@ -60,7 +61,9 @@ struct kz_generator {
 /* One rendered object of a kustomization. */
 struct kz_object {
     struct kustomization *k;      /* the kustomization that rendered it */
-    struct ynode *root;           /* the rendered document (lines encoded) */
+    struct ynode *root;           /* the rendered document (lines encoded) while it renders;
+                                     NULL afterwards: `obj` is the lasting view */
+    int line;                     /* the document's encoded first line */
     const char **origins;         /* file paths; a node's origin is line >> KZ_LINE_SHIFT */
     size_t norigins;
     const char *kind, *name, *namespace;
@@ -68,7 +71,6 @@ struct kz_object {
     struct k8s_object *obj;       /* typed view of root (locs encoded like root's) */
     int *moved_from, *moved_to;   /* encoded lines: keys a patch removed something under now */
     size_t nmoved;                /*   stand at the patch (moved_to), were at moved_from */
-    struct unit *shadow;          /* a unit holding just `obj`, for per-file checks */
 };
 
 struct kustomization {
@@ -100,13 +102,18 @@ struct kustomization {
 /* Models a kustomization.yaml into u->kustomizations (unknown transformers and remote bases
  * are kept for the renderer to report). */
 void kustomize_load(struct unit *u, const struct yfile *yf);
-/* Keeps a deep copy of a manifest's documents in u->arena (u->kept_docs) for rendering. */
-void kustomize_unit_keep(struct unit *u, const struct yfile *yf);
 /* Resolves every kustomization's entries and renders them all; diagnostics go to the
- * kustomization's unit. Called once by model_link(). */
+ * kustomization's unit. Rendering streams one resource entry at a time: the files an entry
+ * names are parsed again from disk, a base is rendered again for each overlay that includes
+ * it, and the trees are freed once the typed views are built, so memory holds a few
+ * documents, not the overlays. Called once by model_link(). */
 void kustomize_render_all(struct model *m);
-/* Frees what rendering allocated outside the arenas (the shadow units). */
+/* Frees what rendering allocated outside the arenas. */
 void kustomize_unit_release(struct unit *u);
+/* Fills `sh` as a unit holding just `o->obj` (the kustomization's file and arena), so
+ * per-file checks can judge one rendered object; kz_shadow_release() frees it. */
+void kz_shadow_init(struct unit *sh, const struct kz_object *o);
+void kz_shadow_release(struct unit *sh);
 
 /* The file and line a rendered location came from. */
 void kz_loc_resolve(const struct kz_object *o, int enc_line, const char **path, int *line);

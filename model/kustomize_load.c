@@ -1,6 +1,7 @@
 /* Kustomization loader: kustomization.yaml into struct kustomization (paths resolved against
- * its folder, every entry with its line), and the deep copies of manifest documents that the
- * renderer starts from. Keys Kustomize knows but opsbook does not render are diagnostics. */
+ * its folder, every entry with its line). The manifests it names are parsed again from disk
+ * when it renders (kustomize_render.c). Keys Kustomize knows but opsbook does not render are
+ * diagnostics. */
 #include "kustomize.h"
 
 #include <stdlib.h>
@@ -272,13 +273,6 @@ void kustomize_load(struct unit *u, const struct yfile *yf)
     k->generators = vec_to_array(u, &gens, sizeof(*k->generators), &k->ngenerators);
     unknown_keys_report(u, root);
     vec_push(&u->kustomizations, k);
-}
-
-void kustomize_unit_keep(struct unit *u, const struct yfile *yf)
-{
-    for (size_t i = 0; i < yf->ndocs; i++)
-        if (yml_is_map(yf->docs[i].root))
-            vec_push(&u->kept_docs, kz_tree_copy(u->arena, yf->docs[i].root, -1));
 }
 
 /* Folder names that name an environment by themselves. */

@@ -1,7 +1,10 @@
 /* Kustomize rendering at link time: every kustomization's resources are resolved (files and
  * folders, recursively, a cycle reported once), then patches, images, replicas, namespace,
  * name prefix/suffix and labels are applied in Kustomize's order. Rendered objects get a
- * typed view from the Kubernetes loader so checks can judge them like manifests. */
+ * typed view from the Kubernetes loader so checks can judge them like manifests. Each
+ * transformer acts on one object at a time, so a render streams: the objects of one resource
+ * entry are built (files parsed again from disk, an included folder rendered again), carried
+ * through every transformer, typed, handed to the including render and freed. */
 #include "kustomize.h"
 
 #include <stdint.h>
@@ -13,9 +16,31 @@ struct render_ctx {
     struct strmap kusts;          /* folder -> struct kustomization* */
 };
 
+/* One document of a patch, applied to every object of the render that it matches. */
+struct patch_doc {
+    const struct kz_patch *p;
+    const char *origin;           /* the file the patch's lines are in */
+    const struct ynode *doc;
+    int offset;                   /* line offset of an inline patch */
+    int matched;
+};
+
+/* One render of a kustomization: the first one records (objects, diagnostics, typed views);
+ * later ones only rebuild the trees for another overlay that includes it. */
+struct pass {
+    struct kustomization *k;
+    int record;
+    struct arena *scratch;        /* the patches' documents, for the whole pass */
+    struct vec patches;           /* struct patch_doc* */
+    struct arena *batch;          /* objects and trees of the resource entry at hand */
+    struct vec objs;              /* struct kz_object* of that entry */
+};
+
 static void diag(struct kustomization *k, struct loc at, const char *fmt, const char *a1,
                  const char *a2)
 {
+    if (k->state != 1)
+        return;   /* only the recording render reports */
     findings_add(&k->unit->diags, finding_new("kustomize-render-incomplete", SEV_WARNING,
                                               k->path, at.line, at.col, fmt, a1, a2));
 }
@@ -94,61 +119,104 @@ static void moves_add(struct arena *a, struct kz_object *o, struct vec *moves)
     vec_release(moves);
 }
 
-static struct kz_object *object_copy(struct arena *a, struct kustomization *k,
-                                     const struct kz_object *src)
+/* The map documents of a loaded manifest or plain YAML file (what a resource or a patch
+ * file contributes), parsed again into `a`. Parse problems were reported when the file was
+ * loaded; a file that cannot be read again contributes nothing. Returns 1 when the text has
+ * no anchor, so no node is shared by aliases and the trees may be changed in place. */
+static int docs_parse(const struct unit *u, struct arena *a, struct vec *out)
 {
-    struct kz_object *o = arena_alloc(a, sizeof(*o));
-    o->k = k;
-    o->root = kz_tree_copy(a, src->root, -1);
-    o->origins = arena_alloc(a, (src->norigins + 1) * sizeof(*o->origins));
-    memcpy(o->origins, src->origins, src->norigins * sizeof(*o->origins));
+    if (!u->loaded || (u->kind != FK_K8S && u->kind != FK_YAML))
+        return 0;
+    struct filemap fm;
+    struct errbuf err = {{0}, 0};
+    if (filemap_open(&fm, u->file->abspath, (size_t)-1, &err) != 0)
+        return 0;
+    int own = memchr(fm.data, '&', fm.len) == NULL;
+    struct findings diags = {VEC_INIT};
+    struct yfile yf;
+    yml_parse(&yf, a, u->file->path, fm.data, fm.len, &diags, NULL);
+    for (size_t i = 0; i < yf.ndocs; i++)
+        if (yml_is_map(yf.docs[i].root))
+            vec_push(out, yf.docs[i].root);
+    findings_release(&diags);
+    filemap_close(&fm);
+    return own;
+}
+
+/* Makes a parsed tree what kz_tree_copy(a, n, 0) would have made of it, in place. */
+static void tree_adopt(struct ynode *n)
+{
+    if (!n)
+        return;
+    n->line &= KZ_LINE_MASK;
+    n->end_line &= KZ_LINE_MASK;
+    if (n->kind == YN_NULL)
+        n->s = "";
+    for (size_t i = 0; n->kind == YN_MAP && i < n->len; i++) {
+        tree_adopt(n->pairs[i].key);
+        tree_adopt(n->pairs[i].val);
+    }
+    for (size_t i = 0; n->kind == YN_SEQ && i < n->len; i++)
+        tree_adopt(n->items[i]);
+}
+
+/* Arena of the objects a pass builds: the unit's when they are kept. */
+static struct arena *objects_arena(const struct pass *ps)
+{
+    return ps->record ? ps->k->unit->arena : ps->batch;
+}
+
+/* 1 when a kustomization changes no object it includes (only resources: an environment's
+ * list of services' overlays): its objects are its resources' as rendered there. */
+static int transforms_none(const struct kustomization *k)
+{
+    return !k->npatches && !k->nimages && !k->nreplicas && !k->namespace && !k->name_prefix &&
+           !k->name_suffix && !k->common_labels.len && !k->labels.len;
+}
+
+/* The including pass's object for `src`, which an included pass built in the including
+ * pass's batch and is done with: the tree is taken over, not copied. The arrays are shared
+ * (origin_add and moves_add never change one in place), and so is the typed view when the
+ * includer changes nothing (only origins are appended: every encoded line still resolves). */
+static struct kz_object *object_take(struct pass *ps, struct kz_object *src)
+{
+    struct kz_object *o = arena_alloc(objects_arena(ps), sizeof(*o));
+    o->k = ps->k;
+    o->root = src->root;
+    src->root = NULL;
+    o->origins = src->origins;
     o->norigins = src->norigins;
     o->base_name = src->base_name;
-    o->moved_from = src->moved_from;   /* arena arrays, never changed in place */
+    o->moved_from = src->moved_from;
     o->moved_to = src->moved_to;
     o->nmoved = src->nmoved;
+    if (transforms_none(ps->k))
+        o->obj = src->obj;
     object_names(o);
     return o;
 }
 
-static void render(struct render_ctx *rc, struct kustomization *k);
-
-static void resources_load(struct render_ctx *rc, struct kustomization *k)
+static void file_objects(struct pass *ps, const struct unit *file)
 {
-    struct arena *a = k->unit->arena;
-    for (size_t i = 0; i < k->nresources; i++) {
-        struct kz_entry *e = &k->resources[i];
-        if (e->remote) {
-            diag(k, e->loc, "remote base '%s' is not rendered%s: objects it defines are not "
-                 "checked in this overlay", e->value, "");
+    struct vec docs = VEC_INIT;
+    int own = docs_parse(file, ps->batch, &docs);
+    for (size_t d = 0; d < docs.len; d++) {
+        struct ynode *doc = docs.items[d];
+        if (!yml_str(yml_get(doc, "kind")))
             continue;
-        }
-        if (e->file) {
-            for (size_t d = 0; d < e->file->kept_docs.len; d++) {
-                struct ynode *doc = e->file->kept_docs.items[d];
-                if (!yml_is_map(doc) || !yml_str(yml_get(doc, "kind")))
-                    continue;
-                struct kz_object *o = arena_alloc(a, sizeof(*o));
-                o->k = k;
-                o->origins = arena_alloc(a, sizeof(*o->origins));
-                o->origins[0] = e->file->file->path;
-                o->norigins = 1;
-                o->root = kz_tree_copy(a, doc, 0);
-                object_names(o);
-                o->base_name = o->name;
-                vec_push(&k->objects, o);
-            }
-        } else if (e->kust) {
-            if (e->kust->state == 1) {
-                diag(k, e->loc, "'%s' includes a folder that includes this one again%s: the "
-                     "cycle is not followed", e->value, "");
-                continue;
-            }
-            render(rc, e->kust);
-            for (size_t j = 0; j < e->kust->objects.len; j++)
-                vec_push(&k->objects, object_copy(a, k, e->kust->objects.items[j]));
-        }
+        struct kz_object *o = arena_alloc(objects_arena(ps), sizeof(*o));
+        o->k = ps->k;
+        o->origins = arena_alloc(ps->batch, sizeof(*o->origins));
+        o->origins[0] = file->file->path;
+        o->norigins = 1;
+        if (own)
+            tree_adopt(doc);
+        o->root = own ? doc : kz_tree_copy(ps->batch, doc, 0);
+        object_names(o);
+        o->base_name = o->name;
+        vec_push(&ps->objs, o);
     }
+    vec_release(&docs);
 }
 
 static int target_matches(const struct kz_patch *p, const struct kz_object *o)
@@ -184,50 +252,59 @@ static int target_matches(const struct kz_patch *p, const struct kz_object *o)
     return 1;
 }
 
-static void patch_doc_apply(struct kustomization *k, const struct kz_patch *p,
-                            const char *origin_path, const struct ynode *doc, int offset)
+static void patch_doc_apply(struct pass *ps, struct patch_doc *pd, struct kz_object *o)
 {
-    struct arena *a = k->unit->arena;
+    struct kustomization *k = ps->k;
+    const struct kz_patch *p = pd->p;
+    struct arena *a = ps->batch;
+    const struct ynode *doc = pd->doc;
     int json = p->json6902 || yml_is_seq(doc);
-    int matched = 0;
     const char *kind = yml_str(yml_get(doc, "kind"));
     const char *name = yml_str(yml_path(doc, "metadata.name"));
     int has_target = p->target_kind || p->target_name || p->target_labels;
-    for (size_t i = 0; i < k->objects.len; i++) {
-        struct kz_object *o = k->objects.items[i];
-        if (has_target ? !target_matches(p, o)
-                       : (json || !kind || !name || !o->kind || !o->name ||
-                          strcmp(kind, o->kind) != 0 ||
-                          (strcmp(name, o->name) != 0 && strcmp(name, o->base_name) != 0)))
-            continue;
-        matched++;
-        int origin = origin_add(a, o, origin_path);
-        struct ynode *copy = kz_tree_copy(a, doc, -1);
-        stamp(copy, origin, offset);
-        if (json) {
-            char *why = NULL;
-            if (kz_apply_json6902(a, o->root, copy, &why) != 0)
-                diag(k, p->loc, "JSON 6902 patch on %s: %s", o->name ? o->name : "?", why);
-            free(why);
-        } else {
-            struct vec notes = VEC_INIT, moves = VEC_INIT;
-            kz_merge_strategic(a, o->root, copy, &notes, &moves);
-            moves_add(a, o, &moves);
-            for (size_t n = 0; n < notes.len; n++) {
-                diag(k, p->loc, "%s%s", (char *)notes.items[n], "");
-                free(notes.items[n]);
-            }
-            vec_release(&notes);
+    if (has_target ? !target_matches(p, o)
+                   : (json || !kind || !name || !o->kind || !o->name ||
+                      strcmp(kind, o->kind) != 0 ||
+                      (strcmp(name, o->name) != 0 && strcmp(name, o->base_name) != 0)))
+        return;
+    pd->matched++;
+    int origin = origin_add(a, o, pd->origin);
+    struct ynode *copy = kz_tree_copy(a, doc, -1);
+    stamp(copy, origin, pd->offset);
+    if (json) {
+        char *why = NULL;
+        if (kz_apply_json6902(a, o->root, copy, &why) != 0)
+            diag(k, p->loc, "JSON 6902 patch on %s: %s", o->name ? o->name : "?", why);
+        free(why);
+    } else {
+        struct vec notes = VEC_INIT, moves = VEC_INIT;
+        kz_merge_strategic(a, o->root, copy, &notes, &moves);
+        moves_add(a, o, &moves);
+        for (size_t n = 0; n < notes.len; n++) {
+            diag(k, p->loc, "%s%s", (char *)notes.items[n], "");
+            free(notes.items[n]);
         }
-        object_names(o);
+        vec_release(&notes);
     }
-    if (!matched)
-        diag(k, p->loc, "patch matches no object of this kustomization%s%s",
-             name ? ": no " : "", name ? name : "");
+    object_names(o);
 }
 
-static void patches_apply(struct render_ctx *rc, struct kustomization *k)
+static struct patch_doc *patch_doc_add(struct pass *ps, const struct kz_patch *p,
+                                       const char *origin, const struct ynode *doc, int offset)
 {
+    struct patch_doc *pd = arena_alloc(ps->scratch, sizeof(*pd));
+    pd->p = p;
+    pd->origin = origin;
+    pd->doc = doc;
+    pd->offset = offset;
+    vec_push(&ps->patches, pd);
+    return pd;
+}
+
+/* Parses the pass's patches once: files again from disk, inline text from the model. */
+static void patches_load(struct render_ctx *rc, struct pass *ps)
+{
+    struct kustomization *k = ps->k;
     for (size_t i = 0; i < k->npatches; i++) {
         struct kz_patch *p = &k->patches[i];
         if (p->path) {
@@ -236,22 +313,35 @@ static void patches_apply(struct render_ctx *rc, struct kustomization *k)
                 p->missing = 1;   /* reported by kustomize-resource-missing */
                 continue;
             }
-            for (size_t d = 0; d < pu->kept_docs.len; d++)
-                patch_doc_apply(k, p, pu->file->path, pu->kept_docs.items[d], 0);
+            struct vec docs = VEC_INIT;
+            docs_parse(pu, ps->scratch, &docs);
+            for (size_t d = 0; d < docs.len; d++)
+                patch_doc_add(ps, p, pu->file->path, docs.items[d], 0);
+            vec_release(&docs);
             continue;
         }
-        struct arena *tmp = arena_new();
         struct findings errs = {VEC_INIT};
         struct yfile yf;
-        yml_parse(&yf, tmp, k->path, p->text, strlen(p->text), &errs, NULL);
+        yml_parse(&yf, ps->scratch, k->path, p->text, strlen(p->text), &errs, NULL);
         if (errs.v.len)
             diag(k, p->loc, "inline patch is not valid YAML: %s%s",
                  ((struct finding *)errs.v.items[0])->message, "");
         for (size_t d = 0; d < yf.ndocs; d++)
             if (yf.docs[d].root)
-                patch_doc_apply(k, p, k->path, yf.docs[d].root, p->text_line - 1);
+                patch_doc_add(ps, p, k->path, yf.docs[d].root, p->text_line - 1);
         findings_release(&errs);
-        arena_free(tmp);
+    }
+}
+
+/* After the last entry: a patch document that matched no object is reported. */
+static void patches_unmatched(struct pass *ps)
+{
+    for (size_t i = 0; i < ps->patches.len; i++) {
+        const struct patch_doc *pd = ps->patches.items[i];
+        const char *name = yml_str(yml_path(pd->doc, "metadata.name"));
+        if (!pd->matched)
+            diag(ps->k, pd->p->loc, "patch matches no object of this kustomization%s%s",
+                 name ? ": no " : "", name ? name : "");
     }
 }
 
@@ -279,15 +369,16 @@ static char *image_name(const char *img)
     return xstrndup(img, n);
 }
 
-static void images_apply(struct kustomization *k)
+static void images_apply(struct pass *ps)
 {
-    struct arena *a = k->unit->arena;
-    for (size_t i = 0; i < k->objects.len; i++) {
-        struct kz_object *o = k->objects.items[i];
-        struct ynode *ps = pod_spec(o->root);
+    struct kustomization *k = ps->k;
+    struct arena *a = ps->batch;
+    for (size_t i = 0; i < ps->objs.len; i++) {
+        struct kz_object *o = ps->objs.items[i];
+        struct ynode *pod = pod_spec(o->root);
         const char *lists[] = {"containers", "initContainers"};
-        for (size_t l = 0; ps && l < 2; l++) {
-            struct ynode *seq = yml_get(ps, lists[l]);
+        for (size_t l = 0; pod && l < 2; l++) {
+            struct ynode *seq = yml_get(pod, lists[l]);
             for (size_t c = 0; yml_is_seq(seq) && c < seq->len; c++) {
                 const struct ynode *img = yml_get(seq->items[c], "image");
                 const char *raw = yml_str(img);
@@ -326,12 +417,13 @@ static void images_apply(struct kustomization *k)
     }
 }
 
-static void replicas_apply(struct kustomization *k)
+static void replicas_apply(struct pass *ps)
 {
-    struct arena *a = k->unit->arena;
+    struct kustomization *k = ps->k;
+    struct arena *a = ps->batch;
     for (size_t i = 0; i < k->nreplicas; i++) {
-        for (size_t j = 0; j < k->objects.len; j++) {
-            struct kz_object *o = k->objects.items[j];
+        for (size_t j = 0; j < ps->objs.len; j++) {
+            struct kz_object *o = ps->objs.items[j];
             struct ynode *spec = yml_get(o->root, "spec");
             if (!o->name || strcmp(o->name, k->replicas[i].name) != 0 || !yml_is_map(spec) ||
                 !pod_spec(o->root))
@@ -376,11 +468,12 @@ static void set_in(struct arena *a, struct ynode *map, const char *key, const ch
         kz_map_set(a, map, key, kz_scalar_new(a, v, line, col));
 }
 
-static void labels_add(struct kustomization *k, const struct k8s_kvs *kvs, int selectors)
+static void labels_add(struct pass *ps, const struct k8s_kvs *kvs, int selectors)
 {
-    struct arena *a = k->unit->arena;
-    for (size_t j = 0; j < k->objects.len; j++) {
-        struct kz_object *o = k->objects.items[j];
+    struct kustomization *k = ps->k;
+    struct arena *a = ps->batch;
+    for (size_t j = 0; j < ps->objs.len; j++) {
+        struct kz_object *o = ps->objs.items[j];
         int origin = origin_add(a, o, k->path);
         for (size_t i = 0; i < kvs->len; i++) {
             const struct k8s_kv *kv = &kvs->items[i];
@@ -408,11 +501,12 @@ static void labels_add(struct kustomization *k, const struct k8s_kvs *kvs, int s
     }
 }
 
-static void names_apply(struct kustomization *k)
+static void names_apply(struct pass *ps)
 {
-    struct arena *a = k->unit->arena;
-    for (size_t j = 0; j < k->objects.len; j++) {
-        struct kz_object *o = k->objects.items[j];
+    struct kustomization *k = ps->k;
+    struct arena *a = ps->batch;
+    for (size_t j = 0; j < ps->objs.len; j++) {
+        struct kz_object *o = ps->objs.items[j];
         int origin = origin_add(a, o, k->path);
         if (k->namespace && !cluster_scoped(o->kind))
             set_in(a, metadata_of(a, o->root), "namespace", k->namespace,
@@ -436,40 +530,142 @@ static void names_apply(struct kustomization *k)
     }
 }
 
-/* Typed views: the Kubernetes loader run on each rendered document, each in a unit of its
- * own so per-file checks can run on one rendered object and its findings be traced back. */
-static void typed_views(struct kustomization *k)
+void kz_shadow_init(struct unit *sh, const struct kz_object *o)
 {
-    for (size_t i = 0; i < k->objects.len; i++) {
-        struct kz_object *o = k->objects.items[i];
-        struct unit *sh = xcalloc(1, sizeof(*sh));
-        sh->file = k->unit->file;
-        sh->kind = FK_K8S;
-        sh->arena = k->unit->arena;
-        sh->loaded = 1;
-        o->shadow = sh;
-        struct ydoc d = {o->root, o->root->line};
-        struct yfile yf = {&d, 1};
-        k8s_load(sh, &yf);
-        if (sh->k8s_objects.len)
-            o->obj = sh->k8s_objects.items[0];
+    memset(sh, 0, sizeof(*sh));
+    sh->file = o->k->unit->file;
+    sh->kind = FK_K8S;
+    sh->arena = o->k->unit->arena;
+    sh->loaded = 1;
+    if (o->obj)
+        vec_push(&sh->k8s_objects, o->obj);
+}
+
+void kz_shadow_release(struct unit *sh)
+{
+    findings_release(&sh->diags);
+    findings_release(&sh->found);
+    vec_release(&sh->k8s_objects);
+}
+
+/* A typed view: the Kubernetes loader run on the rendered document (in the kustomization's
+ * arena), so checks can judge it like a manifest and trace findings back. */
+static void typed_view(struct kz_object *o)
+{
+    struct unit sh;
+    kz_shadow_init(&sh, o);
+    struct ydoc d = {o->root, o->root->line};
+    struct yfile yf = {&d, 1};
+    k8s_load(&sh, &yf);
+    if (sh.k8s_objects.len)
+        o->obj = sh.k8s_objects.items[0];
+    kz_shadow_release(&sh);
+}
+
+/* `s` in the unit's arena: the typed view's copy when it is the same text. */
+static const char *str_keep(struct arena *a, const char *s, const char *typed)
+{
+    if (!s)
+        return NULL;
+    return typed && strcmp(s, typed) == 0 ? typed : arena_strdup(a, s);
+}
+
+/* Moves what a kept object needs off its tree and the batch before both are freed. */
+static void object_keep(struct kustomization *k, struct kz_object *o)
+{
+    struct arena *a = k->unit->arena;
+    const struct k8s_object *t = o->obj;
+    o->line = o->root->line;
+    o->kind = str_keep(a, o->kind, t ? t->kind : NULL);
+    o->name = str_keep(a, o->name, t ? t->name : NULL);
+    o->namespace = str_keep(a, o->namespace, t ? t->namespace : NULL);
+    o->base_name = o->base_name && o->name && strcmp(o->base_name, o->name) == 0
+                       ? o->name
+                       : str_keep(a, o->base_name, NULL);
+    const char **origins = arena_alloc(a, (o->norigins + 1) * sizeof(*origins));
+    memcpy(origins, o->origins, o->norigins * sizeof(*origins));
+    o->origins = origins;
+    if (o->nmoved) {
+        int *from = arena_alloc(a, o->nmoved * sizeof(*from));
+        int *to = arena_alloc(a, o->nmoved * sizeof(*to));
+        memcpy(from, o->moved_from, o->nmoved * sizeof(*from));
+        memcpy(to, o->moved_to, o->nmoved * sizeof(*to));
+        o->moved_from = from;
+        o->moved_to = to;
     }
 }
 
-static void render(struct render_ctx *rc, struct kustomization *k)
+/* Carries the objects of one resource entry through every transformer (each acts on one
+ * object at a time, in Kustomize's order), keeps them when recording and hands copies to
+ * the including pass. */
+static void batch_finish(struct pass *ps, struct pass *into)
 {
-    if (k->state != 0)
-        return;
-    k->state = 1;
-    resources_load(rc, k);
-    patches_apply(rc, k);
-    images_apply(k);
-    replicas_apply(k);
-    names_apply(k);
-    labels_add(k, &k->common_labels, 1);
-    labels_add(k, &k->labels, k->labels_include_selectors);
-    typed_views(k);
-    k->state = 2;
+    for (size_t i = 0; i < ps->objs.len; i++)
+        for (size_t p = 0; p < ps->patches.len; p++)
+            patch_doc_apply(ps, ps->patches.items[p], ps->objs.items[i]);
+    images_apply(ps);
+    replicas_apply(ps);
+    names_apply(ps);
+    labels_add(ps, &ps->k->common_labels, 1);
+    labels_add(ps, &ps->k->labels, ps->k->labels_include_selectors);
+    for (size_t i = 0; i < ps->objs.len; i++) {
+        struct kz_object *o = ps->objs.items[i];
+        if (ps->record) {
+            if (!o->obj)
+                typed_view(o);
+            object_keep(ps->k, o);
+            vec_push(&ps->k->objects, o);
+        }
+        if (into)
+            vec_push(&into->objs, object_take(into, o));
+        o->root = NULL;
+    }
+    ps->objs.len = 0;
+}
+
+/* Renders `k`: recording when it has not rendered yet, else rebuilding its objects' trees
+ * for `into` (an overlay that includes it). A recording render marks the entries it does
+ * not follow (cycles) so every later pass builds the same objects. */
+static void pass_run(struct render_ctx *rc, struct kustomization *k, struct pass *into)
+{
+    struct pass ps = {k, k->state == 0, arena_new(), VEC_INIT, NULL, VEC_INIT};
+    if (ps.record)
+        k->state = 1;
+    patches_load(rc, &ps);
+    for (size_t i = 0; i < k->nresources; i++) {
+        struct kz_entry *e = &k->resources[i];
+        if (e->remote) {
+            diag(k, e->loc, "remote base '%s' is not rendered%s: objects it defines are not "
+                 "checked in this overlay", e->value, "");
+            continue;
+        }
+        if (!e->file && !e->kust)
+            continue;
+        if (e->kust && (ps.record ? e->kust->state == 1 : e->cycle || e->kust->state != 2)) {
+            if (ps.record) {
+                diag(k, e->loc, "'%s' includes a folder that includes this one again%s: the "
+                     "cycle is not followed", e->value, "");
+                e->cycle = 1;
+            }
+            continue;
+        }
+        /* An included pass builds in the including pass's batch, which takes its trees. */
+        ps.batch = into ? into->batch : arena_new();
+        if (e->file)
+            file_objects(&ps, e->file);
+        else
+            pass_run(rc, e->kust, &ps);
+        batch_finish(&ps, into);
+        if (!into)
+            arena_free(ps.batch);
+        ps.batch = NULL;
+    }
+    patches_unmatched(&ps);
+    vec_release(&ps.objs);
+    vec_release(&ps.patches);
+    arena_free(ps.scratch);
+    if (ps.record)
+        k->state = 2;
 }
 
 static void entries_resolve(struct render_ctx *rc, struct kustomization *k)
@@ -492,6 +688,30 @@ static void entries_resolve(struct render_ctx *rc, struct kustomization *k)
     }
 }
 
+/* Depth-first search for a cycle through `k` (colors: path -> 1 on the path, 2 done). */
+static int cycle_from(struct strmap *color, const struct kustomization *k)
+{
+    void *c = strmap_get(color, k->path);
+    if (c)
+        return c == (void *)1;
+    strmap_put(color, k->path, (void *)1);
+    for (size_t i = 0; i < k->nresources; i++)
+        if (k->resources[i].kust && cycle_from(color, k->resources[i].kust))
+            return 1;
+    strmap_put(color, k->path, (void *)2);
+    return 0;
+}
+
+static int cycle_any(const struct vec *all)
+{
+    struct strmap color = STRMAP_INIT;
+    int found = 0;
+    for (size_t i = 0; !found && i < all->len; i++)
+        found = cycle_from(&color, all->items[i]);
+    strmap_release(&color);
+    return found;
+}
+
 void kustomize_render_all(struct model *m)
 {
     struct render_ctx rc = {STRMAP_INIT, STRMAP_INIT};
@@ -507,8 +727,19 @@ void kustomize_render_all(struct model *m)
     }
     for (size_t i = 0; i < all.len; i++)
         entries_resolve(&rc, all.items[i]);
-    for (size_t i = 0; i < all.len; i++)
-        render(&rc, all.items[i]);
+    /* Without a cycle the order changes nothing but the work: the folders nothing includes
+     * go first, so each included one records while streaming into its first includer
+     * instead of rendering once alone and again for it. With one, the first in path order
+     * decides who reports it, as always. */
+    int roots_first = !cycle_any(&all);
+    arena_thread_pack(1);   /* the typed views go to the units' packed arenas */
+    for (int round = roots_first ? 0 : 1; round < 2; round++)
+        for (size_t i = 0; i < all.len; i++) {
+            struct kustomization *k = all.items[i];
+            if (k->state == 0 && (round == 1 || !k->included))
+                pass_run(&rc, k, NULL);
+        }
+    arena_thread_pack(0);
     vec_release(&all);
     strmap_release(&rc.units);
     strmap_release(&rc.kusts);
@@ -516,17 +747,6 @@ void kustomize_render_all(struct model *m)
 
 void kustomize_unit_release(struct unit *u)
 {
-    for (size_t i = 0; i < u->kustomizations.len; i++) {
-        struct kustomization *k = u->kustomizations.items[i];
-        for (size_t j = 0; j < k->objects.len; j++) {
-            struct unit *sh = ((struct kz_object *)k->objects.items[j])->shadow;
-            if (!sh)
-                continue;
-            findings_release(&sh->diags);
-            findings_release(&sh->found);
-            vec_release(&sh->k8s_objects);
-            free(sh);
-        }
-        vec_release(&k->objects);
-    }
+    for (size_t i = 0; i < u->kustomizations.len; i++)
+        vec_release(&((struct kustomization *)u->kustomizations.items[i])->objects);
 }

@@ -35,6 +35,21 @@ static int kind_is_yaml(enum file_kind k)
     }
 }
 
+/* The Secret names ExternalSecret documents create (spec.target.name), which other files'
+ * secret references may name. */
+static void secret_targets_collect(struct unit *u, const struct yfile *yf)
+{
+    for (size_t i = 0; i < yf->ndocs; i++) {
+        const struct ynode *doc = yf->docs[i].root;
+        const char *kind = yml_is_map(doc) ? yml_str(yml_get(doc, "kind")) : NULL;
+        const char *t = kind && strcmp(kind, "ExternalSecret") == 0
+                            ? yml_str(yml_path(doc, "spec.target.name"))
+                            : NULL;
+        if (t)
+            vec_push(&u->secret_targets, arena_strdup(u->arena, t));
+    }
+}
+
 static void load_yaml(struct unit *u, const char *data, size_t len)
 {
     struct arena *tmp = arena_new();
@@ -48,10 +63,10 @@ static void load_yaml(struct unit *u, const char *data, size_t len)
     case FK_K8S:
         k8s_load(u, &yf);
         argocd_load(u, &yf);
-        kustomize_unit_keep(u, &yf);
+        secret_targets_collect(u, &yf);
         break;
     case FK_YAML:
-        kustomize_unit_keep(u, &yf);   /* JSON 6902 patch files are plain YAML lists */
+        secret_targets_collect(u, &yf);   /* Kustomize parses it again if a patch */
         break;
     case FK_KUSTOMIZATION:
         kustomize_load(u, &yf);
@@ -94,7 +109,7 @@ static void unit_free(struct unit *u)
     kustomize_unit_release(u);
     vec_release(&u->kustomizations);
     vec_release(&u->ignores);
-    vec_release(&u->kept_docs);
+    vec_release(&u->secret_targets);
     vec_release(&u->argo_apps);
     vec_release(&u->helm);
     arena_free(u->arena);

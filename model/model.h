@@ -29,7 +29,7 @@ struct unit {
     struct vec docs;          /* struct doc_page* */
     struct vec kustomizations;/* struct kustomization* */
     struct vec ignores;       /* struct inline_ignore*: `opsbook:ignore` comments */
-    struct vec kept_docs;     /* struct ynode*: manifest documents kept for Kustomize */
+    struct vec secret_targets;/* const char*: spec.target.name of ExternalSecret documents */
     struct vec argo_apps;     /* struct argo_app*: Argo CD Applications and ApplicationSets */
     struct vec helm;          /* struct helm_chart* / struct helm_values* (see helm.h) */
     uint64_t bytes;

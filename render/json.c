@@ -3,6 +3,7 @@
 #include "render.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 static json_t *jstr(const char *s)
@@ -48,6 +49,25 @@ static int dump(FILE *out, json_t *root)
     return rc == 0 && !ferror(out) ? 0 : -1;
 }
 
+/* Writes `v` as json_dumpf(JSON_INDENT(2)) would inside an array at depth 2 (each line
+ * after the first indented four more spaces). */
+static int finding_write(FILE *out, json_t *v)
+{
+    char *text = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(v);
+    if (!text)
+        return -1;
+    for (const char *p = text; *p; p++) {
+        fputc(*p, out);
+        if (*p == '\n')
+            fputs("    ", out);
+    }
+    free(text);
+    return 0;
+}
+
+/* The report, written as one JSON document; the findings are dumped one at a time so a
+ * large report never exists as a whole tree (the document ends with them). */
 int render_json(FILE *out, const struct scan *s, const struct render_opts *o)
 {
     json_t *root = json_object();
@@ -56,11 +76,9 @@ int render_json(FILE *out, const struct scan *s, const struct render_opts *o)
     json_object_set_new(tool, "version", json_string(OPSBOOK_VERSION));
     json_object_set_new(root, "tool", tool);
 
-    json_t *findings = json_array();
     size_t counts[3] = {0, 0, 0};
     for (size_t i = 0; i < s->findings.v.len; i++) {
         const struct finding *f = s->findings.v.items[i];
-        json_array_append_new(findings, finding_json(f, &s->cat));
         if (!f->suppressed)
             counts[f->severity]++;
     }
@@ -84,8 +102,26 @@ int render_json(FILE *out, const struct scan *s, const struct render_opts *o)
                                 json_integer((json_int_t)s->stats.by_kind[k]));
     json_object_set_new(sum, "by_kind", kinds);
     json_object_set_new(root, "summary", sum);
-    json_object_set_new(root, "findings", findings);
-    return dump(out, root);
+    json_object_set_new(root, "findings", json_array());
+    if (!s->findings.v.len)
+        return dump(out, root);
+    /* The head up to the empty array's "[", then each finding, then the closing lines. */
+    char *head = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    size_t n = head ? strlen(head) : 0;
+    if (n < 4 || strcmp(head + n - 4, "[]\n}") != 0) {
+        free(head);
+        return -1;
+    }
+    fwrite(head, 1, n - 3, out);
+    free(head);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < s->findings.v.len; i++) {
+        fputs(i ? ",\n    " : "\n    ", out);
+        rc = finding_write(out, finding_json(s->findings.v.items[i], &s->cat));
+    }
+    fputs("\n  ]\n}\n", out);
+    return rc == 0 && !ferror(out) ? 0 : -1;
 }
 
 int render_rules(FILE *out, const struct catalogue *c, int as_json)

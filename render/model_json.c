@@ -166,7 +166,7 @@ static json_t *kustomization_json(const struct kustomization *k)
         const struct kz_object *ob = k->objects.items[i];
         const char *path;
         int line;
-        kz_loc_resolve(ob, ob->root->line, &path, &line);
+        kz_loc_resolve(ob, ob->line, &path, &line);
         json_t *r = where(path, line);
         json_object_set_new(r, "kind", jstr(ob->kind));
         json_object_set_new(r, "name", jstr(ob->name));

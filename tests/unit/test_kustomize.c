@@ -269,10 +269,12 @@ Test(kustomize, overlay_transformers_and_origins)
     cr_assert_not_null(d);
     cr_assert_str_eq(d->name, "prod-api");
     cr_assert_str_eq(d->namespace, "shop");
-    cr_assert_str_eq(yml_str(yml_path(d->root, "spec.replicas")), "4");
-    cr_assert_str_eq(yml_str(yml_path(d->root, "spec.template.metadata.labels.env")), "prod");
-    cr_assert_str_eq(yml_str(yml_path(d->root, "spec.selector.matchLabels.env")), "prod");
+    /* The rendered trees are freed once typed: the typed view is what lasts. */
+    cr_assert_null(d->root);
     cr_assert_not_null(d->obj);
+    cr_assert_eq(d->obj->replicas, 4);
+    cr_assert_str_eq(k8s_kvs_get(&d->obj->template_labels, "env"), "prod");
+    cr_assert_str_eq(k8s_kvs_get(&d->obj->selector, "env"), "prod");
     const struct k8s_container *c = d->obj->pod->containers[0];
     cr_assert_str_eq(c->image_raw, "registry.acme.io/api:1.2.3");
     cr_assert(c->readiness.present);
@@ -288,7 +290,7 @@ Test(kustomize, overlay_transformers_and_origins)
     cr_assert_str_eq(path, "k8s/base/deployment.yaml");
     cr_assert_eq(line, 11);
     const struct kz_object *svc = linked_rendered_find(k, "Service", "api");
-    cr_assert_str_eq(yml_str(yml_path(svc->root, "spec.selector.env")), "prod");
+    cr_assert_str_eq(k8s_kvs_get(&svc->obj->selector, "env"), "prod");
     cr_assert_eq(t_count(&s, "kustomize-render-incomplete", NULL, 0), 0);
     lint_scan_release(&s);
     t_rmtree(dir);
@@ -316,6 +318,62 @@ Test(kustomize, remote_bases_cycles_and_unmatched_patches_are_diagnostics)
     cr_assert_eq(t_count(&s, "kustomize-render-incomplete", NULL, 0), 4, "and one cycle");
     const struct kustomization *k = kust_at(&s, "a/kustomization.yaml");
     cr_assert(k->objects.len >= 1, "what can be rendered still renders");
+    lint_scan_release(&s);
+    t_rmtree(dir);
+    free(dir);
+}
+
+/* A base renders once for itself and again for every overlay that includes it (its trees
+ * are freed in between): each render must build the same objects, its patch included, and
+ * an entry skipped as a cycle stays skipped when the folder renders again. */
+Test(kustomize, a_base_renders_the_same_for_every_overlay_and_cycles_stay_cut)
+{
+    char *dir = t_tmpdir();
+    t_write(dir, "base/kustomization.yaml",
+            "resources: [deployment.yaml]\nnamePrefix: base-\npatches:\n  - path: probe.yaml\n");
+    t_write(dir, "base/deployment.yaml", base_deploy);
+    t_write(dir, "base/probe.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n"
+            "  template:\n    spec:\n      containers:\n        - name: api\n"
+            "          readinessProbe: {httpGet: {path: /ready, port: 8080}}\n");
+    t_write(dir, "dev/kustomization.yaml", "resources: [../base]\nnamespace: dev\n");
+    t_write(dir, "prod/kustomization.yaml", "resources: [../base]\nnamespace: prod\n");
+    t_write(dir, "all/kustomization.yaml", "resources: [../dev, ../prod]\n");
+    t_write(dir, "x/kustomization.yaml", "resources: [../y, dx.yaml]\n");
+    t_write(dir, "x/dx.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dx}\n");
+    t_write(dir, "y/kustomization.yaml", "resources: [../x, dy.yaml]\n");
+    t_write(dir, "y/dy.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dy}\n");
+    t_write(dir, "z/kustomization.yaml", "resources: [../y]\n");
+    struct scan s;
+    t_scan(&s, dir);
+    const struct kustomization *all = kust_at(&s, "all/kustomization.yaml");
+    cr_assert_eq(all->objects.len, 2);
+    const char *ns[] = {"dev", "prod"};
+    for (size_t i = 0; i < 2; i++) {
+        const struct kz_object *o = all->objects.items[i];
+        cr_assert_str_eq(o->name, "base-api");
+        cr_assert_str_eq(o->base_name, "api");
+        cr_assert_str_eq(o->namespace, ns[i]);
+        cr_assert_not_null(o->obj);
+        const struct k8s_container *c = o->obj->pod->containers[0];
+        cr_assert(c->readiness.present, "the base's patch applies in every render");
+        const char *path;
+        int line;
+        kz_loc_resolve(o, c->readiness.loc.line, &path, &line);
+        cr_assert_str_eq(path, "base/probe.yaml");
+        cr_assert_eq(line, 9);
+        kz_loc_resolve(o, o->line, &path, &line);
+        cr_assert_str_eq(path, "base/deployment.yaml");
+        cr_assert_eq(line, 1);
+    }
+    /* x renders first and includes y, which finds x rendering: y keeps only dy. */
+    cr_assert_eq(kust_at(&s, "x/kustomization.yaml")->objects.len, 2);
+    cr_assert_eq(kust_at(&s, "y/kustomization.yaml")->objects.len, 1);
+    const struct kustomization *z = kust_at(&s, "z/kustomization.yaml");
+    cr_assert_eq(z->objects.len, 1, "y rendered again for z still leaves x out");
+    cr_assert_str_eq(((const struct kz_object *)z->objects.items[0])->name, "dy");
+    cr_assert_eq(t_count(&s, "kustomize-render-incomplete", "y/kustomization.yaml", 1), 1);
+    cr_assert_eq(t_count(&s, "kustomize-render-incomplete", NULL, 0), 1, "reported once");
     lint_scan_release(&s);
     t_rmtree(dir);
     free(dir);

@@ -2,6 +2,7 @@
  * against schemas/report.schema.json (both with ajv, tests/tools/validate-json.js), GitHub
  * annotations' escaping, JUnit's shape, and several outputs from one run of the CLI. */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,6 +156,36 @@ Test(outputs, json_report_validates_against_its_schema)
     free(text);
     free(schema);
     free(doc);
+    lint_scan_release(&s);
+    t_rmtree(dir);
+    free(dir);
+}
+
+/* The report is written one finding at a time: it must be exactly what jansson writes for
+ * the whole document (nested objects included), and parse back with every finding. */
+Test(outputs, json_report_streams_as_jansson_would_dump_it)
+{
+    struct scan s;
+    char *dir;
+    scan_fixture(&s, &dir);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&out, &len);
+    struct render_opts ro = {.fail_on = SEV_ERROR};
+    cr_assert_eq(render_json(mem, &s, &ro), 0);
+    fclose(mem);
+    json_error_t jerr;
+    json_t *doc = json_loads(out, 0, &jerr);
+    cr_assert_not_null(doc, "%s at %d", jerr.text, jerr.line);
+    cr_assert_eq(json_array_size(json_object_get(doc, "findings")), s.findings.v.len);
+    cr_assert(s.findings.v.len >= 3);
+    char *again = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    char *want = xasprintf("%s\n", again);
+    cr_assert_str_eq(out, want);
+    free(want);
+    free(again);
+    json_decref(doc);
+    free(out);
     lint_scan_release(&s);
     t_rmtree(dir);
     free(dir);
