@@ -32,6 +32,7 @@ void sb_grow(struct strbuf *sb, size_t extra)
         cap *= 2;
     sb->buf = xrealloc(sb->buf, cap);
     sb->cap = cap;
+    sb->buf[sb->len] = '\0'; /* a grown buffer is always a string */
 }
 
 void sb_add(struct strbuf *sb, const char *s, size_t n)

@@ -1,6 +1,7 @@
 /* core: arena, buffers, map, paths, pool, masking. */
 #include <criterion/criterion.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/core.h"
@@ -31,6 +32,11 @@ Test(core, strbuf_and_vec)
     sb_adds(&sb, "x");
     cr_assert_str_eq(sb.buf, "x");
     sb_release(&sb);
+    /* A buffer that was only grown is still an empty string. */
+    sb_grow(&sb, 100);
+    char *empty = sb_detach(&sb);
+    cr_assert_str_eq(empty, "");
+    free(empty);
     struct vec v = VEC_INIT;
     for (long i = 0; i < 100; i++)
         vec_push(&v, (void *)i);

@@ -187,6 +187,13 @@ Test(discover, bad_files_do_not_stop_the_scan)
     cr_assert_not_null(f);
     cr_assert_gt(f->col, 0);
     cr_assert_not_null(f->excerpt);
+    /* An excerpt is valid UTF-8 in every output: invalid bytes become U+FFFD. */
+    const struct finding *nonutf8 = NULL;
+    for (size_t i = 0; i < s.findings.v.len; i++)
+        if (strcmp(((struct finding *)s.findings.v.items[i])->path, "c-nonutf8.yaml") == 0)
+            nonutf8 = s.findings.v.items[i];
+    cr_assert_not_null(nonutf8);
+    cr_assert_str_eq(nonutf8->excerpt, "name: \xef\xbf\xbd(");
     lint_scan_release(&s);
     t_rmtree(dir);
     free(dir);
