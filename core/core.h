@@ -111,6 +111,12 @@ struct filemap {
 int filemap_open(struct filemap *out, const char *path, size_t max_size, struct errbuf *err);
 void filemap_close(struct filemap *fm);
 
+/* UTF-8. utf8_seq_len: length of the valid sequence at s (at most n bytes), or 0 when it
+ * is not one (a stray continuation byte, truncated, overlong, a surrogate, past U+10FFFF).
+ * sb_add_utf8: appends s[0..n) with every byte that starts no valid sequence as U+FFFD. */
+size_t utf8_seq_len(const char *s, size_t n);
+void sb_add_utf8(struct strbuf *sb, const char *s, size_t n);
+
 /* Small string helpers. */
 int str_startswith(const char *s, const char *prefix);
 int str_endswith(const char *s, const char *suffix);

@@ -59,41 +59,6 @@ static int span_cmp(const void *pa, const void *pb)
 
 /* The line [s, s + n) as an excerpt: at most 400 bytes, every span (sorted by column)
  * masked, control bytes as '?'. Heap string. */
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when it is invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    size_t len = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
-               : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
-    if (!len || len > n || (len == 2 && s[0] < 0xc2) || (len == 4 && s[0] > 0xf4))
-        return 0;
-    for (size_t k = 1; k < len; k++)
-        if ((s[k] & 0xc0) != 0x80)
-            return 0;
-    if ((len == 3 && s[0] == 0xe0 && s[1] < 0xa0) || (len == 3 && s[0] == 0xed && s[1] > 0x9f) ||
-        (len == 4 && s[0] == 0xf0 && s[1] < 0x90) || (len == 4 && s[0] == 0xf4 && s[1] > 0x8f))
-        return 0; /* overlong forms, surrogates, beyond U+10FFFF */
-    return len;
-}
-
-/* A copy of s[0..n) as valid UTF-8: every byte that starts no valid sequence becomes U+FFFD,
- * so excerpts are text in JSON, SARIF and on the site whatever the file's encoding. */
-static char *utf8_sanitize(const char *s, size_t n)
-{
-    struct strbuf sb = STRBUF_INIT;
-    sb_grow(&sb, n);
-    for (size_t i = 0; i < n;) {
-        size_t len = utf8_seq((const unsigned char *)s + i, n - i);
-        if (len) {
-            sb_add(&sb, s + i, len);
-            i += len;
-        } else {
-            sb_adds(&sb, "\xef\xbf\xbd");
-            i++;
-        }
-    }
-    return sb_detach(&sb);
-}
-
 static char *excerpt_build(const char *s, size_t n, const struct span *spans, size_t nspans)
 {
     if (n > 400)
@@ -119,9 +84,11 @@ static char *excerpt_build(const char *s, size_t n, const struct span *spans, si
     for (size_t i = 0; i < sb.len; i++)
         if ((unsigned char)sb.buf[i] < 0x20 && sb.buf[i] != '\t')
             sb.buf[i] = '?';
-    char *out = utf8_sanitize(sb.buf, sb.len);
+    /* Valid UTF-8 whatever the file's encoding, so JSON, SARIF and pages can carry it. */
+    struct strbuf out = STRBUF_INIT;
+    sb_add_utf8(&out, sb.buf ? sb.buf : "", sb.len);
     sb_release(&sb);
-    return out;
+    return sb_detach(&out);
 }
 
 void lint_excerpt_fill(struct finding *f, const char *data, size_t len)

@@ -8,35 +8,6 @@
 
 #include "model/doc.h"
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0 when it is not one. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-    size_t len;
-    unsigned min;
-    unsigned cp;
-    if (p[0] < 0x80)
-        return 1;
-    if ((p[0] & 0xe0) == 0xc0) {
-        len = 2, min = 0x80, cp = p[0] & 0x1f;
-    } else if ((p[0] & 0xf0) == 0xe0) {
-        len = 3, min = 0x800, cp = p[0] & 0x0f;
-    } else if ((p[0] & 0xf8) == 0xf0) {
-        len = 4, min = 0x10000, cp = p[0] & 0x07;
-    } else {
-        return 0;
-    }
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return len;
-}
-
 void html_escn(struct strbuf *sb, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -61,7 +32,7 @@ void html_escn(struct strbuf *sb, const char *s, size_t n)
             i++;
             continue;
         }
-        size_t l = utf8_len(p + i, n - i);
+        size_t l = utf8_seq_len((const char *)p + i, n - i);
         if (l == 0) {
             sb_adds(sb, "\xef\xbf\xbd");
             i++;
@@ -123,7 +94,7 @@ void html_js_str(struct strbuf *sb, const char *s)
             sb_addc(sb, (char)c);
             i++;
         } else {
-            size_t l = utf8_len(p + i, n - i);
+            size_t l = utf8_seq_len((const char *)p + i, n - i);
             if (l == 0) {
                 sb_adds(sb, "\\ufffd");
                 i++;

@@ -130,3 +130,28 @@ Test(core, severity_names_round_trip)
     cr_assert_str_eq(severity_name(SEV_ERROR), "error");
     cr_assert_eq(severity_parse(&s, "fatal"), -1);
 }
+
+Test(core, utf8_sequences_and_replacement)
+{
+    static const struct {
+        const char *in;
+        size_t len;       /* utf8_seq_len of the first sequence */
+        const char *out;  /* sb_add_utf8 of the whole input */
+    } cases[] = {
+        {"a", 1, "a"},
+        {"\xc3\xa9", 2, "\xc3\xa9"},                       /* é */
+        {"\xe2\x82\xac", 3, "\xe2\x82\xac"},               /* € */
+        {"\xf0\x9f\x9a\x80", 4, "\xf0\x9f\x9a\x80"},       /* U+1F680 */
+        {"\xe9t\xe9", 0, "\xef\xbf\xbdt\xef\xbf\xbd"},     /* Latin-1 */
+        {"\xc0\xaf", 0, "\xef\xbf\xbd\xef\xbf\xbd"},       /* overlong '/' */
+        {"\xed\xa0\x80", 0, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* surrogate */
+        {"\xe2\x82", 0, "\xef\xbf\xbd\xef\xbf\xbd"},       /* truncated */
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        cr_assert_eq(utf8_seq_len(cases[i].in, strlen(cases[i].in)), cases[i].len, "case %zu", i);
+        struct strbuf sb = STRBUF_INIT;
+        sb_add_utf8(&sb, cases[i].in, strlen(cases[i].in));
+        cr_assert_str_eq(sb_str(&sb), cases[i].out, "case %zu", i);
+        sb_release(&sb);
+    }
+}
