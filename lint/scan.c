@@ -295,35 +295,41 @@ static void excerpts_mask_shared(struct scan *s, struct vec *all)
 /* A rule whose params say `yields-to: CATEGORY` is not reported on a line where a rule of
  * that category already reports: one finding per problem (a literal password in HCL is a
  * secrets finding, not also a Terraform one). Findings are sorted by path and line. */
+/* 1 when a finding at v[a..b) other than v[skip] is of rule category `category` and does
+ * not itself yield. */
+static int group_has(const struct scan *s, const struct vec *v, size_t a, size_t b, size_t skip,
+                     const char *category)
+{
+    for (size_t j = a; j < b; j++) {
+        const struct rule *r = lint_rule_find(&s->cat, ((struct finding *)v->items[j])->rule_id);
+        if (j != skip && r && strcmp(r->category, category) == 0 &&
+            !lint_param_str(r, "yields-to", NULL))
+            return 1;
+    }
+    return 0;
+}
+
 static void drop_yielding(struct scan *s)
 {
     struct vec *v = &s->findings.v;
     size_t out = 0;
-    for (size_t i = 0; i < v->len; i++) {
-        struct finding *f = v->items[i];
-        const struct rule *r = lint_rule_find(&s->cat, f->rule_id);
-        const char *yields = r ? lint_param_str(r, "yields-to", NULL) : NULL;
-        int drop = 0;
-        for (size_t j = i; yields && !drop && j-- > 0;) {
-            const struct finding *g = v->items[j];
-            if (g->line != f->line || strcmp(g->path, f->path) != 0)
-                break;
-            const struct rule *gr = lint_rule_find(&s->cat, g->rule_id);
-            drop = gr && strcmp(gr->category, yields) == 0 &&
-                   !lint_param_str(gr, "yields-to", NULL); /* never to another yielder */
+    for (size_t a = 0; a < v->len;) {
+        /* [a, b): the findings on one line of one file. */
+        const struct finding *first = v->items[a];
+        size_t b = a + 1;
+        while (b < v->len && ((struct finding *)v->items[b])->line == first->line &&
+               strcmp(((struct finding *)v->items[b])->path, first->path) == 0)
+            b++;
+        for (size_t i = a; i < b; i++) {
+            struct finding *f = v->items[i];
+            const struct rule *r = lint_rule_find(&s->cat, f->rule_id);
+            const char *yields = r ? lint_param_str(r, "yields-to", NULL) : NULL;
+            if (yields && group_has(s, v, a, b, i, yields))
+                finding_free(f);
+            else
+                v->items[out++] = f;
         }
-        for (size_t j = i + 1; yields && !drop && j < v->len; j++) {
-            const struct finding *g = v->items[j];
-            if (g->line != f->line || strcmp(g->path, f->path) != 0)
-                break;
-            const struct rule *gr = lint_rule_find(&s->cat, g->rule_id);
-            drop = gr && strcmp(gr->category, yields) == 0 &&
-                   !lint_param_str(gr, "yields-to", NULL); /* never to another yielder */
-        }
-        if (drop)
-            finding_free(f);
-        else
-            v->items[out++] = f;
+        a = b;
     }
     v->len = out;
 }

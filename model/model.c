@@ -130,18 +130,23 @@ void model_release(struct model *m)
 
 const char *const model_production_defaults[] = {"prod", "production", "prd", "live", NULL};
 
-static int production_name(const struct model *m, const char *s, size_t n)
+/* The production names in force: the configured ones, or the defaults. */
+static const char *const *production_names(const struct model *m, size_t *n)
 {
     if (m && m->production.len) {
-        for (size_t i = 0; i < m->production.len; i++) {
-            const char *p = m->production.items[i];
-            if (strlen(p) == n && strncasecmp(p, s, n) == 0)
-                return 1;
-        }
-        return 0;
+        *n = m->production.len;
+        return (const char *const *)m->production.items;
     }
-    for (const char *const *p = model_production_defaults; *p; p++)
-        if (strlen(*p) == n && strncasecmp(*p, s, n) == 0)
+    *n = ARRAY_LEN(model_production_defaults) - 1;
+    return model_production_defaults;
+}
+
+static int production_name(const struct model *m, const char *s, size_t n)
+{
+    size_t count;
+    const char *const *names = production_names(m, &count);
+    for (size_t i = 0; i < count; i++)
+        if (strlen(names[i]) == n && strncasecmp(names[i], s, n) == 0)
             return 1;
     return 0;
 }
@@ -179,16 +184,10 @@ static int mentions_word(const char *text, const char *name)
 
 int model_text_mentions_production(const struct model *m, const char *text)
 {
-    if (!text)
-        return 0;
-    if (m && m->production.len) {
-        for (size_t i = 0; i < m->production.len; i++)
-            if (mentions_word(text, m->production.items[i]))
-                return 1;
-        return 0;
-    }
-    for (const char *const *p = model_production_defaults; *p; p++)
-        if (mentions_word(text, *p))
+    size_t count;
+    const char *const *names = production_names(m, &count);
+    for (size_t i = 0; text && i < count; i++)
+        if (mentions_word(text, names[i]))
             return 1;
     return 0;
 }
