@@ -182,6 +182,18 @@ static void push_unique(struct vec *v, const char *s)
 }
 
 /* Secrets and ConfigMaps a pod reads, by name (never a value). */
+/* Names (escaped) each in `open`…</code>, or a muted "none". */
+static void names_list(struct strbuf *sb, const struct vec *names, const char *open)
+{
+    for (size_t i = 0; i < names->len; i++) {
+        sb_adds(sb, open);
+        html_esc(sb, names->items[i]);
+        sb_adds(sb, "</code> ");
+    }
+    if (!names->len)
+        sb_adds(sb, "<span class=\"muted\">none</span>");
+}
+
 static void config_refs(struct page_out *po, const struct k8s_podspec *pod)
 {
     struct vec secrets = VEC_INIT, maps = VEC_INIT;
@@ -205,21 +217,9 @@ static void config_refs(struct page_out *po, const struct k8s_podspec *pod)
     vec_sort(&maps, str_cmp);
     struct strbuf *sb = po->sb;
     sb_adds(sb, "<dl class=\"facts\">\n<dt>Secrets</dt><dd>");
-    for (size_t i = 0; i < secrets.len; i++) {
-        sb_adds(sb, "<code class=\"secret\">");
-        html_esc(sb, secrets.items[i]);
-        sb_adds(sb, "</code> ");
-    }
-    if (!secrets.len)
-        sb_adds(sb, "<span class=\"muted\">none</span>");
+    names_list(sb, &secrets, "<code class=\"secret\">");
     sb_adds(sb, "</dd>\n<dt>ConfigMaps</dt><dd>");
-    for (size_t i = 0; i < maps.len; i++) {
-        sb_adds(sb, "<code>");
-        html_esc(sb, maps.items[i]);
-        sb_adds(sb, "</code> ");
-    }
-    if (!maps.len)
-        sb_adds(sb, "<span class=\"muted\">none</span>");
+    names_list(sb, &maps, "<code>");
     sb_adds(sb, "</dd>\n</dl>\n");
     vec_release(&secrets);
     vec_release(&maps);
