@@ -167,6 +167,8 @@ struct scan_stats {
     size_t commits, blobs;        /* --history */
     double seconds;
     double phase[SCAN_PHASES];    /* wall seconds of each phase, see scan_phase_names */
+    size_t phase_rss[SCAN_PHASES];   /* resident bytes when each phase ended */
+    size_t model_bytes[FK__COUNT];   /* arena bytes of each kind's models after linking */
     struct {                      /* the slowest whole-model checks */
         const char *rule;
         double seconds;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "discover/vcs.h"
@@ -455,12 +456,26 @@ static double now(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* Resident bytes of the process now (0 where /proc is missing). */
+static size_t rss_now(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long pages = 0, resident = 0;
+    if (!f)
+        return 0;
+    if (fscanf(f, "%lu %lu", &pages, &resident) != 2)
+        resident = 0;
+    fclose(f);
+    return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
+}
+
 /* Adds the time since *mark to phase `i` and moves the mark. */
 static void phase_end(struct scan *s, int i, double *mark)
 {
     double t = now();
     s->stats.phase[i] += t - *mark;
     *mark = t;
+    s->stats.phase_rss[i] = rss_now();
 }
 
 /* Keeps the five slowest whole-model checks for --stats. */
@@ -497,6 +512,11 @@ static int scan_tree(struct scan *out, const struct scan_opts *o, struct finding
     phase_end(out, 1, &mark);
     model_link(&out->model);
     phase_end(out, 2, &mark);
+    for (size_t i = 0; i < out->model.units.len; i++) {
+        const struct unit *u = out->model.units.items[i];
+        if (u->arena)
+            out->stats.model_bytes[u->kind] += arena_used(u->arena);
+    }
     pool_run(out->model.units.len, check_unit, &run, o->threads);
     phase_end(out, 3, &mark);
     lint_overlays_judge(&out->cat, &out->model);
@@ -647,7 +667,12 @@ void lint_scan_stats_print(FILE *out, const struct scan *s)
     fprintf(out, "opsbook: %zu files, %.1f MB in %.3f s\n", st->files_scanned,
             (double)st->bytes / 1e6, st->seconds);
     for (int i = 0; i < SCAN_PHASES; i++)
-        fprintf(out, "  %-12s %8.3f s\n", scan_phase_names[i], st->phase[i]);
+        fprintf(out, "  %-12s %8.3f s  %7.1f MB resident after\n", scan_phase_names[i],
+                st->phase[i], (double)st->phase_rss[i] / 1e6);
+    for (int k = 0; k < FK__COUNT; k++)
+        if (st->model_bytes[k])
+            fprintf(out, "  model memory %-16s %7.1f MB\n", file_kind_name((enum file_kind)k),
+                    (double)st->model_bytes[k] / 1e6);
     for (size_t i = 0; i < ARRAY_LEN(st->slow) && st->slow[i].rule; i++)
         fprintf(out, "  model check %-40s %8.3f s\n", st->slow[i].rule, st->slow[i].seconds);
     struct rusage ru;
