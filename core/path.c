@@ -118,22 +118,51 @@ int filemap_open(struct filemap *out, const char *path, size_t max_size, struct 
         close(fd);
         return 0;
     }
-    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    size_t size = (size_t)st.st_size;
+    if (size <= FILEMAP_READ_MAX) {
+        /* Small files (nearly all): one read into the heap costs less than setting up a
+         * mapping, faulting its pages in and tearing it down. */
+        char *buf = xmalloc(size + 1);
+        size_t got = 0;
+        while (got < size) {
+            ssize_t n = read(fd, buf + got, size - got);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0) {
+                errbuf_set(err, "cannot read: %s", strerror(errno));
+                free(buf);
+                close(fd);
+                return -1;
+            }
+            if (n == 0)
+                break;   /* shrank since fstat: what is there is the file */
+            got += (size_t)n;
+        }
+        close(fd);
+        buf[got] = '\0';
+        out->data = buf;
+        out->len = got;
+        out->mapped = FILEMAP_HEAP;
+        return 0;
+    }
+    void *p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (p == MAP_FAILED) {
         errbuf_set(err, "cannot map: %s", strerror(errno));
         return -1;
     }
     out->data = p;
-    out->len = (size_t)st.st_size;
-    out->mapped = 1;
+    out->len = size;
+    out->mapped = FILEMAP_MAPPED;
     return 0;
 }
 
 void filemap_close(struct filemap *fm)
 {
-    if (fm->mapped)
+    if (fm->mapped == FILEMAP_MAPPED)
         munmap((void *)fm->data, fm->len);
+    else if (fm->mapped == FILEMAP_HEAP)
+        free((void *)fm->data);
     fm->data = NULL;
     fm->len = 0;
     fm->mapped = 0;

@@ -6,6 +6,7 @@
 
 #include "core/core.h"
 #include "core/finding.h"
+#include "testlib.h"
 
 Test(core, arena_many_small_and_one_large)
 {
@@ -154,4 +155,42 @@ Test(core, utf8_sequences_and_replacement)
         cr_assert_str_eq(sb_str(&sb), cases[i].out, "case %zu", i);
         sb_release(&sb);
     }
+}
+
+/* A whole file comes back the same whichever way it is read: into the heap (small files),
+ * mapped (over FILEMAP_READ_MAX), or as nothing (empty); limits and non-files are errors. */
+Test(core, filemap_reads_small_large_and_empty_files)
+{
+    char *dir = t_tmpdir();
+    size_t sizes[] = {0, 1, 4096, (size_t)FILEMAP_READ_MAX, (size_t)FILEMAP_READ_MAX + 1};
+    for (size_t k = 0; k < ARRAY_LEN(sizes); k++) {
+        size_t n = sizes[k];
+        char *want = xmalloc(n + 1);
+        for (size_t i = 0; i < n; i++)
+            want[i] = (char)('a' + (i * 7 + k) % 26);
+        char *path = xasprintf("%s/f%zu", dir, k);
+        FILE *f = fopen(path, "wb");
+        cr_assert(f);
+        cr_assert_eq(fwrite(want, 1, n, f), n);
+        fclose(f);
+        struct filemap fm;
+        struct errbuf err = {{0}, 0};
+        cr_assert_eq(filemap_open(&fm, path, (size_t)-1, &err), 0, "%s", err.msg);
+        cr_assert_eq(fm.len, n);
+        cr_assert(n == 0 || memcmp(fm.data, want, n) == 0, "size %zu differs", n);
+        cr_assert_eq(fm.mapped, n == 0 ? FILEMAP_NONE
+                                : n <= FILEMAP_READ_MAX ? FILEMAP_HEAP : FILEMAP_MAPPED);
+        filemap_close(&fm);
+        if (n > 1) {
+            cr_assert_eq(filemap_open(&fm, path, n - 1, &err), -1);
+            cr_assert(strstr(err.msg, "limit"), "%s", err.msg);
+        }
+        free(path);
+        free(want);
+    }
+    struct filemap fm;
+    struct errbuf err = {{0}, 0};
+    cr_assert_eq(filemap_open(&fm, dir, (size_t)-1, &err), -1);
+    cr_assert(strstr(err.msg, "not a regular file"), "%s", err.msg);
+    free(dir);
 }
