@@ -35,7 +35,6 @@ struct srcfile {
     char *root;          /* the scan root it was found under (display form) */
     enum file_kind kind;
     int named;           /* named on the command line: classify by content wherever it is */
-    uint64_t size;
 };
 
 struct discover_opts {

@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <git2.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -56,16 +57,29 @@ static int enter_once(struct walk *w, const struct stat *st)
     return 1;
 }
 
-static void add_file(struct walk *w, const char *abspath, const char *rel, uint64_t size)
+/* One record per file: the struct and its strings in one allocation (a large tree has tens
+ * of thousands), the path to open sharing the display path's bytes when they are equal. */
+static struct srcfile *srcfile_new(const char *abspath, const char *rel, const char *display,
+                                   const char *root)
 {
-    struct srcfile *f = xcalloc(1, sizeof(*f));
-    f->path = xstrdup(rel);
-    f->display = path_join(w->root_display, rel);
-    f->abspath = xstrdup(abspath);
-    f->root = xstrdup(w->root_display);
-    f->size = size;
+    int same = strcmp(abspath, display) == 0;
+    size_t na = same ? 0 : strlen(abspath) + 1, nr = strlen(rel) + 1;
+    size_t nd = strlen(display) + 1, no = strlen(root) + 1;
+    struct srcfile *f = xcalloc(1, sizeof(*f) + na + nr + nd + no);
+    char *p = (char *)(f + 1);
+    f->path = memcpy(p, rel, nr);
+    f->display = memcpy(p += nr, display, nd);
+    f->root = memcpy(p += nd, root, no);
+    f->abspath = same ? f->display : memcpy(p + no, abspath, na);
     f->kind = discover_classify_path(rel);
-    vec_push(w->out, f);
+    return f;
+}
+
+static void add_file(struct walk *w, const char *abspath, const char *rel)
+{
+    char *display = path_join(w->root_display, rel);
+    vec_push(w->out, srcfile_new(abspath, rel, display, w->root_display));
+    free(display);
 }
 
 /* The target of a symlink when it stays inside the root; NULL (and a finding) otherwise. */
@@ -98,23 +112,40 @@ static void walk_dir(struct walk *w, const char *abspath, const char *rel, int d
              strerror(errno));
         return;
     }
-    struct vec names = VEC_INIT;
+    /* The entry type from readdir spares a stat per file; directories and anything else
+     * (links, unknown types) are looked at relative to the open directory. */
+    struct entry {
+        char *name;
+        struct stat st;
+        int have_st;
+    };
+    struct entry *ents = NULL;
+    size_t n = 0, cap = 0;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
             strcmp(de->d_name, ".git") == 0)
             continue;
-        vec_push(&names, xstrdup(de->d_name));
+        if (n == cap) {
+            cap = cap ? 2 * cap : 32;
+            ents = xrealloc(ents, cap * sizeof(*ents));
+        }
+        struct entry *e = &ents[n];
+        e->have_st = de->d_type != DT_REG;
+        if (e->have_st && fstatat(dirfd(d), de->d_name, &e->st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        if (!e->have_st)
+            e->st.st_mode = S_IFREG;
+        e->name = xstrdup(de->d_name);
+        n++;
     }
     closedir(d);
 
-    for (size_t i = 0; i < names.len; i++) {
-        const char *name = names.items[i];
+    for (size_t i = 0; i < n; i++) {
+        const char *name = ents[i].name;
+        struct stat st = ents[i].st;
         char *child_abs = path_join(abspath, name);
         char *child_rel = rel[0] ? path_join(rel, name) : xstrdup(name);
-        struct stat st;
-        if (lstat(child_abs, &st) != 0)
-            goto next;
         if (S_ISLNK(st.st_mode)) {
             /* Read the target through its real path: files are opened with O_NOFOLLOW. */
             char *real = link_target_inside(w, child_abs, child_rel);
@@ -136,15 +167,15 @@ static void walk_dir(struct walk *w, const char *abspath, const char *rel, int d
             walk_dir(w, child_abs, child_rel, depth + 1);
         } else if (S_ISREG(st.st_mode)) {
             if (!ignored(w, child_rel, 0))
-                add_file(w, child_abs, child_rel, (uint64_t)st.st_size);
+                add_file(w, child_abs, child_rel);
         }
     next:
         free(child_abs);
         free(child_rel);
     }
-    for (size_t i = 0; i < names.len; i++)
-        free(names.items[i]);
-    vec_release(&names);
+    for (size_t i = 0; i < n; i++)
+        free(ents[i].name);
+    free(ents);
 }
 
 /* 1 when `dir` or a parent holds a .git entry. Checked before starting libgit2, whose
@@ -274,12 +305,10 @@ int discover_walk(struct vec *out, const char *const *paths, size_t npaths,
             walk_dir(&w, paths[i], "", 0);
         } else {
             char *dir = path_dirname(norm);
-            w.root_display = "";
-            add_file(&w, paths[i], norm, (uint64_t)st.st_size);
-            struct srcfile *f = out->items[out->len - 1];
+            struct srcfile *f = srcfile_new(paths[i], norm, norm, dir);
             f->named = 1;
-            free(f->root);
-            f->root = dir;
+            vec_push(out, f);
+            free(dir);
         }
         if (w.repo)
             git_repository_free(w.repo);
@@ -301,12 +330,7 @@ int discover_walk(struct vec *out, const char *const *paths, size_t npaths,
 void discover_files_free(struct vec *files)
 {
     for (size_t i = 0; i < files->len; i++) {
-        struct srcfile *f = files->items[i];
-        free(f->path);
-        free(f->display);
-        free(f->abspath);
-        free(f->root);
-        free(f);
+        free(files->items[i]);
     }
     vec_release(files);
 }
