@@ -53,7 +53,7 @@ TEST_OBJ := $(TEST_SRC:%.c=$(B)/obj/%.o)
 
 .PHONY: all build deps test unit demo bench fuzz lint format clean help
 all: build
-build: $(B)/opsbook build/opsbook $(B)/tsfloor
+build: $(B)/opsbook build/opsbook $(B)/floor
 
 help:
 	@sed -n '2,8p' Makefile | sed 's/^# *//'
@@ -81,8 +81,6 @@ $(B)/obj/gen/%.o: $(B)/gen/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
-$(B)/yamlfloor: tools/yamlfloor.c
-	$(CC) -std=c11 -O2 $(WARN) $< -o $@ -lyaml
 
 $(B)/embed: tools/embed.c
 	@mkdir -p $(dir $@)
@@ -104,9 +102,11 @@ $(B)/libopsbook.a: $(LIB_OBJ) $(GEN_OBJ)
 $(B)/opsbook: $(B)/obj/cmd/main.o $(B)/libopsbook.a $(TS_LIB)
 	$(CC) $(OPT) -o $@ $^ $(LDLIBS_ALL)
 
-# The benchmark's floor for Terraform: bare tree-sitter parses of every .tf file.
-$(B)/tsfloor: tools/tsfloor.c $(TS_LIB)
-	$(CC) -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(TS_INC) -o $@ $^
+# The benchmark's dependency floor: one walk, each YAML, .tf and Markdown file parsed bare by
+# its parser library (tools/floor.c).
+$(B)/floor: tools/floor.c $(TS_LIB)
+	$(CC) -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(TS_INC) $(PKG_CFLAGS) -o $@ $^ $(SANLD) \
+	  -lyaml -lcmark-gfm-extensions -lcmark-gfm
 
 build/opsbook: $(B)/opsbook
 	@cp $< $@
@@ -139,7 +139,6 @@ demo: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory build
-	@$(MAKE) --no-print-directory $(B)/yamlfloor
 	tools/bench.sh $(BENCH_SERVICES)
 	tools/bench_history.sh 1000
 

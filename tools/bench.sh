@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # make bench: generates the synthetic monorepo (../shared/bench/gen_corpus.py) once per size,
 # warms the page cache, and reports files/s, MB/s and peak memory of a full scan on one
-# thread and on every core, beside the floor measured in the same run: a bare libyaml event
-# parse of the YAML files plus a bare tree-sitter parse of the .tf files (tools/tsfloor).
+# thread and on every core, beside the dependency floor measured in the same run (tools/floor:
+# one walk, the YAML, .tf and Markdown files parsed bare by their parser libraries).
 # usage: tools/bench.sh [SERVICES]   (BENCH_RUNS=N repeats each timing, best kept)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +13,7 @@ corpus=build/bench/corpus-$services
 bin=build/rel/opsbook
 
 [ -f "$gen" ] || { echo "bench: $gen not found" >&2; exit 2; }
-make -s build/rel/yamlfloor >/dev/null
+make -s build/rel/floor >/dev/null
 [ -f "$corpus/.corpus.json" ] || python3 "$gen" --services "$services" --seed 1 --quiet --force "$corpus"
 find "$corpus" -type f -print0 | xargs -0 cat >/dev/null
 
@@ -22,15 +22,19 @@ bytes=$(find "$corpus" -type f ! -name .expected.jsonl ! -name .corpus.json -pri
 
 best() { sort -g | head -1; }
 
-# Floor: libyaml events over the YAML files, tree-sitter over the .tf files (one thread).
-# Timed as CPU seconds (user + system) so a busy machine does not inflate it.
-cpu_of() { /usr/bin/time -f '%U %S' "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.3f\n", $1 + $2}'; }
-yaml_s=$(for _ in $(seq "$runs"); do cpu_of build/rel/yamlfloor "$corpus"; done | best)
-ts_s=0
-if [ -x build/rel/tsfloor ]; then
-    ts_s=$(for _ in $(seq "$runs"); do cpu_of build/rel/tsfloor "$corpus"; done | best)
-fi
-floor=$(awk -v a="$yaml_s" -v b="$ts_s" 'BEGIN {printf "%.3f", a + b}')
+# Floor: one walk, each YAML, .tf and Markdown file parsed bare by libyaml, tree-sitter and
+# cmark-gfm (tools/floor.c, one thread). Timed as process CPU seconds (user + system) so a
+# busy machine does not inflate it; the best of the runs, with its per-parser split.
+floor_run() {
+    local out
+    out=$(mktemp)
+    /usr/bin/time -f '%U %S' -o "$out.t" build/rel/floor "$corpus" >"$out"
+    awk '{printf "%.3f", $1 + $2}' "$out.t"
+    awk '{printf " %s", $(NF - 1)}' "$out"
+    echo
+    rm -f "$out" "$out.t"
+}
+read -r floor yaml_s ts_s md_s <<<"$(for _ in $(seq "$runs"); do floor_run; done | sort -g | head -1)"
 
 scan() {  # threads -> "wall_s cpu_s peak_kb" of the best run (by wall time)
     local t=$1
@@ -45,9 +49,10 @@ read -r s2 c2 rss2 <<<"$(scan 0)"
 
 mb=$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1e6}')
 row() { awk -v n="$1" -v s="$2" -v c="$3" -v f="$files" -v b="$bytes" -v kb="$4" -v fl="$floor" \
-    'BEGIN {printf "%-24s %7.3f s wall %7.3f s cpu %9.0f files/s %7.1f MB/s %7.1f MB peak  wall %.2fx floor\n", n, s, c, f/s, b/1e6/s, kb/1024, s/fl}'; }
+    'BEGIN {printf "%-24s %7.3f s wall %7.3f s cpu %9.0f files/s %7.1f MB/s %7.1f MB peak  wall %.2fx, cpu %.2fx floor\n", n, s, c, f/s, b/1e6/s, kb/1024, s/fl, c/fl}'; }
 echo "corpus: $corpus ($services services, $files files, $mb MB)"
-printf '%-24s %7.3f s cpu  (libyaml events %.3f s + tree-sitter %.3f s, one thread)\n' "floor" "$floor" "$yaml_s" "$ts_s"
+printf '%-24s %7.3f s cpu  (one walk; parsing: libyaml %.3f s, tree-sitter %.3f s, cmark-gfm %.3f s)\n' \
+    "floor" "$floor" "$yaml_s" "$ts_s" "$md_s"
 row "opsbook scan, 1 thread" "$s1" "$c1" "$rss1"
 row "opsbook scan, $(nproc) threads" "$s2" "$c2" "$rss2"
 echo "(files/s and MB/s are by wall time; on a busy machine compare cpu seconds with the floor)"
