@@ -678,7 +678,7 @@ void lint_scan_stats_print(FILE *out, const struct scan *s)
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) == 0)
         fprintf(out, "  peak memory  %8.1f MB; cpu %.3f s user, %.3f s system\n",
-                (double)ru.ru_maxrss / 1024.0,
+                (double)ru.ru_maxrss * 1024.0 / 1e6,
                 (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
                 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6);
 }

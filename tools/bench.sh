@@ -3,6 +3,7 @@
 # warms the page cache, and reports files/s, MB/s and peak memory of a full scan on one
 # thread and on every core, beside the dependency floor measured in the same run (tools/floor:
 # one walk, the YAML, .tf and Markdown files parsed bare by their parser libraries).
+# Sizes are in MB of 10^6 bytes, peak memory included.
 # usage: tools/bench.sh [SERVICES]   (BENCH_RUNS=N repeats each timing, best kept)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,7 +50,7 @@ read -r s2 c2 rss2 <<<"$(scan 0)"
 
 mb=$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1e6}')
 row() { awk -v n="$1" -v s="$2" -v c="$3" -v f="$files" -v b="$bytes" -v kb="$4" -v fl="$floor" \
-    'BEGIN {printf "%-24s %7.3f s wall %7.3f s cpu %9.0f files/s %7.1f MB/s %7.1f MB peak  wall %.2fx, cpu %.2fx floor\n", n, s, c, f/s, b/1e6/s, kb/1024, s/fl, c/fl}'; }
+    'BEGIN {printf "%-24s %7.3f s wall %7.3f s cpu %9.0f files/s %7.1f MB/s %7.1f MB peak  wall %.2fx, cpu %.2fx floor\n", n, s, c, f/s, b/1e6/s, kb*1024/1e6, s/fl, c/fl}'; }
 echo "corpus: $corpus ($services services, $files files, $mb MB)"
 printf '%-24s %7.3f s cpu  (one walk; parsing: libyaml %.3f s, tree-sitter %.3f s, cmark-gfm %.3f s)\n' \
     "floor" "$floor" "$yaml_s" "$ts_s" "$md_s"

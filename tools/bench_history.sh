@@ -70,6 +70,6 @@ awk -v c="$count" -v w="$wall" -v u="$user" -v s="$sys" -v b="$blobs" -v by="$by
     cpu = u + s; if (cpu <= 0) cpu = 0.001;
     printf "history: %s (%d commits, %d blobs, %.1f MB of blobs)\n", r, c, b, by / 1e6;
     printf "%-24s %7.3f s wall %9.0f commits/s %7.1f MB/s %7.1f MB peak\n",
-           "opsbook scan --history", w, c / w, by / 1e6 / w, kb / 1024;
+           "opsbook scan --history", w, c / w, by / 1e6 / w, kb * 1024 / 1e6;
     printf "%-24s %7.3f s cpu  %9.0f commits/s %7.1f MB/s (by cpu time: a busy machine inflates wall)\n",
            "", cpu, c / cpu, by / 1e6 / cpu }'
