@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -91,6 +92,58 @@ char *path_normalize(const char *p)
     return sb_detach(&sb);
 }
 
+/* Each thread keeps the buffer of the file it read last for the next one: a scan reads file
+ * after file, and a fresh heap block of each file's size costs the allocator more than the
+ * read itself. A second file open at once on the same thread gets its own block. */
+struct readbuf {
+    char *data;
+    size_t cap;
+    int busy;
+};
+static pthread_key_t readbuf_key;
+static pthread_once_t readbuf_once = PTHREAD_ONCE_INIT;
+
+static void readbuf_free(void *p)
+{
+    struct readbuf *rb = p;
+    free(rb->data);
+    free(rb);
+}
+
+static void readbuf_key_make(void)
+{
+    if (pthread_key_create(&readbuf_key, readbuf_free) != 0)
+        abort();
+}
+
+/* A buffer of at least n bytes for this thread's next file, or NULL when it is in use. */
+static char *readbuf_take(size_t n)
+{
+    pthread_once(&readbuf_once, readbuf_key_make);
+    struct readbuf *rb = pthread_getspecific(readbuf_key);
+    if (!rb) {
+        rb = xcalloc(1, sizeof(*rb));
+        if (pthread_setspecific(readbuf_key, rb) != 0)
+            abort();
+    }
+    if (rb->busy)
+        return NULL;
+    if (rb->cap < n) {
+        rb->cap = n < 65536 ? 65536 : n;
+        free(rb->data);
+        rb->data = xmalloc(rb->cap);
+    }
+    rb->busy = 1;
+    return rb->data;
+}
+
+static void readbuf_give_back(void)
+{
+    struct readbuf *rb = pthread_getspecific(readbuf_key);
+    if (rb)
+        rb->busy = 0;
+}
+
 int filemap_open(struct filemap *out, const char *path, size_t max_size, struct errbuf *err)
 {
     out->data = NULL;
@@ -122,7 +175,10 @@ int filemap_open(struct filemap *out, const char *path, size_t max_size, struct 
     if (size <= FILEMAP_READ_MAX) {
         /* Small files (nearly all): one read into the heap costs less than setting up a
          * mapping, faulting its pages in and tearing it down. */
-        char *buf = xmalloc(size + 1);
+        char *buf = readbuf_take(size + 1);
+        int own = buf == NULL;
+        if (own)
+            buf = xmalloc(size + 1);
         size_t got = 0;
         while (got < size) {
             ssize_t n = read(fd, buf + got, size - got);
@@ -130,7 +186,10 @@ int filemap_open(struct filemap *out, const char *path, size_t max_size, struct 
                 continue;
             if (n < 0) {
                 errbuf_set(err, "cannot read: %s", strerror(errno));
-                free(buf);
+                if (own)
+                    free(buf);
+                else
+                    readbuf_give_back();
                 close(fd);
                 return -1;
             }
@@ -142,7 +201,7 @@ int filemap_open(struct filemap *out, const char *path, size_t max_size, struct 
         buf[got] = '\0';
         out->data = buf;
         out->len = got;
-        out->mapped = FILEMAP_HEAP;
+        out->mapped = own ? FILEMAP_HEAP : FILEMAP_THREAD;
         return 0;
     }
     void *p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -163,6 +222,8 @@ void filemap_close(struct filemap *fm)
         munmap((void *)fm->data, fm->len);
     else if (fm->mapped == FILEMAP_HEAP)
         free((void *)fm->data);
+    else if (fm->mapped == FILEMAP_THREAD)
+        readbuf_give_back();
     fm->data = NULL;
     fm->len = 0;
     fm->mapped = 0;

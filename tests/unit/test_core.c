@@ -157,8 +157,9 @@ Test(core, utf8_sequences_and_replacement)
     }
 }
 
-/* A whole file comes back the same whichever way it is read: into the heap (small files),
- * mapped (over FILEMAP_READ_MAX), or as nothing (empty); limits and non-files are errors. */
+/* A whole file comes back the same whichever way it is read: into the thread's buffer or
+ * the heap (small files), mapped (over FILEMAP_READ_MAX), or as nothing (empty); limits and
+ * non-files are errors. */
 Test(core, filemap_reads_small_large_and_empty_files)
 {
     char *dir = t_tmpdir();
@@ -179,7 +180,16 @@ Test(core, filemap_reads_small_large_and_empty_files)
         cr_assert_eq(fm.len, n);
         cr_assert(n == 0 || memcmp(fm.data, want, n) == 0, "size %zu differs", n);
         cr_assert_eq(fm.mapped, n == 0 ? FILEMAP_NONE
-                                : n <= FILEMAP_READ_MAX ? FILEMAP_HEAP : FILEMAP_MAPPED);
+                                : n <= FILEMAP_READ_MAX ? FILEMAP_THREAD : FILEMAP_MAPPED);
+        if (n && n <= FILEMAP_READ_MAX) {
+            /* A second file open at once on this thread must not share the buffer. */
+            struct filemap again;
+            cr_assert_eq(filemap_open(&again, path, (size_t)-1, &err), 0, "%s", err.msg);
+            cr_assert_eq(again.mapped, FILEMAP_HEAP);
+            cr_assert(again.data != fm.data && memcmp(again.data, want, n) == 0);
+            filemap_close(&again);
+            cr_assert(memcmp(fm.data, want, n) == 0, "size %zu: the first read was changed", n);
+        }
         filemap_close(&fm);
         if (n > 1) {
             cr_assert_eq(filemap_open(&fm, path, n - 1, &err), -1);
