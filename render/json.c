@@ -57,10 +57,14 @@ static int finding_write(FILE *out, json_t *v)
     json_decref(v);
     if (!text)
         return -1;
-    for (const char *p = text; *p; p++) {
-        fputc(*p, out);
-        if (*p == '\n')
+    /* Indented as the findings array's items: a line at a time, not a character. */
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        fwrite(p, 1, n, out);
+        if (nl)
             fputs("    ", out);
+        p += n;
     }
     free(text);
     return 0;
