@@ -95,6 +95,10 @@ const char *sb_str(const struct strbuf *sb)
 void vec_push(struct vec *v, void *item)
 {
     if (v->len == v->cap) {
+        if (v->cap > UINT32_MAX / 2) {
+            fprintf(stderr, "opsbook: a list grew past %u items\n", (unsigned)v->cap);
+            abort();
+        }
         v->cap = v->cap ? v->cap * 2 : 8;
         v->items = xrealloc(v->items, v->cap * sizeof(void *));
     }

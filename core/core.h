@@ -59,10 +59,11 @@ void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 void sb_reset(struct strbuf *sb);
 const char *sb_str(const struct strbuf *sb);            /* "" when empty */
 
-/* Growable vector of pointers. */
+/* Growable vector of pointers. Counts are 32-bit (vec_push aborts past them): a scan holds
+ * one of these per entity list of every file, hundreds of thousands in all. */
 struct vec {
     void **items;
-    size_t len, cap;
+    uint32_t len, cap;
 };
 #define VEC_INIT {NULL, 0, 0}
 void vec_push(struct vec *v, void *item);

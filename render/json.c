@@ -136,7 +136,7 @@ int render_rules(FILE *out, const struct catalogue *c, int as_json)
             fprintf(out, "%-40s %-8s %-18s %s\n", r->id, severity_name(r->severity), r->category,
                     r->title);
         }
-        fprintf(out, "\n%zu rules\n", c->rules.len);
+        fprintf(out, "\n%u rules\n", c->rules.len);
         return ferror(out) ? -1 : 0;
     }
     json_t *arr = json_array();

@@ -268,7 +268,7 @@ void site_page_doc(struct page_out *po)
     sb_adds(sb, "</aside>\n</div>\n");
     const struct site_file_findings *ff = site_findings_of(site, u->file->path);
     if (ff && ff->v.len) {
-        sb_addf(sb, "<h2 id=\"findings\">Findings <span class=\"count\">%zu</span></h2>\n",
+        sb_addf(sb, "<h2 id=\"findings\">Findings <span class=\"count\">%u</span></h2>\n",
                 ff->v.len);
         site_findings_table(po, &ff->v, 1, 0);
     }
@@ -295,7 +295,7 @@ void site_page_docs(struct page_out *po)
         site_link(po, strmap_get(&site->main_page, u->file->path), NULL, d->title);
         sb_adds(sb, "</td><td>");
         site_link(po, strmap_get(&site->src_page, u->file->path), NULL, u->file->path);
-        sb_addf(sb, "</td><td class=\"num\">%zu</td><td class=\"num\">%zu</td></tr>\n",
+        sb_addf(sb, "</td><td class=\"num\">%zu</td><td class=\"num\">%u</td></tr>\n",
                 d->nheadings, from ? from->len : 0);
     }
     sb_adds(sb, "</tbody>\n</table>\n");

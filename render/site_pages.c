@@ -422,7 +422,7 @@ static void overview_docs(struct page_out *po)
     }
     sb_adds(sb, "</ul>\n");
     if (site->doc_units.len > 50)
-        sb_addf(sb, "<p><a href=\"%sdocs.html\">All %zu docs</a></p>\n", po->root,
+        sb_addf(sb, "<p><a href=\"%sdocs.html\">All %u docs</a></p>\n", po->root,
                 site->doc_units.len);
     sb_adds(sb, "</section>\n");
 }
@@ -605,7 +605,7 @@ void site_page_rule(struct page_out *po)
         if (strcmp(f->rule_id, r->id) == 0)
             vec_push(&mine, (void *)f);
     }
-    sb_addf(sb, "<h2 id=\"findings\">Findings in this repository <span class=\"count\">%zu"
+    sb_addf(sb, "<h2 id=\"findings\">Findings in this repository <span class=\"count\">%u"
                 "</span></h2>\n",
             mine.len);
     site_findings_table(po, &mine, 1, 0);
@@ -627,7 +627,7 @@ void site_page_sources(struct page_out *po)
         const struct site_file_findings *ff = site_findings_of(site, u->file->path);
         sb_adds(sb, "<tr><td>");
         site_link(po, strmap_get(&site->src_page, u->file->path), NULL, u->file->path);
-        sb_addf(sb, "</td><td>%s</td><td class=\"num\">%zu</td><td>", file_kind_name(u->kind),
+        sb_addf(sb, "</td><td>%s</td><td class=\"num\">%u</td><td>", file_kind_name(u->kind),
                 ff ? ff->v.len : 0);
         const char *main = strmap_get(&site->main_page, u->file->path);
         if (main)

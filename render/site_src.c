@@ -118,7 +118,7 @@ void site_page_source(struct page_out *po)
         free(url);
     }
     if (ff)
-        sb_addf(sb, " \xc2\xb7 <a href=\"#findings\">%zu finding%s</a>", ff->v.len,
+        sb_addf(sb, " \xc2\xb7 <a href=\"#findings\">%u finding%s</a>", ff->v.len,
                 ff->v.len == 1 ? "" : "s");
     sb_adds(sb, "</p>\n");
 
@@ -160,7 +160,7 @@ void site_page_source(struct page_out *po)
                     SRC_MAX_LINES);
         filemap_close(&fm);
     }
-    sb_addf(sb, "<h2 id=\"findings\">Findings <span class=\"count\">%zu</span></h2>\n",
+    sb_addf(sb, "<h2 id=\"findings\">Findings <span class=\"count\">%u</span></h2>\n",
             ff ? ff->v.len : 0);
     site_findings_table(po, ff ? &ff->v : NULL, 1, 0);
     site_frame_close(po);

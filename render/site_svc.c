@@ -399,7 +399,7 @@ void site_page_service(struct page_out *po)
         for (size_t k = 0; ff && k < ff->v.len; k++)
             vec_push(&found, ff->v.items[k]);
     }
-    sb_addf(sb, "<h2 id=\"findings\">Findings <span class=\"count\">%zu</span></h2>\n", found.len);
+    sb_addf(sb, "<h2 id=\"findings\">Findings <span class=\"count\">%u</span></h2>\n", found.len);
     site_findings_table(po, &found, 1, 0);
     vec_release(&files);
     vec_release(&found);
@@ -624,7 +624,7 @@ void site_page_env(struct page_out *po)
         if (hit)
             vec_push(&found, (void *)f);
     }
-    sb_addf(sb, "<h2 id=\"findings\">Findings here <span class=\"count\">%zu</span></h2>\n",
+    sb_addf(sb, "<h2 id=\"findings\">Findings here <span class=\"count\">%u</span></h2>\n",
             found.len);
     site_findings_table(po, &found, 1, 0);
     vec_release(&found);

@@ -466,7 +466,7 @@ void site_page_workflow(struct page_out *po)
             job_section(po, u, wf, w, j, tmp);
     }
     const struct site_file_findings *ff = site_findings_of(site, u->file->path);
-    sb_addf(sb, "<h2 id=\"findings\">Findings <span class=\"count\">%zu</span></h2>\n",
+    sb_addf(sb, "<h2 id=\"findings\">Findings <span class=\"count\">%u</span></h2>\n",
             ff ? ff->v.len : 0);
     site_findings_table(po, ff ? &ff->v : NULL, 1, 0);
     site_frame_close(po);
@@ -503,7 +503,7 @@ void site_page_workflows(struct page_out *po)
                 site_link_env(po, wf->jobs[j]->environment);
                 sb_adds(sb, " ");
             }
-            sb_addf(sb, "</td><td class=\"num\">%zu</td></tr>\n", ff ? ff->v.len : 0);
+            sb_addf(sb, "</td><td class=\"num\">%u</td></tr>\n", ff ? ff->v.len : 0);
         }
     }
     if (site->workflow_units.len)

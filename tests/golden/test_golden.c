@@ -153,7 +153,7 @@ Test(golden, corpus_ground_truth, .timeout = 300)
         if (strmap_get(&seeded, fi->rule_id))
             vec_push(&got, xasprintf("%s:%d %s", fi->path, fi->line, fi->rule_id));
     }
-    fprintf(stderr, "corpus: %zu seeded violations of %zu rules we have\n", want.len,
+    fprintf(stderr, "corpus: %u seeded violations of %zu rules we have\n", want.len,
             seeded.len);
     int diffs = diff_lists(&want, &got, "corpus");
     cr_assert_eq(diffs, 0, "corpus: %d difference(s) from .expected.jsonl (see stderr)", diffs);
