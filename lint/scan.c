@@ -5,12 +5,16 @@
 #include "lint_int.h"
 
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "model/linked.h"
 #include "discover/vcs.h"
 
 struct scan_run {
@@ -456,6 +460,17 @@ static double now(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* Hands the heap's free pages back to the system after loading. Each worker thread parsed
+ * in a heap of its own (a large .tf file's parse takes tens of MB), and the phases after
+ * loading run on the main thread, which never reuses those heaps: without this they stay
+ * resident to the end. */
+static void heap_trim(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 /* Resident bytes of the process now (0 where /proc is missing). */
 static size_t rss_now(void)
 {
@@ -509,6 +524,7 @@ static int scan_tree(struct scan *out, const struct scan_opts *o, struct finding
     phase_end(out, 0, &mark);
     struct scan_run run = {out, o};
     pool_run(out->model.units.len, load_unit, &run, o->threads);
+    heap_trim();
     phase_end(out, 1, &mark);
     model_link(&out->model);
     phase_end(out, 2, &mark);
@@ -517,6 +533,8 @@ static int scan_tree(struct scan *out, const struct scan_opts *o, struct finding
         if (u->arena)
             out->stats.model_bytes[u->kind] += arena_used(u->arena);
     }
+    if (out->model.linked)
+        out->stats.linked_bytes = arena_used(out->model.linked->arena);
     pool_run(out->model.units.len, check_unit, &run, o->threads);
     phase_end(out, 3, &mark);
     lint_overlays_judge(&out->cat, &out->model);
@@ -673,6 +691,9 @@ void lint_scan_stats_print(FILE *out, const struct scan *s)
         if (st->model_bytes[k])
             fprintf(out, "  model memory %-16s %7.1f MB\n", file_kind_name((enum file_kind)k),
                     (double)st->model_bytes[k] / 1e6);
+    if (st->linked_bytes)
+        fprintf(out, "  model memory %-16s %7.1f MB\n", "linked",
+                (double)st->linked_bytes / 1e6);
     for (size_t i = 0; i < ARRAY_LEN(st->slow) && st->slow[i].rule; i++)
         fprintf(out, "  model check %-40s %8.3f s\n", st->slow[i].rule, st->slow[i].seconds);
     struct rusage ru;
