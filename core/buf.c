@@ -19,6 +19,10 @@ void sb_release(struct strbuf *sb)
 char *sb_detach(struct strbuf *sb)
 {
     char *s = sb->buf ? sb->buf : xstrdup("");
+    /* A detached string is kept (a finding's message, an excerpt): without the growth slack,
+     * which is up to half the buffer. */
+    if (sb->buf && sb->cap - sb->len > 32)
+        s = xrealloc(s, sb->len + 1);
     sb_init(sb);
     return s;
 }
