@@ -97,6 +97,11 @@ struct kustomization {
     struct vec objects;           /* struct kz_object* */
     int included;                 /* another kustomization lists this folder */
     int state;                    /* 0 not rendered, 1 rendering, 2 rendered */
+    /* While rendering a graph without cycles: includers still to take this folder's rendered
+     * trees, and a copy of them (made by its one render) for those after the first. */
+    int uses;
+    struct arena *memo;
+    struct vec memo_objs;         /* struct kz_object* in memo */
 };
 
 /* Models a kustomization.yaml into u->kustomizations (unknown transformers and remote bases
@@ -104,9 +109,12 @@ struct kustomization {
 void kustomize_load(struct unit *u, const struct yfile *yf);
 /* Resolves every kustomization's entries and renders them all; diagnostics go to the
  * kustomization's unit. Rendering streams one resource entry at a time: the files an entry
- * names are parsed again from disk, a base is rendered again for each overlay that includes
- * it, and the trees are freed once the typed views are built, so memory holds a few
- * documents, not the overlays. Called once by model_link(). */
+ * names are parsed again from disk and the trees are freed once the typed views are built,
+ * so memory holds a few documents, not the overlays. Without a cycle each kustomization
+ * renders once: the overlays of a base render one after another and copy its rendered trees
+ * (kept until the last of them is done), and a folder that only lists others (an
+ * environment's list of overlays) takes their recorded objects. With a cycle a base renders
+ * again for each overlay that includes it. Called once by model_link(). */
 void kustomize_render_all(struct model *m);
 /* Frees what rendering allocated outside the arenas. */
 void kustomize_unit_release(struct unit *u);

@@ -14,6 +14,7 @@
 struct render_ctx {
     struct strmap units;          /* path -> struct unit* */
     struct strmap kusts;          /* folder -> struct kustomization* */
+    int once;                     /* no cycle: every kustomization renders exactly once */
 };
 
 /* One document of a patch, applied to every object of the render that it matches. */
@@ -30,6 +31,7 @@ struct patch_doc {
 struct pass {
     struct kustomization *k;
     int record;
+    int keep;                     /* copy the rendered trees into k's memo for later includers */
     struct arena *scratch;        /* the patches' documents, for the whole pass */
     struct vec patches;           /* struct patch_doc* */
     struct arena *batch;          /* objects and trees of the resource entry at hand */
@@ -174,6 +176,12 @@ static int transforms_none(const struct kustomization *k)
            !k->name_suffix && !k->common_labels.len && !k->labels.len;
 }
 
+/* A folder nothing includes that only lists others: it takes their recorded objects. */
+static int lists_only(const struct kustomization *k)
+{
+    return transforms_none(k) && !k->included;
+}
+
 /* The including pass's object for `src`, which an included pass built in the including
  * pass's batch and is done with: the tree is taken over, not copied. The arrays are shared
  * (origin_add and moves_add never change one in place), and so is the typed view when the
@@ -194,6 +202,50 @@ static struct kz_object *object_take(struct pass *ps, struct kz_object *src)
         o->obj = src->obj;
     object_names(o);
     return o;
+}
+
+/* Keeps a copy of a recorded object's rendered tree for the includers after the first; the
+ * rest of the object (origins, moves, names, typed view) already lasts in the unit's arena. */
+static void memo_add(struct kustomization *k, const struct kz_object *o)
+{
+    if (!k->memo)
+        k->memo = arena_new();
+    struct kz_object *m = arena_alloc(k->memo, sizeof(*m));
+    *m = *o;
+    m->root = kz_tree_copy(k->memo, o->root, -1);
+    vec_push(&k->memo_objs, m);
+}
+
+/* What rendering `k` again would hand to the including pass: copies of its kept trees. */
+static void memo_take(struct pass *ps, const struct kustomization *k)
+{
+    for (size_t i = 0; i < k->memo_objs.len; i++) {
+        struct kz_object src = *(const struct kz_object *)k->memo_objs.items[i];
+        src.root = kz_tree_copy(ps->batch, src.root, -1);
+        vec_push(&ps->objs, object_take(ps, &src));
+    }
+}
+
+/* One includer fewer still to take `k`'s trees: the last frees them. */
+static void memo_use(struct kustomization *k)
+{
+    if (--k->uses > 0)
+        return;
+    arena_free(k->memo);
+    k->memo = NULL;
+    vec_release(&k->memo_objs);
+}
+
+/* A folder that only lists `k` gets `k`'s recorded objects as they are: nothing of them
+ * changes, so the typed view, origins and moves are shared and no tree is built. */
+static void recorded_take(struct pass *ps, const struct kustomization *k)
+{
+    for (size_t i = 0; i < k->objects.len; i++) {
+        struct kz_object *o = arena_alloc(ps->k->unit->arena, sizeof(*o));
+        *o = *(const struct kz_object *)k->objects.items[i];
+        o->k = ps->k;
+        vec_push(&ps->k->objects, o);
+    }
 }
 
 static void file_objects(struct pass *ps, const struct unit *file)
@@ -615,6 +667,8 @@ static void batch_finish(struct pass *ps, struct pass *into)
                 typed_view(o);
             object_keep(ps->k, o);
             vec_push(&ps->k->objects, o);
+            if (ps->keep)
+                memo_add(ps->k, o);
         }
         if (into)
             vec_push(&into->objs, object_take(into, o));
@@ -628,7 +682,10 @@ static void batch_finish(struct pass *ps, struct pass *into)
  * not follow (cycles) so every later pass builds the same objects. */
 static void pass_run(struct render_ctx *rc, struct kustomization *k, struct pass *into)
 {
-    struct pass ps = {k, k->state == 0, arena_new(), VEC_INIT, NULL, VEC_INIT};
+    struct pass ps = {k, k->state == 0, 0, arena_new(), VEC_INIT, NULL, VEC_INIT};
+    /* Rendering once: the includers after the first one (counted in k->uses) copy. */
+    int counted = into && !lists_only(into->k);
+    ps.keep = rc->once && ps.record && k->uses > counted;
     if (ps.record)
         k->state = 1;
     patches_load(rc, &ps);
@@ -649,16 +706,25 @@ static void pass_run(struct render_ctx *rc, struct kustomization *k, struct pass
             }
             continue;
         }
+        if (rc->once && e->kust && e->kust->state == 2 && ps.record && !into &&
+            lists_only(k)) {
+            recorded_take(&ps, e->kust);
+            continue;
+        }
         /* An included pass builds in the including pass's batch, which takes its trees. */
         ps.batch = into ? into->batch : arena_new();
         if (e->file)
             file_objects(&ps, e->file);
+        else if (rc->once && e->kust->memo)
+            memo_take(&ps, e->kust);
         else
             pass_run(rc, e->kust, &ps);
         batch_finish(&ps, into);
         if (!into)
             arena_free(ps.batch);
         ps.batch = NULL;
+        if (rc->once && e->kust && !lists_only(k))
+            memo_use(e->kust);
     }
     patches_unmatched(&ps);
     vec_release(&ps.objs);
@@ -712,9 +778,68 @@ static int cycle_any(const struct vec *all)
     return found;
 }
 
+struct top {
+    const char *key;              /* the first folder it includes, else its own */
+    size_t index;
+    struct kustomization *k;
+};
+
+static int top_cmp(const void *a, const void *b)
+{
+    const struct top *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Renders an acyclic graph so that nothing renders twice and trees are few at a time. Every
+ * kustomization's includers are counted, but not the folders that only list others: those
+ * render last and take the recorded objects. The rest that nothing else includes render at
+ * the top, grouped by the first folder they include, so the overlays of a base follow each
+ * other: the base renders inside the first and the others copy its trees, freed after the
+ * last. What they include renders inside them. */
+static void render_once(struct render_ctx *rc, struct vec *all)
+{
+    for (size_t i = 0; i < all->len; i++) {
+        struct kustomization *k = all->items[i];
+        for (size_t r = 0; !lists_only(k) && r < k->nresources; r++)
+            if (k->resources[r].kust)
+                k->resources[r].kust->uses++;
+    }
+    struct top *tops = xcalloc(all->len + 1, sizeof(*tops));
+    size_t n = 0;
+    for (size_t i = 0; i < all->len; i++) {
+        struct kustomization *k = all->items[i];
+        if (lists_only(k) || k->uses)
+            continue;
+        tops[n] = (struct top){k->dir, i, k};
+        for (size_t r = 0; r < k->nresources; r++)
+            if (k->resources[r].kust) {
+                tops[n].key = k->resources[r].kust->dir;
+                break;
+            }
+        n++;
+    }
+    qsort(tops, n, sizeof(*tops), top_cmp);
+    for (size_t i = 0; i < n; i++)
+        if (tops[i].k->state == 0)
+            pass_run(rc, tops[i].k, NULL);
+    free(tops);
+    for (size_t i = 0; i < all->len; i++) {
+        struct kustomization *k = all->items[i];
+        if (lists_only(k) && k->state == 0)
+            pass_run(rc, k, NULL);
+    }
+    for (size_t i = 0; i < all->len; i++) {
+        struct kustomization *k = all->items[i];
+        arena_free(k->memo);   /* none is left when every includer took its copy */
+        k->memo = NULL;
+        vec_release(&k->memo_objs);
+    }
+}
+
 void kustomize_render_all(struct model *m)
 {
-    struct render_ctx rc = {STRMAP_INIT, STRMAP_INIT};
+    struct render_ctx rc = {STRMAP_INIT, STRMAP_INIT, 0};
     struct vec all = VEC_INIT;
     for (size_t i = 0; i < m->units.len; i++) {
         struct unit *u = m->units.items[i];
@@ -727,18 +852,18 @@ void kustomize_render_all(struct model *m)
     }
     for (size_t i = 0; i < all.len; i++)
         entries_resolve(&rc, all.items[i]);
-    /* Without a cycle the order changes nothing but the work: the folders nothing includes
-     * go first, so each included one records while streaming into its first includer
-     * instead of rendering once alone and again for it. With one, the first in path order
-     * decides who reports it, as always. */
-    int roots_first = !cycle_any(&all);
+    /* Without a cycle the order changes nothing but the work: each kustomization renders
+     * once (see render_once). With one, the folders render in path order and a base again
+     * for each includer: the first in path order decides who reports the cycle. */
+    rc.once = !cycle_any(&all);
     arena_thread_pack(1);   /* the typed views go to the units' packed arenas */
-    for (int round = roots_first ? 0 : 1; round < 2; round++)
-        for (size_t i = 0; i < all.len; i++) {
-            struct kustomization *k = all.items[i];
-            if (k->state == 0 && (round == 1 || !k->included))
-                pass_run(&rc, k, NULL);
-        }
+    if (rc.once)
+        render_once(&rc, &all);
+    for (size_t i = 0; i < all.len; i++) {
+        struct kustomization *k = all.items[i];
+        if (k->state == 0)
+            pass_run(&rc, k, NULL);
+    }
     arena_thread_pack(0);
     vec_release(&all);
     strmap_release(&rc.units);
