@@ -68,7 +68,9 @@ struct kz_object {
     size_t norigins;
     const char *kind, *name, *namespace;
     const char *base_name;        /* the name in the file that defined it */
-    struct k8s_object *obj;       /* typed view of root (locs encoded like root's) */
+    struct k8s_object *obj;       /* typed view of root (locs encoded like root's); NULL
+                                     for a folder without environment whose objects no
+                                     environment's folder takes unchanged (nothing reads it) */
     int *moved_from, *moved_to;   /* encoded lines: keys a patch removed something under now */
     size_t nmoved;                /*   stand at the patch (moved_to), were at moved_from */
 };
@@ -100,6 +102,7 @@ struct kustomization {
     /* While rendering a graph without cycles: includers still to take this folder's rendered
      * trees, and a copy of them (made by its one render) for those after the first. */
     int uses;
+    int typed;                    /* its objects get typed views: someone reads them */
     struct arena *memo;
     struct vec memo_objs;         /* struct kz_object* in memo */
 };

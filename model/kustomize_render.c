@@ -663,7 +663,7 @@ static void batch_finish(struct pass *ps, struct pass *into)
     for (size_t i = 0; i < ps->objs.len; i++) {
         struct kz_object *o = ps->objs.items[i];
         if (ps->record) {
-            if (!o->obj)
+            if (!o->obj && ps->k->typed)
                 typed_view(o);
             object_keep(ps->k, o);
             vec_push(&ps->k->objects, o);
@@ -799,6 +799,23 @@ static int top_cmp(const void *a, const void *b)
  * last. What they include renders inside them. */
 static void render_once(struct render_ctx *rc, struct vec *all)
 {
+    /* Typed views are read for the environments' folders only (lint/overlays.c, the
+     * linked model), and a folder that changes nothing shares those of what it includes. */
+    for (size_t i = 0; i < all->len; i++) {
+        struct kustomization *k = all->items[i];
+        k->typed = k->env != NULL;
+    }
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t i = 0; i < all->len; i++) {
+            struct kustomization *k = all->items[i];
+            for (size_t r = 0; k->typed && transforms_none(k) && r < k->nresources; r++) {
+                struct kustomization *in = k->resources[r].kust;
+                if (in && !in->typed)
+                    changed = in->typed = 1;
+            }
+        }
+    }
     for (size_t i = 0; i < all->len; i++) {
         struct kustomization *k = all->items[i];
         for (size_t r = 0; !lists_only(k) && r < k->nresources; r++)
@@ -856,6 +873,8 @@ void kustomize_render_all(struct model *m)
      * once (see render_once). With one, the folders render in path order and a base again
      * for each includer: the first in path order decides who reports the cycle. */
     rc.once = !cycle_any(&all);
+    for (size_t i = 0; i < all.len; i++)
+        ((struct kustomization *)all.items[i])->typed = 1;   /* render_once decides */
     arena_thread_pack(1);   /* the typed views go to the units' packed arenas */
     if (rc.once)
         render_once(&rc, &all);
