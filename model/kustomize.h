@@ -64,8 +64,8 @@ struct kz_object {
     struct ynode *root;           /* the rendered document (lines encoded) while it renders;
                                      NULL afterwards: `obj` is the lasting view */
     int line;                     /* the document's encoded first line */
+    int norigins;
     const char **origins;         /* file paths; a node's origin is line >> KZ_LINE_SHIFT */
-    size_t norigins;
     const char *kind, *name, *namespace;
     const char *base_name;        /* the name in the file that defined it */
     struct k8s_object *obj;       /* typed view of root (locs encoded like root's); NULL

@@ -75,17 +75,17 @@ static void diag(struct kustomization *k, struct loc at, const char *fmt, const 
 
 static int origin_add(struct arena *a, struct kz_object *o, const char *path)
 {
-    for (size_t i = 0; i < o->norigins; i++)
+    for (int i = 0; i < o->norigins; i++)
         if (strcmp(o->origins[i], path) == 0)
-            return (int)i;
+            return i;
     if (o->norigins >= KZ_MAX_ORIGINS)
         return 0;
-    const char **n = arena_alloc(a, (o->norigins + 1) * sizeof(*n));
+    const char **n = arena_alloc(a, (size_t)(o->norigins + 1) * sizeof(*n));
     if (o->norigins)
-        memcpy(n, o->origins, o->norigins * sizeof(*n));
+        memcpy(n, o->origins, (size_t)o->norigins * sizeof(*n));
     n[o->norigins] = path;
     o->origins = n;
-    return (int)o->norigins++;
+    return o->norigins++;
 }
 
 /* Stamps origin into every line and shifts lines by `offset` (inline patches). */
@@ -114,7 +114,7 @@ static int enc(int origin, struct loc l)
 void kz_loc_resolve(const struct kz_object *o, int enc_line, const char **path, int *line)
 {
     size_t origin = (size_t)(enc_line >> KZ_LINE_SHIFT);
-    *path = origin < o->norigins ? o->origins[origin] : o->origins[0];
+    *path = origin < (size_t)o->norigins ? o->origins[origin] : o->origins[0];
     *line = enc_line & KZ_LINE_MASK;
 }
 
@@ -869,7 +869,7 @@ static void typed_view(struct kz_object *o, const struct view_src *views)
 {
     struct unit sh;
     kz_shadow_init(&sh, o);
-    const struct side so = {o->origins, o->norigins};
+    const struct side so = {o->origins, (size_t)o->norigins};
     struct k8s_reuse reuse = {0};
     if (views && !doc_is_list(o->root)) {
         int same;
@@ -894,7 +894,7 @@ static void view_add(struct view_src *v, const struct kz_object *o)
     if (!v || !v->a || !o->obj || v->n >= VIEW_REFS)
         return;
     v->refs[v->n++] = (struct view_ref){kz_tree_copy(v->a, o->root, -1), o->obj, o->origins,
-                                        o->norigins};
+                                        (size_t)o->norigins};
 }
 
 /* `s` in the unit's arena: the typed view's copy when it is the same text. */
@@ -905,11 +905,11 @@ static const char *str_keep(struct arena *a, const char *s, const char *typed)
     return typed && strcmp(s, typed) == 0 ? typed : arena_strdup(a, s);
 }
 
-/* Moves what a kept object needs off its tree and the batch before both are freed. */
-static void object_keep(struct kustomization *k, struct kz_object *o)
+/* Moves what a kept object needs off its tree and the batch before both are freed; its
+ * strings are those of `t` (a model of the same document) where they are the same. */
+static void object_keep(struct kustomization *k, struct kz_object *o, const struct k8s_object *t)
 {
     struct arena *a = k->unit->arena;
-    const struct k8s_object *t = o->obj;
     o->line = o->root->line;
     o->kind = str_keep(a, o->kind, t ? t->kind : NULL);
     o->name = str_keep(a, o->name, t ? t->name : NULL);
@@ -917,8 +917,8 @@ static void object_keep(struct kustomization *k, struct kz_object *o)
     o->base_name = o->base_name && o->name && strcmp(o->base_name, o->name) == 0
                        ? o->name
                        : str_keep(a, o->base_name, NULL);
-    const char **origins = arena_alloc(a, (o->norigins + 1) * sizeof(*origins));
-    memcpy(origins, o->origins, o->norigins * sizeof(*origins));
+    const char **origins = arena_alloc(a, (size_t)o->norigins * sizeof(*origins));
+    memcpy(origins, o->origins, (size_t)o->norigins * sizeof(*origins));
     o->origins = origins;
     if (o->nmoved) {
         int *from = arena_alloc(a, o->nmoved * sizeof(*from));
@@ -953,7 +953,7 @@ static void batch_finish(struct pass *ps, struct pass *into)
             int fresh = !o->obj && ps->k->typed;
             if (fresh)
                 typed_view(o, views);
-            object_keep(ps->k, o);
+            object_keep(ps->k, o, o->obj ? o->obj : views && views->n ? views->refs[0].obj : NULL);
             vec_push(&ps->k->objects, o);
             if (fresh)
                 view_add(views, o);
