@@ -1,10 +1,12 @@
 /* Kustomize rendering at link time: every kustomization's resources are resolved (files and
  * folders, recursively, a cycle reported once), then patches, images, replicas, namespace,
  * name prefix/suffix and labels are applied in Kustomize's order. Rendered objects get a
- * typed view from the Kubernetes loader so checks can judge them like manifests. Each
- * transformer acts on one object at a time, so a render streams: the objects of one resource
- * entry are built (files parsed again from disk, an included folder rendered again), carried
- * through every transformer, typed, handed to the including render and freed. */
+ * typed view from the Kubernetes loader so checks can judge them like manifests; a view
+ * shares what an earlier view of the same document has of the same text. Each transformer
+ * acts on one object at a time, so a render streams: the objects of one resource entry are
+ * built (files parsed again from disk, an included folder rendered or its kept trees
+ * copied), carried through every transformer, typed, handed to the including render and
+ * freed. */
 #include "kustomize.h"
 
 #include <stdint.h>
@@ -27,7 +29,8 @@ struct patch_doc {
 };
 
 /* One render of a kustomization: the first one records (objects, diagnostics, typed views);
- * later ones only rebuild the trees for another overlay that includes it. */
+ * later ones (only in a graph with a cycle) rebuild the trees for another overlay that
+ * includes it. */
 struct pass {
     struct kustomization *k;
     int record;
@@ -972,7 +975,9 @@ static void batch_finish(struct pass *ps, struct pass *into)
 
 /* Renders `k`: recording when it has not rendered yet, else rebuilding its objects' trees
  * for `into` (an overlay that includes it). A recording render marks the entries it does
- * not follow (cycles) so every later pass builds the same objects. */
+ * not follow (cycles) so every later pass builds the same objects. Rendering once, a
+ * folder already recorded is not rendered again: its kept trees are copied (or, for a
+ * folder that only lists others, its recorded objects taken). */
 static void pass_run(struct render_ctx *rc, struct kustomization *k, struct pass *into)
 {
     struct pass ps = {k, k->state == 0, 0, arena_new(), VEC_INIT, NULL, VEC_INIT, VEC_INIT};
