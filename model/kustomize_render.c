@@ -900,8 +900,10 @@ static const struct view_ref *view_rebase_find(const struct kz_object *o, const 
 /* A typed view: the Kubernetes loader run on the rendered document (in the kustomization's
  * arena), so checks can judge it like a manifest and trace findings back. What an earlier
  * view of the same document (the file's own model, another overlay's view) has of the same
- * text at the same positions is shared: the overlays of a base mostly change metadata. */
-static void typed_view(struct kz_object *o, const struct view_src *views)
+ * text at the same positions is shared: the overlays of a base mostly change metadata.
+ * Returns 0 when the view is an earlier one's in all but name and namespace (later views
+ * gain nothing from it), else 1. */
+static int typed_view(struct kz_object *o, const struct view_src *views)
 {
     struct unit sh;
     kz_shadow_init(&sh, o);
@@ -913,7 +915,7 @@ static void typed_view(struct kz_object *o, const struct view_src *views)
         if (r) {
             o->obj = k8s_object_rebase(&sh, r->obj, o->root, 0, same & 1, same & 2);
             kz_shadow_release(&sh);
-            return;
+            return same != 3;
         }
         pod_shared(o, &so, views, &reuse);
     }
@@ -922,6 +924,7 @@ static void typed_view(struct kz_object *o, const struct view_src *views)
     if (sh.k8s_objects.len)
         o->obj = sh.k8s_objects.items[0];
     kz_shadow_release(&sh);
+    return 1;
 }
 
 /* Offers `o`'s new view to later views of the same document (while a memo holds them). */
@@ -986,9 +989,7 @@ static void batch_finish(struct pass *ps, struct pass *into)
          * one level, not two. */
         struct view_src *up = views && views->a ? NULL : views;
         if (ps->record) {
-            int fresh = !o->obj && ps->k->typed;
-            if (fresh)
-                typed_view(o, views);
+            int fresh = !o->obj && ps->k->typed && typed_view(o, views);
             object_keep(ps->k, o, o->obj ? o->obj : views && views->n ? views->refs[0].obj : NULL);
             vec_push(&ps->k->objects, o);
             if (fresh)
