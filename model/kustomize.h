@@ -103,6 +103,7 @@ struct kustomization {
      * trees, and a copy of them (made by its one render) for those after the first. */
     int uses;
     int typed;                    /* its objects get typed views: someone reads them */
+    int group;                    /* renders with the folders it includes or is included by */
     struct arena *memo;
     struct vec memo_objs;         /* struct kz_object* in memo */
 };
@@ -110,7 +111,9 @@ struct kustomization {
 /* Models a kustomization.yaml into u->kustomizations (unknown transformers and remote bases
  * are kept for the renderer to report). */
 void kustomize_load(struct unit *u, const struct yfile *yf);
-/* Resolves every kustomization's entries and renders them all; diagnostics go to the
+/* Resolves every kustomization's entries and renders them all (folders that include
+ * nothing of each other's on up to `threads` threads, 0 for one per core, the same result
+ * whatever the number); diagnostics go to the
  * kustomization's unit. Rendering streams one resource entry at a time: the files an entry
  * names are parsed again from disk and the trees are freed once the typed views are built,
  * so memory holds a few documents, not the overlays. Without a cycle each kustomization
@@ -118,7 +121,7 @@ void kustomize_load(struct unit *u, const struct yfile *yf);
  * (kept until the last of them is done), and a folder that only lists others (an
  * environment's list of overlays) takes their recorded objects. With a cycle a base renders
  * again for each overlay that includes it. Called once by model_link(). */
-void kustomize_render_all(struct model *m);
+void kustomize_render_all(struct model *m, int threads);
 /* Frees what rendering allocated outside the arenas. */
 void kustomize_unit_release(struct unit *u);
 /* Fills `sh` as a unit holding just `o->obj` (the kustomization's file and arena), so

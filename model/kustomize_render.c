@@ -1113,8 +1113,10 @@ static int cycle_any(const struct vec *all)
 
 struct top {
     const char *key;              /* the first folder it includes, else its own */
-    size_t index;
+    size_t index;                 /* in all */
     struct kustomization *k;
+    int group;
+    size_t order;                 /* after sorting by key */
 };
 
 static int top_cmp(const void *a, const void *b)
@@ -1124,13 +1126,75 @@ static int top_cmp(const void *a, const void *b)
     return c ? c : (x->index > y->index) - (x->index < y->index);
 }
 
+static int top_group_cmp(const void *a, const void *b)
+{
+    const struct top *x = a, *y = b;
+    if (x->group != y->group)
+        return x->group - y->group;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+/* The first of k's group (union-find over all's indexes, halving paths). */
+static int group_find(const struct vec *all, int i)
+{
+    for (;;) {
+        struct kustomization *k = all->items[i];
+        int up = ((struct kustomization *)all->items[k->group])->group;
+        if (k->group == i)
+            return i;
+        k->group = up;
+        i = up;
+    }
+}
+
+struct group_job {
+    struct render_ctx *rc;
+    const struct top *tops;
+    const size_t *start;          /* group g renders tops[start[g]] .. tops[start[g + 1] - 1] */
+};
+
+static void group_render(void *ctx, size_t g)
+{
+    const struct group_job *job = ctx;
+    for (size_t i = job->start[g]; i < job->start[g + 1]; i++)
+        if (job->tops[i].k->state == 0)
+            pass_run(job->rc, job->tops[i].k, NULL);
+}
+
+/* Puts the tops of one group together (groups in order of their first top, each group's
+ * tops in their order) and returns the number of groups, their starts in `start`. */
+static size_t groups_make(const struct vec *all, struct top *tops, size_t n, size_t *start)
+{
+    int *gid = xmalloc((all->len + 1) * sizeof(*gid));
+    size_t ngroups = 0;
+    for (size_t i = 0; i < all->len; i++)
+        gid[i] = -1;
+    for (size_t i = 0; i < n; i++) {
+        int root = group_find(all, (int)tops[i].index);
+        if (gid[root] < 0)
+            gid[root] = (int)ngroups++;
+        tops[i].group = gid[root];
+        tops[i].order = i;
+    }
+    free(gid);
+    qsort(tops, n, sizeof(*tops), top_group_cmp);
+    size_t g = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || tops[i].group != tops[i - 1].group)
+            start[g++] = i;
+    start[g] = n;
+    return ngroups;
+}
+
 /* Renders an acyclic graph so that nothing renders twice and trees are few at a time. Every
  * kustomization's includers are counted, but not the folders that only list others: those
  * render last and take the recorded objects. The rest that nothing else includes render at
  * the top, grouped by the first folder they include, so the overlays of a base follow each
  * other: the base renders inside the first and the others copy its trees, freed after the
- * last. What they include renders inside them. */
-static void render_once(struct render_ctx *rc, struct vec *all)
+ * last. What they include renders inside them. Folders that share nothing included render
+ * on the threads in parallel: each kustomization, its unit's arena and diagnostics belong
+ * to one group, and a group renders in the same order as alone. */
+static void render_once(struct render_ctx *rc, struct vec *all, int threads)
 {
     /* Typed views are read for the environments' folders only (lint/overlays.c, the
      * linked model), and a folder that changes nothing shares those of what it includes. */
@@ -1149,11 +1213,18 @@ static void render_once(struct render_ctx *rc, struct vec *all)
             }
         }
     }
+    for (size_t i = 0; i < all->len; i++)
+        ((struct kustomization *)all->items[i])->group = (int)i;
     for (size_t i = 0; i < all->len; i++) {
         struct kustomization *k = all->items[i];
-        for (size_t r = 0; !lists_only(k) && r < k->nresources; r++)
-            if (k->resources[r].kust)
-                k->resources[r].kust->uses++;
+        for (size_t r = 0; !lists_only(k) && r < k->nresources; r++) {
+            struct kustomization *in = k->resources[r].kust;
+            if (!in)
+                continue;
+            in->uses++;
+            int a = group_find(all, (int)i), b = group_find(all, in->group);
+            ((struct kustomization *)all->items[a > b ? a : b])->group = a < b ? a : b;
+        }
     }
     struct top *tops = xcalloc(all->len + 1, sizeof(*tops));
     size_t n = 0;
@@ -1161,7 +1232,7 @@ static void render_once(struct render_ctx *rc, struct vec *all)
         struct kustomization *k = all->items[i];
         if (lists_only(k) || k->uses)
             continue;
-        tops[n] = (struct top){k->dir, i, k};
+        tops[n] = (struct top){k->dir, i, k, 0, 0};
         for (size_t r = 0; r < k->nresources; r++)
             if (k->resources[r].kust) {
                 tops[n].key = k->resources[r].kust->dir;
@@ -1170,9 +1241,11 @@ static void render_once(struct render_ctx *rc, struct vec *all)
         n++;
     }
     qsort(tops, n, sizeof(*tops), top_cmp);
-    for (size_t i = 0; i < n; i++)
-        if (tops[i].k->state == 0)
-            pass_run(rc, tops[i].k, NULL);
+    size_t *start = xmalloc((n + 1) * sizeof(*start));
+    struct group_job job = {rc, tops, start};
+    pool_run(groups_make(all, tops, n, start), group_render, &job, threads);
+    arena_thread_pack(1);   /* the pool's workers, the calling thread too, end packing */
+    free(start);
     free(tops);
     for (size_t i = 0; i < all->len; i++) {
         struct kustomization *k = all->items[i];
@@ -1187,7 +1260,7 @@ static void render_once(struct render_ctx *rc, struct vec *all)
     }
 }
 
-void kustomize_render_all(struct model *m)
+void kustomize_render_all(struct model *m, int threads)
 {
     struct render_ctx rc = {STRMAP_INIT, STRMAP_INIT, 0};
     struct vec all = VEC_INIT;
@@ -1210,7 +1283,7 @@ void kustomize_render_all(struct model *m)
         ((struct kustomization *)all.items[i])->typed = 1;   /* render_once decides */
     arena_thread_pack(1);   /* the typed views go to the units' packed arenas */
     if (rc.once)
-        render_once(&rc, &all);
+        render_once(&rc, &all, threads);
     for (size_t i = 0; i < all.len; i++) {
         struct kustomization *k = all.items[i];
         if (k->state == 0)

@@ -656,3 +656,86 @@ Test(kustomize, overlay_views_share_only_what_is_the_same)
     cr_expect_eq(dev->obj->pod->containers[0]->nenv, 1);
     lint_scan_release(&s);
 }
+
+/* Folders that include nothing of each other's render on the scan's threads: the rendered
+ * objects, where their fields come from and the findings are the same on one thread. */
+static char *rendering_summary(const char *dir, int threads)
+{
+    const char *paths[] = {dir};
+    struct scan_opts o = {.paths = paths, .npaths = 1, .threads = threads,
+                          .fail_on = SEV_ERROR};
+    o.discover.no_git = 1;
+    struct errbuf err = {{0}, 0};
+    struct scan s;
+    cr_assert_eq(lint_scan_run(&s, &o, &err), 0, "%s", err.msg);
+    struct strbuf sb = STRBUF_INIT;
+    const struct linked_model *lm = s.model.linked;
+    for (size_t i = 0; i < lm->kustomizations.len; i++) {
+        const struct kustomization *k = lm->kustomizations.items[i];
+        for (size_t j = 0; j < k->objects.len; j++) {
+            const struct kz_object *ob = k->objects.items[j];
+            const char *path;
+            int line;
+            kz_loc_resolve(ob, ob->line, &path, &line);
+            sb_addf(&sb, "%s %s/%s %s %s:%d", k->path, ob->kind, ob->name, ob->namespace,
+                    path, line);
+            if (ob->obj && ob->obj->pod) {
+                const struct k8s_container *c = ob->obj->pod->containers[0];
+                kz_loc_resolve(ob, c->image_loc.line, &path, &line);
+                sb_addf(&sb, " %s %s:%d %lld", c->image_raw, path, line, ob->obj->replicas);
+            }
+            sb_addc(&sb, '\n');
+        }
+    }
+    for (size_t i = 0; i < s.findings.v.len; i++) {
+        const struct finding *f = s.findings.v.items[i];
+        sb_addf(&sb, "%s %s:%d %s\n", f->rule_id, f->path, f->line,
+                f->overlays ? f->overlays : "-");
+    }
+    lint_scan_release(&s);
+    return sb_detach(&sb);
+}
+
+Test(kustomize, independent_folders_render_alike_on_any_number_of_threads)
+{
+    char *dir = t_tmpdir();
+    const char *envs[] = {"dev", "staging", "prod"};
+    for (int svc = 0; svc < 6; svc++) {
+        char *p = xasprintf("k8s/base/s%d/kustomization.yaml", svc);
+        t_write(dir, p, "resources: [deployment.yaml]\n");
+        free(p);
+        p = xasprintf("k8s/base/s%d/deployment.yaml", svc);
+        char *body = xasprintf("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: s%d\n"
+                               "spec:\n  template:\n    spec:\n      containers:\n"
+                               "        - name: s%d\n          image: ghcr.io/acme/s%d:1\n",
+                               svc, svc, svc);
+        t_write(dir, p, body);
+        free(p);
+        free(body);
+        for (int e = 0; e < 3; e++) {
+            p = xasprintf("k8s/overlays/%s/s%d/kustomization.yaml", envs[e], svc);
+            body = xasprintf("resources: [../../../base/s%d]\nnamespace: %s\n"
+                             "replicas:\n  - {name: s%d, count: %d}\n%s%d%s",
+                             svc, envs[e], svc, e + svc,
+                             e == svc % 3 ? "images:\n  - {name: ghcr.io/acme/s" : "# s", svc,
+                             e == svc % 3 ? ", newTag: '2'}\n" : "\n");
+            t_write(dir, p, body);
+            free(p);
+            free(body);
+        }
+    }
+    for (int e = 0; e < 3; e++) {
+        char *p = xasprintf("k8s/overlays/%s/kustomization.yaml", envs[e]);
+        t_write(dir, p, "resources: [s0, s1, s2, s3, s4, s5]\n");
+        free(p);
+    }
+    char *one = rendering_summary(dir, 1), *four = rendering_summary(dir, 4);
+    cr_expect_str_eq(four, one);
+    cr_expect_not_null(strstr(one, "k8s/overlays/prod/kustomization.yaml Deployment/s5 prod "
+                                   "k8s/base/s5/deployment.yaml:1 ghcr.io/acme/s5:2 "
+                                   "k8s/overlays/prod/s5/kustomization.yaml:6 7"));
+    free(one);
+    free(four);
+    t_rmtree(dir);
+    free(dir);
+}
