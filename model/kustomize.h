@@ -105,22 +105,22 @@ struct kustomization {
     int typed;                    /* its objects get typed views: someone reads them */
     int group;                    /* renders with the folders it includes or is included by */
     struct arena *memo;
-    struct vec memo_objs;         /* struct kz_object* in memo */
+    struct vec memo_objs;         /* kept objects and their views, in memo (private) */
 };
 
 /* Models a kustomization.yaml into u->kustomizations (unknown transformers and remote bases
  * are kept for the renderer to report). */
 void kustomize_load(struct unit *u, const struct yfile *yf);
-/* Resolves every kustomization's entries and renders them all (folders that include
- * nothing of each other's on up to `threads` threads, 0 for one per core, the same result
- * whatever the number); diagnostics go to the
+/* Resolves every kustomization's entries and renders them all; diagnostics go to the
  * kustomization's unit. Rendering streams one resource entry at a time: the files an entry
  * names are parsed again from disk and the trees are freed once the typed views are built,
  * so memory holds a few documents, not the overlays. Without a cycle each kustomization
  * renders once: the overlays of a base render one after another and copy its rendered trees
- * (kept until the last of them is done), and a folder that only lists others (an
- * environment's list of overlays) takes their recorded objects. With a cycle a base renders
- * again for each overlay that includes it. Called once by model_link(). */
+ * (kept until the last of them is done), a folder that only lists others (an environment's
+ * list of overlays) takes their recorded objects, and folders that include nothing of each
+ * other's render on up to `threads` threads (0: one per core) with the same result whatever
+ * the number. With a cycle a base renders again for each overlay that includes it, on one
+ * thread. Called once by model_link(). */
 void kustomize_render_all(struct model *m, int threads);
 /* Frees what rendering allocated outside the arenas. */
 void kustomize_unit_release(struct unit *u);
