@@ -1055,8 +1055,8 @@ static void pass_run(struct render_ctx *rc, struct kustomization *k, struct pass
         if (!into)
             arena_free(ps.batch);
         ps.batch = NULL;
-        if (rc->once && e->kust && !lists_only(k))
-            memo_use(e->kust);
+        if (rc->once && ps.record && e->kust && !lists_only(k))
+            memo_use(e->kust);   /* the one counted use of this entry */
     }
     patches_unmatched(&ps);
     vec_release(&ps.objs);
