@@ -526,7 +526,7 @@ static int scan_tree(struct scan *out, const struct scan_opts *o, struct finding
     pool_run(out->model.units.len, load_unit, &run, o->threads);
     heap_trim();
     phase_end(out, 1, &mark);
-    model_link(&out->model);
+    model_link(&out->model, o->threads);
     phase_end(out, 2, &mark);
     for (size_t i = 0; i < out->model.units.len; i++) {
         const struct unit *u = out->model.units.items[i];

@@ -171,6 +171,28 @@ struct k8s_kind_extra {
 
 /* Models every document of a manifest file that has apiVersion and kind. */
 void k8s_load(struct unit *u, const struct yfile *yf);
+/* What a caller knows a document shares with documents modelled before (the same text at
+ * the same positions), so their models' parts are taken instead of loaded again. */
+struct k8s_reuse {
+    const struct k8s_podspec *pod;            /* the whole pod spec */
+    /* Else, for each item of containers and of initContainers (all maps): a container whose
+     * item is the same but for the values of name, image and resources (loaded again), or
+     * NULL to load it. */
+    const struct k8s_container *const *containers, *const *init_containers;
+    size_t ncontainers, ninit;
+};
+/* Models one document as k8s_load would (as document `doc`), taking what `reuse` names (may
+ * be NULL) instead of loading it; a List's items are loaded. Kustomize renders use it: the
+ * overlays of a base mostly leave its pod spec alone. */
+void k8s_load_sharing(struct unit *u, const struct ynode *root, int doc,
+                      const struct k8s_reuse *reuse);
+/* A copy of `ref`, the model of a document equal to `root` in everything but metadata, with
+ * what metadata gives loaded from `root` (as document `doc`): name and namespace, labels and
+ * annotations unless `same_labels` / `same_annotations` say ref's are the same text at the
+ * same positions. The rest (pod spec, kind-specific parts) is ref's, shared. */
+struct k8s_object *k8s_object_rebase(struct unit *u, const struct k8s_object *ref,
+                                     const struct ynode *root, int doc, int same_labels,
+                                     int same_annotations);
 
 /* 1 for the kinds that carry a pod template (Deployment, StatefulSet, DaemonSet, ReplicaSet,
  * ReplicationController, Job, CronJob) and Pod. */

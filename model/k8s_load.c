@@ -331,15 +331,40 @@ static struct k8s_container *container_load(struct unit *u, const struct ynode *
     return c;
 }
 
+/* `ref` with what the item's name, image and resources give loaded again from `cn`. */
+static struct k8s_container *container_rebase(struct unit *u, const struct k8s_container *ref,
+                                              const struct ynode *cn)
+{
+    struct k8s_container *c = arena_alloc(u->arena, sizeof(*c));
+    *c = *ref;
+    c->name = dup_str(u, yml_get(cn, "name"));
+    c->loc = yml_get_pair(cn, "name") ? key_loc(cn, "name") : loc_of(cn);
+    c->image_raw = dup_str(u, yml_get(cn, "image"));
+    c->image_loc = key_loc(cn, "image");
+    k8s_image_parse(&c->image, u->arena, c->image_raw);
+    const struct ynode *res = yml_get(cn, "resources");
+    c->has_resources = yml_get_pair(cn, "resources") != NULL;
+    c->resources_loc = key_loc(cn, "resources");
+    c->req_cpu = dup_str(u, yml_path(res, "requests.cpu"));
+    c->req_mem = dup_str(u, yml_path(res, "requests.memory"));
+    c->lim_cpu = dup_str(u, yml_path(res, "limits.cpu"));
+    c->lim_mem = dup_str(u, yml_path(res, "limits.memory"));
+    return c;
+}
+
 static struct k8s_container **containers_load(struct unit *u, const struct ynode *seq, int init,
-                                              size_t *n_out)
+                                              size_t *n_out,
+                                              const struct k8s_container *const *reuse,
+                                              size_t nreuse)
 {
     size_t n = yml_is_seq(seq) ? seq->len : 0;
     struct k8s_container **out = arena_alloc(u->arena, (n + 1) * sizeof(*out));
     *n_out = 0;
     for (size_t i = 0; i < n; i++)
         if (yml_is_map(seq->items[i]))
-            out[(*n_out)++] = container_load(u, seq->items[i], init);
+            out[(*n_out)++] = i < nreuse && reuse[i]
+                                  ? container_rebase(u, reuse[i], seq->items[i])
+                                  : container_load(u, seq->items[i], init);
     return out;
 }
 
@@ -366,12 +391,17 @@ static void volumes_load(struct unit *u, struct k8s_podspec *ps, const struct yn
 }
 
 static struct k8s_podspec *podspec_load(struct unit *u, const struct ynode *spec,
-                                        struct loc spec_loc)
+                                        struct loc spec_loc, const struct k8s_reuse *r)
 {
+    static const struct k8s_reuse none = {0};
+    if (!r)
+        r = &none;
     struct k8s_podspec *ps = arena_alloc(u->arena, sizeof(*ps));
     ps->loc = spec_loc;
-    ps->containers = containers_load(u, yml_get(spec, "containers"), 0, &ps->ncontainers);
-    ps->init_containers = containers_load(u, yml_get(spec, "initContainers"), 1, &ps->ninit);
+    ps->containers = containers_load(u, yml_get(spec, "containers"), 0, &ps->ncontainers,
+                                     r->containers, r->ncontainers);
+    ps->init_containers = containers_load(u, yml_get(spec, "initContainers"), 1, &ps->ninit,
+                                          r->init_containers, r->ninit);
     security_load(u, &ps->sc, spec);
     ps->host_network = tri(spec, "hostNetwork");
     ps->host_network_loc = key_loc(spec, "hostNetwork");
@@ -419,7 +449,8 @@ int k8s_object_is_workload(const struct k8s_object *o)
     return kind_is_workload(o->kind);
 }
 
-static void workload_load(struct unit *u, struct k8s_object *o, const struct ynode *root)
+static void workload_load(struct unit *u, struct k8s_object *o, const struct ynode *root,
+                          const struct k8s_reuse *reuse)
 {
     const struct ynode *spec = yml_get(root, "spec");
     const struct ynode *tmpl = NULL, *podspec = NULL;
@@ -452,7 +483,8 @@ static void workload_load(struct unit *u, struct k8s_object *o, const struct yno
         o->fragment = 1;
         return;
     }
-    o->pod = podspec_load(u, podspec, spec_loc);
+    o->pod = reuse && reuse->pod ? (struct k8s_podspec *)reuse->pod
+                                 : podspec_load(u, podspec, spec_loc, reuse);
     for (size_t i = 0; i < o->pod->ncontainers; i++)
         if (!o->pod->containers[i]->image_raw)
             o->fragment = 1;
@@ -647,16 +679,30 @@ static void extra_load(struct unit *u, struct k8s_object *o, const struct ynode 
         }
 }
 
-static void object_load(struct unit *u, const struct ynode *root, int doc);
+static void object_load(struct unit *u, const struct ynode *root, int doc,
+                        const struct k8s_reuse *reuse);
 
 static void list_load(struct unit *u, const struct ynode *root, int doc)
 {
     const struct ynode *items = yml_get(root, "items");
     for (size_t i = 0; yml_is_seq(items) && i < items->len; i++)
-        object_load(u, items->items[i], doc);
+        object_load(u, items->items[i], doc, NULL);
 }
 
-static void object_load(struct unit *u, const struct ynode *root, int doc)
+/* What metadata gives: name, namespace, labels, annotations (unless kept). */
+static void metadata_load(struct unit *u, struct k8s_object *o, const struct ynode *md,
+                          int labels, int annotations)
+{
+    o->name_loc = key_loc(md, "name");
+    o->namespace_loc = key_loc(md, "namespace");
+    if (labels)
+        kvs_load(u, &o->labels, yml_get(md, "labels"));
+    if (annotations)
+        kvs_load(u, &o->annotations, yml_get(md, "annotations"));
+}
+
+static void object_load(struct unit *u, const struct ynode *root, int doc,
+                        const struct k8s_reuse *reuse)
 {
     const char *api = yml_str(yml_get(root, "apiVersion"));
     const char *kind = yml_str(yml_get(root, "kind"));
@@ -677,14 +723,11 @@ static void object_load(struct unit *u, const struct ynode *root, int doc)
     o->loc = root->len ? loc_of(root->pairs[0].key) : loc_of(root);
     o->api_version_loc = key_loc(root, "apiVersion");
     o->kind_loc = key_loc(root, "kind");
-    o->name_loc = key_loc(md, "name");
-    o->namespace_loc = key_loc(md, "namespace");
-    kvs_load(u, &o->labels, yml_get(md, "labels"));
-    kvs_load(u, &o->annotations, yml_get(md, "annotations"));
+    metadata_load(u, o, md, 1, 1);
     o->replicas = -1;
     o->automount_token = -1;
     if (kind_is_workload(kind))
-        workload_load(u, o, root);
+        workload_load(u, o, root, reuse);
     else
         extra_load(u, o, root);
     vec_push(&u->k8s_objects, o);
@@ -694,5 +737,32 @@ void k8s_load(struct unit *u, const struct yfile *yf)
 {
     for (size_t i = 0; i < yf->ndocs; i++)
         if (yf->docs[i].root)
-            object_load(u, yf->docs[i].root, (int)i);
+            object_load(u, yf->docs[i].root, (int)i, NULL);
+}
+
+void k8s_load_sharing(struct unit *u, const struct ynode *root, int doc,
+                      const struct k8s_reuse *reuse)
+{
+    object_load(u, root, doc, reuse);
+}
+
+/* `s` as ref's copy when it is the same text. */
+static const char *str_reuse(struct unit *u, const struct ynode *n, const char *ref)
+{
+    const char *s = yml_str(n);
+    return s && ref && strcmp(s, ref) == 0 ? ref : arena_strdup(u->arena, s);
+}
+
+struct k8s_object *k8s_object_rebase(struct unit *u, const struct k8s_object *ref,
+                                     const struct ynode *root, int doc, int same_labels,
+                                     int same_annotations)
+{
+    struct k8s_object *o = arena_alloc(u->arena, sizeof(*o));
+    *o = *ref;
+    const struct ynode *md = yml_get(root, "metadata");
+    o->doc = doc;
+    o->name = str_reuse(u, yml_get(md, "name"), ref->name);
+    o->namespace = str_reuse(u, yml_get(md, "namespace"), ref->namespace);
+    metadata_load(u, o, md, !same_labels, !same_annotations);
+    return o;
 }

@@ -64,11 +64,13 @@ struct kz_object {
     struct ynode *root;           /* the rendered document (lines encoded) while it renders;
                                      NULL afterwards: `obj` is the lasting view */
     int line;                     /* the document's encoded first line */
+    int norigins;
     const char **origins;         /* file paths; a node's origin is line >> KZ_LINE_SHIFT */
-    size_t norigins;
     const char *kind, *name, *namespace;
     const char *base_name;        /* the name in the file that defined it */
-    struct k8s_object *obj;       /* typed view of root (locs encoded like root's) */
+    struct k8s_object *obj;       /* typed view of root (locs encoded like root's); NULL
+                                     for a folder without environment whose objects no
+                                     environment's folder takes unchanged (nothing reads it) */
     int *moved_from, *moved_to;   /* encoded lines: keys a patch removed something under now */
     size_t nmoved;                /*   stand at the patch (moved_to), were at moved_from */
 };
@@ -97,6 +99,13 @@ struct kustomization {
     struct vec objects;           /* struct kz_object* */
     int included;                 /* another kustomization lists this folder */
     int state;                    /* 0 not rendered, 1 rendering, 2 rendered */
+    /* While rendering a graph without cycles: includers still to take this folder's rendered
+     * trees, and a copy of them (made by its one render) for those after the first. */
+    int uses;
+    int typed;                    /* its objects get typed views: someone reads them */
+    int group;                    /* renders with the folders it includes or is included by */
+    struct arena *memo;
+    struct vec memo_objs;         /* kept objects and their views, in memo (private) */
 };
 
 /* Models a kustomization.yaml into u->kustomizations (unknown transformers and remote bases
@@ -104,10 +113,15 @@ struct kustomization {
 void kustomize_load(struct unit *u, const struct yfile *yf);
 /* Resolves every kustomization's entries and renders them all; diagnostics go to the
  * kustomization's unit. Rendering streams one resource entry at a time: the files an entry
- * names are parsed again from disk, a base is rendered again for each overlay that includes
- * it, and the trees are freed once the typed views are built, so memory holds a few
- * documents, not the overlays. Called once by model_link(). */
-void kustomize_render_all(struct model *m);
+ * names are parsed again from disk and the trees are freed once the typed views are built,
+ * so memory holds a few documents, not the overlays. Without a cycle each kustomization
+ * renders once: the overlays of a base render one after another and copy its rendered trees
+ * (kept until the last of them is done), a folder that only lists others (an environment's
+ * list of overlays) takes their recorded objects, and folders that include nothing of each
+ * other's render on up to `threads` threads (0: one per core) with the same result whatever
+ * the number. With a cycle a base renders again for each overlay that includes it, on one
+ * thread. Called once by model_link(). */
+void kustomize_render_all(struct model *m, int threads);
 /* Frees what rendering allocated outside the arenas. */
 void kustomize_unit_release(struct unit *u);
 /* Fills `sh` as a unit holding just `o->obj` (the kustomization's file and arena), so

@@ -60,7 +60,7 @@ static void entries_add(struct unit *u, struct kustomization *k, struct vec *tmp
         const char *v = yml_str(seq->items[i]);
         if (!v)
             continue;
-        struct kz_entry *e = arena_alloc(u->arena, sizeof(*e));
+        struct kz_entry *e = xcalloc(1, sizeof(*e));   /* copied by vec_to_array */
         e->value = arena_strdup(u->arena, v);
         e->loc = loc_of(seq->items[i]);
         e->remote = is_remote(v);
@@ -80,18 +80,18 @@ static void target_load(struct unit *u, struct kz_patch *p, const struct ynode *
 static void patch_add(struct unit *u, struct kustomization *k, struct vec *tmp,
                       const struct ynode *item, int json6902)
 {
-    struct kz_patch *p = arena_alloc(u->arena, sizeof(*p));
-    p->loc = loc_of(item);
-    p->json6902 = json6902;
     const char *file = yml_str(item);
     if (!file)
         file = yml_str(yml_get(item, "path"));
+    const struct ynode *text = file ? NULL : yml_get(item, "patch");
+    if (!file && !yml_str(text))
+        return;
+    struct kz_patch *p = xcalloc(1, sizeof(*p));   /* copied by vec_to_array */
+    p->loc = loc_of(item);
+    p->json6902 = json6902;
     if (file) {
         p->path = resolve(u, k->dir, file);
     } else {
-        const struct ynode *text = yml_get(item, "patch");
-        if (!yml_str(text))
-            return;
         p->text = dup_str(u, text);
         p->text_line = text->block ? text->line + 1 : text->line;
     }
@@ -147,7 +147,7 @@ static void generators_load(struct unit *u, struct kustomization *k, struct vec 
         return;
     for (size_t i = 0; i < seq->len; i++) {
         const struct ynode *it = seq->items[i];
-        struct kz_generator *g = arena_alloc(u->arena, sizeof(*g));
+        struct kz_generator *g = xcalloc(1, sizeof(*g));   /* copied by vec_to_array */
         g->secret = secret;
         g->name = dup_str(u, yml_get(it, "name"));
         g->loc = loc_of(it);
@@ -176,12 +176,15 @@ static void generators_load(struct unit *u, struct kustomization *k, struct vec 
     }
 }
 
-/* Copies a vector of arena pointers into an arena array of structs of size `sz`. */
+/* Moves a vector of heap structs of size `sz` into an arena array, NULL when empty (the heap
+ * ones are freed). */
 static void *vec_to_array(struct unit *u, struct vec *v, size_t sz, size_t *n)
 {
-    char *arr = arena_alloc(u->arena, (v->len + 1) * sz);
-    for (size_t i = 0; i < v->len; i++)
+    char *arr = v->len ? arena_alloc(u->arena, v->len * sz) : NULL;
+    for (size_t i = 0; i < v->len; i++) {
         memcpy(arr + i * sz, v->items[i], sz);
+        free(v->items[i]);
+    }
     *n = v->len;
     vec_release(v);
     return arr;
@@ -249,7 +252,7 @@ void kustomize_load(struct unit *u, const struct yfile *yf)
     for (size_t i = 0; yml_is_seq(psm) && i < psm->len; i++) {
         const char *s = yml_str(psm->items[i]);
         if (s && strchr(s, '\n')) {  /* an inline patch written as a block string */
-            struct kz_patch *p = arena_alloc(u->arena, sizeof(*p));
+            struct kz_patch *p = xcalloc(1, sizeof(*p));   /* copied by vec_to_array */
             p->text = arena_strdup(u->arena, s);
             p->text_line = psm->items[i]->block ? psm->items[i]->line + 1 : psm->items[i]->line;
             p->loc = loc_of(psm->items[i]);

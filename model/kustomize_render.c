@@ -1,19 +1,26 @@
 /* Kustomize rendering at link time: every kustomization's resources are resolved (files and
  * folders, recursively, a cycle reported once), then patches, images, replicas, namespace,
  * name prefix/suffix and labels are applied in Kustomize's order. Rendered objects get a
- * typed view from the Kubernetes loader so checks can judge them like manifests. Each
- * transformer acts on one object at a time, so a render streams: the objects of one resource
- * entry are built (files parsed again from disk, an included folder rendered again), carried
- * through every transformer, typed, handed to the including render and freed. */
+ * typed view from the Kubernetes loader so checks can judge them like manifests; a view
+ * shares what an earlier view of the same document has of the same text. Each transformer
+ * acts on one object at a time, so a render streams: the objects of one resource entry are
+ * built (files parsed again from disk, an included folder rendered or its kept trees
+ * copied), carried through every transformer, typed, handed to the including render and
+ * freed. */
 #include "kustomize.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct render_ctx {
     struct strmap units;          /* path -> struct unit* */
     struct strmap kusts;          /* folder -> struct kustomization* */
+    int once;                     /* no cycle: every kustomization renders exactly once */
 };
 
 /* One document of a patch, applied to every object of the render that it matches. */
@@ -26,14 +33,42 @@ struct patch_doc {
 };
 
 /* One render of a kustomization: the first one records (objects, diagnostics, typed views);
- * later ones only rebuild the trees for another overlay that includes it. */
+ * later ones (only in a graph with a cycle) rebuild the trees for another overlay that
+ * includes it. */
 struct pass {
     struct kustomization *k;
     int record;
+    int keep;                     /* copy the rendered trees into k's memo for later includers */
     struct arena *scratch;        /* the patches' documents, for the whole pass */
     struct vec patches;           /* struct patch_doc* */
     struct arena *batch;          /* objects and trees of the resource entry at hand */
     struct vec objs;              /* struct kz_object* of that entry */
+    struct vec from;              /* struct view_src* (or NULL) of each of objs */
+};
+
+/* A typed view that later views of the same document may share parts of: the rendered
+ * document it was built from, the view, and how the document's lines resolve. */
+struct view_ref {
+    const struct ynode *tree;
+    const struct k8s_object *obj;
+    const char *const *origins;
+    size_t norigins;
+};
+
+enum { VIEW_REFS = 4 };
+
+/* The views made so far of one document a base renders, the file's own model first. Later
+ * views are added only while the memo that holds this lasts (arena `a`). */
+struct view_src {
+    struct view_ref refs[VIEW_REFS];
+    size_t n;
+    struct arena *a;
+};
+
+/* A kept object of a memo and the views of its document. */
+struct memo_obj {
+    struct kz_object o;
+    struct view_src *views;
 };
 
 static void diag(struct kustomization *k, struct loc at, const char *fmt, const char *a1,
@@ -47,17 +82,17 @@ static void diag(struct kustomization *k, struct loc at, const char *fmt, const 
 
 static int origin_add(struct arena *a, struct kz_object *o, const char *path)
 {
-    for (size_t i = 0; i < o->norigins; i++)
+    for (int i = 0; i < o->norigins; i++)
         if (strcmp(o->origins[i], path) == 0)
-            return (int)i;
+            return i;
     if (o->norigins >= KZ_MAX_ORIGINS)
         return 0;
-    const char **n = arena_alloc(a, (o->norigins + 1) * sizeof(*n));
+    const char **n = arena_alloc(a, (size_t)(o->norigins + 1) * sizeof(*n));
     if (o->norigins)
-        memcpy(n, o->origins, o->norigins * sizeof(*n));
+        memcpy(n, o->origins, (size_t)o->norigins * sizeof(*n));
     n[o->norigins] = path;
     o->origins = n;
-    return (int)o->norigins++;
+    return o->norigins++;
 }
 
 /* Stamps origin into every line and shifts lines by `offset` (inline patches). */
@@ -86,7 +121,7 @@ static int enc(int origin, struct loc l)
 void kz_loc_resolve(const struct kz_object *o, int enc_line, const char **path, int *line)
 {
     size_t origin = (size_t)(enc_line >> KZ_LINE_SHIFT);
-    *path = origin < o->norigins ? o->origins[origin] : o->origins[0];
+    *path = origin < (size_t)o->norigins ? o->origins[origin] : o->origins[0];
     *line = enc_line & KZ_LINE_MASK;
 }
 
@@ -123,23 +158,55 @@ static void moves_add(struct arena *a, struct kz_object *o, struct vec *moves)
  * file contributes), parsed again into `a`. Parse problems were reported when the file was
  * loaded; a file that cannot be read again contributes nothing. Returns 1 when the text has
  * no anchor, so no node is shared by aliases and the trees may be changed in place. */
-static int docs_parse(const struct unit *u, struct arena *a, struct vec *out)
+/* The bytes of a file (NULL when it cannot be read; *len 0 for an empty one), read rather
+ * than mapped: the files a render reads are small, and a read costs a fraction of a map,
+ * its page faults and its unmap. Free with free(). */
+static char *text_read(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    struct stat st;
+    if (fd < 0)
+        return NULL;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return NULL;
+    }
+    size_t cap = (size_t)st.st_size, n = 0;
+    char *buf = xmalloc(cap + 1);
+    while (n < cap) {
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+static int docs_parse(const struct unit *u, struct arena *a, struct vec *out, struct vec *index)
 {
     if (!u->loaded || (u->kind != FK_K8S && u->kind != FK_YAML))
         return 0;
-    struct filemap fm;
-    struct errbuf err = {{0}, 0};
-    if (filemap_open(&fm, u->file->abspath, (size_t)-1, &err) != 0)
+    size_t len;
+    char *text = text_read(u->file->abspath, &len);
+    if (!text)
         return 0;
-    int own = memchr(fm.data, '&', fm.len) == NULL;
+    int own = memchr(text, '&', len) == NULL;
     struct findings diags = {VEC_INIT};
     struct yfile yf;
-    yml_parse(&yf, a, u->file->path, fm.data, fm.len, &diags, NULL);
+    yml_parse(&yf, a, u->file->path, text, len, &diags, NULL);
     for (size_t i = 0; i < yf.ndocs; i++)
-        if (yml_is_map(yf.docs[i].root))
+        if (yml_is_map(yf.docs[i].root)) {
             vec_push(out, yf.docs[i].root);
+            if (index)
+                vec_push(index, (void *)(intptr_t)i);
+        }
     findings_release(&diags);
-    filemap_close(&fm);
+    free(text);
     return own;
 }
 
@@ -174,6 +241,12 @@ static int transforms_none(const struct kustomization *k)
            !k->name_suffix && !k->common_labels.len && !k->labels.len;
 }
 
+/* A folder nothing includes that only lists others: it takes their recorded objects. */
+static int lists_only(const struct kustomization *k)
+{
+    return transforms_none(k) && !k->included;
+}
+
 /* The including pass's object for `src`, which an included pass built in the including
  * pass's batch and is done with: the tree is taken over, not copied. The arrays are shared
  * (origin_add and moves_add never change one in place), and so is the typed view when the
@@ -196,14 +269,106 @@ static struct kz_object *object_take(struct pass *ps, struct kz_object *src)
     return o;
 }
 
+/* Keeps a copy of a recorded object's rendered tree for the includers after the first; the
+ * rest of the object (origins, moves, names, typed view) already lasts in the unit's arena. */
+static struct view_src *memo_add(struct kustomization *k, const struct kz_object *o,
+                                 const struct view_src *views)
+{
+    if (!k->memo)
+        k->memo = arena_new();
+    struct memo_obj *m = arena_alloc(k->memo, sizeof(*m));
+    m->o = *o;
+    m->o.root = kz_tree_copy(k->memo, o->root, -1);
+    if (views) {
+        m->views = arena_alloc(k->memo, sizeof(*m->views));
+        *m->views = *views;
+        m->views->a = k->memo;
+        for (size_t i = 0; i < views->n; i++) {
+            struct view_ref *r = &m->views->refs[i];
+            const char **origins = arena_alloc(k->memo, r->norigins * sizeof(*origins));
+            memcpy(origins, r->origins, r->norigins * sizeof(*origins));
+            r->origins = origins;
+            r->tree = kz_tree_copy(k->memo, r->tree, -1);
+        }
+    }
+    vec_push(&k->memo_objs, m);
+    return m->views;
+}
+
+/* What rendering `k` again would hand to the including pass: copies of its kept trees. */
+static void memo_take(struct pass *ps, const struct kustomization *k)
+{
+    for (size_t i = 0; i < k->memo_objs.len; i++) {
+        const struct memo_obj *m = k->memo_objs.items[i];
+        struct kz_object src = m->o;
+        src.root = kz_tree_copy(ps->batch, src.root, -1);
+        vec_push(&ps->objs, object_take(ps, &src));
+        vec_push(&ps->from, m->views);
+    }
+}
+
+/* One includer fewer still to take `k`'s trees: the last frees them. */
+static void memo_use(struct kustomization *k)
+{
+    if (--k->uses > 0)
+        return;
+    arena_free(k->memo);
+    k->memo = NULL;
+    vec_release(&k->memo_objs);
+}
+
+/* A folder that only lists `k` gets `k`'s recorded objects as they are: nothing of them
+ * changes, so the typed view, origins and moves are shared and no tree is built. */
+static void recorded_take(struct pass *ps, const struct kustomization *k)
+{
+    for (size_t i = 0; i < k->objects.len; i++) {
+        struct kz_object *o = arena_alloc(ps->k->unit->arena, sizeof(*o));
+        *o = *(const struct kz_object *)k->objects.items[i];
+        o->k = ps->k;
+        vec_push(&ps->k->objects, o);
+    }
+}
+
+/* 1 for a document k8s_load models as its items, not as one object. */
+static int doc_is_list(const struct ynode *root)
+{
+    const char *kind = yml_str(yml_get(root, "kind"));
+    return kind && (strcmp(kind, "List") == 0 ||
+                    (str_endswith(kind, "List") && yml_get(root, "items")));
+}
+
+/* The file's own model of document `doc` (its one object), as the first view to share. */
+static struct view_src *file_views(struct arena *a, const struct unit *file, int doc,
+                                   const struct ynode *root)
+{
+    const struct k8s_object *found = NULL;
+    for (size_t i = 0; i < file->k8s_objects.len; i++) {
+        const struct k8s_object *o = file->k8s_objects.items[i];
+        if (o->doc != doc)
+            continue;
+        if (found)
+            return NULL;
+        found = o;
+    }
+    if (!found || doc_is_list(root) || root->end_line > KZ_LINE_MASK)
+        return NULL;
+    struct view_src *v = arena_alloc(a, sizeof(*v));
+    const char **origins = arena_alloc(a, sizeof(*origins));
+    origins[0] = file->file->path;
+    v->refs[0] = (struct view_ref){kz_tree_copy(a, root, 0), found, origins, 1};
+    v->n = 1;
+    return v;
+}
+
 static void file_objects(struct pass *ps, const struct unit *file)
 {
-    struct vec docs = VEC_INIT;
-    int own = docs_parse(file, ps->batch, &docs);
+    struct vec docs = VEC_INIT, index = VEC_INIT;
+    int own = docs_parse(file, ps->batch, &docs, &index);
     for (size_t d = 0; d < docs.len; d++) {
         struct ynode *doc = docs.items[d];
         if (!yml_str(yml_get(doc, "kind")))
             continue;
+        vec_push(&ps->from, file_views(ps->batch, file, (int)(intptr_t)index.items[d], doc));
         struct kz_object *o = arena_alloc(objects_arena(ps), sizeof(*o));
         o->k = ps->k;
         o->origins = arena_alloc(ps->batch, sizeof(*o->origins));
@@ -217,6 +382,7 @@ static void file_objects(struct pass *ps, const struct unit *file)
         vec_push(&ps->objs, o);
     }
     vec_release(&docs);
+    vec_release(&index);
 }
 
 static int target_matches(const struct kz_patch *p, const struct kz_object *o)
@@ -314,7 +480,7 @@ static void patches_load(struct render_ctx *rc, struct pass *ps)
                 continue;
             }
             struct vec docs = VEC_INIT;
-            docs_parse(pu, ps->scratch, &docs);
+            docs_parse(pu, ps->scratch, &docs, NULL);
             for (size_t d = 0; d < docs.len; d++)
                 patch_doc_add(ps, p, pu->file->path, docs.items[d], 0);
             vec_release(&docs);
@@ -548,18 +714,226 @@ void kz_shadow_release(struct unit *sh)
     vec_release(&sh->k8s_objects);
 }
 
+/* How a document's encoded lines resolve. */
+struct side {
+    const char *const *origins;
+    size_t n;
+};
+
+/* Two encoded lines that a view would store alike and that resolve to the same place. */
+static int line_same(int x, const struct side *sx, int y, const struct side *sy)
+{
+    if (x != y)
+        return 0;
+    size_t i = (size_t)(x >> KZ_LINE_SHIFT);
+    const char *px = i < sx->n ? sx->origins[i] : sx->origins[0];
+    const char *py = i < sy->n ? sy->origins[i] : sy->origins[0];
+    return px == py || strcmp(px, py) == 0;
+}
+
+/* 1 when the loader would model `a` and `b` alike: same text at the same positions. */
+static int node_same(const struct ynode *a, const struct side *sa, const struct ynode *b,
+                     const struct side *sb)
+{
+    if (!a || !b)
+        return a == b;
+    if (a->kind != b->kind || a->col != b->col || a->quoted != b->quoted ||
+        a->block != b->block || a->len != b->len || !line_same(a->line, sa, b->line, sb) ||
+        !line_same(a->end_line, sa, b->end_line, sb))
+        return 0;
+    if (a->kind == YN_SCALAR)
+        return memcmp(a->s ? a->s : "", b->s ? b->s : "", a->len) == 0;
+    for (size_t i = 0; a->kind == YN_MAP && i < a->len; i++)
+        if (!node_same(a->pairs[i].key, sa, b->pairs[i].key, sb) ||
+            !node_same(a->pairs[i].val, sa, b->pairs[i].val, sb))
+            return 0;
+    for (size_t i = 0; a->kind == YN_SEQ && i < a->len; i++)
+        if (!node_same(a->items[i], sa, b->items[i], sb))
+            return 0;
+    return 1;
+}
+
+/* 1 when two documents are the same but for metadata's value. */
+static int same_but_metadata(const struct ynode *a, const struct side *sa, const struct ynode *b,
+                             const struct side *sb)
+{
+    if (!yml_is_map(a) || !yml_is_map(b) || a->len != b->len || a->col != b->col ||
+        !line_same(a->line, sa, b->line, sb))
+        return 0;
+    for (size_t i = 0; i < a->len; i++) {
+        const char *key = yml_str(a->pairs[i].key);
+        if (!node_same(a->pairs[i].key, sa, b->pairs[i].key, sb) ||
+            ((!key || strcmp(key, "metadata") != 0) &&
+             !node_same(a->pairs[i].val, sa, b->pairs[i].val, sb)))
+            return 0;
+    }
+    return 1;
+}
+
+/* The pod spec's pair of a workload document, where the loader finds it. */
+static const struct ypair *pod_pair(const struct ynode *root, const char *kind)
+{
+    if (strcmp(kind, "Pod") == 0)
+        return yml_get_pair(root, "spec");
+    const struct ynode *spec = yml_get(root, "spec");
+    if (strcmp(kind, "CronJob") == 0)
+        spec = yml_path(spec, "jobTemplate.spec");
+    return yml_get_pair(yml_get(spec, "template"), "spec");
+}
+
+/* The pod spec's pair of view `r`'s document when it has a pod spec and `kind`. */
+static const struct ypair *ref_pod_pair(const struct view_ref *r, const char *kind)
+{
+    const char *rk = yml_str(yml_get(r->tree, "kind"));
+    return r->obj->pod && rk && strcmp(rk, kind) == 0 ? pod_pair(r->tree, kind) : NULL;
+}
+
+/* 1 when two container items are the same but for name, image and resources (which the
+ * loader reads again, positions included, when it takes the rest). */
+static int container_same(const struct ynode *a, const struct side *sa, const struct ynode *b,
+                          const struct side *sb)
+{
+    static const char *const loaded[] = {"name", "image", "resources"};
+    if (!yml_is_map(a) || !yml_is_map(b) || a->len != b->len || a->col != b->col ||
+        !line_same(a->line, sa, b->line, sb))
+        return 0;
+    for (size_t i = 0; i < a->len; i++) {
+        const char *key = yml_str(a->pairs[i].key), *bkey = yml_str(b->pairs[i].key);
+        size_t l = 0;
+        while (key && l < ARRAY_LEN(loaded) && strcmp(key, loaded[l]) != 0)
+            l++;
+        if (l < ARRAY_LEN(loaded) ? !bkey || strcmp(key, bkey) != 0
+                                  : !node_same(a->pairs[i].key, sa, b->pairs[i].key, sb) ||
+                                        !node_same(a->pairs[i].val, sa, b->pairs[i].val, sb))
+            return 0;
+    }
+    return 1;
+}
+
+/* For each item of the pod spec's list `key`, a container of an earlier view to take. */
+static const struct k8s_container **containers_shared(const struct ynode *pod,
+                                                      const struct side *so,
+                                                      const struct view_src *v,
+                                                      const char *kind, const char *key,
+                                                      size_t *n)
+{
+    const struct ynode *seq = yml_get(pod, key);
+    *n = 0;
+    for (size_t i = 0; yml_is_seq(seq) && i < seq->len; i++)
+        if (!yml_is_map(seq->items[i]))
+            return NULL;
+    if (!yml_is_seq(seq) || !seq->len)
+        return NULL;
+    const struct k8s_container **out = xcalloc(seq->len, sizeof(*out));
+    int init = strcmp(key, "initContainers") == 0;
+    for (size_t r = 0; r < v->n; r++) {
+        const struct view_ref *ref = &v->refs[r];
+        const struct side sr = {ref->origins, ref->norigins};
+        const struct ypair *q = ref_pod_pair(ref, kind);
+        const struct ynode *rseq = q ? yml_get(q->val, key) : NULL;
+        size_t rn = init ? ref->obj->pod->ninit : ref->obj->pod->ncontainers;
+        if (!yml_is_seq(rseq) || rseq->len != rn)
+            continue;   /* an item that is not a map: indexes differ */
+        for (size_t i = 0; i < seq->len && i < rn; i++)
+            if (!out[i] && container_same(seq->items[i], so, rseq->items[i], &sr))
+                out[i] = init ? ref->obj->pod->init_containers[i] : ref->obj->pod->containers[i];
+    }
+    *n = seq->len;
+    return out;
+}
+
+/* What of earlier views of the same document the loader may take for `o`'s pod spec: the
+ * whole of one that is the same text, else the containers that are but for their image and
+ * resources. Frees with reuse_release(). */
+static void pod_shared(const struct kz_object *o, const struct side *so, const struct view_src *v,
+                       struct k8s_reuse *out)
+{
+    memset(out, 0, sizeof(*out));
+    const char *kind = yml_str(yml_get(o->root, "kind"));
+    const struct ypair *p = kind ? pod_pair(o->root, kind) : NULL;
+    if (!p || !yml_is_map(p->val))
+        return;
+    for (size_t i = 0; i < v->n; i++) {
+        const struct view_ref *r = &v->refs[i];
+        const struct side sr = {r->origins, r->norigins};
+        const struct ypair *q = ref_pod_pair(r, kind);
+        if (q && node_same(p->key, so, q->key, &sr) && node_same(p->val, so, q->val, &sr)) {
+            out->pod = r->obj->pod;
+            return;
+        }
+    }
+    out->containers = containers_shared(p->val, so, v, kind, "containers", &out->ncontainers);
+    out->init_containers =
+        containers_shared(p->val, so, v, kind, "initContainers", &out->ninit);
+}
+
+static void reuse_release(struct k8s_reuse *r)
+{
+    free((void *)r->containers);
+    free((void *)r->init_containers);
+}
+
+/* A view of the same document that differs at most in metadata: `o`'s view is a copy of it
+ * with metadata loaded again (labels and annotations kept when the same: *same is a mask). */
+static const struct view_ref *view_rebase_find(const struct kz_object *o, const struct side *so,
+                                               const struct view_src *v, int *same)
+{
+    const struct view_ref *best = NULL;
+    *same = -1;
+    const struct ynode *md = yml_get(o->root, "metadata");
+    for (size_t i = 0; i < v->n && *same != 3; i++) {
+        const struct view_ref *r = &v->refs[i];
+        const struct side sr = {r->origins, r->norigins};
+        if (!same_but_metadata(o->root, so, r->tree, &sr))
+            continue;
+        const struct ynode *rmd = yml_get(r->tree, "metadata");
+        int m = node_same(yml_get(md, "labels"), so, yml_get(rmd, "labels"), &sr) |
+                node_same(yml_get(md, "annotations"), so, yml_get(rmd, "annotations"), &sr) << 1;
+        if (m > *same) {
+            *same = m;
+            best = r;
+        }
+    }
+    return best;
+}
+
 /* A typed view: the Kubernetes loader run on the rendered document (in the kustomization's
- * arena), so checks can judge it like a manifest and trace findings back. */
-static void typed_view(struct kz_object *o)
+ * arena), so checks can judge it like a manifest and trace findings back. What an earlier
+ * view of the same document (the file's own model, another overlay's view) has of the same
+ * text at the same positions is shared: the overlays of a base mostly change metadata.
+ * Returns 0 when the view is an earlier one's in all but name and namespace (later views
+ * gain nothing from it), else 1. */
+static int typed_view(struct kz_object *o, const struct view_src *views)
 {
     struct unit sh;
     kz_shadow_init(&sh, o);
-    struct ydoc d = {o->root, o->root->line};
-    struct yfile yf = {&d, 1};
-    k8s_load(&sh, &yf);
+    const struct side so = {o->origins, (size_t)o->norigins};
+    struct k8s_reuse reuse = {0};
+    if (views && !doc_is_list(o->root)) {
+        int same;
+        const struct view_ref *r = view_rebase_find(o, &so, views, &same);
+        if (r) {
+            o->obj = k8s_object_rebase(&sh, r->obj, o->root, 0, same & 1, same & 2);
+            kz_shadow_release(&sh);
+            return same != 3;
+        }
+        pod_shared(o, &so, views, &reuse);
+    }
+    k8s_load_sharing(&sh, o->root, 0, &reuse);
+    reuse_release(&reuse);
     if (sh.k8s_objects.len)
         o->obj = sh.k8s_objects.items[0];
     kz_shadow_release(&sh);
+    return 1;
+}
+
+/* Offers `o`'s new view to later views of the same document (while a memo holds them). */
+static void view_add(struct view_src *v, const struct kz_object *o)
+{
+    if (!v || !v->a || !o->obj || v->n >= VIEW_REFS)
+        return;
+    v->refs[v->n++] = (struct view_ref){kz_tree_copy(v->a, o->root, -1), o->obj, o->origins,
+                                        (size_t)o->norigins};
 }
 
 /* `s` in the unit's arena: the typed view's copy when it is the same text. */
@@ -570,11 +944,11 @@ static const char *str_keep(struct arena *a, const char *s, const char *typed)
     return typed && strcmp(s, typed) == 0 ? typed : arena_strdup(a, s);
 }
 
-/* Moves what a kept object needs off its tree and the batch before both are freed. */
-static void object_keep(struct kustomization *k, struct kz_object *o)
+/* Moves what a kept object needs off its tree and the batch before both are freed; its
+ * strings are those of `t` (a model of the same document) where they are the same. */
+static void object_keep(struct kustomization *k, struct kz_object *o, const struct k8s_object *t)
 {
     struct arena *a = k->unit->arena;
-    const struct k8s_object *t = o->obj;
     o->line = o->root->line;
     o->kind = str_keep(a, o->kind, t ? t->kind : NULL);
     o->name = str_keep(a, o->name, t ? t->name : NULL);
@@ -582,8 +956,8 @@ static void object_keep(struct kustomization *k, struct kz_object *o)
     o->base_name = o->base_name && o->name && strcmp(o->base_name, o->name) == 0
                        ? o->name
                        : str_keep(a, o->base_name, NULL);
-    const char **origins = arena_alloc(a, (o->norigins + 1) * sizeof(*origins));
-    memcpy(origins, o->origins, o->norigins * sizeof(*origins));
+    const char **origins = arena_alloc(a, (size_t)o->norigins * sizeof(*origins));
+    memcpy(origins, o->origins, (size_t)o->norigins * sizeof(*origins));
     o->origins = origins;
     if (o->nmoved) {
         int *from = arena_alloc(a, o->nmoved * sizeof(*from));
@@ -610,25 +984,40 @@ static void batch_finish(struct pass *ps, struct pass *into)
     labels_add(ps, &ps->k->labels, ps->k->labels_include_selectors);
     for (size_t i = 0; i < ps->objs.len; i++) {
         struct kz_object *o = ps->objs.items[i];
+        struct view_src *views = i < ps->from.len ? ps->from.items[i] : NULL;
+        /* Views a memo holds last until this pass's includer has taken them: they go up
+         * one level, not two. */
+        struct view_src *up = views && views->a ? NULL : views;
         if (ps->record) {
-            if (!o->obj)
-                typed_view(o);
-            object_keep(ps->k, o);
+            int fresh = !o->obj && ps->k->typed && typed_view(o, views);
+            object_keep(ps->k, o, o->obj ? o->obj : views && views->n ? views->refs[0].obj : NULL);
             vec_push(&ps->k->objects, o);
+            if (fresh)
+                view_add(views, o);
+            if (ps->keep)
+                up = memo_add(ps->k, o, views);
         }
-        if (into)
+        if (into) {
             vec_push(&into->objs, object_take(into, o));
+            vec_push(&into->from, up);
+        }
         o->root = NULL;
     }
     ps->objs.len = 0;
+    ps->from.len = 0;
 }
 
 /* Renders `k`: recording when it has not rendered yet, else rebuilding its objects' trees
  * for `into` (an overlay that includes it). A recording render marks the entries it does
- * not follow (cycles) so every later pass builds the same objects. */
+ * not follow (cycles) so every later pass builds the same objects. Rendering once, a
+ * folder already recorded is not rendered again: its kept trees are copied (or, for a
+ * folder that only lists others, its recorded objects taken). */
 static void pass_run(struct render_ctx *rc, struct kustomization *k, struct pass *into)
 {
-    struct pass ps = {k, k->state == 0, arena_new(), VEC_INIT, NULL, VEC_INIT};
+    struct pass ps = {k, k->state == 0, 0, arena_new(), VEC_INIT, NULL, VEC_INIT, VEC_INIT};
+    /* Rendering once: the includers after the first one (counted in k->uses) copy. */
+    int counted = into && !lists_only(into->k);
+    ps.keep = rc->once && ps.record && k->uses > counted;
     if (ps.record)
         k->state = 1;
     patches_load(rc, &ps);
@@ -649,19 +1038,29 @@ static void pass_run(struct render_ctx *rc, struct kustomization *k, struct pass
             }
             continue;
         }
+        if (rc->once && e->kust && e->kust->state == 2 && ps.record && !into &&
+            lists_only(k)) {
+            recorded_take(&ps, e->kust);
+            continue;
+        }
         /* An included pass builds in the including pass's batch, which takes its trees. */
         ps.batch = into ? into->batch : arena_new();
         if (e->file)
             file_objects(&ps, e->file);
+        else if (rc->once && e->kust->memo)
+            memo_take(&ps, e->kust);
         else
             pass_run(rc, e->kust, &ps);
         batch_finish(&ps, into);
         if (!into)
             arena_free(ps.batch);
         ps.batch = NULL;
+        if (rc->once && ps.record && e->kust && !lists_only(k))
+            memo_use(e->kust);   /* the one counted use of this entry */
     }
     patches_unmatched(&ps);
     vec_release(&ps.objs);
+    vec_release(&ps.from);
     vec_release(&ps.patches);
     arena_free(ps.scratch);
     if (ps.record)
@@ -712,9 +1111,158 @@ static int cycle_any(const struct vec *all)
     return found;
 }
 
-void kustomize_render_all(struct model *m)
+struct top {
+    const char *key;              /* the first folder it includes, else its own */
+    size_t index;                 /* in all */
+    struct kustomization *k;
+    int group;
+    size_t order;                 /* after sorting by key */
+};
+
+static int top_cmp(const void *a, const void *b)
 {
-    struct render_ctx rc = {STRMAP_INIT, STRMAP_INIT};
+    const struct top *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+static int top_group_cmp(const void *a, const void *b)
+{
+    const struct top *x = a, *y = b;
+    if (x->group != y->group)
+        return x->group - y->group;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+/* The first of k's group (union-find over all's indexes, halving paths). */
+static int group_find(const struct vec *all, int i)
+{
+    for (;;) {
+        struct kustomization *k = all->items[i];
+        int up = ((struct kustomization *)all->items[k->group])->group;
+        if (k->group == i)
+            return i;
+        k->group = up;
+        i = up;
+    }
+}
+
+struct group_job {
+    struct render_ctx *rc;
+    const struct top *tops;
+    const size_t *start;          /* group g renders tops[start[g]] .. tops[start[g + 1] - 1] */
+};
+
+static void group_render(void *ctx, size_t g)
+{
+    const struct group_job *job = ctx;
+    for (size_t i = job->start[g]; i < job->start[g + 1]; i++)
+        if (job->tops[i].k->state == 0)
+            pass_run(job->rc, job->tops[i].k, NULL);
+}
+
+/* Puts the tops of one group together (groups in order of their first top, each group's
+ * tops in their order) and returns the number of groups, their starts in `start`. */
+static size_t groups_make(const struct vec *all, struct top *tops, size_t n, size_t *start)
+{
+    int *gid = xmalloc((all->len + 1) * sizeof(*gid));
+    size_t ngroups = 0;
+    for (size_t i = 0; i < all->len; i++)
+        gid[i] = -1;
+    for (size_t i = 0; i < n; i++) {
+        int root = group_find(all, (int)tops[i].index);
+        if (gid[root] < 0)
+            gid[root] = (int)ngroups++;
+        tops[i].group = gid[root];
+        tops[i].order = i;
+    }
+    free(gid);
+    qsort(tops, n, sizeof(*tops), top_group_cmp);
+    size_t g = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || tops[i].group != tops[i - 1].group)
+            start[g++] = i;
+    start[g] = n;
+    return ngroups;
+}
+
+/* Renders an acyclic graph so that nothing renders twice and trees are few at a time. Every
+ * kustomization's includers are counted, but not the folders that only list others: those
+ * render last and take the recorded objects. The rest that nothing else includes render at
+ * the top, grouped by the first folder they include, so the overlays of a base follow each
+ * other: the base renders inside the first and the others copy its trees, freed after the
+ * last. What they include renders inside them. Folders that share nothing included render
+ * on the threads in parallel: each kustomization, its unit's arena and diagnostics belong
+ * to one group, and a group renders in the same order as alone. */
+static void render_once(struct render_ctx *rc, struct vec *all, int threads)
+{
+    /* Typed views are read for the environments' folders only (lint/overlays.c, the
+     * linked model), and a folder that changes nothing shares those of what it includes. */
+    for (size_t i = 0; i < all->len; i++) {
+        struct kustomization *k = all->items[i];
+        k->typed = k->env != NULL;
+    }
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t i = 0; i < all->len; i++) {
+            struct kustomization *k = all->items[i];
+            for (size_t r = 0; k->typed && transforms_none(k) && r < k->nresources; r++) {
+                struct kustomization *in = k->resources[r].kust;
+                if (in && !in->typed)
+                    changed = in->typed = 1;
+            }
+        }
+    }
+    for (size_t i = 0; i < all->len; i++)
+        ((struct kustomization *)all->items[i])->group = (int)i;
+    for (size_t i = 0; i < all->len; i++) {
+        struct kustomization *k = all->items[i];
+        for (size_t r = 0; !lists_only(k) && r < k->nresources; r++) {
+            struct kustomization *in = k->resources[r].kust;
+            if (!in)
+                continue;
+            in->uses++;
+            int a = group_find(all, (int)i), b = group_find(all, in->group);
+            ((struct kustomization *)all->items[a > b ? a : b])->group = a < b ? a : b;
+        }
+    }
+    struct top *tops = xcalloc(all->len + 1, sizeof(*tops));
+    size_t n = 0;
+    for (size_t i = 0; i < all->len; i++) {
+        struct kustomization *k = all->items[i];
+        if (lists_only(k) || k->uses)
+            continue;
+        tops[n] = (struct top){k->dir, i, k, 0, 0};
+        for (size_t r = 0; r < k->nresources; r++)
+            if (k->resources[r].kust) {
+                tops[n].key = k->resources[r].kust->dir;
+                break;
+            }
+        n++;
+    }
+    qsort(tops, n, sizeof(*tops), top_cmp);
+    size_t *start = xmalloc((n + 1) * sizeof(*start));
+    struct group_job job = {rc, tops, start};
+    pool_run(groups_make(all, tops, n, start), group_render, &job, threads);
+    arena_thread_pack(1);   /* the pool's workers, the calling thread too, end packing */
+    free(start);
+    free(tops);
+    for (size_t i = 0; i < all->len; i++) {
+        struct kustomization *k = all->items[i];
+        if (lists_only(k) && k->state == 0)
+            pass_run(rc, k, NULL);
+    }
+    for (size_t i = 0; i < all->len; i++) {
+        struct kustomization *k = all->items[i];
+        arena_free(k->memo);   /* none is left when every includer took its copy */
+        k->memo = NULL;
+        vec_release(&k->memo_objs);
+    }
+}
+
+void kustomize_render_all(struct model *m, int threads)
+{
+    struct render_ctx rc = {STRMAP_INIT, STRMAP_INIT, 0};
     struct vec all = VEC_INIT;
     for (size_t i = 0; i < m->units.len; i++) {
         struct unit *u = m->units.items[i];
@@ -727,18 +1275,20 @@ void kustomize_render_all(struct model *m)
     }
     for (size_t i = 0; i < all.len; i++)
         entries_resolve(&rc, all.items[i]);
-    /* Without a cycle the order changes nothing but the work: the folders nothing includes
-     * go first, so each included one records while streaming into its first includer
-     * instead of rendering once alone and again for it. With one, the first in path order
-     * decides who reports it, as always. */
-    int roots_first = !cycle_any(&all);
+    /* Without a cycle the order changes nothing but the work: each kustomization renders
+     * once (see render_once). With one, the folders render in path order and a base again
+     * for each includer: the first in path order decides who reports the cycle. */
+    rc.once = !cycle_any(&all);
+    for (size_t i = 0; i < all.len; i++)
+        ((struct kustomization *)all.items[i])->typed = 1;   /* render_once decides */
     arena_thread_pack(1);   /* the typed views go to the units' packed arenas */
-    for (int round = roots_first ? 0 : 1; round < 2; round++)
-        for (size_t i = 0; i < all.len; i++) {
-            struct kustomization *k = all.items[i];
-            if (k->state == 0 && (round == 1 || !k->included))
-                pass_run(&rc, k, NULL);
-        }
+    if (rc.once)
+        render_once(&rc, &all, threads);
+    for (size_t i = 0; i < all.len; i++) {
+        struct kustomization *k = all.items[i];
+        if (k->state == 0)
+            pass_run(&rc, k, NULL);
+    }
     arena_thread_pack(0);
     vec_release(&all);
     strmap_release(&rc.units);

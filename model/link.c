@@ -8,10 +8,10 @@
 #include "kustomize.h"
 #include "linked.h"
 
-void model_link(struct model *m)
+void model_link(struct model *m, int threads)
 {
     tf_link(m);
-    kustomize_render_all(m);
+    kustomize_render_all(m, threads);
     argocd_link(m);
     m->linked = linked_model_build(m);
 }

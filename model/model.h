@@ -62,8 +62,9 @@ int model_text_mentions_production(const struct model *m, const char *text);
 void model_unit_load(struct unit *u, const char *data, size_t len);
 
 /* Joins the units once every file is loaded: what refers to what across files (a manifest
- * that a kustomization uses as a patch, the Service that selects a workload, …). */
-void model_link(struct model *m);
+ * that a kustomization uses as a patch, the Service that selects a workload, …). Renders
+ * Kustomize overlays on up to `threads` threads (0: one per core). */
+void model_link(struct model *m, int threads);
 
 /* Frees every unit, the files and the findings. */
 void model_release(struct model *m);

@@ -486,3 +486,256 @@ Test(kustomize, a_limit_only_prod_removes_is_a_prod_finding)
     cr_expect_gt(t_count(&s, "k8s-no-seccomp-profile", "k8s/base/deployment.yaml", 10), 0);
     lint_scan_release(&s);
 }
+
+/* ---- a base with several overlays: rendered once, copied per overlay ---- */
+
+static const char shop_deploy[] =
+    "apiVersion: apps/v1\n"                          /* 1 */
+    "kind: Deployment\n"                             /* 2 */
+    "metadata:\n"                                    /* 3 */
+    "  name: api\n"                                  /* 4 */
+    "spec:\n"                                        /* 5 */
+    "  replicas: 2\n"                                /* 6 */
+    "  selector: {matchLabels: {app: api}}\n"        /* 7 */
+    "  template:\n"                                  /* 8 */
+    "    metadata: {labels: {app: api}}\n"           /* 9 */
+    "    spec:\n"                                    /* 10 */
+    "      containers:\n"                            /* 11 */
+    "        - name: api\n"                          /* 12 */
+    "          image: ghcr.io/acme/api:1.0.0\n"      /* 13 */
+    "          env: [{name: A, value: '1'}]\n"       /* 14 */
+    "          resources: {limits: {cpu: 500m}}\n";  /* 15 */
+
+static const char replicas_patch[] =
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  replicas: %d\n";
+
+/* dev, staging and prod overlays of one base (staging with an images: entry, prod with a
+ * limits patch and an environment folder that only lists it), plus `extra` files. */
+static void shop_repo(struct scan *s, const char *const *extra)
+{
+    char *dir = t_tmpdir();
+    t_write(dir, "k8s/base/kustomization.yaml",
+            "resources: [deployment.yaml, service.yaml]\nlabels:\n  - pairs: {team: shop}\n");
+    t_write(dir, "k8s/base/deployment.yaml", shop_deploy);
+    t_write(dir, "k8s/base/service.yaml", base_svc);
+    const char *envs[] = {"dev", "staging", "prod"};
+    for (int i = 0; i < 3; i++) {
+        char *k = xasprintf("k8s/overlays/%s/api/kustomization.yaml", envs[i]);
+        char *r = xasprintf("k8s/overlays/%s/api/replicas.yaml", envs[i]);
+        char *body = xasprintf("resources: [../../../base]\nnamespace: shop-%s\npatches:\n"
+                               "  - path: replicas.yaml\n%s%s",
+                               envs[i], i == 2 ? "  - path: limits.yaml\n" : "",
+                               i == 1 ? "images:\n  - name: ghcr.io/acme/api\n"
+                                        "    newTag: 2.0.0\n" : "");
+        char *rp = xasprintf(replicas_patch, 2 * i + 1);
+        t_write(dir, k, body);
+        t_write(dir, r, rp);
+        free(k);
+        free(r);
+        free(body);
+        free(rp);
+    }
+    t_write(dir, "k8s/overlays/prod/api/limits.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n"
+            "  template:\n    spec:\n      containers:\n        - name: api\n"
+            "          resources: {limits: {cpu: '2'}}\n");
+    t_write(dir, "k8s/overlays/prod/kustomization.yaml", "resources: [./api]\n");
+    for (size_t i = 0; extra && extra[i]; i += 2)
+        t_write(dir, extra[i], extra[i + 1]);
+    t_scan(s, dir);
+    t_rmtree(dir);
+    free(dir);
+}
+
+static void expect_at(const struct kz_object *o, int enc_line, const char *path, int line)
+{
+    const char *p;
+    int l;
+    kz_loc_resolve(o, enc_line, &p, &l);
+    cr_expect_str_eq(p, path);
+    cr_expect_eq(l, line, "%s: line %d, not %d", path, l, line);
+}
+
+Test(kustomize, each_overlay_of_a_base_renders_its_own_values_and_origins)
+{
+    struct scan s;
+    shop_repo(&s, NULL);
+    const char *envs[] = {"dev", "staging", "prod"};
+    const char *images[] = {"ghcr.io/acme/api:1.0.0", "ghcr.io/acme/api:2.0.0",
+                            "ghcr.io/acme/api:1.0.0"};
+    const char *limits[] = {"500m", "500m", "2"};
+    const struct kz_object *prod = NULL;
+    for (int i = 0; i < 3; i++) {
+        char *path = xasprintf("k8s/overlays/%s/api/kustomization.yaml", envs[i]);
+        char *ns = xasprintf("shop-%s", envs[i]);
+        const struct kustomization *k = kust_at(&s, path);
+        cr_assert_eq(k->objects.len, 2);
+        const struct kz_object *d = linked_rendered_find(k, "Deployment", "api");
+        cr_assert_not_null(d);
+        cr_assert_not_null(d->obj);
+        cr_expect_str_eq(d->namespace, ns);
+        cr_expect_str_eq(d->obj->namespace, ns);
+        cr_expect_eq(d->obj->replicas, 2 * i + 1);
+        cr_expect_str_eq(k8s_kvs_get(&d->obj->labels, "team"), "shop");
+        expect_at(d, d->obj->namespace_loc.line, path, 2);
+        const struct k8s_container *c = d->obj->pod->containers[0];
+        cr_expect_str_eq(c->image_raw, images[i]);
+        cr_expect_str_eq(c->lim_cpu, limits[i]);
+        expect_at(d, c->loc.line, "k8s/base/deployment.yaml", 12);
+        expect_at(d, c->image_loc.line, i == 1 ? path : "k8s/base/deployment.yaml",
+                  i == 1 ? 7 : 13);
+        cr_expect_eq(c->nenv, 1);
+        expect_at(d, c->env[0].loc.line, "k8s/base/deployment.yaml", 14);
+        cr_expect_str_eq(c->env[0].value, "1");
+        const struct kz_object *svc = linked_rendered_find(k, "Service", "api");
+        cr_assert_not_null(svc->obj);
+        cr_expect_str_eq(svc->obj->namespace, ns);
+        cr_expect_str_eq(k8s_kvs_get(&svc->obj->selector, "app"), "api");
+        expect_at(svc, svc->obj->selector_loc.line, "k8s/base/service.yaml", 6);
+        if (i == 2)
+            prod = d;
+        free(path);
+        free(ns);
+    }
+    /* The environment's folder lists the overlay: its objects are the overlay's. */
+    const struct kustomization *root = kust_at(&s, "k8s/overlays/prod/kustomization.yaml");
+    cr_assert_eq(root->objects.len, 2);
+    const struct kz_object *rd = linked_rendered_find(root, "Deployment", "api");
+    cr_assert_not_null(rd);
+    cr_expect_eq(rd->obj, prod->obj, "the typed view is shared, not built again");
+    cr_expect_eq(rd->k, root);
+    cr_expect_str_eq(rd->namespace, "shop-prod");
+    expect_at(rd, rd->obj->pod->containers[0]->loc.line, "k8s/base/deployment.yaml", 12);
+    /* The base's own objects are recorded; nothing reads a typed view of them. */
+    const struct kustomization *base = kust_at(&s, "k8s/base/kustomization.yaml");
+    cr_assert_eq(base->objects.len, 2);
+    cr_expect_null(((const struct kz_object *)base->objects.items[0])->obj);
+    cr_expect_eq(t_count(&s, "kustomize-render-incomplete", NULL, 0), 0);
+    /* A base line's finding is reported once, naming every environment it renders in. */
+    const struct finding *f = find_rule(&s, "k8s-no-seccomp-profile");
+    cr_assert_not_null(f);
+    cr_expect_eq(t_count(&s, "k8s-no-seccomp-profile", NULL, 0), 1);
+    cr_expect_str_eq(f->path, "k8s/base/deployment.yaml");
+    cr_expect_str_eq(f->overlays, "dev,staging,prod");
+    lint_scan_release(&s);
+}
+
+/* Views share what is the same text at the same positions: a change no origin shows (a JSON
+ * 6902 removal) or a changed env value must not be taken from another overlay's view. */
+Test(kustomize, overlay_views_share_only_what_is_the_same)
+{
+    static const char *const extra[] = {
+        "k8s/overlays/qa/api/kustomization.yaml",
+        "resources: [../../../base]\nnamespace: shop-qa\npatches:\n"
+        "  - target: {kind: Deployment, name: api}\n    patch: |-\n"
+        "      - {op: remove, path: /spec/template/spec/containers/0/env/0}\n",
+        "k8s/overlays/uat/api/kustomization.yaml",
+        "resources: [../../../base]\nnamespace: shop-uat\npatches:\n  - path: env.yaml\n",
+        "k8s/overlays/uat/api/env.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n"
+        "  template:\n    spec:\n      containers:\n        - name: api\n"
+        "          env: [{name: A, value: '9'}]\n",
+        NULL,
+    };
+    struct scan s;
+    shop_repo(&s, extra);
+    const struct kz_object *qa = linked_rendered_find(
+        kust_at(&s, "k8s/overlays/qa/api/kustomization.yaml"), "Deployment", "api");
+    const struct kz_object *uat = linked_rendered_find(
+        kust_at(&s, "k8s/overlays/uat/api/kustomization.yaml"), "Deployment", "api");
+    const struct kz_object *dev = linked_rendered_find(
+        kust_at(&s, "k8s/overlays/dev/api/kustomization.yaml"), "Deployment", "api");
+    cr_assert(qa && uat && dev && qa->obj && uat->obj && dev->obj);
+    cr_expect_eq(qa->obj->pod->containers[0]->nenv, 0);
+    cr_expect_eq(qa->obj->replicas, 2);
+    cr_expect_eq(uat->obj->pod->containers[0]->nenv, 1);
+    cr_expect_str_eq(uat->obj->pod->containers[0]->env[0].value, "9");
+    expect_at(uat, uat->obj->pod->containers[0]->env[0].value_loc.line,
+              "k8s/overlays/uat/api/env.yaml", 9);
+    cr_expect_str_eq(dev->obj->pod->containers[0]->env[0].value, "1");
+    cr_expect_eq(dev->obj->pod->containers[0]->nenv, 1);
+    lint_scan_release(&s);
+}
+
+/* Folders that include nothing of each other's render on the scan's threads: the rendered
+ * objects, where their fields come from and the findings are the same on one thread. */
+static char *rendering_summary(const char *dir, int threads)
+{
+    const char *paths[] = {dir};
+    struct scan_opts o = {.paths = paths, .npaths = 1, .threads = threads,
+                          .fail_on = SEV_ERROR};
+    o.discover.no_git = 1;
+    struct errbuf err = {{0}, 0};
+    struct scan s;
+    cr_assert_eq(lint_scan_run(&s, &o, &err), 0, "%s", err.msg);
+    struct strbuf sb = STRBUF_INIT;
+    const struct linked_model *lm = s.model.linked;
+    for (size_t i = 0; i < lm->kustomizations.len; i++) {
+        const struct kustomization *k = lm->kustomizations.items[i];
+        for (size_t j = 0; j < k->objects.len; j++) {
+            const struct kz_object *ob = k->objects.items[j];
+            const char *path;
+            int line;
+            kz_loc_resolve(ob, ob->line, &path, &line);
+            sb_addf(&sb, "%s %s/%s %s %s:%d", k->path, ob->kind, ob->name, ob->namespace,
+                    path, line);
+            if (ob->obj && ob->obj->pod) {
+                const struct k8s_container *c = ob->obj->pod->containers[0];
+                kz_loc_resolve(ob, c->image_loc.line, &path, &line);
+                sb_addf(&sb, " %s %s:%d %lld", c->image_raw, path, line, ob->obj->replicas);
+            }
+            sb_addc(&sb, '\n');
+        }
+    }
+    for (size_t i = 0; i < s.findings.v.len; i++) {
+        const struct finding *f = s.findings.v.items[i];
+        sb_addf(&sb, "%s %s:%d %s\n", f->rule_id, f->path, f->line,
+                f->overlays ? f->overlays : "-");
+    }
+    lint_scan_release(&s);
+    return sb_detach(&sb);
+}
+
+Test(kustomize, independent_folders_render_alike_on_any_number_of_threads)
+{
+    char *dir = t_tmpdir();
+    const char *envs[] = {"dev", "staging", "prod"};
+    for (int svc = 0; svc < 6; svc++) {
+        char *p = xasprintf("k8s/base/s%d/kustomization.yaml", svc);
+        t_write(dir, p, "resources: [deployment.yaml]\n");
+        free(p);
+        p = xasprintf("k8s/base/s%d/deployment.yaml", svc);
+        char *body = xasprintf("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: s%d\n"
+                               "spec:\n  template:\n    spec:\n      containers:\n"
+                               "        - name: s%d\n          image: ghcr.io/acme/s%d:1\n",
+                               svc, svc, svc);
+        t_write(dir, p, body);
+        free(p);
+        free(body);
+        for (int e = 0; e < 3; e++) {
+            p = xasprintf("k8s/overlays/%s/s%d/kustomization.yaml", envs[e], svc);
+            body = xasprintf("resources: [../../../base/s%d]\nnamespace: %s\n"
+                             "replicas:\n  - {name: s%d, count: %d}\n%s%d%s",
+                             svc, envs[e], svc, e + svc,
+                             e == svc % 3 ? "images:\n  - {name: ghcr.io/acme/s" : "# s", svc,
+                             e == svc % 3 ? ", newTag: '2'}\n" : "\n");
+            t_write(dir, p, body);
+            free(p);
+            free(body);
+        }
+    }
+    for (int e = 0; e < 3; e++) {
+        char *p = xasprintf("k8s/overlays/%s/kustomization.yaml", envs[e]);
+        t_write(dir, p, "resources: [s0, s1, s2, s3, s4, s5]\n");
+        free(p);
+    }
+    char *one = rendering_summary(dir, 1), *four = rendering_summary(dir, 4);
+    cr_expect_str_eq(four, one);
+    cr_expect_not_null(strstr(one, "k8s/overlays/prod/kustomization.yaml Deployment/s5 prod "
+                                   "k8s/base/s5/deployment.yaml:1 ghcr.io/acme/s5:2 "
+                                   "k8s/overlays/prod/s5/kustomization.yaml:6 7"));
+    free(one);
+    free(four);
+    t_rmtree(dir);
+    free(dir);
+}
