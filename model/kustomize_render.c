@@ -9,13 +9,9 @@
  * freed. */
 #include "kustomize.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 struct render_ctx {
     struct strmap units;          /* path -> struct unit* */
@@ -158,47 +154,18 @@ static void moves_add(struct arena *a, struct kz_object *o, struct vec *moves)
  * file contributes), parsed again into `a`. Parse problems were reported when the file was
  * loaded; a file that cannot be read again contributes nothing. Returns 1 when the text has
  * no anchor, so no node is shared by aliases and the trees may be changed in place. */
-/* The bytes of a file (NULL when it cannot be read; *len 0 for an empty one), read rather
- * than mapped: the files a render reads are small, and a read costs a fraction of a map,
- * its page faults and its unmap. Free with free(). */
-static char *text_read(const char *path, size_t *len)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    struct stat st;
-    if (fd < 0)
-        return NULL;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return NULL;
-    }
-    size_t cap = (size_t)st.st_size, n = 0;
-    char *buf = xmalloc(cap + 1);
-    while (n < cap) {
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        n += (size_t)r;
-    }
-    close(fd);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 static int docs_parse(const struct unit *u, struct arena *a, struct vec *out, struct vec *index)
 {
     if (!u->loaded || (u->kind != FK_K8S && u->kind != FK_YAML))
         return 0;
-    size_t len;
-    char *text = text_read(u->file->abspath, &len);
-    if (!text)
+    struct filemap fm;
+    struct errbuf err = {{0}, 0};
+    if (filemap_open(&fm, u->file->abspath, (size_t)-1, &err) != 0)
         return 0;
-    int own = memchr(text, '&', len) == NULL;
+    int own = memchr(fm.data, '&', fm.len) == NULL;
     struct findings diags = {VEC_INIT};
     struct yfile yf;
-    yml_parse(&yf, a, u->file->path, text, len, &diags, NULL);
+    yml_parse(&yf, a, u->file->path, fm.data, fm.len, &diags, NULL);
     for (size_t i = 0; i < yf.ndocs; i++)
         if (yml_is_map(yf.docs[i].root)) {
             vec_push(out, yf.docs[i].root);
@@ -206,7 +173,7 @@ static int docs_parse(const struct unit *u, struct arena *a, struct vec *out, st
                 vec_push(index, (void *)(intptr_t)i);
         }
     findings_release(&diags);
-    free(text);
+    filemap_close(&fm);
     return own;
 }
 
