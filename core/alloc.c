@@ -84,7 +84,8 @@ struct arena {
 
 enum { ARENA_BLOCK = 64 * 1024, SHARED_BLOCK = 256 * 1024, SHARED_MAX = SHARED_BLOCK / 16 };
 
-/* The shared block a thread fills now, while packing is on (see arena_thread_pack). */
+/* The shared block a thread fills now, while packing is on (see arena_thread_pack): on
+ * while tl_packing, the depth of nested arena_thread_pack(1) calls, is above 0. */
 static _Thread_local struct arena_block *tl_shared;
 static _Thread_local int tl_packing;
 
@@ -96,8 +97,10 @@ static void block_unref(struct arena_block *b)
 
 void arena_thread_pack(int on)
 {
-    tl_packing = on;
-    if (!on && tl_shared) {
+    tl_packing += on ? 1 : -1;
+    if (tl_packing < 0)
+        tl_packing = 0;
+    if (!tl_packing && tl_shared) {
         block_unref(tl_shared);
         tl_shared = NULL;
     }

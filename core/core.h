@@ -32,7 +32,8 @@ struct arena *arena_new(void);
  * share blocks with the thread's other packed arenas (no unused block tail per arena). A
  * shared block is freed with the last arena that used it. */
 struct arena *arena_new_packed(void);
-/* Turns packing on or off for the calling thread; off lets go of its shared block. */
+/* Turns packing on (1) or off (0) for the calling thread. Calls nest: packing stays on until
+ * every arena_thread_pack(1) has had its (0), and the last lets go of the shared block. */
 void arena_thread_pack(int on);
 void arena_free(struct arena *a);
 void *arena_alloc(struct arena *a, size_t n);          /* zeroed, 16-byte aligned */

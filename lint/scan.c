@@ -522,6 +522,9 @@ static int scan_tree(struct scan *out, const struct scan_opts *o, struct finding
     }
 
     phase_end(out, 0, &mark);
+    /* Whatever the main thread adds to a file's model from here on (link steps, checks)
+     * shares blocks too, rather than opening a block of its own in each file's arena. */
+    arena_thread_pack(1);
     struct scan_run run = {out, o};
     pool_run(out->model.units.len, load_unit, &run, o->threads);
     heap_trim();
@@ -553,6 +556,7 @@ static int scan_tree(struct scan *out, const struct scan_opts *o, struct finding
             slow_note(&out->stats, ctx.rule->id, now() - t);
         }
     }
+    arena_thread_pack(0);
     phase_end(out, 5, &mark);
     return 0;
 }

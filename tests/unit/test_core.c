@@ -204,3 +204,22 @@ Test(core, filemap_reads_small_large_and_empty_files)
     cr_assert(strstr(err.msg, "not a regular file"), "%s", err.msg);
     free(dir);
 }
+
+/* Packing nests: an inner arena_thread_pack(0) (a pool run on this thread) leaves the outer
+ * packing on, so small allocations of two files' arenas still share one block. */
+Test(core, arena_packing_nests)
+{
+    arena_thread_pack(1);
+    arena_thread_pack(1);
+    arena_thread_pack(0);
+    struct arena *a = arena_new_packed(), *b = arena_new_packed();
+    char *pa = arena_alloc(a, 16), *pb = arena_alloc(b, 16);
+    cr_assert_eq(pb, pa + 16, "still packing: the two arenas share the thread's block");
+    arena_thread_pack(0);
+    struct arena *c = arena_new_packed(), *d = arena_new_packed();
+    char *pc = arena_alloc(c, 16), *pd = arena_alloc(d, 16);
+    cr_assert_neq(pd, pc + 16, "packing off: each arena has a block of its own");
+    arena_thread_pack(0);   /* one (0) too many changes nothing */
+    for (struct arena **x = (struct arena *[]){a, b, c, d, NULL}; *x; x++)
+        arena_free(*x);
+}
