@@ -58,18 +58,22 @@ static int enter_once(struct walk *w, const struct stat *st)
 }
 
 /* One record per file: the struct and its strings in one allocation (a large tree has tens
- * of thousands), the path to open sharing the display path's bytes when they are equal. */
+ * of thousands). The path to open shares the display path's bytes when they are equal, and
+ * the relative path is the display path's tail when it ends with it (it does, but for a
+ * root given with "./" or "..": they are normalised away in the display). */
 static struct srcfile *srcfile_new(const char *abspath, const char *rel, const char *display,
                                    const char *root)
 {
+    size_t nr = strlen(rel) + 1, nd = strlen(display) + 1, no = strlen(root) + 1;
     int same = strcmp(abspath, display) == 0;
-    size_t na = same ? 0 : strlen(abspath) + 1, nr = strlen(rel) + 1;
-    size_t nd = strlen(display) + 1, no = strlen(root) + 1;
-    struct srcfile *f = xcalloc(1, sizeof(*f) + na + nr + nd + no);
+    int tail = nd >= nr && memcmp(display + nd - nr, rel, nr) == 0 &&
+               (nd == nr || display[nd - nr - 1] == '/');
+    size_t na = same ? 0 : strlen(abspath) + 1, nrel = tail ? 0 : nr;
+    struct srcfile *f = xcalloc(1, sizeof(*f) + nd + nrel + no + na);
     char *p = (char *)(f + 1);
-    f->path = memcpy(p, rel, nr);
-    f->display = memcpy(p += nr, display, nd);
-    f->root = memcpy(p += nd, root, no);
+    f->display = memcpy(p, display, nd);
+    f->path = tail ? f->display + nd - nr : memcpy(p + nd, rel, nr);
+    f->root = memcpy(p += nd + nrel, root, no);
     f->abspath = same ? f->display : memcpy(p + no, abspath, na);
     f->kind = discover_classify_path(rel);
     return f;
