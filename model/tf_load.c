@@ -66,22 +66,27 @@ void tf_source_parse(struct tf_module_source *out, struct arena *a, const char *
     out->kind = ok && (parts == 3 || parts == 4) ? TF_SRC_REGISTRY : TF_SRC_OTHER;
 }
 
+/* The source of every block that is not a module with a `source` argument. */
+static const struct tf_module_source source_none = {TF_SRC_NONE, 0, 0, 0, NULL, NULL, NULL};
+
 static void module_fill(struct tf_block *tb, struct arena *a)
 {
     const struct hcl_attr *src = hcl_attr_get(tb->hcl, "source");
     const struct hcl_attr *ver = hcl_attr_get(tb->hcl, "version");
     if (!src)
         return;
-    tb->source.line = src->line;
-    tb->source.col = src->col;
+    struct tf_module_source *ms = arena_alloc(a, sizeof(*ms));
+    tb->source = ms;
+    ms->line = src->line;
+    ms->col = src->col;
     if (src->value->kind == HV_STRING)
-        tf_source_parse(&tb->source, a, src->value->str);
+        tf_source_parse(ms, a, src->value->str);
     else
-        tb->source.kind = TF_SRC_UNKNOWN;
+        ms->kind = TF_SRC_UNKNOWN;
     if (ver) {
-        tb->source.has_version = 1;
+        ms->has_version = 1;
         if (ver->value->kind == HV_STRING)
-            tb->source.version = ver->value->str;
+            ms->version = ver->value->str;
     }
 }
 
@@ -89,6 +94,7 @@ static struct tf_block *block_new(struct unit *u, const struct hcl_block *hb, co
 {
     struct tf_block *tb = arena_alloc(u->arena, sizeof(*tb));
     tb->hcl = hb;
+    tb->source = &source_none;
     tb->dir = dir;
     tb->type = "";
     tb->name = "";

@@ -101,7 +101,7 @@ Test(hcl, templates_references_and_calls)
     cr_assert_eq(st->kind, HV_LIST);
     cr_assert_str_eq(hcl_map_get(st->items[0], "Action")->str, "*");
     cr_assert_eq(top(&p, "h")->kind, HV_UNKNOWN, "a conditional is unknown");
-    cr_assert_str_eq(top(&p, "h")->text, "var.env == \"prod\" ? 1 : 0");
+    cr_assert_str_eq(top(&p, "h")->str, "var.env == \"prod\" ? 1 : 0");
     done(&p);
 }
 
@@ -319,9 +319,9 @@ Test(tf, model_and_resolution_across_files)
             const struct tf_block *m = u->tf_blocks.items[1];
             cr_assert_eq(m->kind, TF_MODULE);
             cr_assert_str_eq(m->name, "m");
-            cr_assert_eq(m->source.kind, TF_SRC_REGISTRY);
-            cr_assert_str_eq(m->source.version, "1.0.0");
-            cr_assert_eq(m->source.line, 7);
+            cr_assert_eq(m->source->kind, TF_SRC_REGISTRY);
+            cr_assert_str_eq(m->source->version, "1.0.0");
+            cr_assert_eq(m->source->line, 7);
             const struct tf_block *a = u->tf_blocks.items[2];
             cr_assert_eq(a->kind, TF_RESOURCE);
             cr_assert_str_eq(a->type, "aws_s3_bucket_acl");
