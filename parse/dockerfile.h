@@ -34,18 +34,15 @@ struct dockerfile_heredoc {
 
 struct dockerfile_instr {
     const char *keyword; /* upper case: "FROM", "RUN" */
-    int line, col;       /* of the keyword */
-    int end_line;        /* last line, heredoc bodies included */
     const char *args;    /* arguments, continuation lines joined as BuildKit joins them */
     struct dockerfile_seg *segs;
-    size_t nsegs;
     struct dockerfile_word *words;
-    size_t nwords;
-    int json;          /* arguments are a JSON array of strings (exec form) */
     const char **argv; /* its elements when json */
-    size_t argc;
     struct dockerfile_heredoc *heredocs;
-    size_t nheredocs;
+    int line, col;     /* of the keyword */
+    int end_line;      /* last line, heredoc bodies included */
+    int json;          /* arguments are a JSON array of strings (exec form) */
+    uint32_t nsegs, nwords, argc, nheredocs;
 };
 
 struct dockerfile_ast {
