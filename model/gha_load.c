@@ -41,6 +41,11 @@ static const char *keep(struct ld *ld, const char *s)
     return keep_n(ld, s, strlen(s));
 }
 
+/* The empty NULL-terminated list and its places, shared by every empty list of the model
+ * (never written: lists are filled only when they have items). */
+static const char *no_strings[1];
+static struct loc no_locs[1];
+
 /* ---- source positions ---- */
 
 static void lines_index(struct ld *ld)
@@ -223,6 +228,12 @@ static size_t keys_check(struct ld *ld, const struct ynode *map, const char *con
 static const char **list_copy(struct ld *ld, const struct ynode *n, size_t *count,
                               struct loc **locs)
 {
+    if (!n) {
+        *count = 0;
+        if (locs)
+            *locs = no_locs;
+        return no_strings;
+    }
     size_t cap = n && n->kind == YN_SEQ ? n->len : 1;
     const char **out = arena_alloc(ld->a, (cap + 1) * sizeof(*out));
     struct loc *l = locs ? arena_alloc(ld->a, (cap + 1) * sizeof(*l)) : NULL;
@@ -436,6 +447,11 @@ static void filters_add(struct ld *ld, struct vec *v, const struct ynode *n)
 
 static const char **vec_to_list(struct ld *ld, struct vec *v, size_t *count)
 {
+    if (!v->len) {
+        *count = 0;
+        vec_release(v);
+        return no_strings;
+    }
     const char **out = arena_alloc(ld->a, (v->len + 1) * sizeof(*out));
     for (size_t i = 0; i < v->len; i++)
         out[i] = v->items[i];
@@ -472,8 +488,8 @@ static void trigger_load(struct ld *ld, struct gha_trigger *t, const struct ynod
     t->workflows = list_copy(ld, yml_get(val, "workflows"), &t->nworkflows, NULL);
     inputs_load(ld, t, yml_get(val, "inputs"));
     size_t nc = yml_is_seq(val) ? val->len : 0;
-    t->crons = arena_alloc(ld->a, (nc + 1) * sizeof(*t->crons));
-    t->cron_locs = arena_alloc(ld->a, (nc + 1) * sizeof(*t->cron_locs));
+    t->crons = nc ? arena_alloc(ld->a, (nc + 1) * sizeof(*t->crons)) : no_strings;
+    t->cron_locs = nc ? arena_alloc(ld->a, (nc + 1) * sizeof(*t->cron_locs)) : no_locs;
     if (strcmp(t->event, "schedule") == 0 && !yml_is_seq(val))
         problem(ld, key, "schedule: needs a list of '- cron:' entries");
     for (size_t i = 0; i < nc; i++) {
@@ -698,7 +714,7 @@ static struct gha_job *job_load(struct ld *ld, const struct ynode *key, const st
     struct gha_job *job = arena_alloc(ld->a, sizeof(*job));
     job->id = keep(ld, key->kind == YN_SCALAR ? key->s : "");
     job->loc = loc_of(key);
-    job->needs = arena_alloc(ld->a, sizeof(*job->needs));
+    job->needs = no_strings;
     if (!yml_is_map(n)) {
         problem(ld, key, "job '%s' must be a mapping", job->id);
         return job;
@@ -769,8 +785,17 @@ static const char *const action_keys[] = {
 static void unknown_copy(struct ld *ld, struct gha_workflow *wf, const struct ynode *root,
                          const char *const *known)
 {
-    wf->unknown_keys = arena_alloc(ld->a, (root->len + 1) * sizeof(*wf->unknown_keys));
-    wf->unknown_locs = arena_alloc(ld->a, (root->len + 1) * sizeof(*wf->unknown_locs));
+    size_t bad = 0;
+    for (size_t i = 0; i < root->len; i++) {
+        const char *k = yml_str(root->pairs[i].key);
+        bad += !(k && in_list(k, known));
+    }
+    wf->unknown_keys = no_strings;
+    wf->unknown_locs = no_locs;
+    if (bad) {
+        wf->unknown_keys = arena_alloc(ld->a, (bad + 1) * sizeof(*wf->unknown_keys));
+        wf->unknown_locs = arena_alloc(ld->a, (bad + 1) * sizeof(*wf->unknown_locs));
+    }
     for (size_t i = 0; i < root->len; i++) {
         const char *k = yml_str(root->pairs[i].key);
         if (k && in_list(k, known))
@@ -821,7 +846,7 @@ static void action_body(struct ld *ld, struct gha_workflow *wf, const struct yno
     struct gha_job *job = arena_alloc(ld->a, sizeof(*job));
     job->id = "steps";
     job->loc = loc_of(runs->key);
-    job->needs = arena_alloc(ld->a, sizeof(*job->needs));
+    job->needs = no_strings;
     steps_load(ld, job, steps);
     wf->jobs[wf->njobs++] = job;
 }

@@ -90,9 +90,10 @@ static void module_fill(struct tf_block *tb, struct arena *a)
     }
 }
 
-static struct tf_block *block_new(struct unit *u, const struct hcl_block *hb, const char *dir)
+/* Fills `tb` (zeroed) for the top-level block `hb`. */
+static struct tf_block *block_fill(struct tf_block *tb, struct unit *u, const struct hcl_block *hb,
+                                   const char *dir)
 {
-    struct tf_block *tb = arena_alloc(u->arena, sizeof(*tb));
     tb->hcl = hb;
     tb->source = &source_none;
     tb->dir = dir;
@@ -130,19 +131,23 @@ void tf_load(struct unit *u, const char *data, size_t len)
     char *d = path_dirname(u->file->path);
     const char *dir = arena_strdup(u->arena, d);
     free(d);
+    /* All the file's blocks in one piece of the arena. */
+    size_t n = hf.root->nblocks + hf.root->nattrs;
+    struct tf_block *tbs = n ? arena_alloc(u->arena, n * sizeof(*tbs)) : NULL;
     for (size_t i = 0; i < hf.root->nblocks; i++)
-        vec_push(&u->tf_blocks, block_new(u, hf.root->blocks[i], dir));
+        vec_push(&u->tf_blocks, block_fill(&tbs[i], u, hf.root->blocks[i], dir));
+    struct hcl_block *hbs =
+        hf.root->nattrs ? arena_alloc(u->arena, hf.root->nattrs * sizeof(*hbs)) : NULL;
     for (size_t i = 0; i < hf.root->nattrs; i++) {
         /* A .tfvars assignment: one pseudo-block per attribute keeps the position. */
-        struct hcl_block *hb = arena_alloc(u->arena, sizeof(*hb));
+        struct hcl_block *hb = &hbs[i];
         hb->type = "";
         hb->labels = NULL;
-        hb->attrs = arena_alloc(u->arena, sizeof(*hb->attrs));
-        hb->attrs[0] = hf.root->attrs[i];
+        hb->attrs = &hf.root->attrs[i];
         hb->nattrs = 1;
         hb->line = hb->end_line = hf.root->attrs[i]->line;
         hb->col = hf.root->attrs[i]->col;
-        struct tf_block *tb = block_new(u, hb, dir);
+        struct tf_block *tb = block_fill(&tbs[hf.root->nblocks + i], u, hb, dir);
         tb->kind = TF_ATTRIBUTE;
         tb->name = hf.root->attrs[i]->name;
         vec_push(&u->tf_blocks, tb);

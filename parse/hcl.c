@@ -623,14 +623,26 @@ static void errors_find(struct hst *st, TSNode n, int depth)
         errors_find(st, k[i], depth + 1);
 }
 
-/* What a body collects before it is stored: attributes by value, blocks by pointer. */
+/* What a body collects before it is stored: its attributes and blocks, by value. */
 struct body_acc {
     struct hcl_attr *attrs;
     size_t nattrs, cap;
-    struct vec blocks;
+    struct hcl_block *blocks;
+    size_t nblocks, bcap;
 };
 
-static struct hcl_block *block_convert(struct hst *st, TSNode n, int depth);
+static void block_convert(struct hst *st, TSNode n, int depth, struct hcl_block *b);
+
+static void block_add(struct hst *st, struct body_acc *acc, TSNode n, int depth)
+{
+    struct hcl_block b = {0};
+    block_convert(st, n, depth, &b);
+    if (acc->nblocks == acc->bcap) {
+        acc->bcap = acc->bcap ? 2 * acc->bcap : 4;
+        acc->blocks = xrealloc(acc->blocks, acc->bcap * sizeof(*acc->blocks));
+    }
+    acc->blocks[acc->nblocks++] = b;
+}
 
 static void attr_add(struct hst *st, struct body_acc *acc, TSNode n, int depth)
 {
@@ -668,7 +680,7 @@ static void body_walk(struct hst *st, struct body_acc *acc, TSNode n, int depth)
             attr_add(st, acc, ch, depth);
             break;
         case C_BLOCK:
-            vec_push(&acc->blocks, block_convert(st, ch, depth + 1));
+            block_add(st, acc, ch, depth + 1);
             break;
         case C_BODY:
         case C_ERROR:
@@ -699,8 +711,8 @@ static void *items_store(struct hst *st, struct vec *v, uint32_t *n)
     return arr;
 }
 
-/* Stores a body's attributes in one piece of the arena (the pointers, then the attributes)
- * and its blocks; releases the accumulator. */
+/* Stores a body's attributes in one piece of the arena (the pointers, then the attributes),
+ * and its blocks in another; releases the accumulator. */
 static void body_store(struct hst *st, struct hcl_block *b, struct body_acc *acc)
 {
     b->nattrs = (uint32_t)acc->nattrs;
@@ -713,13 +725,23 @@ static void body_store(struct hst *st, struct hcl_block *b, struct body_acc *acc
             b->attrs[i] = &ats[i];
     }
     free(acc->attrs);
-    b->blocks = items_store(st, &acc->blocks, &b->nblocks);
+    b->nblocks = (uint32_t)acc->nblocks;
+    if (acc->nblocks) {
+        char *mem =
+            arena_alloc(st->a, acc->nblocks * (sizeof(*b->blocks) + sizeof(**b->blocks)));
+        struct hcl_block *bs = (struct hcl_block *)(mem + acc->nblocks * sizeof(*b->blocks));
+        b->blocks = (struct hcl_block **)mem;
+        memcpy(bs, acc->blocks, acc->nblocks * sizeof(*bs));
+        for (size_t i = 0; i < acc->nblocks; i++)
+            b->blocks[i] = &bs[i];
+    }
+    free(acc->blocks);
 }
 
-static struct hcl_block *block_convert(struct hst *st, TSNode n, int depth)
+/* Converts a block into `b` (zeroed by the caller). */
+static void block_convert(struct hst *st, TSNode n, int depth, struct hcl_block *b)
 {
-    struct hcl_block *b = arena_alloc(st->a, sizeof(*b));
-    struct body_acc acc = {.blocks = VEC_INIT};
+    struct body_acc acc = {0};
     struct vec labels = VEC_INIT;
     node_pos(n, &b->line, &b->col);
     b->end_line = (int)ts_node_end_point(n).row + 1;
@@ -751,7 +773,6 @@ static struct hcl_block *block_convert(struct hst *st, TSNode n, int depth)
     }
     b->labels = items_store(st, &labels, &b->nlabels);
     body_store(st, b, &acc);
-    return b;
 }
 
 /* A line that starts a top-level statement: Terraform puts those in column 0, and nested
@@ -810,7 +831,7 @@ void hcl_parse(struct hcl_file *out, struct arena *a, const char *path, const ch
                      .diags = diags};
     TSParser *p = parser_get();
     TSTree *tree = NULL;
-    struct body_acc acc = {.blocks = VEC_INIT};
+    struct body_acc acc = {0};
 
     memset(out, 0, sizeof(*out));
     out->root = arena_alloc(a, sizeof(*out->root));
