@@ -27,8 +27,8 @@ struct docker_var {
     struct loc loc;       /* the name */
     struct loc value_loc; /* the value as written (quotes included) */
     int value_len;        /* its length in bytes on value_loc's line */
-    int literal;          /* the value contains no $ expansion */
-    int is_arg;           /* ARG (else ENV) */
+    unsigned literal : 1; /* the value contains no $ expansion */
+    unsigned is_arg : 1;  /* ARG (else ENV) */
 };
 
 struct docker_user {
@@ -82,7 +82,7 @@ struct docker_stage {
     struct docker_healthcheck *healthcheck; /* the last one, NULL when none */
     struct loc loc;                         /* the FROM keyword */
     struct loc image_loc;
-    size_t index;
+    uint32_t index;
     int parent;  /* index of the earlier stage it builds on, -1 for an image */
     int scratch; /* FROM scratch */
     uint32_t nusers, nruns, ncopies, nvars, nexposes;

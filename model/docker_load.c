@@ -72,6 +72,17 @@ static const char *keep(struct dload *ld, const char *s)
     return k;
 }
 
+/* `s` kept: a pointer into `whole` when it is its end (a tag or digest of an image). */
+static const char *suffix_keep(struct dload *ld, const char *whole, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t wn = strlen(whole), n = strlen(s);
+    if (n <= wn && strcmp(whole + wn - n, s) == 0)
+        return whole + wn - n;
+    return keep(ld, s);
+}
+
 static void diag(struct dload *ld, const struct dockerfile_instr *in, const char *msg)
 {
     findings_add(&ld->u->diags, finding_new("parse-error", SEV_ERROR, ld->u->file->path, in->line,
@@ -217,7 +228,7 @@ static void on_from(struct dload *ld, const struct dockerfile_instr *in)
     }
     stage_close(ld);
     struct docker_stage *st = arena_alloc(ld->tmp, sizeof(*st));
-    st->index = ld->stages.len;
+    st->index = (uint32_t)ld->stages.len;
     st->loc = (struct loc){in->line, in->col};
     st->image_text = keep(ld, in->words[i].text);
     st->image_loc = word_loc(in, in->words[i].off);
@@ -241,8 +252,8 @@ static void on_from(struct dload *ld, const struct dockerfile_instr *in)
             st->image.raw = keep(ld, st->image.raw);
             st->image.registry = keep(ld, st->image.registry);
             st->image.repository = keep(ld, st->image.repository);
-            st->image.tag = keep(ld, st->image.tag);
-            st->image.digest = keep(ld, st->image.digest);
+            st->image.tag = suffix_keep(ld, st->image.raw, st->image.tag);
+            st->image.digest = suffix_keep(ld, st->image.raw, st->image.digest);
         }
     }
     if (st->alias) {
@@ -482,7 +493,7 @@ static const struct {
 
 void docker_load(struct unit *u, const char *data, size_t len)
 {
-    struct dockerfile *df = arena_alloc(u->arena, sizeof(*df));
+    struct dockerfile dfl = {0}, *df = &dfl; /* stored with its stages at the end */
     struct dload ld = {.u = u, .df = df, .tmp = arena_new()};
     struct dockerfile_ast ast;
     df->path = u->file->path;
@@ -507,12 +518,18 @@ void docker_load(struct unit *u, const char *data, size_t len)
     strmap_release(&ld.aliases);
     df->global_args =
         flatten(u->arena, &ld.global_args, sizeof(*df->global_args), &df->nglobal_args);
+    /* One piece of the arena: the file, then its stages. */
     df->nstages = (uint32_t)ld.stages.len;
-    df->stages = arena_alloc(u->arena, (ld.stages.len ? ld.stages.len : 1) * sizeof(*df->stages));
+    size_t head = (sizeof(*df) + _Alignof(struct docker_stage) - 1) &
+                  ~(_Alignof(struct docker_stage) - 1);
+    char *mem = arena_alloc(u->arena, head + (ld.stages.len ? ld.stages.len : 1) *
+                                                 sizeof(*df->stages));
+    df->stages = (struct docker_stage *)(mem + head);
     for (size_t i = 0; i < ld.stages.len; i++)
         df->stages[i] = *(struct docker_stage *)ld.stages.items[i];
     vec_release(&ld.stages);
     strmap_release(&ld.strs);
     arena_free(ld.tmp);
-    vec_push(&u->dockerfiles, df);
+    memcpy(mem, df, sizeof(*df));
+    vec_push(&u->dockerfiles, mem);
 }

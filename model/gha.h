@@ -1,6 +1,7 @@
 /* GitHub Actions model: workflows (and composite actions) with triggers, permissions, jobs
  * (needs, environment, runner, container), and steps with `uses` parsed into
- * owner/repo/path@ref and its kind. Everything is copied into the unit's arena. */
+ * owner/repo/path@ref and its kind. Everything is copied into the unit's arena, each distinct
+ * string once per file (strings may be shared: never write through them). */
 #ifndef OPSBOOK_GHA_H
 #define OPSBOOK_GHA_H
 

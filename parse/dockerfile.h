@@ -47,10 +47,10 @@ struct dockerfile_instr {
 
 struct dockerfile_ast {
     struct dockerfile_instr *instrs;
-    size_t ninstrs;
-    char escape;        /* '\\' or '`' (from `# escape=`) */
     const char *syntax; /* `# syntax=` directive or NULL */
+    size_t ninstrs;
     int syntax_line;
+    char escape; /* '\\' or '`' (from `# escape=`) */
 };
 
 /* Parses `len` bytes into `out`, everything allocated in `a` (the AST may be kept as long as
