@@ -62,7 +62,7 @@ static const char *stage_entity(char *buf, size_t n, const struct docker_stage *
     if (st->alias)
         snprintf(buf, n, "stage %s", st->alias);
     else
-        snprintf(buf, n, "stage %zu", st->index + 1);
+        snprintf(buf, n, "stage %zu", (size_t)st->index + 1);
     return buf;
 }
 

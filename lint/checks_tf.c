@@ -457,7 +457,7 @@ static void module_unpinned(struct lint_ctx *ctx)
         const struct tf_block *tb = ctx->unit->tf_blocks.items[i];
         if (tb->kind != TF_MODULE)
             continue;
-        const struct tf_module_source *s = &tb->source;
+        const struct tf_module_source *s = tb->source;
         if (s->kind == TF_SRC_REGISTRY && !s->has_version)
             lint_report(ctx, s->line, s->col, entity_name(ctx, tb),
                         "registry module '%s' has no version: every init may fetch a new release",
@@ -609,11 +609,10 @@ static void secret_report(struct lint_ctx *ctx, const char *entity, const struct
                                     "%s '%s' holds a literal secret; pass it in from a secret "
                                     "store",
                                     what, name);
-    size_t tl = strlen(v->text);
-    if (v->text[0] == '"' && tl >= 2 && !strchr(v->text, '\n')) {
+    if (v->quoted && v->len >= 2 && !v->multiline) { /* "…" on one line: mask inside */
         f->col = v->col;
         f->mask_col = v->col + 1;
-        f->mask_len = (int)(tl - 2);
+        f->mask_len = (int)(v->len - 2);
     }
 }
 
@@ -682,8 +681,8 @@ static void eks_public(struct lint_ctx *ctx)
             pub = "endpoint_public_access";
             cidrs = "public_access_cidrs";
             absent_public = 1; /* the API's default is a public endpoint */
-        } else if (tb->kind == TF_MODULE && tb->source.address &&
-                   strstr(tb->source.address, "terraform-aws-modules/eks")) {
+        } else if (tb->kind == TF_MODULE && tb->source->address &&
+                   strstr(tb->source->address, "terraform-aws-modules/eks")) {
             b = tb->hcl;
             pub = "cluster_endpoint_public_access";
             cidrs = "cluster_endpoint_public_access_cidrs";

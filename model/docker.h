@@ -1,7 +1,8 @@
 /* Dockerfile model: the stages of a build (base image parsed like an image reference, alias,
  * platform) with what each stage does that rules look at — USER, RUN, ADD/COPY, HEALTHCHECK,
  * EXPOSE, ENV, ARG — each with line and column. Built by docker_load() from the parser in
- * parse/dockerfile.h; the parser's instructions stay in the unit's arena and are kept. */
+ * parse/dockerfile.h. The parser's instructions are dropped after loading, except a slim copy
+ * of each RUN (its positions and heredocs, for carets inside the script). */
 #ifndef OPSBOOK_DOCKER_H
 #define OPSBOOK_DOCKER_H
 
@@ -26,8 +27,8 @@ struct docker_var {
     struct loc loc;       /* the name */
     struct loc value_loc; /* the value as written (quotes included) */
     int value_len;        /* its length in bytes on value_loc's line */
-    int literal;          /* the value contains no $ expansion */
-    int is_arg;           /* ARG (else ENV) */
+    unsigned literal : 1; /* the value contains no $ expansion */
+    unsigned is_arg : 1;  /* ARG (else ENV) */
 };
 
 struct docker_user {
@@ -39,20 +40,21 @@ struct docker_user {
 struct docker_run {
     const char *script; /* shell form text, exec form joined by spaces, plus heredocs */
     int exec_form;
-    const struct dockerfile_instr *instr;
+    const struct dockerfile_instr *instr; /* keyword, positions, args, segs and heredocs;
+                                           * words and argv are not kept */
     struct loc loc;
 };
 
 struct docker_copy {
-    int is_add;
     const char **sources; /* NULL-terminated, as written (heredoc sources are "<<EOF") */
     struct loc *source_locs;
-    size_t nsources;
     const char *dest;
     const char *from;     /* --from=, NULL when absent */
     const char *checksum; /* ADD --checksum=, NULL when absent */
     const char *chown;
     struct loc loc;
+    int is_add;
+    uint32_t nsources;
 };
 
 struct docker_healthcheck {
@@ -67,36 +69,31 @@ struct docker_expose {
 };
 
 struct docker_stage {
-    size_t index;
     const char *alias;          /* AS name, NULL when none */
     const char *image_text;     /* the FROM image as written */
     const char *image_expanded; /* after ARG substitution, NULL when a variable is unknown */
     struct docker_image image;  /* parsed image_expanded (zeroed when unknown) */
-    int parent;                 /* index of the earlier stage it builds on, -1 for an image */
-    int scratch;                /* FROM scratch */
     const char *platform;       /* --platform= or NULL */
-    struct loc loc;             /* the FROM keyword */
-    struct loc image_loc;
-    struct docker_user *users;
-    size_t nusers;
+    struct docker_user *users;  /* these arrays are NULL when empty */
     struct docker_run *runs;
-    size_t nruns;
     struct docker_copy *copies;
-    size_t ncopies;
     struct docker_var *vars; /* ENV and ARG in order */
-    size_t nvars;
     struct docker_expose *exposes;
-    size_t nexposes;
     struct docker_healthcheck *healthcheck; /* the last one, NULL when none */
+    struct loc loc;                         /* the FROM keyword */
+    struct loc image_loc;
+    uint32_t index;
+    int parent;  /* index of the earlier stage it builds on, -1 for an image */
+    int scratch; /* FROM scratch */
+    uint32_t nusers, nruns, ncopies, nvars, nexposes;
 };
 
 struct dockerfile {
     const char *path;
-    struct dockerfile_ast ast;
-    struct docker_var *global_args; /* ARG before the first FROM */
-    size_t nglobal_args;
+    struct dockerfile_ast ast; /* escape and syntax only: instrs is NULL after loading */
+    struct docker_var *global_args; /* ARG before the first FROM; NULL when none */
     struct docker_stage *stages;
-    size_t nstages;
+    uint32_t nglobal_args, nstages;
 };
 
 /* Parses a Dockerfile and appends a struct dockerfile to u->dockerfiles. Malformed

@@ -42,9 +42,13 @@ const struct docker_stage *docker_final_stage(const struct dockerfile *df)
     return df->nstages ? &df->stages[df->nstages - 1] : NULL;
 }
 
-/* Loader state: the stage being built collects its parts in vectors of arena items. */
+/* Loader state: the stage being built collects its parts in vectors of scratch items. The
+ * parser's instructions live in scratch memory too: what the model keeps is copied into the
+ * unit's arena, each distinct string once. */
 struct dload {
     struct unit *u;
+    struct arena *tmp;          /* the instructions, the items before flattening */
+    struct strmap strs;         /* the strings kept, to store each once */
     struct dockerfile *df;
     struct vec stages;       /* struct docker_stage* */
     struct vec global_args;  /* struct docker_var* */
@@ -54,6 +58,30 @@ struct dload {
     struct strmap global_scope; /* the same for ARGs before the first FROM */
     struct strmap aliases;      /* lower-case stage name -> index + 1 */
 };
+
+/* `s` as a string of the model: one copy per distinct string and file. NULL stays NULL. */
+static const char *keep(struct dload *ld, const char *s)
+{
+    if (!s)
+        return NULL;
+    const char *k = strmap_get(&ld->strs, s);
+    if (!k) {
+        k = arena_strdup(ld->u->arena, s);
+        strmap_put(&ld->strs, k, (void *)k);
+    }
+    return k;
+}
+
+/* `s` kept: a pointer into `whole` when it is its end (a tag or digest of an image). */
+static const char *suffix_keep(struct dload *ld, const char *whole, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t wn = strlen(whole), n = strlen(s);
+    if (n <= wn && strcmp(whole + wn - n, s) == 0)
+        return whole + wn - n;
+    return keep(ld, s);
+}
 
 static void diag(struct dload *ld, const struct dockerfile_instr *in, const char *msg)
 {
@@ -68,13 +96,13 @@ static struct loc word_loc(const struct dockerfile_instr *in, size_t off)
     return l;
 }
 
-/* Copies a vector of arena items of `size` bytes into one arena array. */
-static void *flatten(struct arena *a, struct vec *v, size_t size, size_t *n)
+/* Copies a vector of scratch items of `size` bytes into one arena array (NULL when empty). */
+static void *flatten(struct arena *a, struct vec *v, size_t size, uint32_t *n)
 {
-    char *arr = arena_alloc(a, (v->len ? v->len : 1) * size);
+    char *arr = v->len ? arena_alloc(a, v->len * size) : NULL;
     for (size_t i = 0; i < v->len; i++)
         memcpy(arr + i * size, v->items[i], size);
-    *n = v->len;
+    *n = (uint32_t)v->len;
     vec_release(v);
     return arr;
 }
@@ -142,7 +170,7 @@ static const char *expand(struct dload *ld, const char *s, char escape)
                 goto out;
             if (s[i] == ':' && (s[i + 1] == '-' || s[i + 1] == '+')) {
                 const char *word =
-                    arena_strndup(ld->u->arena, s + i + 2, (size_t)(close - (s + i + 2)));
+                    arena_strndup(ld->tmp, s + i + 2, (size_t)(close - (s + i + 2)));
                 if (s[i + 1] == '-')
                     val = val && *val ? val : word;
                 else
@@ -156,7 +184,7 @@ static const char *expand(struct dload *ld, const char *s, char escape)
             goto out;
         sb_adds(&sb, val);
     }
-    result = arena_strndup(ld->u->arena, sb_str(&sb), sb.len);
+    result = keep(ld, sb_str(&sb));
 out:
     sb_release(&sb);
     return result;
@@ -193,23 +221,22 @@ static char *lower_dup(struct arena *a, const char *s)
 
 static void on_from(struct dload *ld, const struct dockerfile_instr *in)
 {
-    struct arena *a = ld->u->arena;
     size_t i = skip_flags(in);
     if (i >= in->nwords) {
         diag(ld, in, "an image is required");
         return;
     }
     stage_close(ld);
-    struct docker_stage *st = arena_alloc(a, sizeof(*st));
-    st->index = ld->stages.len;
+    struct docker_stage *st = arena_alloc(ld->tmp, sizeof(*st));
+    st->index = (uint32_t)ld->stages.len;
     st->loc = (struct loc){in->line, in->col};
-    st->image_text = in->words[i].text;
+    st->image_text = keep(ld, in->words[i].text);
     st->image_loc = word_loc(in, in->words[i].off);
-    st->platform = flag_value(in, "platform");
+    st->platform = keep(ld, flag_value(in, "platform"));
     st->parent = -1;
     if (i + 1 < in->nwords) {
         if (i + 3 == in->nwords && str_ieq(in->words[i + 1].text, "AS"))
-            st->alias = in->words[i + 2].text;
+            st->alias = keep(ld, in->words[i + 2].text);
         else
             diag(ld, in, "expected 'AS name' after the image");
     }
@@ -217,13 +244,20 @@ static void on_from(struct dload *ld, const struct dockerfile_instr *in)
     ld->st = NULL;
     st->image_expanded = expand(ld, st->image_text, ld->df->ast.escape);
     if (st->image_expanded) {
-        st->parent = (int)(intptr_t)strmap_get(&ld->aliases, lower_dup(a, st->image_expanded)) - 1;
+        st->parent =
+            (int)(intptr_t)strmap_get(&ld->aliases, lower_dup(ld->tmp, st->image_expanded)) - 1;
         st->scratch = str_ieq(st->image_expanded, "scratch");
-        if (st->parent < 0 && !st->scratch)
-            docker_image_parse(&st->image, a, st->image_expanded);
+        if (st->parent < 0 && !st->scratch) {
+            docker_image_parse(&st->image, ld->tmp, st->image_expanded);
+            st->image.raw = keep(ld, st->image.raw);
+            st->image.registry = keep(ld, st->image.registry);
+            st->image.repository = keep(ld, st->image.repository);
+            st->image.tag = suffix_keep(ld, st->image.raw, st->image.tag);
+            st->image.digest = suffix_keep(ld, st->image.raw, st->image.digest);
+        }
     }
     if (st->alias) {
-        char *key = lower_dup(a, st->alias);
+        char *key = lower_dup(ld->tmp, st->alias);
         if (strmap_get(&ld->aliases, key))
             diag(ld, in, "a stage of this name already exists");
         else
@@ -236,7 +270,6 @@ static void on_from(struct dload *ld, const struct dockerfile_instr *in)
 /* Adds the NAME=value words of ENV or ARG (or the legacy `ENV NAME value` form). */
 static void on_vars(struct dload *ld, const struct dockerfile_instr *in, int is_arg)
 {
-    struct arena *a = ld->u->arena;
     if (in->nwords == 0) {
         diag(ld, in, "at least one name is required");
         return;
@@ -244,30 +277,30 @@ static void on_vars(struct dload *ld, const struct dockerfile_instr *in, int is_
     int legacy = !is_arg && !strchr(in->words[0].text, '=');
     for (size_t i = 0; i < in->nwords; i++) {
         const struct dockerfile_word *w = &in->words[i];
-        struct docker_var *v = arena_alloc(a, sizeof(*v));
+        struct docker_var *v = arena_alloc(ld->tmp, sizeof(*v));
         v->is_arg = is_arg;
         v->loc = word_loc(in, w->off);
         const char *eq = memchr(w->raw, '=', w->raw_len);
         if (legacy) {
-            v->name = w->text;
+            v->name = keep(ld, w->text);
             if (in->nwords < 2) {
                 diag(ld, in, "a value is required after the name");
                 return;
             }
             size_t off = in->words[1].off;
-            v->value = arena_strdup(a, in->args + off);
+            v->value = keep(ld, in->args + off);
             v->value_loc = word_loc(in, off);
             v->value_len = (int)strlen(in->args + off);
             i = in->nwords;
         } else if (eq) {
-            v->name = arena_strndup(a, w->raw, (size_t)(eq - w->raw));
+            v->name = keep(ld, arena_strndup(ld->tmp, w->raw, (size_t)(eq - w->raw)));
             const char *tq = strchr(w->text, '=');
-            v->value = tq ? tq + 1 : "";
+            v->value = tq ? keep(ld, tq + 1) : "";
             size_t off = w->off + (size_t)(eq - w->raw) + 1;
             v->value_loc = word_loc(in, off);
             v->value_len = (int)(w->raw_len - (size_t)(eq - w->raw) - 1);
         } else if (is_arg) {
-            v->name = w->text;
+            v->name = keep(ld, w->text);
         } else {
             diag(ld, in, "every name needs '=value' when one of them has it");
             continue;
@@ -298,15 +331,46 @@ static void on_user(struct dload *ld, const struct dockerfile_instr *in)
         diag(ld, in, "exactly one user[:group] is required");
         return;
     }
-    struct docker_user *us = arena_alloc(ld->u->arena, sizeof(*us));
-    us->user = in->words[0].text;
+    struct docker_user *us = arena_alloc(ld->tmp, sizeof(*us));
+    us->user = keep(ld, in->words[0].text);
     us->loc = (struct loc){in->line, in->col};
     const char *x = expand(ld, us->user, ld->df->ast.escape);
     if (x) {
         const char *colon = strchr(x, ':');
-        us->name = colon ? arena_strndup(ld->u->arena, x, (size_t)(colon - x)) : x;
+        us->name = colon ? keep(ld, arena_strndup(ld->tmp, x, (size_t)(colon - x))) : x;
     }
     vec_push(&ld->users, us);
+}
+
+/* The copy of a RUN instruction the model keeps: keyword, positions, arguments (shared with
+ * the script when they are all of it), the position map and the heredocs; not the words. */
+static const struct dockerfile_instr *run_instr_keep(struct dload *ld,
+                                                     const struct dockerfile_instr *in,
+                                                     const char *script)
+{
+    struct arena *a = ld->u->arena;
+    struct dockerfile_instr *k = arena_alloc(a, sizeof(*k));
+    k->keyword = keep(ld, in->keyword);
+    k->line = in->line;
+    k->col = in->col;
+    k->end_line = in->end_line;
+    k->args = strcmp(script, in->args) == 0 ? script : arena_strdup(a, in->args);
+    k->json = in->json;
+    k->nsegs = in->nsegs;
+    k->segs = arena_alloc(a, (in->nsegs ? in->nsegs : 1) * sizeof(*k->segs));
+    if (in->nsegs)
+        memcpy(k->segs, in->segs, in->nsegs * sizeof(*k->segs));
+    k->nheredocs = in->nheredocs;
+    if (in->nheredocs) {
+        struct dockerfile_heredoc *h = arena_alloc(a, in->nheredocs * sizeof(*h));
+        for (size_t i = 0; i < in->nheredocs; i++) {
+            h[i] = in->heredocs[i];
+            h[i].marker = keep(ld, h[i].marker);
+            h[i].body = arena_strdup(a, h[i].body);
+        }
+        k->heredocs = h;
+    }
+    return k;
 }
 
 static void on_run(struct dload *ld, const struct dockerfile_instr *in)
@@ -329,10 +393,10 @@ static void on_run(struct dload *ld, const struct dockerfile_instr *in)
         sb_addc(&sb, '\n');
         sb_adds(&sb, in->heredocs[i].body);
     }
-    struct docker_run *run = arena_alloc(ld->u->arena, sizeof(*run));
+    struct docker_run *run = arena_alloc(ld->tmp, sizeof(*run));
     run->script = arena_strndup(ld->u->arena, sb_str(&sb), sb.len);
     run->exec_form = in->json;
-    run->instr = in;
+    run->instr = run_instr_keep(ld, in, run->script);
     run->loc = (struct loc){in->line, in->col};
     sb_release(&sb);
     vec_push(&ld->runs, run);
@@ -341,32 +405,34 @@ static void on_run(struct dload *ld, const struct dockerfile_instr *in)
 static void on_copy(struct dload *ld, const struct dockerfile_instr *in)
 {
     struct arena *a = ld->u->arena;
-    struct docker_copy *cp = arena_alloc(a, sizeof(*cp));
+    struct docker_copy *cp = arena_alloc(ld->tmp, sizeof(*cp));
     cp->is_add = strcmp(in->keyword, "ADD") == 0;
     cp->loc = (struct loc){in->line, in->col};
-    cp->from = flag_value(in, "from");
-    cp->checksum = flag_value(in, "checksum");
-    cp->chown = flag_value(in, "chown");
+    cp->from = keep(ld, flag_value(in, "from"));
+    cp->checksum = keep(ld, flag_value(in, "checksum"));
+    cp->chown = keep(ld, flag_value(in, "chown"));
     size_t first = skip_flags(in);
     size_t n = in->json ? in->argc : in->nwords - first;
     if (n < 2) {
         diag(ld, in, "a source and a destination are required");
         return;
     }
-    cp->nsources = n - 1;
-    cp->sources = arena_alloc(a, n * sizeof(*cp->sources));
-    cp->source_locs = arena_alloc(a, n * sizeof(*cp->source_locs));
+    cp->nsources = (uint32_t)(n - 1);
+    /* One piece of the arena: the sources (NULL-terminated), then their places. */
+    char *mem = arena_alloc(a, n * (sizeof(*cp->sources) + sizeof(*cp->source_locs)));
+    cp->sources = (const char **)mem;
+    cp->source_locs = (struct loc *)(mem + n * sizeof(*cp->sources));
     for (size_t i = 0; i < cp->nsources; i++) {
         if (in->json) {
-            cp->sources[i] = in->argv[i];
+            cp->sources[i] = keep(ld, in->argv[i]);
             const char *p = strstr(in->args, in->argv[i]);
             cp->source_locs[i] = word_loc(in, p && *in->argv[i] ? (size_t)(p - in->args) : 0);
         } else {
-            cp->sources[i] = in->words[first + i].text;
+            cp->sources[i] = keep(ld, in->words[first + i].text);
             cp->source_locs[i] = word_loc(in, in->words[first + i].off);
         }
     }
-    cp->dest = in->json ? in->argv[n - 1] : in->words[first + n - 1].text;
+    cp->dest = keep(ld, in->json ? in->argv[n - 1] : in->words[first + n - 1].text);
     vec_push(&ld->copies, cp);
 }
 
@@ -378,7 +444,7 @@ static void on_healthcheck(struct dload *ld, const struct dockerfile_instr *in)
     if (i < in->nwords && str_ieq(in->words[i].text, "NONE") && i + 1 == in->nwords) {
         hc->none = 1;
     } else if (i + 1 < in->nwords && str_ieq(in->words[i].text, "CMD")) {
-        hc->cmd = in->args + in->words[i + 1].off;
+        hc->cmd = keep(ld, in->args + in->words[i + 1].off);
     } else {
         diag(ld, in, "expected 'CMD command' or 'NONE'");
         return;
@@ -393,8 +459,8 @@ static void on_expose(struct dload *ld, const struct dockerfile_instr *in)
         return;
     }
     for (size_t i = 0; i < in->nwords; i++) {
-        struct docker_expose *ex = arena_alloc(ld->u->arena, sizeof(*ex));
-        ex->port = in->words[i].text;
+        struct docker_expose *ex = arena_alloc(ld->tmp, sizeof(*ex));
+        ex->port = keep(ld, in->words[i].text);
         ex->loc = word_loc(in, in->words[i].off);
         vec_push(&ld->exposes, ex);
     }
@@ -427,12 +493,16 @@ static const struct {
 
 void docker_load(struct unit *u, const char *data, size_t len)
 {
-    struct dockerfile *df = arena_alloc(u->arena, sizeof(*df));
-    struct dload ld = {.u = u, .df = df};
+    struct dockerfile dfl = {0}, *df = &dfl; /* stored with its stages at the end */
+    struct dload ld = {.u = u, .df = df, .tmp = arena_new()};
+    struct dockerfile_ast ast;
     df->path = u->file->path;
-    dockerfile_parse(&df->ast, u->arena, u->file->path, data, len, &u->diags);
-    for (size_t i = 0; i < df->ast.ninstrs; i++) {
-        const struct dockerfile_instr *in = &df->ast.instrs[i];
+    dockerfile_parse(&ast, ld.tmp, u->file->path, data, len, &u->diags);
+    df->ast.escape = ast.escape;
+    df->ast.syntax = keep(&ld, ast.syntax);
+    df->ast.syntax_line = ast.syntax_line;
+    for (size_t i = 0; i < ast.ninstrs; i++) {
+        const struct dockerfile_instr *in = &ast.instrs[i];
         void (*fn)(struct dload *, const struct dockerfile_instr *) = on_other;
         for (size_t h = 0; h < ARRAY_LEN(handlers); h++)
             if (strcmp(in->keyword, handlers[h].keyword) == 0)
@@ -448,10 +518,18 @@ void docker_load(struct unit *u, const char *data, size_t len)
     strmap_release(&ld.aliases);
     df->global_args =
         flatten(u->arena, &ld.global_args, sizeof(*df->global_args), &df->nglobal_args);
-    df->nstages = ld.stages.len;
-    df->stages = arena_alloc(u->arena, (ld.stages.len ? ld.stages.len : 1) * sizeof(*df->stages));
+    /* One piece of the arena: the file, then its stages. */
+    df->nstages = (uint32_t)ld.stages.len;
+    size_t head = (sizeof(*df) + _Alignof(struct docker_stage) - 1) &
+                  ~(_Alignof(struct docker_stage) - 1);
+    char *mem = arena_alloc(u->arena, head + (ld.stages.len ? ld.stages.len : 1) *
+                                                 sizeof(*df->stages));
+    df->stages = (struct docker_stage *)(mem + head);
     for (size_t i = 0; i < ld.stages.len; i++)
         df->stages[i] = *(struct docker_stage *)ld.stages.items[i];
     vec_release(&ld.stages);
-    vec_push(&u->dockerfiles, df);
+    strmap_release(&ld.strs);
+    arena_free(ld.tmp);
+    memcpy(mem, df, sizeof(*df));
+    vec_push(&u->dockerfiles, mem);
 }

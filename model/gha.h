@@ -1,6 +1,7 @@
 /* GitHub Actions model: workflows (and composite actions) with triggers, permissions, jobs
  * (needs, environment, runner, container), and steps with `uses` parsed into
- * owner/repo/path@ref and its kind. Everything is copied into the unit's arena. */
+ * owner/repo/path@ref and its kind. Everything is copied into the unit's arena, each distinct
+ * string once per file (strings may be shared: never write through them). */
 #ifndef OPSBOOK_GHA_H
 #define OPSBOOK_GHA_H
 
@@ -57,8 +58,8 @@ struct gha_step {
     struct gha_uses uses;           /* uses.raw NULL for run steps */
     const char *run;                /* the script, NULL for uses steps */
     int run_line;                   /* first script line (a block: the line after run:) */
-    int run_col;                    /* column of the first script character on run_line */
-    int run_block;                  /* written as | or > (then lines map 1:1 from run_line) */
+    int run_col : 31;               /* column of the first script character on run_line */
+    unsigned run_block : 1;         /* written as | or > (then lines map 1:1 from run_line) */
     const char *run_raw;            /* the script's source text from (run_line, run_col): later
                                      * lines keep their indentation, so a position inside it
                                      * is run_line + newlines before it */
@@ -85,6 +86,7 @@ struct gha_job {
     const char *runs_on_group;      /* runs-on: {group: …} */
     const char *concurrency;        /* group, or the scalar */
     int has_timeout;
+    int container_has_credentials;  /* container.credentials present */
     const char *container_image;    /* container: image or scalar */
     struct loc container_loc;
     const char **service_images;    /* NULL-terminated, services: x: image */
@@ -92,16 +94,15 @@ struct gha_job {
     const char **service_passwords; /* literal credentials.password per service, or NULL */
     struct loc *service_password_locs;
     size_t nservices;
-    int container_has_credentials;  /* container.credentials present */
     const char *container_password; /* literal credentials.password, NULL for expressions */
     struct loc container_password_loc;
     struct gha_uses uses;           /* reusable workflow call; uses.raw NULL otherwise */
     struct loc uses_loc;
     int secrets_inherit;
+    int has_strategy;
     struct loc secrets_loc;
     struct gha_kvs with, env, outputs;
     struct gha_kvs secrets;         /* secrets: passed to a reusable workflow (map form) */
-    int has_strategy;
     struct gha_step **steps;
     size_t nsteps;
 };

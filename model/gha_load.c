@@ -15,7 +15,36 @@ struct ld {
     size_t *lines; /* byte offset of each line's start, 0-based */
     int nlines;
     struct vec problems; /* struct gha_problem* (heap, copied at the end) */
+    struct strmap strs;  /* the strings kept: each distinct one is stored once per file */
 };
+
+/* `n` bytes at `p` as a string in `a`; with `strs`, one copy per distinct string. */
+static const char *dup_n(struct arena *a, struct strmap *strs, const char *p, size_t n)
+{
+    if (!strs)
+        return arena_strndup(a, p, n);
+    const char *k = strmap_getn(strs, p, n);
+    if (!k) {
+        k = arena_strndup(a, p, n);
+        strmap_put(strs, k, (void *)k);
+    }
+    return k;
+}
+
+static const char *keep_n(struct ld *ld, const char *p, size_t n)
+{
+    return dup_n(ld->a, &ld->strs, p, n);
+}
+
+static const char *keep(struct ld *ld, const char *s)
+{
+    return keep_n(ld, s, strlen(s));
+}
+
+/* The empty NULL-terminated list and its places, shared by every empty list of the model
+ * (never written: lists are filled only when they have items). */
+static const char *no_strings[1];
+static struct loc no_locs[1];
 
 /* ---- source positions ---- */
 
@@ -61,7 +90,7 @@ static int line_indent(const char *s, const char *e, int *blank)
 /* The source text of a scalar value and where its first character is. Block scalars start on
  * the first non-blank line after the indicator and end at the last line indented at least as
  * much; flow scalars start at the node (after an opening quote). */
-static const char *scalar_span(const struct ld *ld, const struct ynode *n, struct loc *at)
+static const char *scalar_span(struct ld *ld, const struct ynode *n, struct loc *at)
 {
     const char *s, *e;
     at->line = n->line;
@@ -96,10 +125,10 @@ static const char *scalar_span(const struct ld *ld, const struct ynode *n, struc
         line_get(ld, last, &ls, &le);
         at->line = first;
         at->col = indent + 1;
-        return arena_strndup(ld->a, s + indent, (size_t)(le - (s + indent)));
+        return keep_n(ld, s + indent, (size_t)(le - (s + indent)));
     }
     if (line_get(ld, n->line, &s, &e) != 0 || n->col - 1 > e - s)
-        return arena_strdup(ld->a, n->s);
+        return keep(ld, n->s);
     const char *p = s + n->col - 1;
     char q = n->quoted && p < e && (*p == '"' || *p == '\'') ? *p : 0;
     if (q) {
@@ -107,7 +136,7 @@ static const char *scalar_span(const struct ld *ld, const struct ynode *n, struc
         at->col++;
     }
     if (n->end_line <= n->line && !q)
-        return arena_strdup(ld->a, n->s);
+        return keep(ld, n->s);
     if (n->end_line <= n->line) {
         /* The source between the quotes, escapes as written, so columns stay exact. */
         const char *c = p;
@@ -120,12 +149,12 @@ static const char *scalar_span(const struct ld *ld, const struct ynode *n, struc
                 break;
             c += *c == q ? 2 : 1;
         }
-        return arena_strndup(ld->a, p, (size_t)(c - p));
+        return keep_n(ld, p, (size_t)(c - p));
     }
     const char *ls, *le;
     if (line_get(ld, n->end_line, &ls, &le) != 0)
-        return arena_strdup(ld->a, n->s);
-    return arena_strndup(ld->a, p, (size_t)(le - p));
+        return keep(ld, n->s);
+    return keep_n(ld, p, (size_t)(le - p));
 }
 
 struct loc gha_text_loc(struct loc start, const char *raw, size_t off)
@@ -154,7 +183,7 @@ static struct loc loc_of(const struct ynode *n)
 
 static const char *str_copy(struct ld *ld, const struct ynode *n)
 {
-    return n && n->kind == YN_SCALAR ? arena_strdup(ld->a, n->s) : NULL;
+    return n && n->kind == YN_SCALAR ? keep(ld, n->s) : NULL;
 }
 
 static void problem(struct ld *ld, const struct ynode *at, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -166,7 +195,7 @@ static void problem(struct ld *ld, const struct ynode *at, const char *fmt, ...)
     sb_vaddf(&sb, fmt, ap);
     va_end(ap);
     struct gha_problem *p = xcalloc(1, sizeof(*p));
-    p->msg = arena_strdup(ld->a, sb_str(&sb));
+    p->msg = keep(ld, sb_str(&sb));
     p->loc = loc_of(at);
     sb_release(&sb);
     vec_push(&ld->problems, p);
@@ -199,6 +228,12 @@ static size_t keys_check(struct ld *ld, const struct ynode *map, const char *con
 static const char **list_copy(struct ld *ld, const struct ynode *n, size_t *count,
                               struct loc **locs)
 {
+    if (!n) {
+        *count = 0;
+        if (locs)
+            *locs = no_locs;
+        return no_strings;
+    }
     size_t cap = n && n->kind == YN_SEQ ? n->len : 1;
     const char **out = arena_alloc(ld->a, (cap + 1) * sizeof(*out));
     struct loc *l = locs ? arena_alloc(ld->a, (cap + 1) * sizeof(*l)) : NULL;
@@ -206,14 +241,14 @@ static const char **list_copy(struct ld *ld, const struct ynode *n, size_t *coun
     if (n && n->kind == YN_SCALAR) {
         if (l)
             l[k] = loc_of(n);
-        out[k++] = arena_strdup(ld->a, n->s);
+        out[k++] = keep(ld, n->s);
     }
     for (size_t i = 0; n && n->kind == YN_SEQ && i < n->len; i++) {
         if (n->items[i]->kind != YN_SCALAR)
             continue;
         if (l)
             l[k] = loc_of(n->items[i]);
-        out[k++] = arena_strdup(ld->a, n->items[i]->s);
+        out[k++] = keep(ld, n->items[i]->s);
     }
     *count = k;
     if (locs)
@@ -225,15 +260,15 @@ static void kvs_load(struct ld *ld, struct gha_kvs *out, const struct ynode *map
 {
     if (!yml_is_map(map))
         return;
-    out->items = arena_alloc(ld->a, map->len * sizeof(*out->items) + 1);
+    out->items = arena_alloc(ld->a, (map->len ? map->len : 1) * sizeof(*out->items));
     for (size_t i = 0; i < map->len; i++) {
         const struct ynode *k = map->pairs[i].key, *v = map->pairs[i].val;
         struct gha_kv *kv = &out->items[out->len++];
-        kv->key = k->kind == YN_SCALAR ? arena_strdup(ld->a, k->s) : "";
+        kv->key = k->kind == YN_SCALAR ? keep(ld, k->s) : "";
         kv->loc = loc_of(k);
         kv->vloc = loc_of(v);
         if (v && v->kind == YN_SCALAR) {
-            kv->value = arena_strdup(ld->a, v->s);
+            kv->value = keep(ld, v->s);
             kv->block = v->block;
             kv->raw = scalar_span(ld, v, &kv->vloc);
         }
@@ -255,7 +290,7 @@ static void perms_load(struct ld *ld, struct gha_perms *out, const struct ypair 
     out->present = 1;
     out->loc = loc_of(p->key);
     if (p->val && p->val->kind == YN_SCALAR)
-        out->all = arena_strdup(ld->a, p->val->s);
+        out->all = keep(ld, p->val->s);
     else if (yml_is_map(p->val) && p->val->len == 0)
         out->all = "{}";
     else if (!p->val || p->val->kind == YN_NULL)
@@ -308,15 +343,17 @@ static int is_workflow_path(const char *p)
     return p && (str_endswith(p, ".yml") || str_endswith(p, ".yaml"));
 }
 
-void gha_uses_parse(struct gha_uses *out, struct arena *a, const char *raw)
+/* gha_uses_parse, with each string stored once per file when `strs` is given. */
+static void uses_parse(struct gha_uses *out, struct arena *a, struct strmap *strs,
+                       const char *raw)
 {
     memset(out, 0, sizeof(*out));
     if (!raw)
         return;
-    out->raw = arena_strdup(a, raw);
+    out->raw = dup_n(a, strs, raw, strlen(raw));
     if (str_startswith(raw, "docker://")) {
         out->kind = GHA_REF_DOCKER;
-        out->path = arena_strdup(a, raw + 9);
+        out->path = out->raw + 9;
         return;
     }
     if (str_startswith(raw, "./") || str_startswith(raw, "../") || strcmp(raw, ".") == 0) {
@@ -329,28 +366,33 @@ void gha_uses_parse(struct gha_uses *out, struct arena *a, const char *raw)
     size_t left = at ? (size_t)(at - raw) : strlen(raw);
     const char *slash = memchr(raw, '/', left);
     if (slash) {
-        out->owner = arena_strndup(a, raw, (size_t)(slash - raw));
+        out->owner = dup_n(a, strs, raw, (size_t)(slash - raw));
         const char *rs = slash + 1;
         const char *s2 = memchr(rs, '/', (size_t)(raw + left - rs));
-        out->repo = arena_strndup(a, rs, (size_t)((s2 ? s2 : raw + left) - rs));
+        out->repo = dup_n(a, strs, rs, (size_t)((s2 ? s2 : raw + left) - rs));
         if (s2 && s2 + 1 < raw + left)
-            out->path = arena_strndup(a, s2 + 1, (size_t)(raw + left - s2 - 1));
+            out->path = dup_n(a, strs, s2 + 1, (size_t)(raw + left - s2 - 1));
     } else {
-        out->repo = arena_strndup(a, raw, left);
+        out->repo = dup_n(a, strs, raw, left);
     }
     out->reusable = is_workflow_path(out->path);
     if (strstr(raw, "${{")) {
         out->kind = GHA_REF_EXPR;
         if (at)
-            out->ref = arena_strdup(a, at + 1);
+            out->ref = out->raw + (at + 1 - raw);
         return;
     }
     if (!at) {
         out->kind = GHA_REF_NONE;
         return;
     }
-    out->ref = arena_strdup(a, at + 1);
+    out->ref = out->raw + (at + 1 - raw); /* a suffix of raw */
     out->kind = ref_classify(out->ref);
+}
+
+void gha_uses_parse(struct gha_uses *out, struct arena *a, const char *raw)
+{
+    uses_parse(out, a, NULL, raw);
 }
 
 /* ---- triggers ---- */
@@ -405,6 +447,11 @@ static void filters_add(struct ld *ld, struct vec *v, const struct ynode *n)
 
 static const char **vec_to_list(struct ld *ld, struct vec *v, size_t *count)
 {
+    if (!v->len) {
+        *count = 0;
+        vec_release(v);
+        return no_strings;
+    }
     const char **out = arena_alloc(ld->a, (v->len + 1) * sizeof(*out));
     for (size_t i = 0; i < v->len; i++)
         out[i] = v->items[i];
@@ -421,7 +468,7 @@ static void inputs_load(struct ld *ld, struct gha_trigger *t, const struct ynode
     for (size_t i = 0; i < t->inputs.len; i++) {
         const struct ynode *def = inputs->pairs[i].val;
         const char *type = yml_str(yml_get(def, "type"));
-        t->inputs.items[i].value = arena_strdup(ld->a, type ? type : "string");
+        t->inputs.items[i].value = keep(ld, type ? type : "string");
         t->inputs.items[i].raw = NULL;
     }
 }
@@ -429,7 +476,7 @@ static void inputs_load(struct ld *ld, struct gha_trigger *t, const struct ynode
 static void trigger_load(struct ld *ld, struct gha_trigger *t, const struct ynode *key,
                          const struct ynode *val)
 {
-    t->event = arena_strdup(ld->a, key->s);
+    t->event = keep(ld, key->s);
     t->loc = loc_of(key);
     if (!in_list(t->event, known_events))
         problem(ld, key, "'%s' is not an event GitHub knows", t->event);
@@ -441,8 +488,8 @@ static void trigger_load(struct ld *ld, struct gha_trigger *t, const struct ynod
     t->workflows = list_copy(ld, yml_get(val, "workflows"), &t->nworkflows, NULL);
     inputs_load(ld, t, yml_get(val, "inputs"));
     size_t nc = yml_is_seq(val) ? val->len : 0;
-    t->crons = arena_alloc(ld->a, (nc + 1) * sizeof(*t->crons));
-    t->cron_locs = arena_alloc(ld->a, (nc + 1) * sizeof(*t->cron_locs));
+    t->crons = nc ? arena_alloc(ld->a, (nc + 1) * sizeof(*t->crons)) : no_strings;
+    t->cron_locs = nc ? arena_alloc(ld->a, (nc + 1) * sizeof(*t->cron_locs)) : no_locs;
     if (strcmp(t->event, "schedule") == 0 && !yml_is_seq(val))
         problem(ld, key, "schedule: needs a list of '- cron:' entries");
     for (size_t i = 0; i < nc; i++) {
@@ -452,7 +499,7 @@ static void trigger_load(struct ld *ld, struct gha_trigger *t, const struct ynod
             continue;
         }
         t->cron_locs[t->ncrons] = loc_of(c);
-        t->crons[t->ncrons++] = arena_strdup(ld->a, c->s);
+        t->crons[t->ncrons++] = keep(ld, c->s);
     }
 }
 
@@ -462,7 +509,7 @@ static void triggers_load(struct ld *ld, struct gha_workflow *wf, const struct y
     wf->on_loc = loc_of(on->key);
     const struct ynode *v = on->val;
     size_t cap = v && (v->kind == YN_SEQ || v->kind == YN_MAP) ? v->len : 1;
-    wf->triggers = arena_alloc(ld->a, (cap + 1) * sizeof(*wf->triggers));
+    wf->triggers = arena_alloc(ld->a, (cap ? cap : 1) * sizeof(*wf->triggers));
     if (v && v->kind == YN_SCALAR) {
         trigger_load(ld, &wf->triggers[wf->ntriggers++], v, NULL);
     } else if (yml_is_seq(v)) {
@@ -526,7 +573,7 @@ static struct gha_step *step_load(struct ld *ld, const struct ynode *n)
     const struct ypair *run = yml_get_pair(n, "run");
     if (uses) {
         st->uses_loc = loc_of(uses->key);
-        gha_uses_parse(&st->uses, ld->a, yml_str(uses->val));
+        uses_parse(&st->uses, ld->a, &ld->strs, yml_str(uses->val));
         if (!st->uses.raw)
             problem(ld, uses->key, "uses: needs an action reference");
         else if (st->uses.kind == GHA_REF_NONE)
@@ -537,7 +584,7 @@ static struct gha_step *step_load(struct ld *ld, const struct ynode *n)
         const struct ynode *v = run->val;
         if (v && v->kind == YN_SCALAR) {
             struct loc at;
-            st->run = arena_strdup(ld->a, v->s);
+            st->run = keep(ld, v->s);
             st->run_block = v->block;
             st->run_raw = scalar_span(ld, v, &at);
             st->run_line = at.line;
@@ -612,7 +659,7 @@ static void runs_on_load(struct ld *ld, struct gha_job *job, const struct ynode 
             sb_addc(&sb, ',');
         sb_adds(&sb, l[i]);
     }
-    job->runs_on = arena_strdup(ld->a, sb_str(&sb));
+    job->runs_on = keep(ld, sb_str(&sb));
     sb_release(&sb);
 }
 
@@ -625,7 +672,7 @@ static const char *literal_password(struct ld *ld, const struct ynode *creds, st
     *at = loc_of(pw);
     if (pw->quoted && !pw->block)
         at->col++;
-    return arena_strdup(ld->a, pw->s);
+    return keep(ld, pw->s);
 }
 
 static void container_load(struct ld *ld, struct gha_job *job, const struct ynode *n)
@@ -665,9 +712,9 @@ static void services_load(struct ld *ld, struct gha_job *job, const struct ynode
 static struct gha_job *job_load(struct ld *ld, const struct ynode *key, const struct ynode *n)
 {
     struct gha_job *job = arena_alloc(ld->a, sizeof(*job));
-    job->id = arena_strdup(ld->a, key->kind == YN_SCALAR ? key->s : "");
+    job->id = keep(ld, key->kind == YN_SCALAR ? key->s : "");
     job->loc = loc_of(key);
-    job->needs = arena_alloc(ld->a, sizeof(*job->needs));
+    job->needs = no_strings;
     if (!yml_is_map(n)) {
         problem(ld, key, "job '%s' must be a mapping", job->id);
         return job;
@@ -698,7 +745,7 @@ static struct gha_job *job_load(struct ld *ld, const struct ynode *key, const st
     const struct ypair *uses = yml_get_pair(n, "uses");
     if (uses) {
         job->uses_loc = loc_of(uses->key);
-        gha_uses_parse(&job->uses, ld->a, yml_str(uses->val));
+        uses_parse(&job->uses, ld->a, &ld->strs, yml_str(uses->val));
         job->uses.reusable = 1;
     }
     const struct ypair *secrets = yml_get_pair(n, "secrets");
@@ -738,14 +785,23 @@ static const char *const action_keys[] = {
 static void unknown_copy(struct ld *ld, struct gha_workflow *wf, const struct ynode *root,
                          const char *const *known)
 {
-    wf->unknown_keys = arena_alloc(ld->a, (root->len + 1) * sizeof(*wf->unknown_keys));
-    wf->unknown_locs = arena_alloc(ld->a, (root->len + 1) * sizeof(*wf->unknown_locs));
+    size_t bad = 0;
+    for (size_t i = 0; i < root->len; i++) {
+        const char *k = yml_str(root->pairs[i].key);
+        bad += !(k && in_list(k, known));
+    }
+    wf->unknown_keys = no_strings;
+    wf->unknown_locs = no_locs;
+    if (bad) {
+        wf->unknown_keys = arena_alloc(ld->a, (bad + 1) * sizeof(*wf->unknown_keys));
+        wf->unknown_locs = arena_alloc(ld->a, (bad + 1) * sizeof(*wf->unknown_locs));
+    }
     for (size_t i = 0; i < root->len; i++) {
         const char *k = yml_str(root->pairs[i].key);
         if (k && in_list(k, known))
             continue;
         wf->unknown_locs[wf->nunknown] = loc_of(root->pairs[i].key);
-        wf->unknown_keys[wf->nunknown++] = k ? arena_strdup(ld->a, k) : "?";
+        wf->unknown_keys[wf->nunknown++] = k ? keep(ld, k) : "?";
     }
     keys_check(ld, root, known, wf->is_action ? "an action" : "a workflow");
 }
@@ -790,7 +846,7 @@ static void action_body(struct ld *ld, struct gha_workflow *wf, const struct yno
     struct gha_job *job = arena_alloc(ld->a, sizeof(*job));
     job->id = "steps";
     job->loc = loc_of(runs->key);
-    job->needs = arena_alloc(ld->a, sizeof(*job->needs));
+    job->needs = no_strings;
     steps_load(ld, job, steps);
     wf->jobs[wf->njobs++] = job;
 }
@@ -852,6 +908,7 @@ void gha_load(struct unit *u, const struct yfile *yf, const char *data, size_t l
     if (u->workflows.len == before && !broken)
         not_a_workflow(&ld, yf);
     vec_release(&ld.problems);
+    strmap_release(&ld.strs);
     free(ld.lines);
 }
 

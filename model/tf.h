@@ -33,11 +33,11 @@ enum tf_source_kind {
 /* A module's `source`, parsed. */
 struct tf_module_source {
     enum tf_source_kind kind;
+    int has_version;     /* a `version` argument exists (literal or not) */
+    int line, col;       /* the source attribute */
     const char *address; /* the source without ?query; registry address or repository */
     const char *ref;     /* git: the ?ref= value, or NULL */
     const char *version; /* registry: the `version` argument when a literal, or NULL */
-    int has_version;     /* a `version` argument exists (literal or not) */
-    int line, col;       /* the source attribute */
 };
 
 struct tf_block {
@@ -47,8 +47,9 @@ struct tf_block {
     const char *name; /* resource/data/module/variable/output name, "" otherwise */
     const char *dir;  /* the file's directory relative to the root: the module */
     const struct hcl_block *hcl;
-    struct tf_module_source source;  /* TF_MODULE */
-    const struct hcl_block *backend; /* TF_TERRAFORM: its backend block, or NULL */
+    const struct tf_module_source *source; /* TF_MODULE: its source; for the other kinds
+                                            * (and a module without one) kind TF_SRC_NONE */
+    const struct hcl_block *backend;       /* TF_TERRAFORM: its backend block, or NULL */
 };
 
 /* Parses a .tf / .tfvars file into u->tf_blocks; syntax errors go to u->diags. */

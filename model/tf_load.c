@@ -66,29 +66,36 @@ void tf_source_parse(struct tf_module_source *out, struct arena *a, const char *
     out->kind = ok && (parts == 3 || parts == 4) ? TF_SRC_REGISTRY : TF_SRC_OTHER;
 }
 
+/* The source of every block that is not a module with a `source` argument. */
+static const struct tf_module_source source_none = {TF_SRC_NONE, 0, 0, 0, NULL, NULL, NULL};
+
 static void module_fill(struct tf_block *tb, struct arena *a)
 {
     const struct hcl_attr *src = hcl_attr_get(tb->hcl, "source");
     const struct hcl_attr *ver = hcl_attr_get(tb->hcl, "version");
     if (!src)
         return;
-    tb->source.line = src->line;
-    tb->source.col = src->col;
+    struct tf_module_source *ms = arena_alloc(a, sizeof(*ms));
+    tb->source = ms;
+    ms->line = src->line;
+    ms->col = src->col;
     if (src->value->kind == HV_STRING)
-        tf_source_parse(&tb->source, a, src->value->str);
+        tf_source_parse(ms, a, src->value->str);
     else
-        tb->source.kind = TF_SRC_UNKNOWN;
+        ms->kind = TF_SRC_UNKNOWN;
     if (ver) {
-        tb->source.has_version = 1;
+        ms->has_version = 1;
         if (ver->value->kind == HV_STRING)
-            tb->source.version = ver->value->str;
+            ms->version = ver->value->str;
     }
 }
 
-static struct tf_block *block_new(struct unit *u, const struct hcl_block *hb, const char *dir)
+/* Fills `tb` (zeroed) for the top-level block `hb`. */
+static struct tf_block *block_fill(struct tf_block *tb, struct unit *u, const struct hcl_block *hb,
+                                   const char *dir)
 {
-    struct tf_block *tb = arena_alloc(u->arena, sizeof(*tb));
     tb->hcl = hb;
+    tb->source = &source_none;
     tb->dir = dir;
     tb->type = "";
     tb->name = "";
@@ -124,19 +131,23 @@ void tf_load(struct unit *u, const char *data, size_t len)
     char *d = path_dirname(u->file->path);
     const char *dir = arena_strdup(u->arena, d);
     free(d);
+    /* All the file's blocks in one piece of the arena. */
+    size_t n = hf.root->nblocks + hf.root->nattrs;
+    struct tf_block *tbs = n ? arena_alloc(u->arena, n * sizeof(*tbs)) : NULL;
     for (size_t i = 0; i < hf.root->nblocks; i++)
-        vec_push(&u->tf_blocks, block_new(u, hf.root->blocks[i], dir));
+        vec_push(&u->tf_blocks, block_fill(&tbs[i], u, hf.root->blocks[i], dir));
+    struct hcl_block *hbs =
+        hf.root->nattrs ? arena_alloc(u->arena, hf.root->nattrs * sizeof(*hbs)) : NULL;
     for (size_t i = 0; i < hf.root->nattrs; i++) {
         /* A .tfvars assignment: one pseudo-block per attribute keeps the position. */
-        struct hcl_block *hb = arena_alloc(u->arena, sizeof(*hb));
+        struct hcl_block *hb = &hbs[i];
         hb->type = "";
         hb->labels = NULL;
-        hb->attrs = arena_alloc(u->arena, sizeof(*hb->attrs));
-        hb->attrs[0] = hf.root->attrs[i];
+        hb->attrs = &hf.root->attrs[i];
         hb->nattrs = 1;
         hb->line = hb->end_line = hf.root->attrs[i]->line;
         hb->col = hf.root->attrs[i]->col;
-        struct tf_block *tb = block_new(u, hb, dir);
+        struct tf_block *tb = block_fill(&tbs[hf.root->nblocks + i], u, hb, dir);
         tb->kind = TF_ATTRIBUTE;
         tb->name = hf.root->attrs[i]->name;
         vec_push(&u->tf_blocks, tb);

@@ -5,6 +5,7 @@
 #include "dockerfile.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Instructions BuildKit knows; anything else is a parse error. */
@@ -150,19 +151,26 @@ static size_t continued_len(const struct pline *pl, char escape)
     return (size_t)-1;
 }
 
-static void seg_push(struct vec *segs, struct arena *a, size_t off, int line, int col)
+/* A growable array of segments, on the heap while an instruction is read. */
+struct segs {
+    struct dockerfile_seg *v;
+    size_t n, cap;
+};
+
+static void seg_push(struct segs *segs, size_t off, int line, int col)
 {
-    struct dockerfile_seg *sg = arena_alloc(a, sizeof(*sg));
-    sg->off = off;
-    sg->line = line;
-    sg->col = col;
-    vec_push(segs, sg);
+    if (segs->n == segs->cap) {
+        segs->cap = segs->cap ? 2 * segs->cap : 8;
+        segs->v = xrealloc(segs->v, segs->cap * sizeof(*segs->v));
+    }
+    segs->v[segs->n++] = (struct dockerfile_seg){off, line, col};
 }
 
 size_t dockerfile_words_split(struct dockerfile_word **out, struct arena *a, const char *s,
                               char escape)
 {
-    struct vec words = VEC_INIT;
+    struct dockerfile_word *words = NULL;
+    size_t count = 0, cap = 0;
     struct strbuf sb = STRBUF_INIT;
     size_t i = 0, n = strlen(s);
     for (;;) {
@@ -188,19 +196,21 @@ size_t dockerfile_words_split(struct dockerfile_word **out, struct arena *a, con
                 sb_addc(&sb, c);
             i++;
         }
-        struct dockerfile_word *w = arena_alloc(a, sizeof(*w));
+        if (count == cap) {
+            cap = cap ? 2 * cap : 8;
+            words = xrealloc(words, cap * sizeof(*words));
+        }
+        struct dockerfile_word *w = &words[count++];
         w->text = arena_strndup(a, sb_str(&sb), sb.len);
         w->raw = s + start;
         w->raw_len = i - start;
         w->off = start;
-        vec_push(&words, w);
     }
     sb_release(&sb);
-    struct dockerfile_word *arr = arena_alloc(a, (words.len ? words.len : 1) * sizeof(*arr));
-    for (size_t k = 0; k < words.len; k++)
-        arr[k] = *(struct dockerfile_word *)words.items[k];
-    size_t count = words.len;
-    vec_release(&words);
+    struct dockerfile_word *arr = arena_alloc(a, (count ? count : 1) * sizeof(*arr));
+    if (count)
+        memcpy(arr, words, count * sizeof(*arr));
+    free(words);
     *out = arr;
     return count;
 }
@@ -383,18 +393,19 @@ static void heredocs_read(struct reader *r, struct dockerfile_instr *in)
         vec_push(&docs, hp);
     }
     in->nheredocs = docs.len;
-    in->heredocs = arena_alloc(r->a, (docs.len ? docs.len : 1) * sizeof(*in->heredocs));
+    in->heredocs = docs.len ? arena_alloc(r->a, docs.len * sizeof(*in->heredocs)) : NULL;
     for (size_t i = 0; i < docs.len; i++)
         in->heredocs[i] = *(struct dockerfile_heredoc *)docs.items[i];
     vec_release(&docs);
 }
 
-/* Reads one instruction starting at physical line `first`; returns it, or NULL when it was
- * malformed (reported). */
-static struct dockerfile_instr *instr_read(struct reader *r, const struct pline *first)
+/* Reads one instruction starting at physical line `first` into `in`; returns `in`, or NULL
+ * when it was malformed (reported). */
+static struct dockerfile_instr *instr_read(struct dockerfile_instr *instr, struct reader *r,
+                                           const struct pline *first)
 {
     struct strbuf text = STRBUF_INIT;
-    struct vec segs = VEC_INIT;
+    struct segs segs = {NULL, 0, 0};
     struct dockerfile_instr *in = NULL;
     struct pline pl = *first;
     size_t lead = skip_ws(pl.s, pl.len, 0);
@@ -405,7 +416,7 @@ static struct dockerfile_instr *instr_read(struct reader *r, const struct pline 
     for (;;) {
         size_t keep = continued_len(&pl, r->escape);
         size_t n = keep == (size_t)-1 ? pl.len : keep;
-        seg_push(&segs, r->a, text.len, pl.line, (int)from + 1);
+        seg_push(&segs, text.len, pl.line, (int)from + 1);
         if (n > from)
             sb_add(&text, pl.s + from, n - from);
         end_line = pl.line;
@@ -442,16 +453,17 @@ static struct dockerfile_instr *instr_read(struct reader *r, const struct pline 
     while (aend > astart && isspace((unsigned char)t[aend - 1]))
         aend--;
 
-    in = arena_alloc(r->a, sizeof(*in));
+    in = instr;
+    memset(in, 0, sizeof(*in));
     in->keyword = kw;
     in->line = kw_line;
     in->col = kw_col;
     in->end_line = end_line;
     in->args = arena_strndup(r->a, t + astart, aend - astart);
     /* Segments are rebased on the arguments' first byte. */
-    in->segs = arena_alloc(r->a, segs.len * sizeof(*in->segs));
-    for (size_t i = 0; i < segs.len; i++) {
-        struct dockerfile_seg sg = *(struct dockerfile_seg *)segs.items[i];
+    in->segs = arena_alloc(r->a, segs.n * sizeof(*in->segs));
+    for (size_t i = 0; i < segs.n; i++) {
+        struct dockerfile_seg sg = segs.v[i];
         if (sg.off < astart) {
             sg.col += (int)(astart - sg.off);
             sg.off = 0;
@@ -470,7 +482,7 @@ static struct dockerfile_instr *instr_read(struct reader *r, const struct pline 
         heredocs_read(r, in);
 out:
     sb_release(&text);
-    vec_release(&segs);
+    free(segs.v);
     return in;
 }
 
@@ -479,7 +491,8 @@ void dockerfile_parse(struct dockerfile_ast *out, struct arena *a, const char *p
 {
     struct reader r = {
         .data = data, .len = len, .line = 1, .path = path, .diags = diags, .a = a, .escape = '\\'};
-    struct vec instrs = VEC_INIT;
+    struct dockerfile_instr *instrs = NULL;
+    size_t n = 0, cap = 0;
     struct pline pl;
     int directives = 1, seen_escape = 0;
     memset(out, 0, sizeof(*out));
@@ -493,13 +506,16 @@ void dockerfile_parse(struct dockerfile_ast *out, struct arena *a, const char *p
         directives = 0;
         if (is_blank(&pl) || is_comment(&pl))
             continue;
-        struct dockerfile_instr *in = instr_read(&r, &pl);
-        if (in)
-            vec_push(&instrs, in);
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            instrs = xrealloc(instrs, cap * sizeof(*instrs));
+        }
+        if (instr_read(&instrs[n], &r, &pl))
+            n++;
     }
-    out->ninstrs = instrs.len;
-    out->instrs = arena_alloc(a, (instrs.len ? instrs.len : 1) * sizeof(*out->instrs));
-    for (size_t i = 0; i < instrs.len; i++)
-        out->instrs[i] = *(struct dockerfile_instr *)instrs.items[i];
-    vec_release(&instrs);
+    out->ninstrs = n;
+    out->instrs = arena_alloc(a, (n ? n : 1) * sizeof(*out->instrs));
+    if (n)
+        memcpy(out->instrs, instrs, n * sizeof(*out->instrs));
+    free(instrs);
 }

@@ -34,26 +34,23 @@ struct dockerfile_heredoc {
 
 struct dockerfile_instr {
     const char *keyword; /* upper case: "FROM", "RUN" */
-    int line, col;       /* of the keyword */
-    int end_line;        /* last line, heredoc bodies included */
     const char *args;    /* arguments, continuation lines joined as BuildKit joins them */
     struct dockerfile_seg *segs;
-    size_t nsegs;
     struct dockerfile_word *words;
-    size_t nwords;
-    int json;          /* arguments are a JSON array of strings (exec form) */
     const char **argv; /* its elements when json */
-    size_t argc;
     struct dockerfile_heredoc *heredocs;
-    size_t nheredocs;
+    int line, col;     /* of the keyword */
+    int end_line;      /* last line, heredoc bodies included */
+    int json;          /* arguments are a JSON array of strings (exec form) */
+    uint32_t nsegs, nwords, argc, nheredocs;
 };
 
 struct dockerfile_ast {
     struct dockerfile_instr *instrs;
-    size_t ninstrs;
-    char escape;        /* '\\' or '`' (from `# escape=`) */
     const char *syntax; /* `# syntax=` directive or NULL */
+    size_t ninstrs;
     int syntax_line;
+    char escape; /* '\\' or '`' (from `# escape=`) */
 };
 
 /* Parses `len` bytes into `out`, everything allocated in `a` (the AST may be kept as long as

@@ -4,6 +4,7 @@
  * through the ERROR nodes, so the blocks around a mistake are still modelled. */
 #include "hcl.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tree_sitter/api.h>
@@ -12,20 +13,123 @@ const TSLanguage *tree_sitter_hcl(void);
 
 #define HCL_MAX_DEPTH 200 /* nesting bound: deeper expressions stay unknown */
 #define HCL_MAX_ERRORS 20 /* parse-error findings per file */
+#define HCL_TMP_KEEP (256 * 1024) /* scratch bytes kept across top-level statements */
+
+/* The node types the walk tells apart, by grammar symbol (see sym_code). */
+enum code {
+    C_OTHER = 0, C_ERROR, C_EXPRESSION, C_COMMENT, C_VARIABLE_EXPR, C_LITERAL_VALUE,
+    C_STRING_LIT, C_COLLECTION_VALUE, C_TEMPLATE_EXPR, C_QUOTED_TEMPLATE, C_HEREDOC_TEMPLATE,
+    C_TUPLE, C_OBJECT, C_FUNCTION_CALL, C_OPERATION, C_NUMERIC_LIT, C_BOOL_LIT, C_NULL_LIT,
+    C_UNARY_OPERATION, C_TEMPLATE_INTERPOLATION, C_TEMPLATE_LITERAL, C_TEMPLATE_DIRECTIVE,
+    C_HEREDOC_START, C_OBJECT_ELEM, C_IDENTIFIER, C_FUNCTION_ARGUMENTS, C_ATTRIBUTE, C_BLOCK,
+    C_BODY,
+};
+
+static const char *const code_names[] = {
+    [C_ERROR] = "ERROR", [C_EXPRESSION] = "expression", [C_COMMENT] = "comment",
+    [C_VARIABLE_EXPR] = "variable_expr", [C_LITERAL_VALUE] = "literal_value",
+    [C_STRING_LIT] = "string_lit", [C_COLLECTION_VALUE] = "collection_value",
+    [C_TEMPLATE_EXPR] = "template_expr", [C_QUOTED_TEMPLATE] = "quoted_template",
+    [C_HEREDOC_TEMPLATE] = "heredoc_template", [C_TUPLE] = "tuple", [C_OBJECT] = "object",
+    [C_FUNCTION_CALL] = "function_call", [C_OPERATION] = "operation",
+    [C_NUMERIC_LIT] = "numeric_lit", [C_BOOL_LIT] = "bool_lit", [C_NULL_LIT] = "null_lit",
+    [C_UNARY_OPERATION] = "unary_operation",
+    [C_TEMPLATE_INTERPOLATION] = "template_interpolation",
+    [C_TEMPLATE_LITERAL] = "template_literal", [C_TEMPLATE_DIRECTIVE] = "template_directive",
+    [C_HEREDOC_START] = "heredoc_start", [C_OBJECT_ELEM] = "object_elem",
+    [C_IDENTIFIER] = "identifier", [C_FUNCTION_ARGUMENTS] = "function_arguments",
+    [C_ATTRIBUTE] = "attribute", [C_BLOCK] = "block", [C_BODY] = "body",
+};
+
+/* Built once: the code of every grammar symbol (by its name, as ts_node_type gives it), and
+ * the key under which each thread keeps its parser. */
+static unsigned char *sym_code;
+static uint32_t sym_count;
+static TSFieldId field_key, field_val;
+static pthread_key_t parser_key;
+static pthread_once_t hcl_once = PTHREAD_ONCE_INIT;
+
+static void parser_free(void *p)
+{
+    ts_parser_delete(p);
+}
+
+static void hcl_setup(void)
+{
+    const TSLanguage *lang = tree_sitter_hcl();
+    sym_count = ts_language_symbol_count(lang);
+    sym_code = xcalloc(sym_count ? sym_count : 1, 1);
+    for (uint32_t s = 0; s < sym_count; s++) {
+        const char *name = ts_language_symbol_name(lang, (TSSymbol)s);
+        for (size_t c = 1; name && c < ARRAY_LEN(code_names); c++)
+            if (strcmp(name, code_names[c]) == 0)
+                sym_code[s] = (unsigned char)c;
+    }
+    field_key = ts_language_field_id_for_name(lang, "key", 3);
+    field_val = ts_language_field_id_for_name(lang, "val", 3);
+    pthread_key_create(&parser_key, parser_free);
+}
+
+/* The calling thread's parser, made on first use and deleted when the thread exits. */
+static TSParser *parser_get(void)
+{
+    pthread_once(&hcl_once, hcl_setup);
+    TSParser *p = pthread_getspecific(parser_key);
+    if (!p) {
+        p = ts_parser_new();
+        if (!ts_parser_set_language(p, tree_sitter_hcl())) {
+            ts_parser_delete(p);
+            return NULL;
+        }
+        pthread_setspecific(parser_key, p);
+    }
+    return p;
+}
 
 struct hst {
     struct arena *a;   /* the caller's arena: the result */
-    struct arena *tmp; /* child arrays, freed at the end */
+    struct arena *tmp; /* child arrays and throw-away values, freed at the end */
     const char *src;
     size_t len;
     const char *path;
     struct findings *diags;
     int errors;
+    int scratch;        /* > 0: values are made in tmp (an object key, a negated number) */
+    TSTreeCursor cur;   /* reused by node_kids */
+    int has_cur;
+    struct interned *strs; /* the file's distinct strings, open addressing */
+    size_t nstrs, cap;
 };
 
-static int node_is(TSNode n, const char *type)
+/* A string kept in the result: each distinct one is stored once per file. */
+struct interned {
+    const char *s;
+    uint32_t len, hash;
+};
+
+/* A value made while st->scratch: it remembers its node's source span. */
+struct scratch_value {
+    struct hcl_value v;
+    uint32_t s, e;
+};
+
+static enum code node_code(TSNode n)
 {
-    return strcmp(ts_node_type(n), type) == 0;
+    TSSymbol s = ts_node_symbol(n);
+    if (s == (TSSymbol)-1)
+        return C_ERROR;
+    return s < sym_count ? (enum code)sym_code[s] : C_OTHER;
+}
+
+static int node_is(TSNode n, enum code c)
+{
+    return node_code(n) == c;
+}
+
+/* Where values and their strings go: the result, or scratch while st->scratch. */
+static struct arena *out_arena(struct hst *st)
+{
+    return st->scratch ? st->tmp : st->a;
 }
 
 /* The node's children (named only when `named`), in a scratch array. */
@@ -35,28 +139,83 @@ static size_t node_kids(struct hst *st, TSNode n, int named, TSNode **out)
     TSNode *k = arena_alloc(st->tmp, (cnt ? cnt : 1) * sizeof(*k));
     size_t m = 0;
     if (cnt) {
-        TSTreeCursor c = ts_tree_cursor_new(n);
-        if (ts_tree_cursor_goto_first_child(&c)) {
+        if (st->has_cur) {
+            ts_tree_cursor_reset(&st->cur, n);
+        } else {
+            st->cur = ts_tree_cursor_new(n);
+            st->has_cur = 1;
+        }
+        if (ts_tree_cursor_goto_first_child(&st->cur)) {
             do {
-                TSNode ch = ts_tree_cursor_current_node(&c);
+                TSNode ch = ts_tree_cursor_current_node(&st->cur);
                 if (!named || ts_node_is_named(ch))
                     k[m++] = ch;
-            } while (ts_tree_cursor_goto_next_sibling(&c));
+            } while (ts_tree_cursor_goto_next_sibling(&st->cur));
         }
-        ts_tree_cursor_delete(&c);
     }
     *out = k;
     return m;
 }
 
+/* The node's source span, clamped to the text. */
+static void node_span(const struct hst *st, TSNode n, uint32_t *s, uint32_t *e)
+{
+    *s = ts_node_start_byte(n);
+    *e = ts_node_end_byte(n);
+    if (*e > st->len)
+        *e = (uint32_t)st->len;
+    if (*s > *e)
+        *s = *e;
+}
+
+static uint32_t str_hash(const char *p, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 16777619u;
+    return h;
+}
+
+static void strs_grow(struct hst *st)
+{
+    size_t cap = st->cap ? 2 * st->cap : 256;
+    struct interned *t = xcalloc(cap, sizeof(*t));
+    for (size_t i = 0; i < st->cap; i++) {
+        if (!st->strs[i].s)
+            continue;
+        size_t j = st->strs[i].hash & (cap - 1);
+        while (t[j].s)
+            j = (j + 1) & (cap - 1);
+        t[j] = st->strs[i];
+    }
+    free(st->strs);
+    st->strs = t;
+    st->cap = cap;
+}
+
+/* `n` bytes at `p` as a string of the result (one copy per distinct string and file), or of
+ * scratch memory while st->scratch. */
+static const char *str_keep(struct hst *st, const char *p, size_t n)
+{
+    if (st->scratch || n > UINT32_MAX)
+        return arena_strndup(out_arena(st), p, n);
+    if (2 * (st->nstrs + 1) > st->cap)
+        strs_grow(st);
+    uint32_t h = str_hash(p, n);
+    size_t j = h & (st->cap - 1);
+    for (; st->strs[j].s; j = (j + 1) & (st->cap - 1))
+        if (st->strs[j].hash == h && st->strs[j].len == n && memcmp(st->strs[j].s, p, n) == 0)
+            return st->strs[j].s;
+    st->strs[j] = (struct interned){arena_strndup(st->a, p, n), (uint32_t)n, h};
+    st->nstrs++;
+    return st->strs[j].s;
+}
+
 static const char *node_text(struct hst *st, TSNode n)
 {
-    uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
-    if (e > st->len)
-        e = (uint32_t)st->len;
-    if (s > e)
-        s = e;
-    return arena_strndup(st->a, st->src + s, e - s);
+    uint32_t s, e;
+    node_span(st, n, &s, &e);
+    return str_keep(st, st->src + s, e - s);
 }
 
 static void node_pos(TSNode n, int *line, int *col)
@@ -72,8 +231,15 @@ static const char escapes[][2] = {{'n', '\n'}, {'t', '\t'}, {'r', '\r'}, {'"', '
 /* Unescapes the inside of a quoted HCL string literal. */
 static const char *unescape(struct hst *st, const char *s, size_t n)
 {
+    size_t i = 0;
+    while (i < n && s[i] != '\\' && !((s[i] == '$' || s[i] == '%') && i + 2 < n &&
+                                      s[i + 1] == s[i] && s[i + 2] == '{'))
+        i++;
+    if (i == n) /* nothing to unescape: the common case */
+        return str_keep(st, s, n);
     struct strbuf sb = STRBUF_INIT;
-    for (size_t i = 0; i < n; i++) {
+    sb_add(&sb, s, i);
+    for (; i < n; i++) {
         char c = s[i];
         if (c == '\\' && i + 1 < n) {
             char e = s[++i];
@@ -94,17 +260,44 @@ static const char *unescape(struct hst *st, const char *s, size_t n)
             sb_addc(&sb, c);
         }
     }
-    const char *r = arena_strndup(st->a, sb_str(&sb), sb.len);
+    const char *r = str_keep(st, sb_str(&sb), sb.len);
     sb_release(&sb);
     return r;
 }
 
 static struct hcl_value *value_new(struct hst *st, TSNode n, enum hcl_kind k)
 {
-    struct hcl_value *v = arena_alloc(st->a, sizeof(*v));
+    struct hcl_value *v;
+    if (st->scratch) {
+        struct scratch_value *sv = arena_alloc(st->tmp, sizeof(*sv));
+        node_span(st, n, &sv->s, &sv->e);
+        v = &sv->v;
+    } else {
+        v = arena_alloc(st->a, sizeof(*v));
+    }
     v->kind = k;
     node_pos(n, &v->line, &v->col);
-    v->text = node_text(st, n);
+    return v;
+}
+
+/* A value whose str is its node's source text (references, templates, the unknown). */
+static struct hcl_value *value_text_new(struct hst *st, TSNode n, enum hcl_kind k)
+{
+    struct hcl_value *v = value_new(st, n, k);
+    v->str = node_text(st, n);
+    return v;
+}
+
+/* An HV_STRING value for node `n`: what its source text looks like, for a caret under it. */
+static struct hcl_value *string_new(struct hst *st, TSNode n)
+{
+    struct hcl_value *v = value_new(st, n, HV_STRING);
+    uint32_t s, e;
+    node_span(st, n, &s, &e);
+    size_t tl = strnlen(st->src + s, e - s);
+    v->len = (uint32_t)tl;
+    v->quoted = tl > 0 && st->src[s] == '"';
+    v->multiline = memchr(st->src + s, '\n', tl) != NULL;
     return v;
 }
 
@@ -113,10 +306,9 @@ static struct hcl_value *expr_convert(struct hst *st, TSNode n, int depth);
 /* A string_lit: quoted text without interpolation. */
 static struct hcl_value *string_convert(struct hst *st, TSNode n)
 {
-    struct hcl_value *v = value_new(st, n, HV_STRING);
-    uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
-    if (e > st->len)
-        e = (uint32_t)st->len;
+    struct hcl_value *v = string_new(st, n);
+    uint32_t s, e;
+    node_span(st, n, &s, &e);
     if (e - s >= 2 && st->src[s] == '"' && st->src[e - 1] == '"')
         v->str = unescape(st, st->src + s + 1, e - s - 2);
     else
@@ -151,6 +343,8 @@ static const char *heredoc_body(struct hst *st, TSNode n, int strip)
     }
     if (ind == (size_t)-1)
         ind = 0;
+    if (ind == 0) /* nothing to strip: the body as written */
+        return arena_strndup(out_arena(st), b, (size_t)(end - b));
     struct strbuf sb = STRBUF_INIT;
     for (const char *p = b; p < end;) {
         const char *q = memchr(p, '\n', (size_t)(end - p));
@@ -161,7 +355,7 @@ static const char *heredoc_body(struct hst *st, TSNode n, int strip)
         sb_add(&sb, p + skip, (size_t)(le - p - skip));
         p = le;
     }
-    const char *r = arena_strndup(st->a, sb_str(&sb), sb.len);
+    const char *r = arena_strndup(out_arena(st), sb_str(&sb), sb.len);
     sb_release(&sb);
     return r;
 }
@@ -173,19 +367,26 @@ static struct hcl_value *template_convert(struct hst *st, TSNode n, int depth)
     size_t m = node_kids(st, n, 1, &k);
     size_t interp = 0, lits = 0, directives = 0;
     TSNode last_interp = n;
-    int heredoc = node_is(n, "heredoc_template"), strip = 0;
+    int heredoc = node_is(n, C_HEREDOC_TEMPLATE), strip = 0;
     for (size_t i = 0; i < m; i++) {
-        const char *t = ts_node_type(k[i]);
-        if (strcmp(t, "template_interpolation") == 0) {
+        switch (node_code(k[i])) {
+        case C_TEMPLATE_INTERPOLATION:
             interp++;
             last_interp = k[i];
-        } else if (strcmp(t, "template_literal") == 0) {
+            break;
+        case C_TEMPLATE_LITERAL:
             lits++;
-        } else if (strcmp(t, "template_directive") == 0) {
+            break;
+        case C_TEMPLATE_DIRECTIVE:
             directives++;
-        } else if (strcmp(t, "heredoc_start") == 0) {
+            break;
+        case C_HEREDOC_START: {
             uint32_t s = ts_node_start_byte(k[i]), e = ts_node_end_byte(k[i]);
             strip = memchr(st->src + s, '-', e - s) != NULL;
+            break;
+        }
+        default:
+            break;
         }
     }
     if (!heredoc && interp == 1 && lits == 0 && directives == 0) {
@@ -193,15 +394,12 @@ static struct hcl_value *template_convert(struct hst *st, TSNode n, int depth)
         TSNode *ik;
         size_t im = node_kids(st, last_interp, 1, &ik);
         for (size_t i = 0; i < im; i++)
-            if (node_is(ik[i], "expression"))
+            if (node_is(ik[i], C_EXPRESSION))
                 return expr_convert(st, ik[i], depth + 1);
     }
-    if (interp || directives) {
-        struct hcl_value *v = value_new(st, n, HV_TEMPLATE);
-        v->str = v->text;
-        return v;
-    }
-    struct hcl_value *v = value_new(st, n, HV_STRING);
+    if (interp || directives)
+        return value_text_new(st, n, HV_TEMPLATE);
+    struct hcl_value *v = string_new(st, n);
     if (heredoc) {
         v->str = heredoc_body(st, n, strip);
     } else {
@@ -211,25 +409,41 @@ static struct hcl_value *template_convert(struct hst *st, TSNode n, int depth)
     return v;
 }
 
+/* Converts the expressions among `k` into `v`'s items. */
+static void items_convert(struct hst *st, struct hcl_value *v, const TSNode *k, size_t m,
+                          int depth)
+{
+    size_t cnt = 0;
+    for (size_t i = 0; i < m; i++)
+        cnt += node_is(k[i], C_EXPRESSION);
+    if (!cnt || v->items)
+        return;
+    v->items = arena_alloc(out_arena(st), cnt * sizeof(*v->items));
+    for (size_t i = 0; i < m; i++)
+        if (node_is(k[i], C_EXPRESSION))
+            v->items[v->n++] = expr_convert(st, k[i], depth + 1);
+}
+
 static struct hcl_value *tuple_convert(struct hst *st, TSNode n, int depth)
 {
     struct hcl_value *v = value_new(st, n, HV_LIST);
     TSNode *k;
     size_t m = node_kids(st, n, 1, &k);
-    v->items = arena_alloc(st->a, (m ? m : 1) * sizeof(*v->items));
-    for (size_t i = 0; i < m; i++)
-        if (node_is(k[i], "expression"))
-            v->items[v->n++] = expr_convert(st, k[i], depth + 1);
+    items_convert(st, v, k, m, depth);
     return v;
 }
 
-/* An object key: a bare identifier or a string is its name; anything else its text. */
+/* An object key: a bare identifier or a string is its name; anything else its text. The key
+ * is converted in scratch memory, and only the name is kept. */
 static const char *key_text(struct hst *st, TSNode key, int depth)
 {
+    st->scratch++;
     struct hcl_value *kv = expr_convert(st, key, depth + 1);
+    st->scratch--;
     if (kv->kind == HV_STRING)
-        return kv->str;
-    return kv->text;
+        return str_keep(st, kv->str, strlen(kv->str));
+    const struct scratch_value *sv = (const struct scratch_value *)kv;
+    return str_keep(st, st->src + sv->s, sv->e - sv->s);
 }
 
 static struct hcl_value *object_convert(struct hst *st, TSNode n, int depth)
@@ -237,13 +451,18 @@ static struct hcl_value *object_convert(struct hst *st, TSNode n, int depth)
     struct hcl_value *v = value_new(st, n, HV_MAP);
     TSNode *k;
     size_t m = node_kids(st, n, 1, &k);
-    v->items = arena_alloc(st->a, (m ? m : 1) * sizeof(*v->items));
-    v->keys = arena_alloc(st->a, (m ? m : 1) * sizeof(*v->keys));
+    size_t cnt = 0;
+    for (size_t i = 0; i < m; i++)
+        cnt += node_is(k[i], C_OBJECT_ELEM);
+    if (!cnt)
+        return v;
+    v->items = arena_alloc(out_arena(st), cnt * sizeof(*v->items));
+    v->keys = arena_alloc(out_arena(st), cnt * sizeof(*v->keys));
     for (size_t i = 0; i < m; i++) {
-        if (!node_is(k[i], "object_elem"))
+        if (!node_is(k[i], C_OBJECT_ELEM))
             continue;
-        TSNode key = ts_node_child_by_field_name(k[i], "key", 3);
-        TSNode val = ts_node_child_by_field_name(k[i], "val", 3);
+        TSNode key = ts_node_child_by_field_id(k[i], field_key);
+        TSNode val = ts_node_child_by_field_id(k[i], field_val);
         if (ts_node_is_null(key) || ts_node_is_null(val))
             continue;
         v->keys[v->n] = key_text(st, key, depth);
@@ -259,15 +478,13 @@ static struct hcl_value *call_convert(struct hst *st, TSNode n, int depth)
     size_t m = node_kids(st, n, 1, &k);
     v->str = "";
     for (size_t i = 0; i < m; i++) {
-        if (node_is(k[i], "identifier")) {
+        enum code c = node_code(k[i]);
+        if (c == C_IDENTIFIER) {
             v->str = node_text(st, k[i]);
-        } else if (node_is(k[i], "function_arguments")) {
+        } else if (c == C_FUNCTION_ARGUMENTS) {
             TSNode *ak;
             size_t am = node_kids(st, k[i], 1, &ak);
-            v->items = arena_alloc(st->a, (am ? am : 1) * sizeof(*v->items));
-            for (size_t j = 0; j < am; j++)
-                if (node_is(ak[j], "expression"))
-                    v->items[v->n++] = expr_convert(st, ak[j], depth + 1);
+            items_convert(st, v, ak, am, depth);
         }
     }
     return v;
@@ -278,23 +495,25 @@ static struct hcl_value *literal_convert(struct hst *st, TSNode n)
     TSNode *k;
     size_t m = node_kids(st, n, 1, &k);
     if (m == 0)
-        return value_new(st, n, HV_UNKNOWN);
+        return value_text_new(st, n, HV_UNKNOWN);
     TSNode c = k[0];
-    if (node_is(c, "string_lit"))
+    enum code cc = node_code(c);
+    if (cc == C_STRING_LIT)
         return string_convert(st, c);
-    if (node_is(c, "numeric_lit")) {
-        struct hcl_value *v = value_new(st, n, HV_NUMBER);
-        v->num = strtod(v->text, NULL);
+    if (cc == C_NUMERIC_LIT || cc == C_BOOL_LIT) {
+        uint32_t s, e;
+        node_span(st, n, &s, &e);
+        char *t = arena_strndup(st->tmp, st->src + s, e - s);
+        struct hcl_value *v = value_new(st, n, cc == C_NUMERIC_LIT ? HV_NUMBER : HV_BOOL);
+        if (cc == C_NUMERIC_LIT)
+            v->num = strtod(t, NULL);
+        else
+            v->b = strcmp(t, "true") == 0;
         return v;
     }
-    if (node_is(c, "bool_lit")) {
-        struct hcl_value *v = value_new(st, n, HV_BOOL);
-        v->b = strcmp(v->text, "true") == 0;
-        return v;
-    }
-    if (node_is(c, "null_lit"))
+    if (cc == C_NULL_LIT)
         return value_new(st, n, HV_NULL);
-    return value_new(st, n, HV_UNKNOWN);
+    return value_text_new(st, n, HV_UNKNOWN);
 }
 
 /* `-5` is a number; other operations are unknown. */
@@ -302,12 +521,14 @@ static struct hcl_value *operation_convert(struct hst *st, TSNode n, int depth)
 {
     TSNode *k;
     size_t m = node_kids(st, n, 1, &k);
-    if (m == 1 && node_is(k[0], "unary_operation")) {
+    if (m == 1 && node_is(k[0], C_UNARY_OPERATION)) {
         TSNode *u;
         size_t um = node_kids(st, k[0], 1, &u);
         TSNode first = ts_node_child(k[0], 0);
         if (um == 1 && !ts_node_is_null(first) && strcmp(ts_node_type(first), "-") == 0) {
+            st->scratch++;
             struct hcl_value *inner = expr_convert(st, u[0], depth + 1);
+            st->scratch--;
             if (inner->kind == HV_NUMBER) {
                 struct hcl_value *v = value_new(st, n, HV_NUMBER);
                 v->num = -inner->num;
@@ -315,63 +536,61 @@ static struct hcl_value *operation_convert(struct hst *st, TSNode n, int depth)
             }
         }
     }
-    return value_new(st, n, HV_UNKNOWN);
+    return value_text_new(st, n, HV_UNKNOWN);
 }
 
 static struct hcl_value *expr_convert(struct hst *st, TSNode n, int depth)
 {
     if (depth > HCL_MAX_DEPTH)
-        return value_new(st, n, HV_UNKNOWN);
-    const char *t = ts_node_type(n);
-    if (strcmp(t, "expression") == 0) {
-        TSNode *k;
-        size_t m = node_kids(st, n, 1, &k);
+        return value_text_new(st, n, HV_UNKNOWN);
+    TSNode *k;
+    size_t m;
+    switch (node_code(n)) {
+    case C_EXPRESSION: {
+        m = node_kids(st, n, 1, &k);
         size_t real = 0;
         TSNode first = n;
         for (size_t i = 0; i < m; i++) {
-            if (node_is(k[i], "comment"))
+            if (node_is(k[i], C_COMMENT))
                 continue;
             if (real++ == 0)
                 first = k[i];
         }
         if (real == 0)
-            return value_new(st, n, HV_UNKNOWN);
-        if (node_is(first, "variable_expr")) {
-            struct hcl_value *v = value_new(st, n, HV_REF);
-            v->str = v->text;
-            return v;
-        }
+            return value_text_new(st, n, HV_UNKNOWN);
+        if (node_is(first, C_VARIABLE_EXPR))
+            return value_text_new(st, n, HV_REF);
         if (real == 1)
             return expr_convert(st, first, depth + 1);
-        return value_new(st, n, HV_UNKNOWN); /* a call or collection followed by .attr or [i] */
+        /* a call or collection followed by .attr or [i] */
+        return value_text_new(st, n, HV_UNKNOWN);
     }
-    if (strcmp(t, "literal_value") == 0)
+    case C_LITERAL_VALUE:
         return literal_convert(st, n);
-    if (strcmp(t, "string_lit") == 0)
+    case C_STRING_LIT:
         return string_convert(st, n);
-    if (strcmp(t, "collection_value") == 0 || strcmp(t, "template_expr") == 0) {
-        TSNode *k;
-        size_t m = node_kids(st, n, 1, &k);
+    case C_COLLECTION_VALUE:
+    case C_TEMPLATE_EXPR:
+        m = node_kids(st, n, 1, &k);
         if (m >= 1)
             return expr_convert(st, k[0], depth + 1);
-        return value_new(st, n, HV_UNKNOWN);
-    }
-    if (strcmp(t, "quoted_template") == 0 || strcmp(t, "heredoc_template") == 0)
+        return value_text_new(st, n, HV_UNKNOWN);
+    case C_QUOTED_TEMPLATE:
+    case C_HEREDOC_TEMPLATE:
         return template_convert(st, n, depth);
-    if (strcmp(t, "tuple") == 0)
+    case C_TUPLE:
         return tuple_convert(st, n, depth);
-    if (strcmp(t, "object") == 0)
+    case C_OBJECT:
         return object_convert(st, n, depth);
-    if (strcmp(t, "function_call") == 0)
+    case C_FUNCTION_CALL:
         return call_convert(st, n, depth);
-    if (strcmp(t, "variable_expr") == 0) {
-        struct hcl_value *v = value_new(st, n, HV_REF);
-        v->str = v->text;
-        return v;
-    }
-    if (strcmp(t, "operation") == 0)
+    case C_VARIABLE_EXPR:
+        return value_text_new(st, n, HV_REF);
+    case C_OPERATION:
         return operation_convert(st, n, depth);
-    return value_new(st, n, HV_UNKNOWN);
+    default:
+        return value_text_new(st, n, HV_UNKNOWN);
+    }
 }
 
 static void error_report(struct hst *st, TSNode n)
@@ -404,62 +623,125 @@ static void errors_find(struct hst *st, TSNode n, int depth)
         errors_find(st, k[i], depth + 1);
 }
 
+/* What a body collects before it is stored: its attributes and blocks, by value. */
 struct body_acc {
-    struct vec attrs, blocks;
+    struct hcl_attr *attrs;
+    size_t nattrs, cap;
+    struct hcl_block *blocks;
+    size_t nblocks, bcap;
 };
 
-static struct hcl_block *block_convert(struct hst *st, TSNode n, int depth);
+static void block_convert(struct hst *st, TSNode n, int depth, struct hcl_block *b);
+
+static void block_add(struct hst *st, struct body_acc *acc, TSNode n, int depth)
+{
+    struct hcl_block b = {0};
+    block_convert(st, n, depth, &b);
+    if (acc->nblocks == acc->bcap) {
+        acc->bcap = acc->bcap ? 2 * acc->bcap : 4;
+        acc->blocks = xrealloc(acc->blocks, acc->bcap * sizeof(*acc->blocks));
+    }
+    acc->blocks[acc->nblocks++] = b;
+}
 
 static void attr_add(struct hst *st, struct body_acc *acc, TSNode n, int depth)
 {
     TSNode *k;
     size_t m = node_kids(st, n, 1, &k);
-    if (m < 2 || !node_is(k[0], "identifier"))
+    if (m < 2 || !node_is(k[0], C_IDENTIFIER))
         return;
-    struct hcl_attr *at = arena_alloc(st->a, sizeof(*at));
+    if (acc->nattrs == acc->cap) {
+        acc->cap = acc->cap ? 2 * acc->cap : 8;
+        acc->attrs = xrealloc(acc->attrs, acc->cap * sizeof(*acc->attrs));
+    }
+    struct hcl_attr *at = &acc->attrs[acc->nattrs];
     at->name = node_text(st, k[0]);
     node_pos(n, &at->line, &at->col);
     at->value = expr_convert(st, k[m - 1], depth + 1);
-    vec_push(&acc->attrs, at);
+    acc->nattrs++;
 }
 
 /* Collects attributes and blocks of a body; inside an ERROR node, whatever whole
- * attributes and blocks tree-sitter recovered are kept. */
+ * attributes and blocks tree-sitter recovered are kept. At the top level (depth 0 and 1),
+ * the scratch memory of each finished statement is given back. */
 static void body_walk(struct hst *st, struct body_acc *acc, TSNode n, int depth)
 {
     if (depth > HCL_MAX_DEPTH)
         return;
-    TSNode *k;
-    size_t m = node_kids(st, n, 1, &k);
-    for (size_t i = 0; i < m; i++) {
-        const char *t = ts_node_type(k[i]);
-        if (strcmp(t, "attribute") == 0)
-            attr_add(st, acc, k[i], depth);
-        else if (strcmp(t, "block") == 0)
-            vec_push(&acc->blocks, block_convert(st, k[i], depth + 1));
-        else if (strcmp(t, "body") == 0 || strcmp(t, "ERROR") == 0)
-            body_walk(st, acc, k[i], depth + 1);
-    }
+    TSTreeCursor c = ts_tree_cursor_new(n);
+    if (!ts_tree_cursor_goto_first_child(&c))
+        goto out;
+    do {
+        TSNode ch = ts_tree_cursor_current_node(&c);
+        if (!ts_node_is_named(ch))
+            continue;
+        switch (node_code(ch)) {
+        case C_ATTRIBUTE:
+            attr_add(st, acc, ch, depth);
+            break;
+        case C_BLOCK:
+            block_add(st, acc, ch, depth + 1);
+            break;
+        case C_BODY:
+        case C_ERROR:
+            body_walk(st, acc, ch, depth + 1);
+            break;
+        default:
+            break;
+        }
+        if (depth <= 1 && arena_used(st->tmp) > HCL_TMP_KEEP) {
+            arena_free(st->tmp);
+            st->tmp = arena_new();
+        }
+    } while (ts_tree_cursor_goto_next_sibling(&c));
+out:
+    ts_tree_cursor_delete(&c);
 }
 
+/* An arena copy of a vector's items, or NULL when it is empty; releases the vector. */
+static void *items_store(struct hst *st, struct vec *v, uint32_t *n)
+{
+    void **arr = NULL;
+    *n = (uint32_t)v->len;
+    if (v->len) {
+        arr = arena_alloc(st->a, v->len * sizeof(*arr));
+        memcpy(arr, v->items, v->len * sizeof(*arr));
+    }
+    vec_release(v);
+    return arr;
+}
+
+/* Stores a body's attributes in one piece of the arena (the pointers, then the attributes),
+ * and its blocks in another; releases the accumulator. */
 static void body_store(struct hst *st, struct hcl_block *b, struct body_acc *acc)
 {
-    b->nattrs = acc->attrs.len;
-    b->attrs = arena_alloc(st->a, (b->nattrs ? b->nattrs : 1) * sizeof(*b->attrs));
-    if (b->nattrs)
-        memcpy(b->attrs, acc->attrs.items, b->nattrs * sizeof(*b->attrs));
-    b->nblocks = acc->blocks.len;
-    b->blocks = arena_alloc(st->a, (b->nblocks ? b->nblocks : 1) * sizeof(*b->blocks));
-    if (b->nblocks)
-        memcpy(b->blocks, acc->blocks.items, b->nblocks * sizeof(*b->blocks));
-    vec_release(&acc->attrs);
-    vec_release(&acc->blocks);
+    b->nattrs = (uint32_t)acc->nattrs;
+    if (acc->nattrs) {
+        char *mem = arena_alloc(st->a, acc->nattrs * (sizeof(*b->attrs) + sizeof(**b->attrs)));
+        struct hcl_attr *ats = (struct hcl_attr *)(mem + acc->nattrs * sizeof(*b->attrs));
+        b->attrs = (struct hcl_attr **)mem;
+        memcpy(ats, acc->attrs, acc->nattrs * sizeof(*ats));
+        for (size_t i = 0; i < acc->nattrs; i++)
+            b->attrs[i] = &ats[i];
+    }
+    free(acc->attrs);
+    b->nblocks = (uint32_t)acc->nblocks;
+    if (acc->nblocks) {
+        char *mem =
+            arena_alloc(st->a, acc->nblocks * (sizeof(*b->blocks) + sizeof(**b->blocks)));
+        struct hcl_block *bs = (struct hcl_block *)(mem + acc->nblocks * sizeof(*b->blocks));
+        b->blocks = (struct hcl_block **)mem;
+        memcpy(bs, acc->blocks, acc->nblocks * sizeof(*bs));
+        for (size_t i = 0; i < acc->nblocks; i++)
+            b->blocks[i] = &bs[i];
+    }
+    free(acc->blocks);
 }
 
-static struct hcl_block *block_convert(struct hst *st, TSNode n, int depth)
+/* Converts a block into `b` (zeroed by the caller). */
+static void block_convert(struct hst *st, TSNode n, int depth, struct hcl_block *b)
 {
-    struct hcl_block *b = arena_alloc(st->a, sizeof(*b));
-    struct body_acc acc = {VEC_INIT, VEC_INIT};
+    struct body_acc acc = {0};
     struct vec labels = VEC_INIT;
     node_pos(n, &b->line, &b->col);
     b->end_line = (int)ts_node_end_point(n).row + 1;
@@ -467,25 +749,30 @@ static struct hcl_block *block_convert(struct hst *st, TSNode n, int depth)
     TSNode *k;
     size_t m = node_kids(st, n, 1, &k);
     for (size_t i = 0; i < m; i++) {
-        const char *t = ts_node_type(k[i]);
-        if (strcmp(t, "identifier") == 0) {
+        switch (node_code(k[i])) {
+        case C_IDENTIFIER:
             if (i == 0)
                 b->type = node_text(st, k[i]);
             else
                 vec_push(&labels, (void *)node_text(st, k[i]));
-        } else if (strcmp(t, "string_lit") == 0) {
-            vec_push(&labels, (void *)string_convert(st, k[i])->str);
-        } else if (strcmp(t, "body") == 0 || strcmp(t, "ERROR") == 0) {
+            break;
+        case C_STRING_LIT: {
+            st->scratch++;
+            const char *label = string_convert(st, k[i])->str;
+            st->scratch--;
+            vec_push(&labels, (void *)str_keep(st, label, strlen(label)));
+            break;
+        }
+        case C_BODY:
+        case C_ERROR:
             body_walk(st, &acc, k[i], depth + 1);
+            break;
+        default:
+            break;
         }
     }
-    b->nlabels = labels.len;
-    b->labels = arena_alloc(st->a, (labels.len ? labels.len : 1) * sizeof(*b->labels));
-    for (size_t i = 0; i < labels.len; i++)
-        b->labels[i] = labels.items[i];
-    vec_release(&labels);
+    b->labels = items_store(st, &labels, &b->nlabels);
     body_store(st, b, &acc);
-    return b;
 }
 
 /* A line that starts a top-level statement: Terraform puts those in column 0, and nested
@@ -520,6 +807,10 @@ static void chunks_parse(struct hst *st, TSParser *p, struct body_acc *acc)
                     if (ts_node_has_error(root) || ts_node_is_error(root))
                         errors_find(st, root, 0);
                     body_walk(st, acc, root, 0);
+                    if (st->has_cur) { /* the cursor may point into this tree */
+                        ts_tree_cursor_delete(&st->cur);
+                        st->has_cur = 0;
+                    }
                     ts_tree_delete(t);
                 }
             }
@@ -536,16 +827,17 @@ static void chunks_parse(struct hst *st, TSParser *p, struct body_acc *acc)
 void hcl_parse(struct hcl_file *out, struct arena *a, const char *path, const char *data,
                size_t len, struct findings *diags)
 {
-    struct hst st = {a, arena_new(), data, len, path, diags, 0};
-    TSParser *p = ts_parser_new();
+    struct hst st = {.a = a, .tmp = arena_new(), .src = data, .len = len, .path = path,
+                     .diags = diags};
+    TSParser *p = parser_get();
     TSTree *tree = NULL;
-    struct body_acc acc = {VEC_INIT, VEC_INIT};
+    struct body_acc acc = {0};
 
     memset(out, 0, sizeof(*out));
     out->root = arena_alloc(a, sizeof(*out->root));
     out->root->type = "";
     out->root->line = out->root->col = 1;
-    if (len > UINT32_MAX || !ts_parser_set_language(p, tree_sitter_hcl()))
+    if (len > UINT32_MAX || !p)
         goto out;
     tree = ts_parser_parse_string(p, NULL, data, (uint32_t)len);
     if (!tree)
@@ -559,9 +851,11 @@ void hcl_parse(struct hcl_file *out, struct arena *a, const char *path, const ch
 out:
     body_store(&st, out->root, &acc);
     out->errors = st.errors;
+    if (st.has_cur)
+        ts_tree_cursor_delete(&st.cur);
+    free(st.strs);
     if (tree)
         ts_tree_delete(tree);
-    ts_parser_delete(p);
     arena_free(st.tmp);
 }
 

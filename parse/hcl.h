@@ -1,6 +1,7 @@
 /* hcl: HCL (Terraform's language) through tree-sitter into a positioned tree of blocks,
  * attributes and expression values, allocated in a caller's arena. Literal expressions keep
- * a typed value; everything else keeps its source text and is `unknown`. */
+ * a typed value; references, templates and unknown expressions keep their source text. A
+ * collection keeps its items only, not its own text again. */
 #ifndef OPSBOOK_HCL_H
 #define OPSBOOK_HCL_H
 
@@ -20,17 +21,29 @@ enum hcl_kind {
     HV_CALL,     /* a function call: str is the function name, items its arguments */
 };
 
+/* 32 bytes: the fields that no kind uses together share their place, so read a field only
+ * for the kinds it is documented for. */
 struct hcl_value {
-    enum hcl_kind kind;
-    int line, col;            /* 1-based start of the expression */
-    const char *text;         /* source text of the whole expression */
-    const char *str;          /* HV_STRING value, HV_REF / HV_TEMPLATE text, HV_CALL name */
-    double num;               /* HV_NUMBER */
-    int b;                    /* HV_BOOL */
-    struct hcl_value **items; /* HV_LIST, HV_MAP values, HV_CALL arguments */
-    const char **keys;        /* HV_MAP keys */
-    size_t n;
-    const struct hcl_value *resolved; /* HV_REF to var./local.: what it resolves to, or NULL */
+    int line, col; /* 1-based start of the expression */
+    union {
+        uint32_t n;   /* HV_LIST, HV_MAP, HV_CALL: number of items (and keys) */
+        uint32_t len; /* HV_STRING: bytes of its source text (up to a NUL byte), quotes
+                       * included */
+    };
+    enum hcl_kind kind : 8;
+    unsigned quoted : 1;    /* HV_STRING: the source text starts with '"' */
+    unsigned multiline : 1; /* HV_STRING: the source text spans more than one line */
+    unsigned b : 1;         /* HV_BOOL */
+    union {
+        const char *str;   /* HV_STRING value, HV_REF / HV_TEMPLATE / HV_UNKNOWN source text,
+                            * HV_CALL name; NULL for HV_NULL, HV_NUMBER, HV_BOOL, HV_LIST */
+        const char **keys; /* HV_MAP keys */
+    };
+    union {
+        double num;                       /* HV_NUMBER */
+        struct hcl_value **items;         /* HV_LIST, HV_MAP values, HV_CALL arguments */
+        const struct hcl_value *resolved; /* HV_REF to var./local.: what it resolves to */
+    };
 };
 
 struct hcl_attr {
@@ -40,14 +53,12 @@ struct hcl_attr {
 };
 
 struct hcl_block {
-    const char *type; /* "resource", "ingress", "dynamic", ... */
-    const char **labels;
-    size_t nlabels;
+    const char *type;    /* "resource", "ingress", "dynamic", ... */
+    const char **labels; /* NULL when there are none */
+    struct hcl_attr **attrs;   /* in source order; NULL when there are none */
+    struct hcl_block **blocks; /* nested blocks in source order; NULL when none */
     int line, col, end_line;
-    struct hcl_attr **attrs; /* in source order */
-    size_t nattrs;
-    struct hcl_block **blocks; /* nested blocks in source order */
-    size_t nblocks;
+    uint32_t nlabels, nattrs, nblocks;
 };
 
 struct hcl_file {
@@ -58,7 +69,8 @@ struct hcl_file {
 /* Parses `data` as HCL into `out`, everything allocated in `a`. Every syntax error (an ERROR
  * or MISSING node) becomes a `parse-error` finding in `diags` at its line and column; the
  * blocks around it are still returned. Never fails; the tree-sitter tree is freed before
- * returning and nothing points into `data`. */
+ * returning and nothing points into `data`. Each thread keeps one tree-sitter parser for
+ * all its calls (freed when the thread exits). */
 void hcl_parse(struct hcl_file *out, struct arena *a, const char *path, const char *data,
                size_t len, struct findings *diags);
 

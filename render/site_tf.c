@@ -46,9 +46,9 @@ static int line_of(const struct tf_block *b)
 /* The folder a local module source points at, relative to the root (heap), or NULL. */
 static char *local_target(const char *dir, const struct tf_block *b)
 {
-    if (b->kind != TF_MODULE || b->source.kind != TF_SRC_LOCAL || !b->source.address)
+    if (b->kind != TF_MODULE || b->source->kind != TF_SRC_LOCAL || !b->source->address)
         return NULL;
-    char *joined = *dir ? xasprintf("%s/%s", dir, b->source.address) : xstrdup(b->source.address);
+    char *joined = *dir ? xasprintf("%s/%s", dir, b->source->address) : xstrdup(b->source->address);
     char *norm = path_normalize(joined);
     free(joined);
     while (*norm && norm[strlen(norm) - 1] == '/')
@@ -189,20 +189,20 @@ void site_page_tf(struct page_out *po)
         char *target = local_target(dir, it->b);
         const char *page = target ? strmap_get(&site->tf_page, target) : NULL;
         if (page) {
-            site_link(po, page, NULL, it->b->source.address);
+            site_link(po, page, NULL, it->b->source->address);
         } else {
             sb_adds(sb, "<code>");
-            html_esc(sb, it->b->source.address ? it->b->source.address : "");
+            html_esc(sb, it->b->source->address ? it->b->source->address : "");
             sb_adds(sb, "</code>");
         }
         sb_addf(sb, " <span class=\"tag\">%s</span></td><td>",
-                source_kind_name(it->b->source.kind));
-        const char *ver = it->b->source.version ? it->b->source.version : it->b->source.ref;
+                source_kind_name(it->b->source->kind));
+        const char *ver = it->b->source->version ? it->b->source->version : it->b->source->ref;
         if (ver) {
             sb_adds(sb, "<code>");
             html_esc(sb, ver);
             sb_adds(sb, "</code>");
-        } else if (it->b->source.kind == TF_SRC_REGISTRY || it->b->source.kind == TF_SRC_GIT) {
+        } else if (it->b->source->kind == TF_SRC_REGISTRY || it->b->source->kind == TF_SRC_GIT) {
             sb_adds(sb, "<span class=\"pin no\">not pinned</span>");
         }
         sb_adds(sb, "</td></tr>\n");

@@ -511,3 +511,79 @@ Test(dockerfile, duplicate_stage_names_are_reported)
     cr_assert_eq(l.df->stages[2].parent, 0);
     unload(&l);
 }
+
+/* What the model keeps once the parser's instructions are gone: every string the rules and
+ * the site read, positions inside a RUN through its continuation lines, and its heredocs. */
+Test(dockerfile, model_outlives_the_parse)
+{
+    struct loaded l;
+    load(&l, "ARG BASE=node:20.11.1-bookworm-slim\n"
+             "FROM --platform=linux/amd64 ${BASE} AS deps\n"
+             "RUN npm ci \\\n"
+             "      --omit=dev\n"
+             "FROM ${BASE}\n"
+             "ENV NODE_ENV=\"prod uction\" PORT=3000\n"
+             "COPY --from=deps --chown=node:node /app/node_modules ./node_modules\n"
+             "COPY [\"a b.txt\", \"/srv/\"]\n"
+             "EXPOSE 3000 9090/tcp\n"
+             "HEALTHCHECK --interval=30s CMD curl -f http://localhost:3000/ || exit 1\n"
+             "USER node:node\n"
+             "RUN <<EOF bash\n"
+             "echo hi\n"
+             "EOF\n");
+    cr_assert_eq(diag_at(&l, 0), 0);
+    cr_assert_null(l.df->ast.instrs, "the parser's instructions are not kept");
+    cr_assert_eq(l.df->nglobal_args, 1);
+    cr_expect_str_eq(l.df->global_args[0].value, "node:20.11.1-bookworm-slim");
+    cr_assert_eq(l.df->nstages, 2);
+    const struct docker_stage *a = &l.df->stages[0], *b = &l.df->stages[1];
+    cr_expect_str_eq(a->image_text, "${BASE}");
+    cr_expect_str_eq(a->image_expanded, "node:20.11.1-bookworm-slim");
+    cr_expect_str_eq(a->image.repository, "node");
+    cr_expect_str_eq(a->image.tag, "20.11.1-bookworm-slim");
+    cr_expect_null(a->image.registry);
+    cr_expect_str_eq(a->platform, "linux/amd64");
+    cr_expect_str_eq(a->alias, "deps");
+    cr_expect_eq(a->image_loc.col, 29);
+    cr_assert_eq(a->nruns, 1);
+    const struct docker_run *r = &a->runs[0];
+    cr_expect_str_eq(r->script, "npm ci       --omit=dev");
+    cr_expect_str_eq(r->instr->args, r->script);
+    cr_expect_eq(r->instr->nwords, 0, "words are not kept");
+    int line, col;
+    dockerfile_pos(r->instr, strlen("npm ci       "), &line, &col);
+    cr_expect_eq(line, 4);
+    cr_expect_eq(col, 7);
+    cr_expect_eq(b->parent, -1, "FROM ${BASE} is the image, not the stage");
+    cr_expect_str_eq(b->image.tag, "20.11.1-bookworm-slim");
+    cr_assert_eq(b->nvars, 2);
+    cr_expect_str_eq(b->vars[0].value, "prod uction");
+    cr_expect_eq(b->vars[0].value_len, 13);
+    cr_expect_str_eq(b->vars[1].name, "PORT");
+    cr_assert_eq(b->ncopies, 2);
+    cr_expect_str_eq(b->copies[0].from, "deps");
+    cr_expect_str_eq(b->copies[0].chown, "node:node");
+    cr_expect_str_eq(b->copies[0].sources[0], "/app/node_modules");
+    cr_expect_null(b->copies[0].sources[1]);
+    cr_expect_str_eq(b->copies[0].dest, "./node_modules");
+    cr_expect_str_eq(b->copies[1].sources[0], "a b.txt");
+    cr_expect_str_eq(b->copies[1].dest, "/srv/");
+    cr_assert_eq(b->nexposes, 2);
+    cr_expect_str_eq(b->exposes[1].port, "9090/tcp");
+    cr_expect_eq(b->exposes[1].loc.col, 13);
+    cr_assert_not_null(b->healthcheck);
+    cr_expect_str_eq(b->healthcheck->cmd, "curl -f http://localhost:3000/ || exit 1");
+    cr_assert_eq(b->nusers, 1);
+    cr_expect_str_eq(b->users[0].user, "node:node");
+    cr_expect_str_eq(b->users[0].name, "node");
+    cr_assert_eq(b->nruns, 1);
+    const struct dockerfile_instr *h = b->runs[0].instr;
+    cr_expect_str_eq(h->args, "<<EOF bash");
+    cr_expect_str_eq(b->runs[0].script, "<<EOF bash\necho hi\n");
+    cr_assert_eq(h->nheredocs, 1);
+    cr_expect_str_eq(h->heredocs[0].body, "echo hi\n");
+    cr_expect_eq(h->heredocs[0].line, 13);
+    cr_expect_eq(h->end_line, 14);
+    cr_expect_null(a->users, "an empty list is NULL");
+    unload(&l);
+}

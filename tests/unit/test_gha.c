@@ -720,3 +720,61 @@ Test(gha, injection_column_is_exact_in_quoted_and_block_scripts)
         free(text);
     }
 }
+
+/* Strings are stored once per file: repeated values, a value and its source text, and an
+ * action's ref (a suffix of the reference) must still read as written, with their places. */
+Test(gha, shared_strings_keep_values_and_positions)
+{
+    struct loaded l;
+    const struct gha_workflow *wf =
+        load_one(&l, WF,
+                 "on: push\n"
+                 "env:\n"
+                 "  A: same\n"
+                 "  B: \"sa\\tme\"\n"
+                 "  C: 'same'\n"
+                 "jobs:\n"
+                 "  one:\n"
+                 "    runs-on: ubuntu-latest\n"
+                 "    steps:\n"
+                 "      - uses: actions/checkout@v4\n"
+                 "      - uses: actions/checkout@v4\n"
+                 "        with:\n"
+                 "          ref: same\n"
+                 "      - uses: docker://alpine:3.19\n"
+                 "      - run: echo same\n");
+    cr_assert_eq(wf->env.len, 3);
+    const struct gha_kv *a = &wf->env.items[0], *b = &wf->env.items[1], *c = &wf->env.items[2];
+    cr_expect_str_eq(a->value, "same");
+    cr_expect_str_eq(a->raw, "same");
+    cr_expect_eq(a->vloc.col, 6);
+    cr_expect_str_eq(b->value, "sa\tme");
+    cr_expect_str_eq(b->raw, "sa\\tme", "the source text keeps the escape");
+    cr_expect_eq(b->vloc.col, 7, "after the opening quote");
+    cr_expect_str_eq(c->value, "same");
+    cr_expect_eq(c->vloc.line, 5);
+    cr_assert_eq(wf->njobs, 1);
+    const struct gha_job *job = wf->jobs[0];
+    cr_assert_eq(job->nsteps, 4);
+    for (size_t i = 0; i < 2; i++) {
+        const struct gha_uses *u = &job->steps[i]->uses;
+        cr_expect_str_eq(u->raw, "actions/checkout@v4");
+        cr_expect_str_eq(u->owner, "actions");
+        cr_expect_str_eq(u->repo, "checkout");
+        cr_expect_str_eq(u->ref, "v4");
+        cr_expect_eq(u->kind, GHA_REF_TAG);
+        cr_expect_eq(job->steps[i]->uses_loc.line, 10 + (int)i);
+    }
+    const struct gha_kv *ref = gha_kvs_get(&job->steps[1]->with, "ref");
+    cr_assert_not_null(ref);
+    cr_expect_str_eq(ref->value, "same");
+    cr_expect_eq(ref->vloc.line, 13);
+    cr_expect_eq(ref->vloc.col, 16);
+    cr_expect_str_eq(job->steps[2]->uses.path, "alpine:3.19");
+    cr_expect_eq(job->steps[2]->uses.kind, GHA_REF_DOCKER);
+    cr_expect_str_eq(job->steps[3]->run, "echo same");
+    cr_expect_str_eq(job->steps[3]->run_raw, "echo same");
+    cr_expect_eq(job->steps[3]->run_col, 14);
+    cr_expect(!job->steps[3]->run_block);
+    loaded_release(&l);
+}

@@ -2,6 +2,7 @@
  * dynamic blocks, count/for_each, the three comment styles, syntax errors in the middle of a
  * file, module sources, and var./local. resolution across files. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/tf.h"
@@ -101,7 +102,7 @@ Test(hcl, templates_references_and_calls)
     cr_assert_eq(st->kind, HV_LIST);
     cr_assert_str_eq(hcl_map_get(st->items[0], "Action")->str, "*");
     cr_assert_eq(top(&p, "h")->kind, HV_UNKNOWN, "a conditional is unknown");
-    cr_assert_str_eq(top(&p, "h")->text, "var.env == \"prod\" ? 1 : 0");
+    cr_assert_str_eq(top(&p, "h")->str, "var.env == \"prod\" ? 1 : 0");
     done(&p);
 }
 
@@ -319,9 +320,9 @@ Test(tf, model_and_resolution_across_files)
             const struct tf_block *m = u->tf_blocks.items[1];
             cr_assert_eq(m->kind, TF_MODULE);
             cr_assert_str_eq(m->name, "m");
-            cr_assert_eq(m->source.kind, TF_SRC_REGISTRY);
-            cr_assert_str_eq(m->source.version, "1.0.0");
-            cr_assert_eq(m->source.line, 7);
+            cr_assert_eq(m->source->kind, TF_SRC_REGISTRY);
+            cr_assert_str_eq(m->source->version, "1.0.0");
+            cr_assert_eq(m->source->line, 7);
             const struct tf_block *a = u->tf_blocks.items[2];
             cr_assert_eq(a->kind, TF_RESOURCE);
             cr_assert_str_eq(a->type, "aws_s3_bucket_acl");
@@ -344,4 +345,87 @@ Test(tf, model_and_resolution_across_files)
     lint_scan_release(&s);
     t_rmtree(dir);
     free(dir);
+}
+
+/* Map keys are the names users write (an identifier, a string, the text of an expression);
+ * an unknown expression keeps its source text; a string keeps the shape of its source. */
+Test(hcl, keys_unknown_text_and_string_shapes)
+{
+    struct parsed p;
+    parse(&p, "m = { a = 1, \"b c\" = 2, (var.k) = 3, \"${var.x}\" = 4, 5 = 6, \"q\\\"r\" = 7,"
+              " x.y = 8 }\n"
+              "u = var.a == 1 ? [1] : [2]\n"
+              "q = \"a\\\"b\"\n"
+              "h = <<EOT\n  x\nEOT\n"
+              "resource \"a\\tb\" c {\n}\n");
+    cr_assert_eq(p.diags.v.len, 0);
+    static const char *const keys[] = {"a", "b c", "var.k", "var.x", "5", "q\"r", "x.y"};
+    const struct hcl_value *m = top(&p, "m");
+    cr_assert_eq(m->kind, HV_MAP);
+    cr_assert_eq(m->n, ARRAY_LEN(keys));
+    static const double nums[] = {1, 2, 3, 4, 6, 7, 8};
+    for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+        cr_expect_str_eq(m->keys[i], keys[i]);
+        cr_expect_eq(m->items[i]->num, nums[i]);
+    }
+    cr_expect_eq(m->items[2]->col, 35);
+    const struct hcl_value *u = top(&p, "u");
+    cr_expect_eq(u->kind, HV_UNKNOWN);
+    cr_expect_str_eq(u->str, "var.a == 1 ? [1] : [2]");
+    const struct hcl_value *q = top(&p, "q");
+    cr_expect_str_eq(q->str, "a\"b");
+    cr_expect_eq(q->len, 6, "the source text, escapes as written and quotes included");
+    cr_expect(q->quoted);
+    cr_expect(!q->multiline);
+    const struct hcl_value *h = top(&p, "h");
+    cr_expect_str_eq(h->str, "  x\n");
+    cr_expect(!h->quoted);
+    cr_expect(h->multiline);
+    const struct hcl_block *r = p.hf.root->blocks[0];
+    cr_assert_eq(r->nlabels, 2);
+    cr_expect_str_eq(r->labels[0], "a\tb");
+    cr_expect_str_eq(r->labels[1], "c");
+    cr_expect_null(r->attrs);
+    cr_expect_eq(r->nattrs, 0);
+    done(&p);
+}
+
+/* The caret and the mask of a literal secret: the value's column, and the bytes between the
+ * quotes when it is a one-line quoted string; the attribute's column otherwise. */
+Test(tf, secret_mask_covers_the_quoted_value)
+{
+    static const struct {
+        const char *tf;
+        int line, col, mask_col, mask_len;
+    } cases[] = {
+        {"resource \"x_thing\" \"d\" {\n  token = \"hunter2-secret\"\n}\n", 2, 11, 12, 14},
+        {"resource \"x_thing\" \"d\" {\n  token = \"a\\\"b-secret\"\n}\n", 2, 11, 12, 11},
+        {"resource \"x_thing\" \"d\" {\n  token = <<EOF\nhunter2-secret\nEOF\n}\n", 2, 3, 0, 0},
+        {"resource \"aws_lambda_function\" \"f\" {\n  environment {\n    variables = {\n"
+         "      API_TOKEN = \"pw-123456\"\n    }\n  }\n}\n",
+         4, 19, 20, 9},
+        {"variable \"api_token\" {\n  default = \"tok-42\"\n}\n", 2, 13, 14, 6},
+    };
+    for (size_t c = 0; c < ARRAY_LEN(cases); c++) {
+        char *dir = t_tmpdir();
+        t_write(dir, "main.tf", cases[c].tf);
+        struct scan s;
+        t_scan(&s, dir);
+        int seen = 0;
+        for (size_t i = 0; i < s.findings.v.len; i++) {
+            const struct finding *f = s.findings.v.items[i];
+            if (strcmp(f->rule_id, "tf-hardcoded-secret") != 0)
+                continue;
+            seen++;
+            cr_expect_eq(f->line, cases[c].line, "case %zu: line %d", c, f->line);
+            cr_expect_eq(f->col, cases[c].col, "case %zu: col %d", c, f->col);
+            cr_expect_eq(f->mask_col, cases[c].mask_col, "case %zu: mask col %d", c, f->mask_col);
+            cr_expect_eq(f->mask_len, cases[c].mask_len, "case %zu: mask len %d", c,
+                         f->mask_len);
+        }
+        cr_expect_eq(seen, 1, "case %zu", c);
+        lint_scan_release(&s);
+        t_rmtree(dir);
+        free(dir);
+    }
 }
