@@ -1,6 +1,7 @@
 /* Finding construction, ordering and masking. */
 #include "finding.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,13 +26,35 @@ int severity_parse(enum severity *out, const char *s)
     return -1;
 }
 
+static struct {
+    pthread_mutex_t lock;
+    struct strmap map;    /* string -> itself, the one copy */
+    struct arena *arena;
+} interned = {PTHREAD_MUTEX_INITIALIZER, STRMAP_INIT, NULL};
+
+const char *finding_intern(const char *s)
+{
+    if (!s)
+        return NULL;
+    pthread_mutex_lock(&interned.lock);
+    const char *k = strmap_get(&interned.map, s);
+    if (!k) {
+        if (!interned.arena)
+            interned.arena = arena_new();
+        k = arena_strdup(interned.arena, s);
+        strmap_put(&interned.map, k, (void *)k);
+    }
+    pthread_mutex_unlock(&interned.lock);
+    return k;
+}
+
 struct finding *finding_new(const char *rule_id, enum severity sev, const char *path, int line,
                             int col, const char *fmt, ...)
 {
     struct finding *f = xcalloc(1, sizeof(*f));
-    f->rule_id = xstrdup(rule_id);
+    f->rule_id = finding_intern(rule_id);
     f->severity = sev;
-    f->path = xstrdup(path ? path : "");
+    f->path = finding_intern(path ? path : "");
     f->line = line;
     f->col = col;
     struct strbuf sb = STRBUF_INIT;
@@ -47,10 +70,7 @@ void finding_free(struct finding *f)
 {
     if (!f)
         return;
-    free(f->rule_id);
     free(f->message);
-    free(f->path);
-    free(f->display);
     free(f->entity);
     free(f->excerpt);
     free(f->overlays);

@@ -13,11 +13,11 @@ const char *severity_name(enum severity s);
 int severity_parse(enum severity *out, const char *s);
 
 struct finding {
-    char *rule_id;
+    const char *rule_id;     /* interned (finding_intern), as are path and display */
     enum severity severity;
     char *message;
-    char *path;          /* relative to the scanned root, '/' separators */
-    char *display;       /* the path as the user would open it from the working directory */
+    const char *path;    /* relative to the scanned root, '/' separators */
+    const char *display; /* the path as the user would open it from the working directory */
     int line, col;       /* 1-based; 0 when the finding is about the whole file */
     int end_line, end_col;
     char *entity;        /* what it is about, e.g. "Deployment/api container web"; may be NULL */
@@ -40,6 +40,9 @@ struct findings {
 struct finding *finding_new(const char *rule_id, enum severity sev, const char *path, int line,
                             int col, const char *fmt, ...) PRINTF_LIKE(6, 7);
 void finding_free(struct finding *f);
+/* The process's one copy of `s` for findings: rule ids and paths repeat across thousands of
+ * findings, so they are kept once each and never freed. Safe from any thread. */
+const char *finding_intern(const char *s);
 void findings_add(struct findings *fs, struct finding *f);
 void findings_take(struct findings *dst, struct findings *src); /* moves all of src */
 void findings_release(struct findings *fs);

@@ -28,7 +28,9 @@ static void diag(struct walk *w, const char *rule, enum severity sev, const char
                  const char *fmt, const char *detail)
 {
     struct finding *f = finding_new(rule, sev, rel, 0, 0, fmt, detail);
-    f->display = path_join(w->root_display, rel);
+    char *display = path_join(w->root_display, rel);
+    f->display = finding_intern(display);
+    free(display);
     findings_add(w->diags, f);
 }
 

@@ -51,8 +51,11 @@ struct finding *lint_report_rendered(struct lint_ctx *ctx, const struct kz_objec
     /* Shown the way the user opens it: the scanned root's display prefix, then the path. */
     const struct srcfile *kf = o->k->unit->file;
     size_t dl = strlen(kf->display), pl = strlen(kf->path);
-    if (dl >= pl && strcmp(kf->display + dl - pl, kf->path) == 0)
-        f->display = xasprintf("%.*s%s", (int)(dl - pl), kf->display, path);
+    if (dl >= pl && strcmp(kf->display + dl - pl, kf->path) == 0) {
+        char *display = xasprintf("%.*s%s", (int)(dl - pl), kf->display, path);
+        f->display = finding_intern(display);
+        free(display);
+    }
     if (entity)
         f->entity = xstrdup(entity);
     if (o->k->env)

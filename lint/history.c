@@ -76,7 +76,7 @@ static int history_blob(void *ctxp, const struct vcs_blob *b)
         f->author = xstrdup(b->author);
         f->date = xstrdup(b->date);
         if (!f->display)
-            f->display = xstrdup(b->path);
+            f->display = finding_intern(b->path);
         findings_add(run->out, f);
     }
     vec_release(&u.found.v);

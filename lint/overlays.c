@@ -92,10 +92,8 @@ static void place(struct judge *jd, const struct kz_object *o, struct finding *f
     }
     if (moved_back(jd, o, f, enc_line))
         return;
-    free(f->path);
-    f->path = xstrdup(u->file->path);
-    free(f->display);
-    f->display = xstrdup(u->file->display);
+    f->path = finding_intern(u->file->path);
+    f->display = finding_intern(u->file->display);
     free(f->excerpt);
     f->excerpt = NULL;
     overlays_add(f, o->k->env);

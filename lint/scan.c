@@ -339,6 +339,16 @@ static void drop_yielding(struct scan *s)
     v->len = out;
 }
 
+/* The display path of the findings of a file that do not have one. */
+static void displays_fill(struct findings *fs, const char *display)
+{
+    for (size_t j = 0; j < fs->v.len; j++) {
+        struct finding *f = fs->v.items[j];
+        if (!f->display)
+            f->display = finding_intern(display);
+    }
+}
+
 static void finalise(struct scan *s, struct findings *model_found, const struct scan_opts *o)
 {
     struct findings all = {VEC_INIT};
@@ -346,12 +356,8 @@ static void finalise(struct scan *s, struct findings *model_found, const struct 
     findings_take(&all, &s->model.diags);
     for (size_t i = 0; i < s->model.units.len; i++) {
         struct unit *u = s->model.units.items[i];
-        for (size_t j = 0; j < u->diags.v.len; j++)
-            if (!((struct finding *)u->diags.v.items[j])->display)
-                ((struct finding *)u->diags.v.items[j])->display = xstrdup(u->file->display);
-        for (size_t j = 0; j < u->found.v.len; j++)
-            if (!((struct finding *)u->found.v.items[j])->display)
-                ((struct finding *)u->found.v.items[j])->display = xstrdup(u->file->display);
+        displays_fill(&u->diags, u->file->display);
+        displays_fill(&u->found, u->file->display);
         severity_apply(s, &u->diags);
         findings_take(&all, &u->diags);
         findings_take(&all, &u->found);
@@ -359,7 +365,7 @@ static void finalise(struct scan *s, struct findings *model_found, const struct 
     for (size_t j = 0; j < model_found->v.len; j++) {
         struct finding *f = model_found->v.items[j];
         if (!f->display)
-            f->display = xstrdup(f->path);
+            f->display = f->path;
     }
     findings_take(&all, model_found);
     findings_sort(&all);
@@ -378,7 +384,7 @@ static void finalise(struct scan *s, struct findings *model_found, const struct 
         /* Check findings keep the severity their check gave them: the rule's, or one step
          * up or down for the case at hand (lint_finding_escalate, or set directly). */
         if (!f->display)
-            f->display = xstrdup(f->path);
+            f->display = f->path;
         lint_fingerprint(f);
         findings_add(&s->findings, f);
     }
@@ -640,7 +646,7 @@ static struct finding *report_v(struct lint_ctx *ctx, const struct rule *rule,
                                     "%s", sb_str(&sb));
     sb_release(&sb);
     if (u)
-        f->display = xstrdup(u->file->display);
+        f->display = finding_intern(u->file->display);
     if (entity)
         f->entity = xstrdup(entity);
     findings_add(ctx->out, f);

@@ -168,7 +168,7 @@ static struct finding *ignore_finding(const struct scan *s, const struct unit *u
     const struct rule *r = lint_rule_find(&s->cat, rule);
     struct finding *f = finding_new(rule, r ? r->severity : SEV_WARNING, u->file->path, ig->line,
                                     ig->col, "%s", msg);
-    f->display = xstrdup(u->file->display);
+    f->display = finding_intern(u->file->display);
     f->excerpt = xstrdup(ig->text ? ig->text : "");
     for (char *c = f->excerpt; *c; c++)
         if ((unsigned char)*c < 0x20 && *c != '\t')

@@ -223,3 +223,31 @@ Test(core, arena_packing_nests)
     for (struct arena **x = (struct arena *[]){a, b, c, d, NULL}; *x; x++)
         arena_free(*x);
 }
+
+static void intern_from_pool(void *ctx, size_t i)
+{
+    const char **out = ctx;
+    char name[32];
+    snprintf(name, sizeof(name), "k8s/base/svc-%zu.yaml", i % 50);
+    out[i] = finding_intern(name);
+}
+
+/* Equal strings interned anywhere, from any thread, are one copy; findings keep it. */
+Test(core, finding_intern_keeps_one_copy)
+{
+    const char *got[400];
+    pool_run(ARRAY_LEN(got), intern_from_pool, got, 4);
+    for (size_t i = 0; i < ARRAY_LEN(got); i++) {
+        cr_assert_eq(got[i], got[i % 50], "index %zu", i);
+        char want[32];
+        snprintf(want, sizeof(want), "k8s/base/svc-%zu.yaml", i % 50);
+        cr_assert_str_eq(got[i], want);
+    }
+    cr_assert_neq(got[0], got[1]);
+    struct finding *f = finding_new("k8s-privileged", SEV_ERROR, "k8s/base/svc-7.yaml", 3, 1, "x");
+    cr_assert_eq(f->path, got[7]);
+    cr_assert_eq(f->rule_id, finding_intern("k8s-privileged"));
+    finding_free(f);
+    cr_assert_str_eq(got[7], "k8s/base/svc-7.yaml", "interned strings outlive findings");
+    cr_assert_null(finding_intern(NULL));
+}

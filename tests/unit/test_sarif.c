@@ -27,7 +27,7 @@ static void scan_fixture(struct scan *s, char **dir)
     t_scan(s, *dir);
     struct finding *f = finding_new("yaml-duplicate-key", SEV_WARNING, "old/creds.yaml", 3, 5,
                                     "duplicate key 'token'");
-    f->display = xstrdup("old/creds.yaml");
+    f->display = finding_intern("old/creds.yaml");
     f->commit = xstrdup("0123456789abcdef0123456789abcdef01234567");
     f->author = xstrdup("Ada Tester <ada@example.com>");
     f->date = xstrdup("2024-01-02T03:04:05Z");
@@ -35,7 +35,7 @@ static void scan_fixture(struct scan *s, char **dir)
     snprintf(f->fingerprint, sizeof(f->fingerprint), "%s", "00112233445566aa");
     findings_add(&s->findings, f);
     f = finding_new("file-skipped", SEV_WARNING, "huge.bin", 0, 0, "file not scanned");
-    f->display = xstrdup("huge.bin");
+    f->display = finding_intern("huge.bin");
     snprintf(f->fingerprint, sizeof(f->fingerprint), "%s", "00112233445566bb");
     findings_add(&s->findings, f);
 }
@@ -214,7 +214,7 @@ Test(outputs, github_annotations_are_escaped)
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         struct finding *f = finding_new("parse-error", cases[i].sev, cases[i].path, cases[i].line,
                                         cases[i].col, "%s", cases[i].msg);
-        f->display = xstrdup(cases[i].path);
+        f->display = finding_intern(cases[i].path);
         findings_add(&s.findings, f);
         char *out = NULL;
         size_t len = 0;
