@@ -73,13 +73,15 @@ struct arena_block {
     _Alignas(16) unsigned char data[];
 };
 
+/* One per scanned file, so kept small: most packed arenas use one or two shared blocks. */
 struct arena {
     struct arena_block *head;
     size_t total;
-    size_t next_size;     /* blocks start small (most files model little) and double */
-    int packed;
-    struct arena_block **shared;   /* shared blocks this packed arena has allocated from */
-    size_t nshared, shared_cap;
+    struct arena_block *shared1;   /* the first shared block this packed arena used */
+    struct arena_block **shared;   /* the ones after it (capacity: see shared_add) */
+    uint32_t nshared;              /* shared1 and the others */
+    uint32_t next_size : 31;       /* blocks start small (most files model little) and double */
+    uint32_t packed : 1;
 };
 
 enum { ARENA_BLOCK = 64 * 1024, SHARED_BLOCK = 256 * 1024, SHARED_MAX = SHARED_BLOCK / 16 };
@@ -128,10 +130,28 @@ void arena_free(struct arena *a)
         free(b);
         b = next;
     }
-    for (size_t i = 0; i < a->nshared; i++)
-        block_unref(a->shared[i]);
+    if (a->nshared)
+        block_unref(a->shared1);
+    for (uint32_t i = 1; i < a->nshared; i++)
+        block_unref(a->shared[i - 1]);
     free(a->shared);
     free(a);
+}
+
+/* Records that `a` uses shared block `b`. The array behind shared1 holds 2 at first and
+ * doubles when full: it is grown when the index of the new entry is 0 or a power of two. */
+static void shared_add(struct arena *a, struct arena_block *b)
+{
+    if (a->nshared) {
+        uint32_t k = a->nshared - 1;
+        if (k == 0 || (k >= 2 && (k & (k - 1)) == 0))
+            a->shared = xrealloc(a->shared, (k ? 2 * (size_t)k : 2) * sizeof(*a->shared));
+        a->shared[k] = b;
+    } else {
+        a->shared1 = b;
+    }
+    a->nshared++;
+    atomic_fetch_add(&b->refs, 1);
 }
 
 /* `n` bytes aligned to `align` (a power of two up to 16) from the thread's shared block:
@@ -151,14 +171,11 @@ static void *shared_alloc(struct arena *a, size_t n, size_t align)
         atomic_init(&b->refs, 1);
         tl_shared = b;
     }
-    if (!a->nshared || a->shared[a->nshared - 1] != b) {
-        if (a->nshared == a->shared_cap) {
-            a->shared_cap = a->shared_cap ? 2 * a->shared_cap : 2;
-            a->shared = xrealloc(a->shared, a->shared_cap * sizeof(*a->shared));
-        }
-        a->shared[a->nshared++] = b;
-        atomic_fetch_add(&b->refs, 1);
-    }
+    struct arena_block *last = !a->nshared      ? NULL
+                               : a->nshared == 1 ? a->shared1
+                                                 : a->shared[a->nshared - 2];
+    if (last != b)
+        shared_add(a, b);
     void *p = b->data + off;
     b->used = off + n;
     return p;
@@ -176,7 +193,7 @@ void *arena_alloc(struct arena *a, size_t n)
     struct arena_block *b = a->head;
     if (!b || b->size - b->used < n) {
         if (a->next_size == 0)
-            a->next_size = 2048;
+            a->next_size = 2048;   /* doubles up to ARENA_BLOCK: fits its 31 bits */
         size_t size = n > a->next_size / 4 ? n : a->next_size;
         if (size == a->next_size && a->next_size < ARENA_BLOCK)
             a->next_size *= 2;

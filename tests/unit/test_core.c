@@ -251,3 +251,27 @@ Test(core, finding_intern_keeps_one_copy)
     cr_assert_str_eq(got[7], "k8s/base/svc-7.yaml", "interned strings outlive findings");
     cr_assert_null(finding_intern(NULL));
 }
+
+/* Two packed arenas filling many shared blocks between them: each keeps every block it used
+ * alive until it is freed, whichever goes first (ASan checks the reads after the frees). */
+Test(core, packed_arenas_share_many_blocks)
+{
+    arena_thread_pack(1);
+    struct arena *a = arena_new_packed(), *b = arena_new_packed();
+    char *first_a = NULL;
+    for (int i = 0; i < 200; i++) {
+        char *p = arena_alloc(i % 3 ? a : b, 8000);
+        memset(p, 'a' + i % 26, 8000);
+        if (!first_a && i % 3)
+            first_a = p;
+    }
+    cr_assert_geq(arena_used(a) + arena_used(b), 200u * 8000u);
+    arena_thread_pack(0);
+    arena_free(b);
+    cr_assert_eq(first_a[0], 'b', "a's first block outlives b");
+    cr_assert_eq(first_a[7999], 'b');
+    struct arena *c = arena_new_packed();
+    cr_assert_not_null(arena_strdup(c, "unpacked now"));
+    arena_free(c);
+    arena_free(a);
+}
