@@ -2,14 +2,16 @@
  * every kind get their pod spec, containers and init containers with images parsed, probes,
  * resources, security contexts, env references and volumes. Kind-specific parts (Service,
  * Ingress, HPA, PDB, NetworkPolicy, Secret, RBAC) hang off the object. Strings live in the
- * unit's arena; every field a rule can point at keeps its line and column. */
+ * unit's arena, but for the common vocabulary (kinds, apiVersions, well-known label keys),
+ * which points at shared constants; every field a rule can point at keeps its line and
+ * column. */
 #ifndef OPSBOOK_K8S_H
 #define OPSBOOK_K8S_H
 
 #include "model.h"
 
 struct k8s_image {
-    const char *raw;
+    const char *raw;          /* a container's image keeps its image_raw here, not a copy */
     const char *registry;     /* "ghcr.io", "registry.example.com:5000", NULL for Docker Hub */
     const char *repository;   /* "team/app" */
     const char *tag;          /* NULL when untagged */
@@ -30,6 +32,7 @@ struct k8s_kvs {
 /* The value of `key`, or NULL when absent. */
 const char *k8s_kvs_get(const struct k8s_kvs *kvs, const char *key);
 
+/* Containers point at their probes; an absent probe is a shared one with present 0. */
 struct k8s_probe {
     int present;
     const char *handler;      /* httpGet, tcpSocket, exec, grpc, or NULL */
@@ -39,7 +42,8 @@ struct k8s_probe {
     struct loc loc;
 };
 
-/* Tri-state fields: -1 not set, 0 false, 1 true. */
+/* Tri-state fields: -1 not set, 0 false, 1 true. Pod specs and containers point at theirs;
+ * an absent securityContext is a shared one with present 0 and nothing set. */
 struct k8s_security {
     int present;
     int privileged, allow_privilege_escalation, run_as_non_root, read_only_root_fs;
@@ -70,16 +74,16 @@ struct k8s_env {
 
 struct k8s_container {
     const char *name;
-    int init;                 /* an init container */
+    unsigned char init;       /* an init container */
+    unsigned char has_resources;
     struct loc loc;           /* the list item (the "- name:" line) */
     const char *image_raw;    /* NULL when no image: */
     struct k8s_image image;
     struct loc image_loc;
-    struct k8s_probe liveness, readiness, startup;
-    int has_resources;
+    const struct k8s_probe *liveness, *readiness, *startup;   /* never NULL */
     const char *req_cpu, *req_mem, *lim_cpu, *lim_mem;
     struct loc resources_loc;
-    struct k8s_security sc;
+    const struct k8s_security *sc;                           /* never NULL */
     struct k8s_port *ports;
     size_t nports;
     struct k8s_env *env;
@@ -102,7 +106,7 @@ struct k8s_podspec {
     size_t ncontainers;
     struct k8s_container **init_containers;
     size_t ninit;
-    struct k8s_security sc;              /* pod-level securityContext */
+    const struct k8s_security *sc;       /* pod-level securityContext, never NULL */
     int host_network, host_pid, host_ipc;   /* tri-state */
     struct loc host_network_loc, host_pid_loc, host_ipc_loc;
     const char *service_account;
@@ -117,14 +121,15 @@ struct k8s_podspec {
 struct k8s_object {
     const char *api_version, *kind, *name, *namespace;
     int doc;                  /* index of the document in the file */
-    struct loc loc;           /* the document's first key */
-    struct loc kind_loc, name_loc, namespace_loc;
-    struct loc api_version_loc;
-    int automount_token;      /* ServiceAccount: automountServiceAccountToken, tri-state */
+    signed char automount_token;  /* ServiceAccount: automountServiceAccountToken, tri-state */
     /* 1 for a workload document the API server would reject as it stands: no pod template,
      * or a container without an image. Such a document can only be a Kustomize patch (a
      * partial object merged over a base), so container rules skip it. */
-    int fragment;
+    unsigned char fragment;
+    unsigned char has_selector;
+    struct loc loc;           /* the document's first key */
+    struct loc kind_loc, name_loc, namespace_loc;
+    struct loc api_version_loc;
     struct k8s_kvs labels, annotations;
     /* Workloads: Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod,
      * ReplicationController. */
@@ -133,10 +138,8 @@ struct k8s_object {
     struct loc replicas_loc;
     struct k8s_kvs selector;         /* matchLabels (workloads, PDB, NetworkPolicy) or
                                         spec.selector (Service) */
-    int has_selector;
     struct loc selector_loc;
     struct k8s_kvs template_labels;  /* spec.template.metadata.labels */
-    struct loc template_labels_loc;
     /* Other kinds keep what their rules need; NULL when not that kind. */
     struct k8s_kind_extra *extra;
 };
@@ -169,6 +172,8 @@ struct k8s_kind_extra {
     struct loc role_ref_loc;
 };
 
+/* `s` as a shared constant when it is in the common vocabulary, else NULL. */
+const char *k8s_str_common(const char *s);
 /* Models every document of a manifest file that has apiVersion and kind. */
 void k8s_load(struct unit *u, const struct yfile *yf);
 /* What a caller knows a document shares with documents modelled before (the same text at

@@ -2,10 +2,71 @@
  * List`) becomes a struct k8s_object. Workloads get their pod spec with containers, images,
  * probes, resources, security contexts, env, volumes; Services, Ingresses, HPAs, PDBs,
  * Secrets and RBAC objects keep what their rules need. Every string is copied into the
- * unit's arena: the parser's tree is freed as soon as this returns. */
+ * unit's arena (the parser's tree is freed as soon as this returns), but for the common
+ * vocabulary, which tens of thousands of manifests repeat: that points at one constant. */
 #include "k8s.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+/* ---- the common vocabulary ---- */
+
+/* Kinds, apiVersions, well-known label and annotation keys and values most manifests write;
+ * sorted by strcmp (a unit test checks) for bsearch. */
+static const char *const common_strs[] = {
+    "", "*", "/health", "/healthz", "/livez", "/metrics", "/ready", "/readyz", "ALL", "Always",
+    "AppProject", "Application", "ApplicationSet", "ClusterIP", "ClusterRole",
+    "ClusterRoleBinding", "ConfigMap", "CronJob", "DaemonSet", "Deployment", "ExternalName",
+    "ExternalSecret", "HorizontalPodAutoscaler", "IfNotPresent", "Ingress", "Job", "LoadBalancer",
+    "Localhost", "NET_ADMIN", "NET_BIND_SERVICE", "NET_RAW", "Namespace", "NetworkPolicy", "Never",
+    "NodePort", "Opaque", "PersistentVolumeClaim", "Pod", "PodDisruptionBudget", "ReplicaSet",
+    "ReplicationController", "Role", "RoleBinding", "RuntimeDefault", "SCTP", "SYS_ADMIN",
+    "Secret", "Service", "ServiceAccount", "StatefulSet", "TCP", "UDP", "Unconfined", "app",
+    "app.kubernetes.io/component", "app.kubernetes.io/instance", "app.kubernetes.io/managed-by",
+    "app.kubernetes.io/name", "app.kubernetes.io/part-of", "app.kubernetes.io/version", "apps/v1",
+    "argoproj.io/v1alpha1", "autoscaling/v1", "autoscaling/v2", "autoscaling/v2beta2", "batch/v1",
+    "batch/v1beta1", "component", "configmaps", "create", "delete", "deletecollection",
+    "deployments", "env", "environment", "extensions/v1beta1", "external-secrets.io/v1beta1",
+    "false", "get", "grpc", "health", "helm.sh/chart", "http", "https",
+    "kubernetes.io/dockerconfigjson", "kubernetes.io/tls", "kustomize", "list", "metrics",
+    "networking.k8s.io/v1", "networking.k8s.io/v1beta1", "owner", "patch", "pods", "policy/v1",
+    "policy/v1beta1", "prometheus.io/path", "prometheus.io/port", "prometheus.io/scrape",
+    "rbac.authorization.k8s.io/v1", "secrets", "services", "team", "tier", "true", "update", "v1",
+    "version", "watch",
+};
+
+static int common_cmp(const void *key, const void *item)
+{
+    return strcmp(key, *(const char *const *)item);
+}
+
+const char *k8s_str_common(const char *s)
+{
+    if (!s)
+        return NULL;
+    const char *const *hit =
+        bsearch(s, common_strs, ARRAY_LEN(common_strs), sizeof(*common_strs), common_cmp);
+    return hit ? *hit : NULL;
+}
+
+/* `s` in the unit: the shared constant when common, else a copy in the arena. */
+static const char *str_keep(struct unit *u, const char *s)
+{
+    const char *c = k8s_str_common(s);
+    return c ? c : arena_strdup(u->arena, s);
+}
+
+/* What nothing set shares: an absent probe, an absent securityContext, empty lists. */
+static const char *no_strs[1];
+static struct k8s_container *no_containers[1];
+static struct k8s_port no_ports[1];
+static struct k8s_env no_env[1];
+static struct k8s_volume no_volumes[1];
+static const struct k8s_probe probe_absent;
+static const struct k8s_security security_absent = {
+    .privileged = -1, .allow_privilege_escalation = -1, .run_as_non_root = -1,
+    .read_only_root_fs = -1, .run_as_user = -1, .cap_add = no_strs, .cap_drop = no_strs,
+};
 
 /* ---- small helpers over the positioned tree ---- */
 
@@ -28,7 +89,7 @@ static struct loc key_loc(const struct ynode *map, const char *key)
 
 static const char *dup_str(struct unit *u, const struct ynode *n)
 {
-    return arena_strdup(u->arena, yml_str(n));
+    return str_keep(u, yml_str(n));
 }
 
 /* Tri-state boolean: -1 absent or not a boolean, 0 false, 1 true. */
@@ -41,6 +102,10 @@ static int tri(const struct ynode *map, const char *key)
 static const char **str_list(struct unit *u, const struct ynode *seq, size_t *n_out)
 {
     size_t n = yml_is_seq(seq) ? seq->len : 0, k = 0;
+    if (n_out)
+        *n_out = 0;
+    if (!n)
+        return no_strs;
     const char **out = arena_alloc(u->arena, (n + 1) * sizeof(*out));
     for (size_t i = 0; i < n; i++)
         if (yml_str(seq->items[i]))
@@ -63,7 +128,7 @@ static void kvs_load(struct unit *u, struct k8s_kvs *out, const struct ynode *ma
             continue;
         struct k8s_kv *kv = &out->items[out->len++];
         kv->key = dup_str(u, p->key);
-        kv->value = arena_strdup(u->arena, yml_str(p->val) ? yml_str(p->val) : "");
+        kv->value = str_keep(u, yml_str(p->val) ? yml_str(p->val) : "");
         kv->loc = loc_of(p->key);
     }
 }
@@ -90,12 +155,13 @@ int k8s_selector_matches(const struct k8s_kvs *selector, const struct k8s_kvs *l
 
 /* ---- images ---- */
 
-void k8s_image_parse(struct k8s_image *out, struct arena *a, const char *raw)
+/* Parses `raw`, a string that lives as long as `out` (the parts are copied into `a`). */
+static void image_parse_kept(struct k8s_image *out, struct arena *a, const char *raw)
 {
     memset(out, 0, sizeof(*out));
     if (!raw)
         return;
-    out->raw = arena_strdup(a, raw);
+    out->raw = raw;
     const char *at = strchr(raw, '@');
     size_t name_len = at ? (size_t)(at - raw) : strlen(raw);
     if (at && at[1])
@@ -128,6 +194,11 @@ void k8s_image_parse(struct k8s_image *out, struct arena *a, const char *raw)
     } else {
         out->repository = arena_strndup(a, rest, rest_len);
     }
+}
+
+void k8s_image_parse(struct k8s_image *out, struct arena *a, const char *raw)
+{
+    image_parse_kept(out, a, raw ? arena_strdup(a, raw) : NULL);
 }
 
 /* ---- containers ---- */
@@ -166,13 +237,13 @@ static void signature_add(struct strbuf *sb, const struct ynode *n)
 
 static const char *const probe_handlers[] = {"httpGet", "tcpSocket", "exec", "grpc"};
 
-static void probe_load(struct unit *u, struct k8s_probe *out, const struct ynode *c,
-                       const char *key)
+static const struct k8s_probe *probe_load(struct unit *u, const struct ynode *c,
+                                          const char *key)
 {
     const struct ynode *p = yml_get(c, key);
-    memset(out, 0, sizeof(*out));
     if (!yml_get_pair(c, key))
-        return;
+        return &probe_absent;
+    struct k8s_probe *out = arena_alloc(u->arena, sizeof(*out));
     out->present = 1;
     out->loc = key_loc(c, key);
     for (size_t i = 0; i < ARRAY_LEN(probe_handlers); i++) {
@@ -190,18 +261,16 @@ static void probe_load(struct unit *u, struct k8s_probe *out, const struct ynode
     signature_add(&sb, p);
     out->signature = arena_strdup(u->arena, sb_str(&sb));
     sb_release(&sb);
+    return out;
 }
 
-static void security_load(struct unit *u, struct k8s_security *out, const struct ynode *parent)
+static const struct k8s_security *security_load(struct unit *u, const struct ynode *parent)
 {
     const struct ynode *sc = yml_get(parent, "securityContext");
-    memset(out, 0, sizeof(*out));
-    out->privileged = out->allow_privilege_escalation = -1;
-    out->run_as_non_root = out->read_only_root_fs = -1;
-    out->run_as_user = -1;
-    out->cap_add = out->cap_drop = str_list(u, NULL, NULL);
     if (!yml_is_map(sc))
-        return;
+        return &security_absent;
+    struct k8s_security *out = arena_alloc(u->arena, sizeof(*out));
+    *out = security_absent;
     out->present = 1;
     out->loc = key_loc(parent, "securityContext");
     out->privileged = tri(sc, "privileged");
@@ -223,13 +292,14 @@ static void security_load(struct unit *u, struct k8s_security *out, const struct
     const struct ynode *sp = yml_get(sc, "seccompProfile");
     out->seccomp = dup_str(u, yml_get(sp, "type"));
     out->seccomp_loc = key_loc(sc, "seccompProfile");
+    return out;
 }
 
 static void ports_load(struct unit *u, struct k8s_port **out, size_t *n_out,
                        const struct ynode *seq, const char *number_key)
 {
     size_t n = yml_is_seq(seq) ? seq->len : 0;
-    *out = arena_alloc(u->arena, (n ? n : 1) * sizeof(**out));
+    *out = n ? arena_alloc(u->arena, n * sizeof(**out)) : no_ports;
     *n_out = 0;
     for (size_t i = 0; i < n; i++) {
         const struct ynode *p = seq->items[i];
@@ -248,7 +318,7 @@ static void env_load(struct unit *u, struct k8s_container *c, const struct ynode
 {
     const struct ynode *seq = yml_get(cn, "env");
     size_t n = yml_is_seq(seq) ? seq->len : 0;
-    c->env = arena_alloc(u->arena, (n ? n : 1) * sizeof(*c->env));
+    c->env = n ? arena_alloc(u->arena, n * sizeof(*c->env)) : no_env;
     c->env_loc = key_loc(cn, "env");
     for (size_t i = 0; i < n; i++) {
         const struct ynode *e = seq->items[i];
@@ -274,6 +344,9 @@ static void env_load(struct unit *u, struct k8s_container *c, const struct ynode
     /* envFrom: whole Secrets and ConfigMaps. */
     const struct ynode *ef = yml_get(cn, "envFrom");
     size_t m = yml_is_seq(ef) ? ef->len : 0, ns = 0, nc = 0;
+    c->env_from_secrets = c->env_from_configmaps = no_strs;
+    if (!m)
+        return;
     c->env_from_secrets = arena_alloc(u->arena, (m + 1) * sizeof(char *));
     c->env_from_configmaps = arena_alloc(u->arena, (m + 1) * sizeof(char *));
     for (size_t i = 0; i < m; i++) {
@@ -290,6 +363,9 @@ static void mounts_load(struct unit *u, struct k8s_container *c, const struct yn
 {
     const struct ynode *seq = yml_get(cn, "volumeMounts");
     size_t n = yml_is_seq(seq) ? seq->len : 0;
+    c->mount_names = c->mount_paths = no_strs;
+    if (!n)
+        return;
     c->mount_names = arena_alloc(u->arena, (n + 1) * sizeof(char *));
     c->mount_paths = arena_alloc(u->arena, (n + 1) * sizeof(char *));
     for (size_t i = 0; i < n; i++) {
@@ -313,10 +389,10 @@ static struct k8s_container *container_load(struct unit *u, const struct ynode *
     c->loc = yml_get_pair(cn, "name") ? key_loc(cn, "name") : loc_of(cn);
     c->image_raw = dup_str(u, yml_get(cn, "image"));
     c->image_loc = key_loc(cn, "image");
-    k8s_image_parse(&c->image, u->arena, c->image_raw);
-    probe_load(u, &c->liveness, cn, "livenessProbe");
-    probe_load(u, &c->readiness, cn, "readinessProbe");
-    probe_load(u, &c->startup, cn, "startupProbe");
+    image_parse_kept(&c->image, u->arena, c->image_raw);
+    c->liveness = probe_load(u, cn, "livenessProbe");
+    c->readiness = probe_load(u, cn, "readinessProbe");
+    c->startup = probe_load(u, cn, "startupProbe");
     const struct ynode *res = yml_get(cn, "resources");
     c->has_resources = yml_get_pair(cn, "resources") != NULL;
     c->resources_loc = key_loc(cn, "resources");
@@ -324,7 +400,7 @@ static struct k8s_container *container_load(struct unit *u, const struct ynode *
     c->req_mem = dup_str(u, yml_path(res, "requests.memory"));
     c->lim_cpu = dup_str(u, yml_path(res, "limits.cpu"));
     c->lim_mem = dup_str(u, yml_path(res, "limits.memory"));
-    security_load(u, &c->sc, cn);
+    c->sc = security_load(u, cn);
     ports_load(u, &c->ports, &c->nports, yml_get(cn, "ports"), "containerPort");
     env_load(u, c, cn);
     mounts_load(u, c, cn);
@@ -341,7 +417,7 @@ static struct k8s_container *container_rebase(struct unit *u, const struct k8s_c
     c->loc = yml_get_pair(cn, "name") ? key_loc(cn, "name") : loc_of(cn);
     c->image_raw = dup_str(u, yml_get(cn, "image"));
     c->image_loc = key_loc(cn, "image");
-    k8s_image_parse(&c->image, u->arena, c->image_raw);
+    image_parse_kept(&c->image, u->arena, c->image_raw);
     const struct ynode *res = yml_get(cn, "resources");
     c->has_resources = yml_get_pair(cn, "resources") != NULL;
     c->resources_loc = key_loc(cn, "resources");
@@ -358,8 +434,10 @@ static struct k8s_container **containers_load(struct unit *u, const struct ynode
                                               size_t nreuse)
 {
     size_t n = yml_is_seq(seq) ? seq->len : 0;
-    struct k8s_container **out = arena_alloc(u->arena, (n + 1) * sizeof(*out));
     *n_out = 0;
+    if (!n)
+        return no_containers;
+    struct k8s_container **out = arena_alloc(u->arena, (n + 1) * sizeof(*out));
     for (size_t i = 0; i < n; i++)
         if (yml_is_map(seq->items[i]))
             out[(*n_out)++] = i < nreuse && reuse[i]
@@ -373,7 +451,7 @@ static struct k8s_container **containers_load(struct unit *u, const struct ynode
 static void volumes_load(struct unit *u, struct k8s_podspec *ps, const struct ynode *seq)
 {
     size_t n = yml_is_seq(seq) ? seq->len : 0;
-    ps->volumes = arena_alloc(u->arena, (n ? n : 1) * sizeof(*ps->volumes));
+    ps->volumes = n ? arena_alloc(u->arena, n * sizeof(*ps->volumes)) : no_volumes;
     for (size_t i = 0; i < n; i++) {
         const struct ynode *v = seq->items[i];
         if (!yml_is_map(v))
@@ -402,7 +480,7 @@ static struct k8s_podspec *podspec_load(struct unit *u, const struct ynode *spec
                                      r->containers, r->ncontainers);
     ps->init_containers = containers_load(u, yml_get(spec, "initContainers"), 1, &ps->ninit,
                                           r->init_containers, r->ninit);
-    security_load(u, &ps->sc, spec);
+    ps->sc = security_load(u, spec);
     ps->host_network = tri(spec, "hostNetwork");
     ps->host_network_loc = key_loc(spec, "hostNetwork");
     ps->host_pid = tri(spec, "hostPID");
@@ -415,14 +493,14 @@ static struct k8s_podspec *podspec_load(struct unit *u, const struct ynode *spec
         sa = yml_str(yml_get(spec, "serviceAccount"));
         sa_loc = key_loc(spec, "serviceAccount");
     }
-    ps->service_account = arena_strdup(u->arena, sa);
+    ps->service_account = sa ? str_keep(u, sa) : NULL;
     ps->service_account_loc = sa_loc;
     ps->automount_token = tri(spec, "automountServiceAccountToken");
     ps->automount_loc = key_loc(spec, "automountServiceAccountToken");
     volumes_load(u, ps, yml_get(spec, "volumes"));
     const struct ynode *ips = yml_get(spec, "imagePullSecrets");
     size_t n = yml_is_seq(ips) ? ips->len : 0, k = 0;
-    ps->image_pull_secrets = arena_alloc(u->arena, (n + 1) * sizeof(char *));
+    ps->image_pull_secrets = n ? arena_alloc(u->arena, (n + 1) * sizeof(char *)) : no_strs;
     for (size_t i = 0; i < n; i++)
         if (yml_str(yml_get(ips->items[i], "name")))
             ps->image_pull_secrets[k++] = dup_str(u, yml_get(ips->items[i], "name"));
@@ -478,7 +556,6 @@ static void workload_load(struct unit *u, struct k8s_object *o, const struct yno
              strcmp(o->kind, "ReplicationController") == 0 ? sel : yml_get(sel, "matchLabels"));
     const struct ynode *tl = yml_path(tmpl, "metadata.labels");
     kvs_load(u, &o->template_labels, tl);
-    o->template_labels_loc = loc_of(tl);
     if (!yml_is_map(podspec)) {
         o->fragment = 1;
         return;
@@ -715,8 +792,8 @@ static void object_load(struct unit *u, const struct ynode *root, int doc,
     }
     struct k8s_object *o = arena_alloc(u->arena, sizeof(*o));
     const struct ynode *md = yml_get(root, "metadata");
-    o->api_version = arena_strdup(u->arena, api);
-    o->kind = arena_strdup(u->arena, kind);
+    o->api_version = str_keep(u, api);
+    o->kind = str_keep(u, kind);
     o->name = dup_str(u, yml_get(md, "name"));
     o->namespace = dup_str(u, yml_get(md, "namespace"));
     o->doc = doc;
@@ -750,7 +827,7 @@ void k8s_load_sharing(struct unit *u, const struct ynode *root, int doc,
 static const char *str_reuse(struct unit *u, const struct ynode *n, const char *ref)
 {
     const char *s = yml_str(n);
-    return s && ref && strcmp(s, ref) == 0 ? ref : arena_strdup(u->arena, s);
+    return s && ref && strcmp(s, ref) == 0 ? ref : s ? str_keep(u, s) : NULL;
 }
 
 struct k8s_object *k8s_object_rebase(struct unit *u, const struct k8s_object *ref,
