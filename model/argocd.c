@@ -3,6 +3,7 @@
  * loaded, git directory generators expanded against the scanned folders and each app tied to
  * its manifests and environment. */
 #include "argocd.h"
+#include "k8s.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -49,10 +50,13 @@ static const char *subst(struct arena *a, const char *s, const struct ynode *ele
     return r;
 }
 
+/* The text at `dotted`, the element's values substituted; text every app of a repository
+ * repeats (its URL, the cluster, the project) is pooled. */
 static const char *str_at(struct unit *u, const struct ynode *n, const char *dotted,
                           const struct ynode *elem)
 {
-    return subst(u->arena, arena_strdup(u->arena, yml_str(yml_path(n, dotted))), elem);
+    const char *s = yml_str(yml_path(n, dotted));
+    return s && strstr(s, "{{") ? subst(u->arena, s, elem) : k8s_str_pooled(s);
 }
 
 /* Fills an app from an Application body (or an ApplicationSet template). */
@@ -99,7 +103,7 @@ static void app_fill(struct unit *u, struct argo_app *app, const struct ynode *b
     app->sync_options = arena_alloc(u->arena, (n + 1) * sizeof(*app->sync_options));
     for (size_t i = 0, j = 0; i < n; i++)
         if (yml_str(opts->items[i]))
-            app->sync_options[j++] = arena_strdup(u->arena, yml_str(opts->items[i]));
+            app->sync_options[j++] = k8s_str_pooled(yml_str(opts->items[i]));
 }
 
 static void appset_load(struct unit *u, const struct ynode *doc)

@@ -6,6 +6,7 @@
  * vocabulary, which tens of thousands of manifests repeat: that points at one constant. */
 #include "k8s.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,60 @@ static const char *str_keep(struct unit *u, const char *s)
 {
     const char *c = k8s_str_common(s);
     return c ? c : arena_strdup(u->arena, s);
+}
+
+/* Names, namespaces and label values: a service's name is written in a dozen manifests
+ * and overlays, its team and namespace in hundreds. One copy of each for the process, made
+ * by whichever thread sees it first; never freed (models come and go, the text stays). */
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static const char **pool_slots;       /* open addressing, a power of two long; NULL free */
+static size_t pool_len, pool_cap;
+static struct arena *pool_arena;
+
+static size_t pool_find(const char *s, size_t n, uint64_t h)
+{
+    size_t i = (size_t)h & (pool_cap - 1);
+    while (pool_slots[i] && (strncmp(pool_slots[i], s, n) != 0 || pool_slots[i][n]))
+        i = (i + 1) & (pool_cap - 1);
+    return i;
+}
+
+static void pool_grow(void)
+{
+    const char **old = pool_slots;
+    size_t old_cap = pool_cap;
+    pool_cap = pool_cap ? 2 * pool_cap : 1024;
+    pool_slots = xcalloc(pool_cap, sizeof(*pool_slots));
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i]) {
+            size_t n = strlen(old[i]);
+            pool_slots[pool_find(old[i], n, hash_bytes(old[i], n, 0))] = old[i];
+        }
+    free(old);
+}
+
+const char *k8s_str_pooled(const char *s)
+{
+    if (!s)
+        return NULL;
+    const char *c = k8s_str_common(s);
+    if (c)
+        return c;
+    size_t n = strlen(s);
+    uint64_t h = hash_bytes(s, n, 0);
+    pthread_mutex_lock(&pool_lock);
+    if ((pool_len + 1) * 4 >= pool_cap * 3)
+        pool_grow();
+    size_t i = pool_find(s, n, h);
+    if (!pool_slots[i]) {
+        if (!pool_arena)
+            pool_arena = arena_new();
+        pool_slots[i] = arena_strndup(pool_arena, s, n);
+        pool_len++;
+    }
+    const char *p = pool_slots[i];
+    pthread_mutex_unlock(&pool_lock);
+    return p;
 }
 
 /* What nothing set shares: an absent probe, an absent securityContext, empty lists. */
@@ -127,8 +182,8 @@ static void kvs_load(struct unit *u, struct k8s_kvs *out, const struct ynode *ma
         if (!yml_str(p->key))
             continue;
         struct k8s_kv *kv = &out->items[out->len++];
-        kv->key = dup_str(u, p->key);
-        kv->value = str_keep(u, yml_str(p->val) ? yml_str(p->val) : "");
+        kv->key = k8s_str_pooled(yml_str(p->key));
+        kv->value = k8s_str_pooled(yml_str(p->val) ? yml_str(p->val) : "");
         kv->loc = loc_of(p->key);
     }
 }
@@ -325,12 +380,12 @@ static void env_load(struct unit *u, struct k8s_container *c, const struct ynode
         if (!yml_is_map(e))
             continue;
         struct k8s_env *env = &c->env[c->nenv++];
-        env->name = dup_str(u, yml_get(e, "name"));
+        env->name = k8s_str_pooled(yml_str(yml_get(e, "name")));
         env->loc = loc_of(e);
         const struct ypair *vp = yml_get_pair(e, "value");
         if (vp) {
             env->has_value = 1;
-            env->value = dup_str(u, vp->val);
+            env->value = k8s_str_pooled(yml_str(vp->val));
             env->value_quoted = vp->val && vp->val->quoted && !vp->val->block;
             env->value_block = vp->val && vp->val->block;
             env->value_loc = loc_of(vp->val && vp->val->line ? vp->val : vp->key);
@@ -383,7 +438,7 @@ static void mounts_load(struct unit *u, struct k8s_container *c, const struct yn
 static struct k8s_container *container_load(struct unit *u, const struct ynode *cn, int init)
 {
     struct k8s_container *c = arena_alloc(u->arena, sizeof(*c));
-    c->name = dup_str(u, yml_get(cn, "name"));
+    c->name = k8s_str_pooled(yml_str(yml_get(cn, "name")));
     c->init = init;
     /* The "- name:" line names the container; the item itself when it has no name. */
     c->loc = yml_get_pair(cn, "name") ? key_loc(cn, "name") : loc_of(cn);
@@ -413,7 +468,7 @@ static struct k8s_container *container_rebase(struct unit *u, const struct k8s_c
 {
     struct k8s_container *c = arena_alloc(u->arena, sizeof(*c));
     *c = *ref;
-    c->name = dup_str(u, yml_get(cn, "name"));
+    c->name = k8s_str_pooled(yml_str(yml_get(cn, "name")));
     c->loc = yml_get_pair(cn, "name") ? key_loc(cn, "name") : loc_of(cn);
     c->image_raw = dup_str(u, yml_get(cn, "image"));
     c->image_loc = key_loc(cn, "image");
@@ -493,7 +548,7 @@ static struct k8s_podspec *podspec_load(struct unit *u, const struct ynode *spec
         sa = yml_str(yml_get(spec, "serviceAccount"));
         sa_loc = key_loc(spec, "serviceAccount");
     }
-    ps->service_account = sa ? str_keep(u, sa) : NULL;
+    ps->service_account = k8s_str_pooled(sa);
     ps->service_account_loc = sa_loc;
     ps->automount_token = tri(spec, "automountServiceAccountToken");
     ps->automount_loc = key_loc(spec, "automountServiceAccountToken");
@@ -794,8 +849,8 @@ static void object_load(struct unit *u, const struct ynode *root, int doc,
     const struct ynode *md = yml_get(root, "metadata");
     o->api_version = str_keep(u, api);
     o->kind = str_keep(u, kind);
-    o->name = dup_str(u, yml_get(md, "name"));
-    o->namespace = dup_str(u, yml_get(md, "namespace"));
+    o->name = k8s_str_pooled(yml_str(yml_get(md, "name")));
+    o->namespace = k8s_str_pooled(yml_str(yml_get(md, "namespace")));
     o->doc = doc;
     o->loc = root->len ? loc_of(root->pairs[0].key) : loc_of(root);
     o->api_version_loc = key_loc(root, "apiVersion");
@@ -827,7 +882,8 @@ void k8s_load_sharing(struct unit *u, const struct ynode *root, int doc,
 static const char *str_reuse(struct unit *u, const struct ynode *n, const char *ref)
 {
     const char *s = yml_str(n);
-    return s && ref && strcmp(s, ref) == 0 ? ref : s ? str_keep(u, s) : NULL;
+    (void)u;
+    return s && ref && strcmp(s, ref) == 0 ? ref : k8s_str_pooled(s);
 }
 
 struct k8s_object *k8s_object_rebase(struct unit *u, const struct k8s_object *ref,

@@ -697,3 +697,28 @@ Test(k8s, shared_parts_read_like_copies)
     unload(&u);
     unload(&v);
 }
+
+Test(k8s, pooled_text_is_one_copy_across_units)
+{
+    const char *text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: pooled-api\n"
+                       "  namespace: pooled-ns\n  labels: {team: pooled-team}\n"
+                       "spec:\n  selector: {app: pooled-api}\n";
+    struct unit u, v;
+    load_text(&u, text);
+    load_text(&v, text);
+    const struct k8s_object *a = u.k8s_objects.items[0], *b = v.k8s_objects.items[0];
+    cr_assert_str_eq(a->name, "pooled-api");
+    cr_assert_str_eq(a->namespace, "pooled-ns");
+    cr_assert_eq(a->name, b->name, "one copy for both files");
+    cr_assert_eq(a->namespace, b->namespace);
+    cr_assert_str_eq(k8s_kvs_get(&a->labels, "team"), "pooled-team");
+    cr_assert_eq(a->labels.items[0].value, b->labels.items[0].value);
+    cr_assert_eq(a->labels.items[0].loc.line, 6);
+    cr_assert_eq(a->selector.items[0].loc.line, 8);
+    cr_assert_eq(k8s_str_pooled("pooled-api"), a->name);
+    cr_assert_null(k8s_str_pooled(NULL));
+    unload(&u);
+    unload(&v);
+    /* The text outlives the units it came from. */
+    cr_assert_str_eq(k8s_str_pooled("pooled-ns"), "pooled-ns");
+}
