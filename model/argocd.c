@@ -227,7 +227,10 @@ static void folders_index(struct model *m, struct strmap *dirs, struct vec *owne
     }
 }
 
-static void app_link(struct argo_app *app, const struct strmap *dirs, const struct strmap *kusts)
+/* Ties an app to its folder, kustomization and environment (names found through `tmp`,
+ * kept pooled). */
+static void app_link(struct argo_app *app, const struct strmap *dirs, const struct strmap *kusts,
+                     struct arena *tmp)
 {
     char *p = app->path ? path_normalize(app->path) : NULL;
     app->path_exists = p && strmap_get(dirs, p) != NULL;
@@ -235,9 +238,9 @@ static void app_link(struct argo_app *app, const struct strmap *dirs, const stru
     if (p && app->kust)
         app->env = app->kust->env;
     if (!app->env && p)
-        app->env = kz_env_from_path(app->unit->arena, p);
+        app->env = k8s_str_pooled(kz_env_from_path(tmp, p));
     if (!app->env)
-        app->env = kz_env_from_path(app->unit->arena, app->unit->file->path);
+        app->env = k8s_str_pooled(kz_env_from_path(tmp, app->unit->file->path));
     const char *cands[] = {app->name, app->dest_namespace};
     for (size_t i = 0; !app->env && i < 2; i++) {
         if (!cands[i])
@@ -246,7 +249,7 @@ static void app_link(struct argo_app *app, const struct strmap *dirs, const stru
         for (char *q = t; *q; q++)
             if (*q == '-' || *q == '_' || *q == '.')
                 *q = '/';
-        app->env = kz_env_from_path(app->unit->arena, t);
+        app->env = k8s_str_pooled(kz_env_from_path(tmp, t));
         free(t);
     }
     free(p);
@@ -256,6 +259,7 @@ void argocd_link(struct model *m)
 {
     struct strmap dirs = STRMAP_INIT, kusts = STRMAP_INIT, local_repos = STRMAP_INIT;
     struct vec owned = VEC_INIT, apps = VEC_INIT;
+    struct arena *tmp = arena_new();
     folders_index(m, &dirs, &owned);
     for (size_t i = 0; i < m->units.len; i++) {
         struct unit *u = m->units.items[i];
@@ -294,7 +298,7 @@ void argocd_link(struct model *m)
             struct argo_app *app = u->argo_apps.items[j];
             if (app->git_dir_pattern)
                 continue;
-            app_link(app, &dirs, &kusts);
+            app_link(app, &dirs, &kusts, tmp);
             vec_push(&apps, app);
             if (app->path_exists && app->repo_url)
                 strmap_put(&local_repos, app->repo_url, app);
@@ -304,7 +308,7 @@ void argocd_link(struct model *m)
      * when the URL names a repository whose name is the scanned folder's. */
     for (size_t i = 0; i < apps.len; i++) {
         struct argo_app *app = apps.items[i];
-        const char *rb = repo_base(app->unit->arena, app->repo_url);
+        const char *rb = repo_base(tmp, app->repo_url);
         const char *root = path_base(app->unit->file->root);
         const char *url = app->repo_url;
         int sibling = url && strmap_get(&local_repos, url);
@@ -317,6 +321,7 @@ void argocd_link(struct model *m)
         free(owned.items[i]);
     vec_release(&owned);
     vec_release(&apps);
+    arena_free(tmp);
     strmap_release(&dirs);
     strmap_release(&kusts);
     strmap_release(&local_repos);

@@ -1,10 +1,10 @@
 /* Kubernetes model: every document with apiVersion and kind becomes an object; workloads of
  * every kind get their pod spec, containers and init containers with images parsed, probes,
  * resources, security contexts, env references and volumes. Kind-specific parts (Service,
- * Ingress, HPA, PDB, NetworkPolicy, Secret, RBAC) hang off the object. Strings live in the
- * unit's arena, but for the common vocabulary (kinds, apiVersions, well-known label keys),
- * which points at shared constants; every field a rule can point at keeps its line and
- * column. */
+ * Ingress, HPA, PDB, NetworkPolicy, Secret, RBAC) hang off the object. Strings are shared:
+ * the common vocabulary (kinds, apiVersions, well-known label keys) points at constants,
+ * the rest at one pooled copy per text for the process (k8s_str_pooled); every field a rule
+ * can point at keeps its line and column. */
 #ifndef OPSBOOK_K8S_H
 #define OPSBOOK_K8S_H
 
@@ -17,7 +17,7 @@ struct k8s_image {
     const char *tag;          /* NULL when untagged */
     const char *digest;       /* "sha256:…" or NULL */
 };
-/* Parses an image reference (strings in `a`). */
+/* Parses an image reference: raw copied into `a`, its parts pooled (k8s_str_pooled). */
 void k8s_image_parse(struct k8s_image *out, struct arena *a, const char *raw);
 
 struct k8s_kv {
@@ -45,11 +45,11 @@ struct k8s_probe {
 /* Tri-state fields: -1 not set, 0 false, 1 true. Pod specs and containers point at theirs;
  * an absent securityContext is a shared one with present 0 and nothing set. */
 struct k8s_security {
-    int present;
-    int privileged, allow_privilege_escalation, run_as_non_root, read_only_root_fs;
+    signed char present;
+    signed char privileged, allow_privilege_escalation, run_as_non_root, read_only_root_fs;
+    unsigned ncap_add, ncap_drop;
     long long run_as_user;    /* -1 when not set */
     const char **cap_add, **cap_drop;  /* NULL-terminated */
-    size_t ncap_add, ncap_drop;
     const char *seccomp;      /* seccompProfile.type, NULL when not set */
     struct loc loc, privileged_loc, ape_loc, run_as_non_root_loc, run_as_user_loc,
         read_only_loc, cap_add_loc, seccomp_loc;
@@ -65,10 +65,10 @@ struct k8s_port {
 struct k8s_env {
     const char *name;
     const char *value;        /* literal value, NULL when valueFrom or absent */
-    int has_value;
     const char *secret_name, *secret_key;     /* valueFrom.secretKeyRef */
     const char *configmap_name;               /* valueFrom.configMapKeyRef */
     struct loc loc, value_loc;                /* the "- name:" item; the value's scalar */
+    unsigned has_value : 1;                       /* a value: key */
     unsigned value_quoted : 1, value_block : 1;   /* how the literal was written */
 };
 

@@ -1,9 +1,10 @@
 /* Kubernetes loader: each YAML document with apiVersion and kind (and each item of a `kind:
  * List`) becomes a struct k8s_object. Workloads get their pod spec with containers, images,
  * probes, resources, security contexts, env, volumes; Services, Ingresses, HPAs, PDBs,
- * Secrets and RBAC objects keep what their rules need. Every string is copied into the
- * unit's arena (the parser's tree is freed as soon as this returns), but for the common
- * vocabulary, which tens of thousands of manifests repeat: that points at one constant. */
+ * Secrets and RBAC objects keep what their rules need. The parser's tree is freed as soon
+ * as this returns, so every string is kept: the common vocabulary as constants, the rest in
+ * a process-wide pool (one copy per text: a service's name, image and labels are written in
+ * a dozen manifests and loaded again by every overlay render). */
 #include "k8s.h"
 
 #include <pthread.h>
@@ -50,20 +51,34 @@ const char *k8s_str_common(const char *s)
     return hit ? *hit : NULL;
 }
 
-/* `s` in the unit: the shared constant when common, else a copy in the arena. */
-static const char *str_keep(struct unit *u, const char *s)
-{
-    const char *c = k8s_str_common(s);
-    return c ? c : arena_strdup(u->arena, s);
-}
-
 /* Names, namespaces and label values: a service's name is written in a dozen manifests
  * and overlays, its team and namespace in hundreds. One copy of each for the process, made
  * by whichever thread sees it first; never freed (models come and go, the text stays). */
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static const char **pool_slots;       /* open addressing, a power of two long; NULL free */
 static size_t pool_len, pool_cap;
-static struct arena *pool_arena;
+/* The copies: exact lengths in 256 KB blocks chained through their first pointer. */
+enum { POOL_BLOCK = 256 * 1024 };
+static char *pool_block, *pool_next;
+static size_t pool_left;
+
+static const char *pool_copy(const char *s, size_t n)
+{
+    if (n + 1 > pool_left) {
+        size_t size = n + 1 + sizeof(char *) > POOL_BLOCK ? n + 1 + sizeof(char *) : POOL_BLOCK;
+        char *b = xmalloc(size);
+        memcpy(b, &pool_block, sizeof(char *));
+        pool_block = b;
+        pool_next = b + sizeof(char *);
+        pool_left = size - sizeof(char *);
+    }
+    char *p = pool_next;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    pool_next += n + 1;
+    pool_left -= n + 1;
+    return p;
+}
 
 static size_t pool_find(const char *s, size_t n, uint64_t h)
 {
@@ -87,28 +102,29 @@ static void pool_grow(void)
     free(old);
 }
 
-const char *k8s_str_pooled(const char *s)
+/* The pooled copy of s[0..n). */
+static const char *str_pooled_n(const char *s, size_t n)
 {
-    if (!s)
-        return NULL;
-    const char *c = k8s_str_common(s);
-    if (c)
-        return c;
-    size_t n = strlen(s);
     uint64_t h = hash_bytes(s, n, 0);
     pthread_mutex_lock(&pool_lock);
     if ((pool_len + 1) * 4 >= pool_cap * 3)
         pool_grow();
     size_t i = pool_find(s, n, h);
     if (!pool_slots[i]) {
-        if (!pool_arena)
-            pool_arena = arena_new();
-        pool_slots[i] = arena_strndup(pool_arena, s, n);
+        pool_slots[i] = pool_copy(s, n);
         pool_len++;
     }
     const char *p = pool_slots[i];
     pthread_mutex_unlock(&pool_lock);
     return p;
+}
+
+const char *k8s_str_pooled(const char *s)
+{
+    if (!s)
+        return NULL;
+    const char *c = k8s_str_common(s);
+    return c ? c : str_pooled_n(s, strlen(s));
 }
 
 /* What nothing set shares: an absent probe, an absent securityContext, empty lists. */
@@ -144,7 +160,8 @@ static struct loc key_loc(const struct ynode *map, const char *key)
 
 static const char *dup_str(struct unit *u, const struct ynode *n)
 {
-    return str_keep(u, yml_str(n));
+    (void)u;
+    return k8s_str_pooled(yml_str(n));
 }
 
 /* Tri-state boolean: -1 absent or not a boolean, 0 false, 1 true. */
@@ -217,10 +234,11 @@ static void image_parse_kept(struct k8s_image *out, struct arena *a, const char 
     if (!raw)
         return;
     out->raw = raw;
+    (void)a;
     const char *at = strchr(raw, '@');
     size_t name_len = at ? (size_t)(at - raw) : strlen(raw);
     if (at && at[1])
-        out->digest = arena_strdup(a, at + 1);
+        out->digest = k8s_str_pooled(at + 1);
     /* The first component is a registry only when it looks like a host: a dot, a port or
      * localhost. Otherwise it is a Docker Hub namespace ("library/nginx", "team/app"). */
     const char *slash = memchr(raw, '/', name_len);
@@ -229,7 +247,7 @@ static void image_parse_kept(struct k8s_image *out, struct arena *a, const char 
         size_t hl = (size_t)(slash - raw);
         if (memchr(raw, '.', hl) || memchr(raw, ':', hl) ||
             (hl == 9 && memcmp(raw, "localhost", 9) == 0)) {
-            out->registry = arena_strndup(a, raw, hl);
+            out->registry = str_pooled_n(raw, hl);
             rest = slash + 1;
         }
     }
@@ -243,11 +261,11 @@ static void image_parse_kept(struct k8s_image *out, struct arena *a, const char 
         else if (rest[i] == '/')
             colon = NULL;
     if (colon) {
-        out->repository = arena_strndup(a, rest, (size_t)(colon - rest));
+        out->repository = str_pooled_n(rest, (size_t)(colon - rest));
         if ((size_t)(colon - rest) + 1 < rest_len)
-            out->tag = arena_strndup(a, colon + 1, rest_len - (size_t)(colon - rest) - 1);
+            out->tag = str_pooled_n(colon + 1, rest_len - (size_t)(colon - rest) - 1);
     } else {
-        out->repository = arena_strndup(a, rest, rest_len);
+        out->repository = str_pooled_n(rest, rest_len);
     }
 }
 
@@ -314,7 +332,7 @@ static const struct k8s_probe *probe_load(struct unit *u, const struct ynode *c,
      * threshold is the recommended pattern, the same probe twice is not. */
     struct strbuf sb = STRBUF_INIT;
     signature_add(&sb, p);
-    out->signature = arena_strdup(u->arena, sb_str(&sb));
+    out->signature = k8s_str_pooled(sb_str(&sb));
     sb_release(&sb);
     return out;
 }
@@ -341,8 +359,11 @@ static const struct k8s_security *security_load(struct unit *u, const struct yno
         out->run_as_user = uid;
     out->run_as_user_loc = key_loc(sc, "runAsUser");
     const struct ynode *caps = yml_get(sc, "capabilities");
-    out->cap_add = str_list(u, yml_get(caps, "add"), &out->ncap_add);
-    out->cap_drop = str_list(u, yml_get(caps, "drop"), &out->ncap_drop);
+    size_t nadd, ndrop;
+    out->cap_add = str_list(u, yml_get(caps, "add"), &nadd);
+    out->cap_drop = str_list(u, yml_get(caps, "drop"), &ndrop);
+    out->ncap_add = (unsigned)nadd;
+    out->ncap_drop = (unsigned)ndrop;
     out->cap_add_loc = key_loc(caps, "add");
     const struct ynode *sp = yml_get(sc, "seccompProfile");
     out->seccomp = dup_str(u, yml_get(sp, "type"));
@@ -408,9 +429,9 @@ static void env_load(struct unit *u, struct k8s_container *c, const struct ynode
         const char *s = yml_str(yml_get(yml_get(ef->items[i], "secretRef"), "name"));
         const char *cm = yml_str(yml_get(yml_get(ef->items[i], "configMapRef"), "name"));
         if (s)
-            c->env_from_secrets[ns++] = arena_strdup(u->arena, s);
+            c->env_from_secrets[ns++] = k8s_str_pooled(s);
         if (cm)
-            c->env_from_configmaps[nc++] = arena_strdup(u->arena, cm);
+            c->env_from_configmaps[nc++] = k8s_str_pooled(cm);
     }
 }
 
@@ -427,10 +448,9 @@ static void mounts_load(struct unit *u, struct k8s_container *c, const struct yn
         const struct ynode *m = seq->items[i];
         if (!yml_is_map(m))
             continue;
-        c->mount_names[c->nmounts] =
-            arena_strdup(u->arena, yml_str(yml_get(m, "name")) ? yml_str(yml_get(m, "name")) : "");
-        c->mount_paths[c->nmounts] = arena_strdup(
-            u->arena, yml_str(yml_get(m, "mountPath")) ? yml_str(yml_get(m, "mountPath")) : "");
+        const char *name = yml_str(yml_get(m, "name")), *path = yml_str(yml_get(m, "mountPath"));
+        c->mount_names[c->nmounts] = k8s_str_pooled(name ? name : "");
+        c->mount_paths[c->nmounts] = k8s_str_pooled(path ? path : "");
         c->nmounts++;
     }
 }
@@ -682,7 +702,7 @@ static void ingress_load(struct unit *u, struct k8s_kind_extra *x, const struct 
     if (!svc)
         svc = yml_str(yml_get(def, "serviceName"));
     if (svc)
-        x->ing_services[x->ning_services++] = arena_strdup(u->arena, svc);
+        x->ing_services[x->ning_services++] = k8s_str_pooled(svc);
     for (size_t i = 0; i < n; i++) {
         const struct ynode *rule = rules->items[i];
         if (yml_str(yml_get(rule, "host")))
@@ -694,7 +714,7 @@ static void ingress_load(struct unit *u, struct k8s_kind_extra *x, const struct 
             if (!svc)
                 svc = yml_str(yml_get(b, "serviceName"));
             if (svc)
-                x->ing_services[x->ning_services++] = arena_strdup(u->arena, svc);
+                x->ing_services[x->ning_services++] = k8s_str_pooled(svc);
         }
     }
 }
@@ -847,8 +867,8 @@ static void object_load(struct unit *u, const struct ynode *root, int doc,
     }
     struct k8s_object *o = arena_alloc(u->arena, sizeof(*o));
     const struct ynode *md = yml_get(root, "metadata");
-    o->api_version = str_keep(u, api);
-    o->kind = str_keep(u, kind);
+    o->api_version = k8s_str_pooled(api);
+    o->kind = k8s_str_pooled(kind);
     o->name = k8s_str_pooled(yml_str(yml_get(md, "name")));
     o->namespace = k8s_str_pooled(yml_str(yml_get(md, "namespace")));
     o->doc = doc;

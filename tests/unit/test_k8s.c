@@ -546,6 +546,7 @@ Test(k8s, loader_models_kinds_lists_and_cronjobs)
     cr_assert_eq(c->nenv, 1);
     cr_assert_str_eq(c->env[0].secret_name, "db");
     cr_assert_null(c->env[0].value);
+    cr_assert_not(c->env[0].has_value, "valueFrom, no value:");
     cr_assert(cj->pod->init_containers[0]->init);
     cr_assert_str_eq(k8s_kvs_get(&cj->template_labels, "app"), "nightly");
     const struct k8s_object *role = u.k8s_objects.items[2];
@@ -655,6 +656,11 @@ Test(k8s, shared_parts_read_like_copies)
     cr_assert_eq(a->image.raw, a->image_raw, "the parsed image keeps the container's text");
     cr_assert_str_eq(a->image.raw, "ghcr.io/acme/api:1.2");
     cr_assert_str_eq(a->image.repository, "acme/api");
+    cr_assert_str_eq(a->image.registry, "ghcr.io");
+    cr_assert_str_eq(a->image.tag, "1.2");
+    cr_assert_null(a->image.digest);
+    cr_assert_str_eq(b->image.repository, "busybox");
+    cr_assert_null(b->image.registry);
     cr_assert(a->readiness->present);
     cr_assert_str_eq(a->readiness->handler, "httpGet");
     cr_assert_str_eq(a->readiness->path, "/readyz");
