@@ -82,7 +82,7 @@ static void probe_liveness(struct lint_ctx *ctx, const struct k8s_object *o,
                            const struct k8s_container *c, const char *entity)
 {
     (void)o;
-    if (!c->liveness.present)
+    if (!c->liveness->present)
         lint_report(ctx, c->loc.line, c->loc.col, entity,
                     "container '%s' has no livenessProbe: a hung process is never restarted",
                     c->name ? c->name : "?");
@@ -92,7 +92,7 @@ static void probe_readiness(struct lint_ctx *ctx, const struct k8s_object *o,
                             const struct k8s_container *c, const char *entity)
 {
     (void)o;
-    if (!c->readiness.present)
+    if (!c->readiness->present)
         lint_report(ctx, c->loc.line, c->loc.col, entity,
                     "container '%s' has no readinessProbe: it gets traffic before it can serve",
                     c->name ? c->name : "?");
@@ -158,8 +158,8 @@ static void privileged(struct lint_ctx *ctx, const struct k8s_object *o,
                        const struct k8s_container *c, const char *entity)
 {
     (void)o;
-    if (c->sc.privileged == 1)
-        lint_report(ctx, c->sc.privileged_loc.line, c->sc.privileged_loc.col, entity,
+    if (c->sc->privileged == 1)
+        lint_report(ctx, c->sc->privileged_loc.line, c->sc->privileged_loc.col, entity,
                     "container '%s' runs privileged: full access to the node",
                     c->name ? c->name : "?");
 }
@@ -170,10 +170,10 @@ static void privilege_escalation(struct lint_ctx *ctx, const struct k8s_object *
                                  const struct k8s_container *c, const char *entity)
 {
     (void)o;
-    if (c->sc.allow_privilege_escalation == 1)
-        lint_report(ctx, c->sc.ape_loc.line, c->sc.ape_loc.col, entity,
+    if (c->sc->allow_privilege_escalation == 1)
+        lint_report(ctx, c->sc->ape_loc.line, c->sc->ape_loc.col, entity,
                     "container '%s' sets allowPrivilegeEscalation: true", c->name ? c->name : "?");
-    else if (c->sc.allow_privilege_escalation == -1)
+    else if (c->sc->allow_privilege_escalation == -1)
         lint_report(ctx, c->loc.line, c->loc.col, entity,
                     "container '%s' does not set allowPrivilegeEscalation: false (setuid "
                     "binaries can gain privileges)",
@@ -183,14 +183,14 @@ static void privilege_escalation(struct lint_ctx *ctx, const struct k8s_object *
 static void run_as_root(struct lint_ctx *ctx, const struct k8s_object *o,
                         const struct k8s_container *c, const char *entity)
 {
-    const struct k8s_security *pod = &o->pod->sc;
+    const struct k8s_security *pod = o->pod->sc;
     const char *name = c->name ? c->name : "?";
     /* The container's settings win over the pod's, field by field. */
-    long long uid = c->sc.run_as_user >= 0 ? c->sc.run_as_user : pod->run_as_user;
-    struct loc uid_loc = c->sc.run_as_user >= 0 ? c->sc.run_as_user_loc : pod->run_as_user_loc;
-    int nonroot = c->sc.run_as_non_root != -1 ? c->sc.run_as_non_root : pod->run_as_non_root;
+    long long uid = c->sc->run_as_user >= 0 ? c->sc->run_as_user : pod->run_as_user;
+    struct loc uid_loc = c->sc->run_as_user >= 0 ? c->sc->run_as_user_loc : pod->run_as_user_loc;
+    int nonroot = c->sc->run_as_non_root != -1 ? c->sc->run_as_non_root : pod->run_as_non_root;
     struct loc nr_loc =
-        c->sc.run_as_non_root != -1 ? c->sc.run_as_non_root_loc : pod->run_as_non_root_loc;
+        c->sc->run_as_non_root != -1 ? c->sc->run_as_non_root_loc : pod->run_as_non_root_loc;
     if (uid == 0)
         lint_report(ctx, uid_loc.line, uid_loc.col, entity, "container '%s' runs as user 0 (root)",
                     name);
@@ -210,9 +210,9 @@ static void writable_root(struct lint_ctx *ctx, const struct k8s_object *o,
                           const struct k8s_container *c, const char *entity)
 {
     (void)o;
-    if (c->sc.read_only_root_fs == 1)
+    if (c->sc->read_only_root_fs == 1)
         return;
-    struct loc l = c->sc.read_only_root_fs == 0 ? c->sc.read_only_loc : c->loc;
+    struct loc l = c->sc->read_only_root_fs == 0 ? c->sc->read_only_loc : c->loc;
     lint_report(ctx, l.line, l.col, entity,
                 "container '%s' has a writable root filesystem (readOnlyRootFilesystem is "
                 "not true)",
@@ -222,8 +222,8 @@ static void writable_root(struct lint_ctx *ctx, const struct k8s_object *o,
 static void no_seccomp(struct lint_ctx *ctx, const struct k8s_object *o,
                        const struct k8s_container *c, const char *entity)
 {
-    const char *prof = c->sc.seccomp ? c->sc.seccomp : o->pod->sc.seccomp;
-    struct loc l = c->sc.seccomp ? c->sc.seccomp_loc : o->pod->sc.seccomp_loc;
+    const char *prof = c->sc->seccomp ? c->sc->seccomp : o->pod->sc->seccomp;
+    struct loc l = c->sc->seccomp ? c->sc->seccomp_loc : o->pod->sc->seccomp_loc;
     if (prof && strcmp(prof, "Unconfined") == 0)
         lint_report(ctx, l.line, l.col, entity,
                     "container '%s' runs with seccompProfile Unconfined", c->name ? c->name : "?");
@@ -248,27 +248,27 @@ static void capabilities(struct lint_ctx *ctx, const struct k8s_object *o,
 {
     (void)o;
     const char *name = c->name ? c->name : "?";
-    for (size_t i = 0; i < c->sc.ncap_add; i++) {
-        const char *cap = c->sc.cap_add[i];
+    for (size_t i = 0; i < c->sc->ncap_add; i++) {
+        const char *cap = c->sc->cap_add[i];
         const char *bare = str_startswith(cap, "CAP_") ? cap + 4 : cap;
         if (!param_list_find(ctx->rule, "dangerous", bare))
             continue;
-        struct finding *f = lint_report(ctx, c->sc.cap_add_loc.line, c->sc.cap_add_loc.col, entity,
-                                        "container '%s' adds capability %s", name, cap);
+        struct finding *f = lint_report(ctx, c->sc->cap_add_loc.line, c->sc->cap_add_loc.col,
+                                        entity, "container '%s' adds capability %s", name, cap);
         lint_finding_escalate(f); /* adding one is a deliberate grant of near-root power */
     }
-    if (str_in(c->sc.cap_drop, c->sc.ncap_drop, "ALL"))
+    if (str_in(c->sc->cap_drop, c->sc->ncap_drop, "ALL"))
         return;
     lint_report(ctx, c->loc.line, c->loc.col, entity,
                 "container '%s' does not drop ALL capabilities%s", name,
-                str_in(c->sc.cap_drop, c->sc.ncap_drop, "NET_RAW") ? "" : " (NET_RAW is kept)");
+                str_in(c->sc->cap_drop, c->sc->ncap_drop, "NET_RAW") ? "" : " (NET_RAW is kept)");
 }
 
 static void probe_port(struct lint_ctx *ctx, const struct k8s_object *o,
                        const struct k8s_container *c, const char *entity)
 {
     (void)o;
-    const struct k8s_probe *probes[] = {&c->liveness, &c->readiness, &c->startup};
+    const struct k8s_probe *probes[] = {c->liveness, c->readiness, c->startup};
     static const char *const names[] = {"livenessProbe", "readinessProbe", "startupProbe"};
     for (size_t i = 0; i < ARRAY_LEN(probes); i++) {
         const struct k8s_probe *p = probes[i];
@@ -297,9 +297,9 @@ static void probes_identical(struct lint_ctx *ctx, const struct k8s_object *o,
                              const struct k8s_container *c, const char *entity)
 {
     (void)o;
-    if (c->liveness.signature && c->readiness.signature &&
-        strcmp(c->liveness.signature, c->readiness.signature) == 0)
-        lint_report(ctx, c->liveness.loc.line, c->liveness.loc.col, entity,
+    if (c->liveness->signature && c->readiness->signature &&
+        strcmp(c->liveness->signature, c->readiness->signature) == 0)
+        lint_report(ctx, c->liveness->loc.line, c->liveness->loc.col, entity,
                     "container '%s' uses the same check for liveness and readiness: a slow "
                     "dependency restarts the pod instead of taking it out of rotation",
                     c->name ? c->name : "?");

@@ -434,27 +434,27 @@ static void ctr_digest(struct cval *o, const void *e, const char *k, struct aren
 static void ctr_privileged(struct cval *o, const void *e, const char *k, struct arena *a)
 {
     (void)k, (void)a;
-    push_tri(o, CTR(e)->sc.privileged);
+    push_tri(o, CTR(e)->sc->privileged);
 }
 static void ctr_nonroot(struct cval *o, const void *e, const char *k, struct arena *a)
 {
     (void)k, (void)a;
-    push_tri(o, CTR(e)->sc.run_as_non_root);
+    push_tri(o, CTR(e)->sc->run_as_non_root);
 }
 static void ctr_rofs(struct cval *o, const void *e, const char *k, struct arena *a)
 {
     (void)k, (void)a;
-    push_tri(o, CTR(e)->sc.read_only_root_fs);
+    push_tri(o, CTR(e)->sc->read_only_root_fs);
 }
 static void ctr_ape(struct cval *o, const void *e, const char *k, struct arena *a)
 {
     (void)k, (void)a;
-    push_tri(o, CTR(e)->sc.allow_privilege_escalation);
+    push_tri(o, CTR(e)->sc->allow_privilege_escalation);
 }
 static void ctr_user(struct cval *o, const void *e, const char *k, struct arena *a)
 {
     (void)k;
-    push_int(o, a, CTR(e)->sc.run_as_user, CTR(e)->sc.run_as_user >= 0);
+    push_int(o, a, CTR(e)->sc->run_as_user, CTR(e)->sc->run_as_user >= 0);
 }
 static void ctr_req_cpu(struct cval *o, const void *e, const char *k, struct arena *a)
 {
@@ -479,14 +479,14 @@ static void ctr_lim_mem(struct cval *o, const void *e, const char *k, struct are
 static void ctr_liveness(struct cval *o, const void *e, const char *k, struct arena *a)
 {
     (void)k, (void)a;
-    if (CTR(e)->liveness.present)
-        push(o, CTR(e)->liveness.handler ? CTR(e)->liveness.handler : "true");
+    if (CTR(e)->liveness->present)
+        push(o, CTR(e)->liveness->handler ? CTR(e)->liveness->handler : "true");
 }
 static void ctr_readiness(struct cval *o, const void *e, const char *k, struct arena *a)
 {
     (void)k, (void)a;
-    if (CTR(e)->readiness.present)
-        push(o, CTR(e)->readiness.handler ? CTR(e)->readiness.handler : "true");
+    if (CTR(e)->readiness->present)
+        push(o, CTR(e)->readiness->handler ? CTR(e)->readiness->handler : "true");
 }
 static void ctr_ports(struct cval *o, const void *e, const char *k, struct arena *a)
 {

@@ -3,6 +3,7 @@
  * loaded, git directory generators expanded against the scanned folders and each app tied to
  * its manifests and environment. */
 #include "argocd.h"
+#include "k8s.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -49,10 +50,13 @@ static const char *subst(struct arena *a, const char *s, const struct ynode *ele
     return r;
 }
 
+/* The text at `dotted`, the element's values substituted; text every app of a repository
+ * repeats (its URL, the cluster, the project) is pooled. */
 static const char *str_at(struct unit *u, const struct ynode *n, const char *dotted,
                           const struct ynode *elem)
 {
-    return subst(u->arena, arena_strdup(u->arena, yml_str(yml_path(n, dotted))), elem);
+    const char *s = yml_str(yml_path(n, dotted));
+    return s && strstr(s, "{{") ? subst(u->arena, s, elem) : k8s_str_pooled(s);
 }
 
 /* Fills an app from an Application body (or an ApplicationSet template). */
@@ -99,7 +103,7 @@ static void app_fill(struct unit *u, struct argo_app *app, const struct ynode *b
     app->sync_options = arena_alloc(u->arena, (n + 1) * sizeof(*app->sync_options));
     for (size_t i = 0, j = 0; i < n; i++)
         if (yml_str(opts->items[i]))
-            app->sync_options[j++] = arena_strdup(u->arena, yml_str(opts->items[i]));
+            app->sync_options[j++] = k8s_str_pooled(yml_str(opts->items[i]));
 }
 
 static void appset_load(struct unit *u, const struct ynode *doc)
@@ -223,7 +227,10 @@ static void folders_index(struct model *m, struct strmap *dirs, struct vec *owne
     }
 }
 
-static void app_link(struct argo_app *app, const struct strmap *dirs, const struct strmap *kusts)
+/* Ties an app to its folder, kustomization and environment (names found through `tmp`,
+ * kept pooled). */
+static void app_link(struct argo_app *app, const struct strmap *dirs, const struct strmap *kusts,
+                     struct arena *tmp)
 {
     char *p = app->path ? path_normalize(app->path) : NULL;
     app->path_exists = p && strmap_get(dirs, p) != NULL;
@@ -231,9 +238,9 @@ static void app_link(struct argo_app *app, const struct strmap *dirs, const stru
     if (p && app->kust)
         app->env = app->kust->env;
     if (!app->env && p)
-        app->env = kz_env_from_path(app->unit->arena, p);
+        app->env = k8s_str_pooled(kz_env_from_path(tmp, p));
     if (!app->env)
-        app->env = kz_env_from_path(app->unit->arena, app->unit->file->path);
+        app->env = k8s_str_pooled(kz_env_from_path(tmp, app->unit->file->path));
     const char *cands[] = {app->name, app->dest_namespace};
     for (size_t i = 0; !app->env && i < 2; i++) {
         if (!cands[i])
@@ -242,7 +249,7 @@ static void app_link(struct argo_app *app, const struct strmap *dirs, const stru
         for (char *q = t; *q; q++)
             if (*q == '-' || *q == '_' || *q == '.')
                 *q = '/';
-        app->env = kz_env_from_path(app->unit->arena, t);
+        app->env = k8s_str_pooled(kz_env_from_path(tmp, t));
         free(t);
     }
     free(p);
@@ -252,6 +259,7 @@ void argocd_link(struct model *m)
 {
     struct strmap dirs = STRMAP_INIT, kusts = STRMAP_INIT, local_repos = STRMAP_INIT;
     struct vec owned = VEC_INIT, apps = VEC_INIT;
+    struct arena *tmp = arena_new();
     folders_index(m, &dirs, &owned);
     for (size_t i = 0; i < m->units.len; i++) {
         struct unit *u = m->units.items[i];
@@ -290,7 +298,7 @@ void argocd_link(struct model *m)
             struct argo_app *app = u->argo_apps.items[j];
             if (app->git_dir_pattern)
                 continue;
-            app_link(app, &dirs, &kusts);
+            app_link(app, &dirs, &kusts, tmp);
             vec_push(&apps, app);
             if (app->path_exists && app->repo_url)
                 strmap_put(&local_repos, app->repo_url, app);
@@ -300,7 +308,7 @@ void argocd_link(struct model *m)
      * when the URL names a repository whose name is the scanned folder's. */
     for (size_t i = 0; i < apps.len; i++) {
         struct argo_app *app = apps.items[i];
-        const char *rb = repo_base(app->unit->arena, app->repo_url);
+        const char *rb = repo_base(tmp, app->repo_url);
         const char *root = path_base(app->unit->file->root);
         const char *url = app->repo_url;
         int sibling = url && strmap_get(&local_repos, url);
@@ -313,6 +321,7 @@ void argocd_link(struct model *m)
         free(owned.items[i]);
     vec_release(&owned);
     vec_release(&apps);
+    arena_free(tmp);
     strmap_release(&dirs);
     strmap_release(&kusts);
     strmap_release(&local_repos);

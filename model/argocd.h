@@ -19,15 +19,16 @@ struct argo_app {
     struct loc path_loc, revision_loc, repo_loc;
     const char *dest_server, *dest_name, *dest_namespace;
     struct loc dest_loc;
-    int automated, prune, self_heal;  /* automated 0/1; prune/selfHeal tri-state */
+    signed char automated, prune, self_heal;  /* automated 0/1; prune/selfHeal tri-state */
+    /* Set by argocd_link(). */
+    unsigned char local;          /* the source is this repository */
+    unsigned char path_exists;    /* local and the path is a folder or file of the scan */
     struct loc sync_loc, automated_loc;
     const char **sync_options;    /* NULL-terminated */
     const char *git_dir_pattern;  /* git directory generator: path pattern to expand */
     struct loc generator_loc;
     /* Set by argocd_link(). */
     const char *env;              /* environment it deploys to, or NULL */
-    int local;                    /* the source is this repository */
-    int path_exists;              /* local and the path is a folder or file of the scan */
     struct kustomization *kust;   /* the kustomization at its path, when there is one */
 };
 

@@ -70,9 +70,12 @@ static void push_unique(struct arena *a, struct vec *v, const char *s)
 static void source_add(struct linked_model *lm, struct strmap *seen, struct environment *e,
                        const char *s)
 {
-    char *key = arena_sprintf(lm->arena, "%s\n%s", e->name, s);
-    if (strmap_get(seen, key))
+    char *probe = xasprintf("%s\n%s", e->name, s);
+    int known = strmap_get(seen, probe) != NULL;
+    free(probe);
+    if (known)
         return;
+    char *key = arena_sprintf(lm->arena, "%s\n%s", e->name, s);
     strmap_put(seen, key, e);
     vec_push(&e->sources, key + strlen(e->name) + 1);
 }

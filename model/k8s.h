@@ -1,21 +1,23 @@
 /* Kubernetes model: every document with apiVersion and kind becomes an object; workloads of
  * every kind get their pod spec, containers and init containers with images parsed, probes,
  * resources, security contexts, env references and volumes. Kind-specific parts (Service,
- * Ingress, HPA, PDB, NetworkPolicy, Secret, RBAC) hang off the object. Strings live in the
- * unit's arena; every field a rule can point at keeps its line and column. */
+ * Ingress, HPA, PDB, NetworkPolicy, Secret, RBAC) hang off the object. Strings are shared:
+ * the common vocabulary (kinds, apiVersions, well-known label keys) points at constants,
+ * the rest at one pooled copy per text for the process (k8s_str_pooled); every field a rule
+ * can point at keeps its line and column. */
 #ifndef OPSBOOK_K8S_H
 #define OPSBOOK_K8S_H
 
 #include "model.h"
 
 struct k8s_image {
-    const char *raw;
+    const char *raw;          /* a container's image keeps its image_raw here, not a copy */
     const char *registry;     /* "ghcr.io", "registry.example.com:5000", NULL for Docker Hub */
     const char *repository;   /* "team/app" */
     const char *tag;          /* NULL when untagged */
     const char *digest;       /* "sha256:…" or NULL */
 };
-/* Parses an image reference (strings in `a`). */
+/* Parses an image reference: raw copied into `a`, its parts pooled (k8s_str_pooled). */
 void k8s_image_parse(struct k8s_image *out, struct arena *a, const char *raw);
 
 struct k8s_kv {
@@ -30,6 +32,7 @@ struct k8s_kvs {
 /* The value of `key`, or NULL when absent. */
 const char *k8s_kvs_get(const struct k8s_kvs *kvs, const char *key);
 
+/* Containers point at their probes; an absent probe is a shared one with present 0. */
 struct k8s_probe {
     int present;
     const char *handler;      /* httpGet, tcpSocket, exec, grpc, or NULL */
@@ -39,13 +42,14 @@ struct k8s_probe {
     struct loc loc;
 };
 
-/* Tri-state fields: -1 not set, 0 false, 1 true. */
+/* Tri-state fields: -1 not set, 0 false, 1 true. Pod specs and containers point at theirs;
+ * an absent securityContext is a shared one with present 0 and nothing set. */
 struct k8s_security {
-    int present;
-    int privileged, allow_privilege_escalation, run_as_non_root, read_only_root_fs;
+    signed char present;
+    signed char privileged, allow_privilege_escalation, run_as_non_root, read_only_root_fs;
+    unsigned ncap_add, ncap_drop;
     long long run_as_user;    /* -1 when not set */
     const char **cap_add, **cap_drop;  /* NULL-terminated */
-    size_t ncap_add, ncap_drop;
     const char *seccomp;      /* seccompProfile.type, NULL when not set */
     struct loc loc, privileged_loc, ape_loc, run_as_non_root_loc, run_as_user_loc,
         read_only_loc, cap_add_loc, seccomp_loc;
@@ -61,25 +65,25 @@ struct k8s_port {
 struct k8s_env {
     const char *name;
     const char *value;        /* literal value, NULL when valueFrom or absent */
-    int has_value;
     const char *secret_name, *secret_key;     /* valueFrom.secretKeyRef */
     const char *configmap_name;               /* valueFrom.configMapKeyRef */
     struct loc loc, value_loc;                /* the "- name:" item; the value's scalar */
+    unsigned has_value : 1;                       /* a value: key */
     unsigned value_quoted : 1, value_block : 1;   /* how the literal was written */
 };
 
 struct k8s_container {
     const char *name;
-    int init;                 /* an init container */
+    unsigned char init;       /* an init container */
+    unsigned char has_resources;
     struct loc loc;           /* the list item (the "- name:" line) */
     const char *image_raw;    /* NULL when no image: */
     struct k8s_image image;
     struct loc image_loc;
-    struct k8s_probe liveness, readiness, startup;
-    int has_resources;
+    const struct k8s_probe *liveness, *readiness, *startup;   /* never NULL */
     const char *req_cpu, *req_mem, *lim_cpu, *lim_mem;
     struct loc resources_loc;
-    struct k8s_security sc;
+    const struct k8s_security *sc;                           /* never NULL */
     struct k8s_port *ports;
     size_t nports;
     struct k8s_env *env;
@@ -102,7 +106,7 @@ struct k8s_podspec {
     size_t ncontainers;
     struct k8s_container **init_containers;
     size_t ninit;
-    struct k8s_security sc;              /* pod-level securityContext */
+    const struct k8s_security *sc;       /* pod-level securityContext, never NULL */
     int host_network, host_pid, host_ipc;   /* tri-state */
     struct loc host_network_loc, host_pid_loc, host_ipc_loc;
     const char *service_account;
@@ -117,14 +121,15 @@ struct k8s_podspec {
 struct k8s_object {
     const char *api_version, *kind, *name, *namespace;
     int doc;                  /* index of the document in the file */
-    struct loc loc;           /* the document's first key */
-    struct loc kind_loc, name_loc, namespace_loc;
-    struct loc api_version_loc;
-    int automount_token;      /* ServiceAccount: automountServiceAccountToken, tri-state */
+    signed char automount_token;  /* ServiceAccount: automountServiceAccountToken, tri-state */
     /* 1 for a workload document the API server would reject as it stands: no pod template,
      * or a container without an image. Such a document can only be a Kustomize patch (a
      * partial object merged over a base), so container rules skip it. */
-    int fragment;
+    unsigned char fragment;
+    unsigned char has_selector;
+    struct loc loc;           /* the document's first key */
+    struct loc kind_loc, name_loc, namespace_loc;
+    struct loc api_version_loc;
     struct k8s_kvs labels, annotations;
     /* Workloads: Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod,
      * ReplicationController. */
@@ -133,10 +138,8 @@ struct k8s_object {
     struct loc replicas_loc;
     struct k8s_kvs selector;         /* matchLabels (workloads, PDB, NetworkPolicy) or
                                         spec.selector (Service) */
-    int has_selector;
     struct loc selector_loc;
     struct k8s_kvs template_labels;  /* spec.template.metadata.labels */
-    struct loc template_labels_loc;
     /* Other kinds keep what their rules need; NULL when not that kind. */
     struct k8s_kind_extra *extra;
 };
@@ -169,6 +172,11 @@ struct k8s_kind_extra {
     struct loc role_ref_loc;
 };
 
+/* `s` as a shared constant when it is in the common vocabulary, else NULL. */
+const char *k8s_str_common(const char *s);
+/* The process's one copy of `s` (NULL stays NULL), for text many manifests repeat: names,
+ * namespaces, label keys and values. Thread-safe; the copies live until the process ends. */
+const char *k8s_str_pooled(const char *s);
 /* Models every document of a manifest file that has apiVersion and kind. */
 void k8s_load(struct unit *u, const struct yfile *yf);
 /* What a caller knows a document shares with documents modelled before (the same text at

@@ -1,11 +1,143 @@
 /* Kubernetes loader: each YAML document with apiVersion and kind (and each item of a `kind:
  * List`) becomes a struct k8s_object. Workloads get their pod spec with containers, images,
  * probes, resources, security contexts, env, volumes; Services, Ingresses, HPAs, PDBs,
- * Secrets and RBAC objects keep what their rules need. Every string is copied into the
- * unit's arena: the parser's tree is freed as soon as this returns. */
+ * Secrets and RBAC objects keep what their rules need. The parser's tree is freed as soon
+ * as this returns, so every string is kept: the common vocabulary as constants, the rest in
+ * a process-wide pool (one copy per text: a service's name, image and labels are written in
+ * a dozen manifests and loaded again by every overlay render). */
 #include "k8s.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* ---- the common vocabulary ---- */
+
+/* Kinds, apiVersions, well-known label and annotation keys and values most manifests write;
+ * sorted by strcmp (a unit test checks) for bsearch. */
+static const char *const common_strs[] = {
+    "", "*", "/health", "/healthz", "/livez", "/metrics", "/ready", "/readyz", "ALL", "Always",
+    "AppProject", "Application", "ApplicationSet", "ClusterIP", "ClusterRole",
+    "ClusterRoleBinding", "ConfigMap", "CronJob", "DaemonSet", "Deployment", "ExternalName",
+    "ExternalSecret", "HorizontalPodAutoscaler", "IfNotPresent", "Ingress", "Job", "LoadBalancer",
+    "Localhost", "NET_ADMIN", "NET_BIND_SERVICE", "NET_RAW", "Namespace", "NetworkPolicy", "Never",
+    "NodePort", "Opaque", "PersistentVolumeClaim", "Pod", "PodDisruptionBudget", "ReplicaSet",
+    "ReplicationController", "Role", "RoleBinding", "RuntimeDefault", "SCTP", "SYS_ADMIN",
+    "Secret", "Service", "ServiceAccount", "StatefulSet", "TCP", "UDP", "Unconfined", "app",
+    "app.kubernetes.io/component", "app.kubernetes.io/instance", "app.kubernetes.io/managed-by",
+    "app.kubernetes.io/name", "app.kubernetes.io/part-of", "app.kubernetes.io/version", "apps/v1",
+    "argoproj.io/v1alpha1", "autoscaling/v1", "autoscaling/v2", "autoscaling/v2beta2", "batch/v1",
+    "batch/v1beta1", "component", "configmaps", "create", "delete", "deletecollection",
+    "deployments", "env", "environment", "extensions/v1beta1", "external-secrets.io/v1beta1",
+    "false", "get", "grpc", "health", "helm.sh/chart", "http", "https",
+    "kubernetes.io/dockerconfigjson", "kubernetes.io/tls", "kustomize", "list", "metrics",
+    "networking.k8s.io/v1", "networking.k8s.io/v1beta1", "owner", "patch", "pods", "policy/v1",
+    "policy/v1beta1", "prometheus.io/path", "prometheus.io/port", "prometheus.io/scrape",
+    "rbac.authorization.k8s.io/v1", "secrets", "services", "team", "tier", "true", "update", "v1",
+    "version", "watch",
+};
+
+static int common_cmp(const void *key, const void *item)
+{
+    return strcmp(key, *(const char *const *)item);
+}
+
+const char *k8s_str_common(const char *s)
+{
+    if (!s)
+        return NULL;
+    const char *const *hit =
+        bsearch(s, common_strs, ARRAY_LEN(common_strs), sizeof(*common_strs), common_cmp);
+    return hit ? *hit : NULL;
+}
+
+/* Names, namespaces and label values: a service's name is written in a dozen manifests
+ * and overlays, its team and namespace in hundreds. One copy of each for the process, made
+ * by whichever thread sees it first; never freed (models come and go, the text stays). */
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static const char **pool_slots;       /* open addressing, a power of two long; NULL free */
+static size_t pool_len, pool_cap;
+/* The copies: exact lengths in 256 KB blocks chained through their first pointer. */
+enum { POOL_BLOCK = 256 * 1024 };
+static char *pool_block, *pool_next;
+static size_t pool_left;
+
+static const char *pool_copy(const char *s, size_t n)
+{
+    if (n + 1 > pool_left) {
+        size_t size = n + 1 + sizeof(char *) > POOL_BLOCK ? n + 1 + sizeof(char *) : POOL_BLOCK;
+        char *b = xmalloc(size);
+        memcpy(b, &pool_block, sizeof(char *));
+        pool_block = b;
+        pool_next = b + sizeof(char *);
+        pool_left = size - sizeof(char *);
+    }
+    char *p = pool_next;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    pool_next += n + 1;
+    pool_left -= n + 1;
+    return p;
+}
+
+static size_t pool_find(const char *s, size_t n, uint64_t h)
+{
+    size_t i = (size_t)h & (pool_cap - 1);
+    while (pool_slots[i] && (strncmp(pool_slots[i], s, n) != 0 || pool_slots[i][n]))
+        i = (i + 1) & (pool_cap - 1);
+    return i;
+}
+
+static void pool_grow(void)
+{
+    const char **old = pool_slots;
+    size_t old_cap = pool_cap;
+    pool_cap = pool_cap ? 2 * pool_cap : 1024;
+    pool_slots = xcalloc(pool_cap, sizeof(*pool_slots));
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i]) {
+            size_t n = strlen(old[i]);
+            pool_slots[pool_find(old[i], n, hash_bytes(old[i], n, 0))] = old[i];
+        }
+    free(old);
+}
+
+/* The pooled copy of s[0..n). */
+static const char *str_pooled_n(const char *s, size_t n)
+{
+    uint64_t h = hash_bytes(s, n, 0);
+    pthread_mutex_lock(&pool_lock);
+    if ((pool_len + 1) * 4 >= pool_cap * 3)
+        pool_grow();
+    size_t i = pool_find(s, n, h);
+    if (!pool_slots[i]) {
+        pool_slots[i] = pool_copy(s, n);
+        pool_len++;
+    }
+    const char *p = pool_slots[i];
+    pthread_mutex_unlock(&pool_lock);
+    return p;
+}
+
+const char *k8s_str_pooled(const char *s)
+{
+    if (!s)
+        return NULL;
+    const char *c = k8s_str_common(s);
+    return c ? c : str_pooled_n(s, strlen(s));
+}
+
+/* What nothing set shares: an absent probe, an absent securityContext, empty lists. */
+static const char *no_strs[1];
+static struct k8s_container *no_containers[1];
+static struct k8s_port no_ports[1];
+static struct k8s_env no_env[1];
+static struct k8s_volume no_volumes[1];
+static const struct k8s_probe probe_absent;
+static const struct k8s_security security_absent = {
+    .privileged = -1, .allow_privilege_escalation = -1, .run_as_non_root = -1,
+    .read_only_root_fs = -1, .run_as_user = -1, .cap_add = no_strs, .cap_drop = no_strs,
+};
 
 /* ---- small helpers over the positioned tree ---- */
 
@@ -28,7 +160,8 @@ static struct loc key_loc(const struct ynode *map, const char *key)
 
 static const char *dup_str(struct unit *u, const struct ynode *n)
 {
-    return arena_strdup(u->arena, yml_str(n));
+    (void)u;
+    return k8s_str_pooled(yml_str(n));
 }
 
 /* Tri-state boolean: -1 absent or not a boolean, 0 false, 1 true. */
@@ -41,6 +174,10 @@ static int tri(const struct ynode *map, const char *key)
 static const char **str_list(struct unit *u, const struct ynode *seq, size_t *n_out)
 {
     size_t n = yml_is_seq(seq) ? seq->len : 0, k = 0;
+    if (n_out)
+        *n_out = 0;
+    if (!n)
+        return no_strs;
     const char **out = arena_alloc(u->arena, (n + 1) * sizeof(*out));
     for (size_t i = 0; i < n; i++)
         if (yml_str(seq->items[i]))
@@ -62,8 +199,8 @@ static void kvs_load(struct unit *u, struct k8s_kvs *out, const struct ynode *ma
         if (!yml_str(p->key))
             continue;
         struct k8s_kv *kv = &out->items[out->len++];
-        kv->key = dup_str(u, p->key);
-        kv->value = arena_strdup(u->arena, yml_str(p->val) ? yml_str(p->val) : "");
+        kv->key = k8s_str_pooled(yml_str(p->key));
+        kv->value = k8s_str_pooled(yml_str(p->val) ? yml_str(p->val) : "");
         kv->loc = loc_of(p->key);
     }
 }
@@ -90,16 +227,18 @@ int k8s_selector_matches(const struct k8s_kvs *selector, const struct k8s_kvs *l
 
 /* ---- images ---- */
 
-void k8s_image_parse(struct k8s_image *out, struct arena *a, const char *raw)
+/* Parses `raw`, a string that lives as long as `out` (the parts are copied into `a`). */
+static void image_parse_kept(struct k8s_image *out, struct arena *a, const char *raw)
 {
     memset(out, 0, sizeof(*out));
     if (!raw)
         return;
-    out->raw = arena_strdup(a, raw);
+    out->raw = raw;
+    (void)a;
     const char *at = strchr(raw, '@');
     size_t name_len = at ? (size_t)(at - raw) : strlen(raw);
     if (at && at[1])
-        out->digest = arena_strdup(a, at + 1);
+        out->digest = k8s_str_pooled(at + 1);
     /* The first component is a registry only when it looks like a host: a dot, a port or
      * localhost. Otherwise it is a Docker Hub namespace ("library/nginx", "team/app"). */
     const char *slash = memchr(raw, '/', name_len);
@@ -108,7 +247,7 @@ void k8s_image_parse(struct k8s_image *out, struct arena *a, const char *raw)
         size_t hl = (size_t)(slash - raw);
         if (memchr(raw, '.', hl) || memchr(raw, ':', hl) ||
             (hl == 9 && memcmp(raw, "localhost", 9) == 0)) {
-            out->registry = arena_strndup(a, raw, hl);
+            out->registry = str_pooled_n(raw, hl);
             rest = slash + 1;
         }
     }
@@ -122,12 +261,17 @@ void k8s_image_parse(struct k8s_image *out, struct arena *a, const char *raw)
         else if (rest[i] == '/')
             colon = NULL;
     if (colon) {
-        out->repository = arena_strndup(a, rest, (size_t)(colon - rest));
+        out->repository = str_pooled_n(rest, (size_t)(colon - rest));
         if ((size_t)(colon - rest) + 1 < rest_len)
-            out->tag = arena_strndup(a, colon + 1, rest_len - (size_t)(colon - rest) - 1);
+            out->tag = str_pooled_n(colon + 1, rest_len - (size_t)(colon - rest) - 1);
     } else {
-        out->repository = arena_strndup(a, rest, rest_len);
+        out->repository = str_pooled_n(rest, rest_len);
     }
+}
+
+void k8s_image_parse(struct k8s_image *out, struct arena *a, const char *raw)
+{
+    image_parse_kept(out, a, raw ? arena_strdup(a, raw) : NULL);
 }
 
 /* ---- containers ---- */
@@ -166,13 +310,13 @@ static void signature_add(struct strbuf *sb, const struct ynode *n)
 
 static const char *const probe_handlers[] = {"httpGet", "tcpSocket", "exec", "grpc"};
 
-static void probe_load(struct unit *u, struct k8s_probe *out, const struct ynode *c,
-                       const char *key)
+static const struct k8s_probe *probe_load(struct unit *u, const struct ynode *c,
+                                          const char *key)
 {
     const struct ynode *p = yml_get(c, key);
-    memset(out, 0, sizeof(*out));
     if (!yml_get_pair(c, key))
-        return;
+        return &probe_absent;
+    struct k8s_probe *out = arena_alloc(u->arena, sizeof(*out));
     out->present = 1;
     out->loc = key_loc(c, key);
     for (size_t i = 0; i < ARRAY_LEN(probe_handlers); i++) {
@@ -188,20 +332,18 @@ static void probe_load(struct unit *u, struct k8s_probe *out, const struct ynode
      * threshold is the recommended pattern, the same probe twice is not. */
     struct strbuf sb = STRBUF_INIT;
     signature_add(&sb, p);
-    out->signature = arena_strdup(u->arena, sb_str(&sb));
+    out->signature = k8s_str_pooled(sb_str(&sb));
     sb_release(&sb);
+    return out;
 }
 
-static void security_load(struct unit *u, struct k8s_security *out, const struct ynode *parent)
+static const struct k8s_security *security_load(struct unit *u, const struct ynode *parent)
 {
     const struct ynode *sc = yml_get(parent, "securityContext");
-    memset(out, 0, sizeof(*out));
-    out->privileged = out->allow_privilege_escalation = -1;
-    out->run_as_non_root = out->read_only_root_fs = -1;
-    out->run_as_user = -1;
-    out->cap_add = out->cap_drop = str_list(u, NULL, NULL);
     if (!yml_is_map(sc))
-        return;
+        return &security_absent;
+    struct k8s_security *out = arena_alloc(u->arena, sizeof(*out));
+    *out = security_absent;
     out->present = 1;
     out->loc = key_loc(parent, "securityContext");
     out->privileged = tri(sc, "privileged");
@@ -217,19 +359,23 @@ static void security_load(struct unit *u, struct k8s_security *out, const struct
         out->run_as_user = uid;
     out->run_as_user_loc = key_loc(sc, "runAsUser");
     const struct ynode *caps = yml_get(sc, "capabilities");
-    out->cap_add = str_list(u, yml_get(caps, "add"), &out->ncap_add);
-    out->cap_drop = str_list(u, yml_get(caps, "drop"), &out->ncap_drop);
+    size_t nadd, ndrop;
+    out->cap_add = str_list(u, yml_get(caps, "add"), &nadd);
+    out->cap_drop = str_list(u, yml_get(caps, "drop"), &ndrop);
+    out->ncap_add = (unsigned)nadd;
+    out->ncap_drop = (unsigned)ndrop;
     out->cap_add_loc = key_loc(caps, "add");
     const struct ynode *sp = yml_get(sc, "seccompProfile");
     out->seccomp = dup_str(u, yml_get(sp, "type"));
     out->seccomp_loc = key_loc(sc, "seccompProfile");
+    return out;
 }
 
 static void ports_load(struct unit *u, struct k8s_port **out, size_t *n_out,
                        const struct ynode *seq, const char *number_key)
 {
     size_t n = yml_is_seq(seq) ? seq->len : 0;
-    *out = arena_alloc(u->arena, (n ? n : 1) * sizeof(**out));
+    *out = n ? arena_alloc(u->arena, n * sizeof(**out)) : no_ports;
     *n_out = 0;
     for (size_t i = 0; i < n; i++) {
         const struct ynode *p = seq->items[i];
@@ -248,19 +394,19 @@ static void env_load(struct unit *u, struct k8s_container *c, const struct ynode
 {
     const struct ynode *seq = yml_get(cn, "env");
     size_t n = yml_is_seq(seq) ? seq->len : 0;
-    c->env = arena_alloc(u->arena, (n ? n : 1) * sizeof(*c->env));
+    c->env = n ? arena_alloc(u->arena, n * sizeof(*c->env)) : no_env;
     c->env_loc = key_loc(cn, "env");
     for (size_t i = 0; i < n; i++) {
         const struct ynode *e = seq->items[i];
         if (!yml_is_map(e))
             continue;
         struct k8s_env *env = &c->env[c->nenv++];
-        env->name = dup_str(u, yml_get(e, "name"));
+        env->name = k8s_str_pooled(yml_str(yml_get(e, "name")));
         env->loc = loc_of(e);
         const struct ypair *vp = yml_get_pair(e, "value");
         if (vp) {
             env->has_value = 1;
-            env->value = dup_str(u, vp->val);
+            env->value = k8s_str_pooled(yml_str(vp->val));
             env->value_quoted = vp->val && vp->val->quoted && !vp->val->block;
             env->value_block = vp->val && vp->val->block;
             env->value_loc = loc_of(vp->val && vp->val->line ? vp->val : vp->key);
@@ -274,15 +420,18 @@ static void env_load(struct unit *u, struct k8s_container *c, const struct ynode
     /* envFrom: whole Secrets and ConfigMaps. */
     const struct ynode *ef = yml_get(cn, "envFrom");
     size_t m = yml_is_seq(ef) ? ef->len : 0, ns = 0, nc = 0;
+    c->env_from_secrets = c->env_from_configmaps = no_strs;
+    if (!m)
+        return;
     c->env_from_secrets = arena_alloc(u->arena, (m + 1) * sizeof(char *));
     c->env_from_configmaps = arena_alloc(u->arena, (m + 1) * sizeof(char *));
     for (size_t i = 0; i < m; i++) {
         const char *s = yml_str(yml_get(yml_get(ef->items[i], "secretRef"), "name"));
         const char *cm = yml_str(yml_get(yml_get(ef->items[i], "configMapRef"), "name"));
         if (s)
-            c->env_from_secrets[ns++] = arena_strdup(u->arena, s);
+            c->env_from_secrets[ns++] = k8s_str_pooled(s);
         if (cm)
-            c->env_from_configmaps[nc++] = arena_strdup(u->arena, cm);
+            c->env_from_configmaps[nc++] = k8s_str_pooled(cm);
     }
 }
 
@@ -290,16 +439,18 @@ static void mounts_load(struct unit *u, struct k8s_container *c, const struct yn
 {
     const struct ynode *seq = yml_get(cn, "volumeMounts");
     size_t n = yml_is_seq(seq) ? seq->len : 0;
+    c->mount_names = c->mount_paths = no_strs;
+    if (!n)
+        return;
     c->mount_names = arena_alloc(u->arena, (n + 1) * sizeof(char *));
     c->mount_paths = arena_alloc(u->arena, (n + 1) * sizeof(char *));
     for (size_t i = 0; i < n; i++) {
         const struct ynode *m = seq->items[i];
         if (!yml_is_map(m))
             continue;
-        c->mount_names[c->nmounts] =
-            arena_strdup(u->arena, yml_str(yml_get(m, "name")) ? yml_str(yml_get(m, "name")) : "");
-        c->mount_paths[c->nmounts] = arena_strdup(
-            u->arena, yml_str(yml_get(m, "mountPath")) ? yml_str(yml_get(m, "mountPath")) : "");
+        const char *name = yml_str(yml_get(m, "name")), *path = yml_str(yml_get(m, "mountPath"));
+        c->mount_names[c->nmounts] = k8s_str_pooled(name ? name : "");
+        c->mount_paths[c->nmounts] = k8s_str_pooled(path ? path : "");
         c->nmounts++;
     }
 }
@@ -307,16 +458,16 @@ static void mounts_load(struct unit *u, struct k8s_container *c, const struct yn
 static struct k8s_container *container_load(struct unit *u, const struct ynode *cn, int init)
 {
     struct k8s_container *c = arena_alloc(u->arena, sizeof(*c));
-    c->name = dup_str(u, yml_get(cn, "name"));
+    c->name = k8s_str_pooled(yml_str(yml_get(cn, "name")));
     c->init = init;
     /* The "- name:" line names the container; the item itself when it has no name. */
     c->loc = yml_get_pair(cn, "name") ? key_loc(cn, "name") : loc_of(cn);
     c->image_raw = dup_str(u, yml_get(cn, "image"));
     c->image_loc = key_loc(cn, "image");
-    k8s_image_parse(&c->image, u->arena, c->image_raw);
-    probe_load(u, &c->liveness, cn, "livenessProbe");
-    probe_load(u, &c->readiness, cn, "readinessProbe");
-    probe_load(u, &c->startup, cn, "startupProbe");
+    image_parse_kept(&c->image, u->arena, c->image_raw);
+    c->liveness = probe_load(u, cn, "livenessProbe");
+    c->readiness = probe_load(u, cn, "readinessProbe");
+    c->startup = probe_load(u, cn, "startupProbe");
     const struct ynode *res = yml_get(cn, "resources");
     c->has_resources = yml_get_pair(cn, "resources") != NULL;
     c->resources_loc = key_loc(cn, "resources");
@@ -324,7 +475,7 @@ static struct k8s_container *container_load(struct unit *u, const struct ynode *
     c->req_mem = dup_str(u, yml_path(res, "requests.memory"));
     c->lim_cpu = dup_str(u, yml_path(res, "limits.cpu"));
     c->lim_mem = dup_str(u, yml_path(res, "limits.memory"));
-    security_load(u, &c->sc, cn);
+    c->sc = security_load(u, cn);
     ports_load(u, &c->ports, &c->nports, yml_get(cn, "ports"), "containerPort");
     env_load(u, c, cn);
     mounts_load(u, c, cn);
@@ -337,11 +488,11 @@ static struct k8s_container *container_rebase(struct unit *u, const struct k8s_c
 {
     struct k8s_container *c = arena_alloc(u->arena, sizeof(*c));
     *c = *ref;
-    c->name = dup_str(u, yml_get(cn, "name"));
+    c->name = k8s_str_pooled(yml_str(yml_get(cn, "name")));
     c->loc = yml_get_pair(cn, "name") ? key_loc(cn, "name") : loc_of(cn);
     c->image_raw = dup_str(u, yml_get(cn, "image"));
     c->image_loc = key_loc(cn, "image");
-    k8s_image_parse(&c->image, u->arena, c->image_raw);
+    image_parse_kept(&c->image, u->arena, c->image_raw);
     const struct ynode *res = yml_get(cn, "resources");
     c->has_resources = yml_get_pair(cn, "resources") != NULL;
     c->resources_loc = key_loc(cn, "resources");
@@ -358,8 +509,10 @@ static struct k8s_container **containers_load(struct unit *u, const struct ynode
                                               size_t nreuse)
 {
     size_t n = yml_is_seq(seq) ? seq->len : 0;
-    struct k8s_container **out = arena_alloc(u->arena, (n + 1) * sizeof(*out));
     *n_out = 0;
+    if (!n)
+        return no_containers;
+    struct k8s_container **out = arena_alloc(u->arena, (n + 1) * sizeof(*out));
     for (size_t i = 0; i < n; i++)
         if (yml_is_map(seq->items[i]))
             out[(*n_out)++] = i < nreuse && reuse[i]
@@ -373,7 +526,7 @@ static struct k8s_container **containers_load(struct unit *u, const struct ynode
 static void volumes_load(struct unit *u, struct k8s_podspec *ps, const struct ynode *seq)
 {
     size_t n = yml_is_seq(seq) ? seq->len : 0;
-    ps->volumes = arena_alloc(u->arena, (n ? n : 1) * sizeof(*ps->volumes));
+    ps->volumes = n ? arena_alloc(u->arena, n * sizeof(*ps->volumes)) : no_volumes;
     for (size_t i = 0; i < n; i++) {
         const struct ynode *v = seq->items[i];
         if (!yml_is_map(v))
@@ -402,7 +555,7 @@ static struct k8s_podspec *podspec_load(struct unit *u, const struct ynode *spec
                                      r->containers, r->ncontainers);
     ps->init_containers = containers_load(u, yml_get(spec, "initContainers"), 1, &ps->ninit,
                                           r->init_containers, r->ninit);
-    security_load(u, &ps->sc, spec);
+    ps->sc = security_load(u, spec);
     ps->host_network = tri(spec, "hostNetwork");
     ps->host_network_loc = key_loc(spec, "hostNetwork");
     ps->host_pid = tri(spec, "hostPID");
@@ -415,14 +568,14 @@ static struct k8s_podspec *podspec_load(struct unit *u, const struct ynode *spec
         sa = yml_str(yml_get(spec, "serviceAccount"));
         sa_loc = key_loc(spec, "serviceAccount");
     }
-    ps->service_account = arena_strdup(u->arena, sa);
+    ps->service_account = k8s_str_pooled(sa);
     ps->service_account_loc = sa_loc;
     ps->automount_token = tri(spec, "automountServiceAccountToken");
     ps->automount_loc = key_loc(spec, "automountServiceAccountToken");
     volumes_load(u, ps, yml_get(spec, "volumes"));
     const struct ynode *ips = yml_get(spec, "imagePullSecrets");
     size_t n = yml_is_seq(ips) ? ips->len : 0, k = 0;
-    ps->image_pull_secrets = arena_alloc(u->arena, (n + 1) * sizeof(char *));
+    ps->image_pull_secrets = n ? arena_alloc(u->arena, (n + 1) * sizeof(char *)) : no_strs;
     for (size_t i = 0; i < n; i++)
         if (yml_str(yml_get(ips->items[i], "name")))
             ps->image_pull_secrets[k++] = dup_str(u, yml_get(ips->items[i], "name"));
@@ -478,7 +631,6 @@ static void workload_load(struct unit *u, struct k8s_object *o, const struct yno
              strcmp(o->kind, "ReplicationController") == 0 ? sel : yml_get(sel, "matchLabels"));
     const struct ynode *tl = yml_path(tmpl, "metadata.labels");
     kvs_load(u, &o->template_labels, tl);
-    o->template_labels_loc = loc_of(tl);
     if (!yml_is_map(podspec)) {
         o->fragment = 1;
         return;
@@ -550,7 +702,7 @@ static void ingress_load(struct unit *u, struct k8s_kind_extra *x, const struct 
     if (!svc)
         svc = yml_str(yml_get(def, "serviceName"));
     if (svc)
-        x->ing_services[x->ning_services++] = arena_strdup(u->arena, svc);
+        x->ing_services[x->ning_services++] = k8s_str_pooled(svc);
     for (size_t i = 0; i < n; i++) {
         const struct ynode *rule = rules->items[i];
         if (yml_str(yml_get(rule, "host")))
@@ -562,7 +714,7 @@ static void ingress_load(struct unit *u, struct k8s_kind_extra *x, const struct 
             if (!svc)
                 svc = yml_str(yml_get(b, "serviceName"));
             if (svc)
-                x->ing_services[x->ning_services++] = arena_strdup(u->arena, svc);
+                x->ing_services[x->ning_services++] = k8s_str_pooled(svc);
         }
     }
 }
@@ -715,10 +867,10 @@ static void object_load(struct unit *u, const struct ynode *root, int doc,
     }
     struct k8s_object *o = arena_alloc(u->arena, sizeof(*o));
     const struct ynode *md = yml_get(root, "metadata");
-    o->api_version = arena_strdup(u->arena, api);
-    o->kind = arena_strdup(u->arena, kind);
-    o->name = dup_str(u, yml_get(md, "name"));
-    o->namespace = dup_str(u, yml_get(md, "namespace"));
+    o->api_version = k8s_str_pooled(api);
+    o->kind = k8s_str_pooled(kind);
+    o->name = k8s_str_pooled(yml_str(yml_get(md, "name")));
+    o->namespace = k8s_str_pooled(yml_str(yml_get(md, "namespace")));
     o->doc = doc;
     o->loc = root->len ? loc_of(root->pairs[0].key) : loc_of(root);
     o->api_version_loc = key_loc(root, "apiVersion");
@@ -750,7 +902,8 @@ void k8s_load_sharing(struct unit *u, const struct ynode *root, int doc,
 static const char *str_reuse(struct unit *u, const struct ynode *n, const char *ref)
 {
     const char *s = yml_str(n);
-    return s && ref && strcmp(s, ref) == 0 ? ref : arena_strdup(u->arena, s);
+    (void)u;
+    return s && ref && strcmp(s, ref) == 0 ? ref : k8s_str_pooled(s);
 }
 
 struct k8s_object *k8s_object_rebase(struct unit *u, const struct k8s_object *ref,

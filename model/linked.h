@@ -20,9 +20,9 @@ const char *linked_edge_kind_name(enum edge_kind k);
 /* Entity ids are "<type>:<path>#<name>" (k8s objects, jobs, apps), "service:<name>",
  * "environment:<name>", "image:<repository>". */
 struct edge {
-    enum edge_kind kind;
-    const char *from, *to;
+    const char *from, *to;        /* interned: one copy per id in the model's arena */
     const char *path;             /* where the edge is written */
+    enum edge_kind kind;
     int line;
 };
 

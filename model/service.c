@@ -1,11 +1,47 @@
 /* Services: each workload defined in the repository's manifests (patch files excluded) with
  * what selects, scales, protects and routes to it, the Dockerfiles and workflow jobs that
  * build its images, the Argo CD apps and jobs that deploy it, and per environment which image
- * runs there (from the rendered overlays). Edges are recorded as they are found. */
+ * runs there (from the rendered overlays). Edges are recorded as they are found. Entity ids
+ * are interned (one copy per id however many edges name it); index keys and lookups live in
+ * a scratch arena freed when the build ends. */
 #include "linked.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Indexes that keep every join linear in the size of the repository, and the build's
+ * scratch space. */
+struct svc_index {
+    struct strmap by_key;     /* "Kind/name" -> struct service* */
+    struct strmap by_label;   /* "key=value" of pod labels -> struct vec* of services */
+    struct strmap by_name;    /* service name -> struct vec* */
+    struct strmap by_repo;    /* image repository's last component -> struct vec* */
+    struct strmap by_dir;     /* folder of a kustomization rendering it -> struct vec* */
+    struct strmap by_svcobj;  /* Service object name -> struct vec* of its services */
+    struct strmap ids;        /* entity id -> its one copy in the model's arena */
+    struct vec owned;         /* the struct vec* above, heap */
+    struct arena *tmp;        /* index keys and lookup keys, freed with the index */
+    struct strbuf sb;
+};
+
+/* The model's one copy of the id `fmt` formats. */
+static const char *id_intern(struct linked_model *lm, struct svc_index *ix, const char *fmt, ...)
+    PRINTF_LIKE(3, 4);
+static const char *id_intern(struct linked_model *lm, struct svc_index *ix, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sb_reset(&ix->sb);
+    sb_vaddf(&ix->sb, fmt, ap);
+    va_end(ap);
+    const char *id = strmap_get(&ix->ids, sb_str(&ix->sb));
+    if (!id) {
+        id = arena_strdup(lm->arena, sb_str(&ix->sb));
+        strmap_put(&ix->ids, id, (void *)id);
+    }
+    return id;
+}
 
 static void edge_add(struct linked_model *lm, enum edge_kind kind, const char *from,
                      const char *to, const char *path, int line)
@@ -30,10 +66,10 @@ const char *linked_edge_kind_name(enum edge_kind k)
     return names[k];
 }
 
-static const char *obj_id(struct linked_model *lm, const struct obj_ref *r)
+static const char *obj_id(struct linked_model *lm, struct svc_index *ix, const struct obj_ref *r)
 {
-    return arena_sprintf(lm->arena, "k8s:%s#%s/%s", r->unit->file->path, r->obj->kind,
-                         r->obj->name ? r->obj->name : "");
+    return id_intern(lm, ix, "k8s:%s#%s/%s", r->unit->file->path, r->obj->kind,
+                     r->obj->name ? r->obj->name : "");
 }
 
 static struct obj_ref *ref_new(struct linked_model *lm, const struct unit *u,
@@ -50,12 +86,13 @@ static int is_kind(const struct k8s_object *o, const char *kind)
     return o->kind && strcmp(o->kind, kind) == 0;
 }
 
-static void push_unique(struct arena *a, struct vec *v, const char *s)
+/* Adds `s` (a string that outlives the model: a unit's, a path, an interned id) once. */
+static void push_unique(struct vec *v, const char *s)
 {
     for (size_t i = 0; i < v->len; i++)
         if (strcmp(v->items[i], s) == 0)
             return;
-    vec_push(v, arena_strdup(a, s));
+    vec_push(v, (void *)s);
 }
 
 /* The last path component of an image repository ("ghcr.io/acme/api" -> "api"). */
@@ -118,13 +155,34 @@ static struct svc_env *svc_env_get(struct linked_model *lm, struct service *s, c
         if (strcmp(se->env, name) == 0)
             return se;
     }
+    static const char *no_images[1];
     struct svc_env *se = arena_alloc(lm->arena, sizeof(*se));
     se->env = name;
-    se->images = arena_alloc(lm->arena, 17 * sizeof(*se->images));
-    se->image_paths = arena_alloc(lm->arena, 17 * sizeof(*se->image_paths));
-    se->image_lines = arena_alloc(lm->arena, 17 * sizeof(*se->image_lines));
+    se->images = no_images;
     vec_push(&s->envs, se);
     return se;
+}
+
+/* Appends an image to `se`: its arrays are sized exactly (most services run one image). */
+static void svc_env_image_add(struct linked_model *lm, struct svc_env *se, const char *image,
+                              const char *path, int line)
+{
+    size_t n = se->nimages;
+    const char **images = arena_alloc(lm->arena, (n + 2) * sizeof(*images));
+    const char **paths = arena_alloc(lm->arena, (n + 1) * sizeof(*paths));
+    int *lines = arena_alloc(lm->arena, (n + 1) * sizeof(*lines));
+    if (n) {
+        memcpy(images, se->images, n * sizeof(*images));
+        memcpy(paths, se->image_paths, n * sizeof(*paths));
+        memcpy(lines, se->image_lines, n * sizeof(*lines));
+    }
+    images[n] = image;
+    paths[n] = path;
+    lines[n] = line;
+    se->images = images;
+    se->image_paths = paths;
+    se->image_lines = lines;
+    se->nimages = n + 1;
 }
 
 static void env_images(struct linked_model *lm, struct service *s, const struct kustomization *k,
@@ -144,9 +202,7 @@ static void env_images(struct linked_model *lm, struct service *s, const struct 
         const char *path;
         int line;
         kz_loc_resolve(o, ct->image_loc.line, &path, &line);
-        se->images[se->nimages] = ct->image_raw;
-        se->image_paths[se->nimages] = path;
-        se->image_lines[se->nimages++] = line;
+        svc_env_image_add(lm, se, ct->image_raw, path, line);
     }
 }
 
@@ -158,16 +214,6 @@ static int svc_env_cmp(const void *a, const void *b)
     return rx != ry ? rx - ry : strcmp(x->env, y->env);
 }
 
-/* Indexes that keep every join linear in the size of the repository. */
-struct svc_index {
-    struct strmap by_key;     /* "Kind/name" -> struct service* */
-    struct strmap by_label;   /* "key=value" of pod labels -> struct vec* of services */
-    struct strmap by_name;    /* service name -> struct vec* */
-    struct strmap by_repo;    /* image repository's last component -> struct vec* */
-    struct strmap by_dir;     /* folder of a kustomization rendering it -> struct vec* */
-    struct strmap by_svcobj;  /* Service object name -> struct vec* of its services */
-    struct vec owned;         /* the struct vec* above, heap */
-};
 
 static void index_add(struct svc_index *ix, struct strmap *m, const char *key, void *item)
 {
@@ -191,9 +237,11 @@ static void index_release(struct svc_index *ix)
     }
     vec_release(&ix->owned);
     struct strmap *maps[] = {&ix->by_key, &ix->by_label, &ix->by_name, &ix->by_repo,
-                             &ix->by_dir, &ix->by_svcobj};
+                             &ix->by_dir, &ix->by_svcobj, &ix->ids};
     for (size_t i = 0; i < ARRAY_LEN(maps); i++)
         strmap_release(maps[i]);
+    arena_free(ix->tmp);
+    sb_release(&ix->sb);
 }
 
 static const char *key_of(struct arena *a, const char *kind, const char *name)
@@ -206,18 +254,18 @@ static void index_services(struct linked_model *lm, struct svc_index *ix)
     for (size_t i = 0; i < lm->services.len; i++) {
         struct service *s = lm->services.items[i];
         const struct k8s_object *w = s->workload.obj;
-        strmap_put(&ix->by_key, key_of(lm->arena, w->kind, w->name), s);
+        strmap_put(&ix->by_key, key_of(ix->tmp, w->kind, w->name), s);
         index_add(ix, &ix->by_name, s->name, s);
         for (size_t l = 0; l < w->template_labels.len; l++) {
             const struct k8s_kv *kv = &w->template_labels.items[l];
-            index_add(ix, &ix->by_label, arena_sprintf(lm->arena, "%s=%s", kv->key, kv->value), s);
+            index_add(ix, &ix->by_label, arena_sprintf(ix->tmp, "%s=%s", kv->key, kv->value), s);
         }
         const struct k8s_podspec *pod = w->pod;
         for (size_t c = 0; pod && c < pod->ncontainers; c++) {
             const struct k8s_container *ct = pod->containers[c];
             if (!ct->image_raw)
                 continue;
-            push_unique(lm->arena, &s->images, ct->image_raw);
+            push_unique(&s->images, ct->image_raw);
             if (ct->image.repository)
                 index_add(ix, &ix->by_repo, repo_base(ct->image.repository), s);
         }
@@ -225,13 +273,21 @@ static void index_services(struct linked_model *lm, struct svc_index *ix)
 }
 
 /* Services whose pod labels a selector matches (an empty one: none). */
-static struct vec *selected(struct linked_model *lm, struct svc_index *ix,
-                            const struct k8s_kvs *sel)
+static struct vec *selected(struct svc_index *ix, const struct k8s_kvs *sel)
 {
     if (!sel->len)
         return NULL;
-    return strmap_get(&ix->by_label, arena_sprintf(lm->arena, "%s=%s", sel->items[0].key,
-                                                   sel->items[0].value));
+    sb_reset(&ix->sb);
+    sb_addf(&ix->sb, "%s=%s", sel->items[0].key, sel->items[0].value);
+    return strmap_get(&ix->by_label, sb_str(&ix->sb));
+}
+
+/* The service whose workload is `kind`/`name`, or NULL. */
+static struct service *by_key_get(struct svc_index *ix, const char *kind, const char *name)
+{
+    sb_reset(&ix->sb);
+    sb_addf(&ix->sb, "%s/%s", kind ? kind : "", name ? name : "");
+    return strmap_get(&ix->by_key, sb_str(&ix->sb));
 }
 
 static void join_one(struct linked_model *lm, struct svc_index *ix, struct obj_ref *r)
@@ -239,12 +295,12 @@ static void join_one(struct linked_model *lm, struct svc_index *ix, struct obj_r
     const struct k8s_object *o = r->obj;
     const char *path = r->unit->file->path;
     if (is_kind(o, "HorizontalPodAutoscaler") && o->extra && o->extra->scale_name) {
-        struct service *s = strmap_get(&ix->by_key, key_of(lm->arena, o->extra->scale_kind ?
-                                                           o->extra->scale_kind : "Deployment",
-                                                           o->extra->scale_name));
+        struct service *s = by_key_get(ix, o->extra->scale_kind ? o->extra->scale_kind
+                                                                : "Deployment",
+                                       o->extra->scale_name);
         if (s) {
             vec_push(&s->hpas, r);
-            edge_add(lm, EDGE_SCALES, obj_id(lm, r), obj_id(lm, &s->workload), path,
+            edge_add(lm, EDGE_SCALES, obj_id(lm, ix, r), obj_id(lm, ix, &s->workload), path,
                      o->extra->scale_loc.line);
         }
         return;
@@ -254,24 +310,24 @@ static void join_one(struct linked_model *lm, struct svc_index *ix, struct obj_r
     if (!svc && !pdb && !np)
         return;
     int all = np && o->has_selector && o->selector.len == 0;
-    struct vec *cands = all ? &lm->services : selected(lm, ix, &o->selector);
+    struct vec *cands = all ? &lm->services : selected(ix, &o->selector);
     for (size_t i = 0; cands && i < cands->len; i++) {
         struct service *s = cands->items[i];
         if (!k8s_selector_matches(&o->selector, &s->workload.obj->template_labels) &&
             !(np && o->selector.len == 0))
             continue;
-        const char *wid = obj_id(lm, &s->workload);
+        const char *wid = obj_id(lm, ix, &s->workload);
         if (svc) {
             vec_push(&s->selected_by, r);
             if (o->name)
                 index_add(ix, &ix->by_svcobj, o->name, r);
-            edge_add(lm, EDGE_SELECTS, obj_id(lm, r), wid, path, o->loc.line);
+            edge_add(lm, EDGE_SELECTS, obj_id(lm, ix, r), wid, path, o->loc.line);
         } else if (pdb) {
             vec_push(&s->pdbs, r);
-            edge_add(lm, EDGE_PROTECTS, obj_id(lm, r), wid, path, o->selector_loc.line);
+            edge_add(lm, EDGE_PROTECTS, obj_id(lm, ix, r), wid, path, o->selector_loc.line);
         } else {
             vec_push(&s->netpols, r);
-            edge_add(lm, EDGE_SELECTS, obj_id(lm, r), wid, path, o->selector_loc.line);
+            edge_add(lm, EDGE_SELECTS, obj_id(lm, ix, r), wid, path, o->selector_loc.line);
         }
     }
 }
@@ -295,8 +351,8 @@ static void join_objects(struct linked_model *lm, struct svc_index *ix, struct v
                         if (s->selected_by.items[q] == so)
                             vec_push(&s->routes, r);
                 }
-                edge_add(lm, EDGE_LINKS_TO, obj_id(lm, r), obj_id(lm, so), r->unit->file->path,
-                         r->obj->loc.line);
+                edge_add(lm, EDGE_LINKS_TO, obj_id(lm, ix, r), obj_id(lm, ix, so),
+                         r->unit->file->path, r->obj->loc.line);
             }
         }
     }
@@ -333,7 +389,9 @@ static void words_lookup(const char *text, int slash, const struct strmap *m,
 
 struct job_ctx {
     struct linked_model *lm;
-    const char *jid, *path;
+    struct svc_index *ix;
+    const char *jid;          /* made when the job first links a service */
+    const char *path, *job;
     int line;
     enum edge_kind kind;
 };
@@ -341,6 +399,8 @@ struct job_ctx {
 static void job_link(void *ctxp, struct service *s)
 {
     struct job_ctx *c = ctxp;
+    if (!c->jid)
+        c->jid = id_intern(c->lm, c->ix, "job:%s#%s", c->path, c->job);
     struct vec *list = c->kind == EDGE_DEPLOYS ? &s->deployers : &s->build_jobs;
     for (size_t i = 0; i < list->len; i++)
         if (strcmp(list->items[i], c->jid) == 0)
@@ -373,10 +433,10 @@ static void join_builds(struct linked_model *lm, struct model *m, struct svc_ind
                 for (size_t j = 0; v && j < v->len; j++) {
                     struct service *s = v->items[j];
                     size_t before = s->dockerfiles.len;
-                    push_unique(lm->arena, &s->dockerfiles, u->file->path);
+                    push_unique(&s->dockerfiles, u->file->path);
                     if (s->dockerfiles.len > before)
                         edge_add(lm, EDGE_BUILDS_IMAGE,
-                                 arena_sprintf(lm->arena, "dockerfile:%s", u->file->path), s->id,
+                                 id_intern(lm, ix, "dockerfile:%s", u->file->path), s->id,
                                  u->file->path, 1);
                 }
             }
@@ -386,9 +446,8 @@ static void join_builds(struct linked_model *lm, struct model *m, struct svc_ind
             const struct gha_workflow *wf = u->workflows.items[w];
             for (size_t j = 0; j < wf->njobs; j++) {
                 const struct gha_job *job = wf->jobs[j];
-                struct job_ctx c = {lm, arena_sprintf(lm->arena, "job:%s#%s", u->file->path,
-                                                      job->id),
-                                    u->file->path, job->loc.line, EDGE_BUILDS_IMAGE};
+                struct job_ctx c = {lm, ix, NULL, u->file->path, job->id, job->loc.line,
+                                    EDGE_BUILDS_IMAGE};
                 for (size_t st = 0; st < job->nsteps; st++) {
                     const struct gha_step *step = job->steps[st];
                     c.kind = EDGE_BUILDS_IMAGE;
@@ -420,7 +479,7 @@ static void join_envs(struct linked_model *lm, struct svc_index *ix)
         const struct kustomization *k = lm->kustomizations.items[i];
         for (size_t j = 0; j < k->objects.len; j++) {
             const struct kz_object *o = k->objects.items[j];
-            struct service *s = strmap_get(&ix->by_key, key_of(lm->arena, o->kind, o->base_name));
+            struct service *s = by_key_get(ix, o->kind, o->base_name);
             if (!s)
                 continue;
             if (*k->dir)
@@ -433,15 +492,17 @@ static void join_envs(struct linked_model *lm, struct svc_index *ix)
         const struct argo_app *app = lm->apps.items[i];
         if (!app->kust)
             continue;
-        const char *aid = arena_sprintf(lm->arena, "argocd:%s#%s", app->unit->file->path,
-                                        app->name ? app->name : "?");
+        const char *aid = NULL;
         for (size_t j = 0; j < app->kust->objects.len; j++) {
             const struct kz_object *o = app->kust->objects.items[j];
-            struct service *s = strmap_get(&ix->by_key, key_of(lm->arena, o->kind, o->base_name));
+            struct service *s = by_key_get(ix, o->kind, o->base_name);
             if (!s)
                 continue;
+            if (!aid)
+                aid = id_intern(lm, ix, "argocd:%s#%s", app->unit->file->path,
+                                app->name ? app->name : "?");
             size_t before = s->deployers.len;
-            push_unique(lm->arena, &s->deployers, aid);
+            push_unique(&s->deployers, aid);
             if (s->deployers.len > before)
                 edge_add(lm, EDGE_DEPLOYS, aid, s->id, app->unit->file->path, app->loc.line);
             if (app->env)
@@ -461,6 +522,7 @@ void linked_services_build(struct linked_model *lm, struct model *m)
     struct vec objs = VEC_INIT;
     struct svc_index ix;
     memset(&ix, 0, sizeof(ix));
+    ix.tmp = arena_new();
     collect(lm, m, &objs);
     index_services(lm, &ix);
     join_objects(lm, &ix, &objs);
@@ -473,8 +535,8 @@ void linked_services_build(struct linked_model *lm, struct model *m)
         const struct kustomization *k = lm->kustomizations.items[i];
         for (size_t r = 0; r < k->nresources; r++)
             if (k->resources[r].kust)
-                edge_add(lm, EDGE_OVERLAYS, arena_sprintf(lm->arena, "kustomization:%s", k->path),
-                         arena_sprintf(lm->arena, "kustomization:%s", k->resources[r].kust->path),
+                edge_add(lm, EDGE_OVERLAYS, id_intern(lm, &ix, "kustomization:%s", k->path),
+                         id_intern(lm, &ix, "kustomization:%s", k->resources[r].kust->path),
                          k->path, k->resources[r].loc.line);
     }
     vec_sort(&lm->services, service_cmp);

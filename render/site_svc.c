@@ -138,9 +138,9 @@ static void containers(struct page_out *po, const struct k8s_podspec *pod)
                 sb_adds(sb, "<span class=\"muted\">n/a</span></td><td><span class=\"muted\">"
                             "n/a</span>");
             } else {
-                probe_cell(sb, &ct->readiness);
+                probe_cell(sb, ct->readiness);
                 sb_adds(sb, "</td><td>");
-                probe_cell(sb, &ct->liveness);
+                probe_cell(sb, ct->liveness);
             }
             sb_adds(sb, "</td><td>");
             if (ct->has_resources) {
@@ -156,10 +156,10 @@ static void containers(struct page_out *po, const struct k8s_podspec *pod)
                 sb_adds(sb, "<span class=\"pin no\">none</span>");
             }
             sb_adds(sb, "</td><td>");
-            tri(sb, "runAsNonRoot", ct->sc.run_as_non_root, 1);
-            tri(sb, "readOnlyRootFilesystem", ct->sc.read_only_root_fs, 1);
-            tri(sb, "privileged", ct->sc.privileged, 0);
-            tri(sb, "allowPrivilegeEscalation", ct->sc.allow_privilege_escalation, 0);
+            tri(sb, "runAsNonRoot", ct->sc->run_as_non_root, 1);
+            tri(sb, "readOnlyRootFilesystem", ct->sc->read_only_root_fs, 1);
+            tri(sb, "privileged", ct->sc->privileged, 0);
+            tri(sb, "allowPrivilegeEscalation", ct->sc->allow_privilege_escalation, 0);
             sb_adds(sb, "</td></tr>\n");
         }
     }

@@ -546,6 +546,7 @@ Test(k8s, loader_models_kinds_lists_and_cronjobs)
     cr_assert_eq(c->nenv, 1);
     cr_assert_str_eq(c->env[0].secret_name, "db");
     cr_assert_null(c->env[0].value);
+    cr_assert_not(c->env[0].has_value, "valueFrom, no value:");
     cr_assert(cj->pod->init_containers[0]->init);
     cr_assert_str_eq(k8s_kvs_get(&cj->template_labels, "app"), "nightly");
     const struct k8s_object *role = u.k8s_objects.items[2];
@@ -594,4 +595,136 @@ Test(k8s, selectors)
     cr_assert(k8s_selector_matches(&s, &l));
     cr_assert_not(k8s_selector_matches(&l, &s));
     cr_assert_not(k8s_selector_matches(&empty, &l), "an empty selector selects nothing");
+}
+
+Test(k8s, common_vocabulary_is_shared_and_exact)
+{
+    /* Sorted for bsearch: every word finds itself. */
+    static const char *const words[] = {"", "Deployment", "apps/v1", "app.kubernetes.io/name",
+                                        "TCP", "RuntimeDefault", "ALL", "watch", "*"};
+    for (size_t i = 0; i < ARRAY_LEN(words); i++) {
+        const char *c = k8s_str_common(words[i]);
+        cr_assert_not_null(c, "'%s' is common", words[i]);
+        cr_assert_str_eq(c, words[i]);
+        cr_assert_eq(c, k8s_str_common(words[i]), "one copy");
+    }
+    cr_assert_null(k8s_str_common("Deploymen"));
+    cr_assert_null(k8s_str_common("deployment"));
+    cr_assert_null(k8s_str_common("payments-api"));
+    cr_assert_null(k8s_str_common(NULL));
+}
+
+/* Shared constants (common strings, absent probes and securityContexts, empty lists) read
+ * exactly as copies did: values, tri-states and positions. */
+Test(k8s, shared_parts_read_like_copies)
+{
+    struct unit u, v;
+    const char *text = "apiVersion: apps/v1\n"                                /* 1 */
+                       "kind: Deployment\n"                                  /* 2 */
+                       "metadata:\n"                                         /* 3 */
+                       "  name: api\n"                                       /* 4 */
+                       "  labels: {app.kubernetes.io/name: api, team: \"\"}\n" /* 5 */
+                       "spec:\n"                                             /* 6 */
+                       "  template:\n"                                       /* 7 */
+                       "    spec:\n"                                         /* 8 */
+                       "      containers:\n"                                 /* 9 */
+                       "        - name: api\n"                               /* 10 */
+                       "          image: ghcr.io/acme/api:1.2\n"             /* 11 */
+                       "          readinessProbe:\n"                         /* 12 */
+                       "            httpGet: {path: /readyz, port: http}\n"  /* 13 */
+                       "          securityContext:\n"                        /* 14 */
+                       "            runAsUser: 7\n"                          /* 15 */
+                       "            capabilities: {drop: [ALL]}\n"           /* 16 */
+                       "        - name: side\n"                              /* 17 */
+                       "          image: busybox\n";                         /* 18 */
+    load_text(&u, text);
+    load_text(&v, text);
+    cr_assert_eq(u.k8s_objects.len, 1);
+    const struct k8s_object *o = u.k8s_objects.items[0], *p = v.k8s_objects.items[0];
+    cr_assert_str_eq(o->kind, "Deployment");
+    cr_assert_str_eq(o->api_version, "apps/v1");
+    cr_assert_eq(o->kind, p->kind, "kinds are one constant");
+    cr_assert_eq(o->labels.len, 2);
+    cr_assert_str_eq(o->labels.items[0].key, "app.kubernetes.io/name");
+    cr_assert_str_eq(o->labels.items[0].value, "api");
+    cr_assert_eq(o->labels.items[0].loc.line, 5);
+    cr_assert_eq(o->labels.items[0].loc.col, 12);
+    cr_assert_str_eq(k8s_kvs_get(&o->labels, "team"), "");
+    cr_assert_eq(o->automount_token, -1);
+    cr_assert_eq(o->fragment, 0);
+    const struct k8s_container *a = o->pod->containers[0], *b = o->pod->containers[1];
+    cr_assert_eq(a->image.raw, a->image_raw, "the parsed image keeps the container's text");
+    cr_assert_str_eq(a->image.raw, "ghcr.io/acme/api:1.2");
+    cr_assert_str_eq(a->image.repository, "acme/api");
+    cr_assert_str_eq(a->image.registry, "ghcr.io");
+    cr_assert_str_eq(a->image.tag, "1.2");
+    cr_assert_null(a->image.digest);
+    cr_assert_str_eq(b->image.repository, "busybox");
+    cr_assert_null(b->image.registry);
+    cr_assert(a->readiness->present);
+    cr_assert_str_eq(a->readiness->handler, "httpGet");
+    cr_assert_str_eq(a->readiness->path, "/readyz");
+    cr_assert_str_eq(a->readiness->port, "http");
+    cr_assert_eq(a->readiness->loc.line, 12);
+    cr_assert_eq(a->readiness->loc.col, 11);
+    cr_assert_not(a->liveness->present);
+    cr_assert_null(a->liveness->signature);
+    cr_assert(a->sc->present);
+    cr_assert_eq(a->sc->run_as_user, 7);
+    cr_assert_eq(a->sc->run_as_user_loc.line, 15);
+    cr_assert_eq(a->sc->privileged, -1);
+    cr_assert_eq(a->sc->ncap_drop, 1);
+    cr_assert_str_eq(a->sc->cap_drop[0], "ALL");
+    cr_assert_null(a->sc->cap_drop[1]);
+    cr_assert_eq(a->sc->ncap_add, 0);
+    cr_assert_null(a->sc->cap_add[0]);
+    /* The second container sets nothing: shared absent parts, all unset. */
+    cr_assert_not(b->sc->present);
+    cr_assert_eq(b->sc->privileged, -1);
+    cr_assert_eq(b->sc->allow_privilege_escalation, -1);
+    cr_assert_eq(b->sc->run_as_non_root, -1);
+    cr_assert_eq(b->sc->read_only_root_fs, -1);
+    cr_assert_eq(b->sc->run_as_user, -1);
+    cr_assert_null(b->sc->seccomp);
+    cr_assert_null(b->sc->cap_add[0]);
+    cr_assert_null(b->sc->cap_drop[0]);
+    cr_assert_not(b->readiness->present || b->liveness->present || b->startup->present);
+    cr_assert_eq(b->nenv, 0);
+    cr_assert_eq(b->nports, 0);
+    cr_assert_null(b->env_from_secrets[0]);
+    cr_assert_null(b->env_from_configmaps[0]);
+    cr_assert_null(b->mount_names[0]);
+    cr_assert_eq(b->image.raw, b->image_raw);
+    cr_assert_not(o->pod->sc->present);
+    cr_assert_eq(o->pod->sc->run_as_non_root, -1);
+    cr_assert_eq(o->pod->ninit, 0);
+    cr_assert_eq(o->pod->nvolumes, 0);
+    cr_assert_null(o->pod->image_pull_secrets[0]);
+    unload(&u);
+    unload(&v);
+}
+
+Test(k8s, pooled_text_is_one_copy_across_units)
+{
+    const char *text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: pooled-api\n"
+                       "  namespace: pooled-ns\n  labels: {team: pooled-team}\n"
+                       "spec:\n  selector: {app: pooled-api}\n";
+    struct unit u, v;
+    load_text(&u, text);
+    load_text(&v, text);
+    const struct k8s_object *a = u.k8s_objects.items[0], *b = v.k8s_objects.items[0];
+    cr_assert_str_eq(a->name, "pooled-api");
+    cr_assert_str_eq(a->namespace, "pooled-ns");
+    cr_assert_eq(a->name, b->name, "one copy for both files");
+    cr_assert_eq(a->namespace, b->namespace);
+    cr_assert_str_eq(k8s_kvs_get(&a->labels, "team"), "pooled-team");
+    cr_assert_eq(a->labels.items[0].value, b->labels.items[0].value);
+    cr_assert_eq(a->labels.items[0].loc.line, 6);
+    cr_assert_eq(a->selector.items[0].loc.line, 8);
+    cr_assert_eq(k8s_str_pooled("pooled-api"), a->name);
+    cr_assert_null(k8s_str_pooled(NULL));
+    unload(&u);
+    unload(&v);
+    /* The text outlives the units it came from. */
+    cr_assert_str_eq(k8s_str_pooled("pooled-ns"), "pooled-ns");
 }

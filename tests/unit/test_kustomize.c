@@ -277,13 +277,13 @@ Test(kustomize, overlay_transformers_and_origins)
     cr_assert_str_eq(k8s_kvs_get(&d->obj->selector, "env"), "prod");
     const struct k8s_container *c = d->obj->pod->containers[0];
     cr_assert_str_eq(c->image_raw, "registry.acme.io/api:1.2.3");
-    cr_assert(c->readiness.present);
+    cr_assert(c->readiness->present);
     const char *path;
     int line;
     kz_loc_resolve(d, c->image_loc.line, &path, &line);
     cr_assert_str_eq(path, "k8s/overlays/prod/kustomization.yaml");
     cr_assert_eq(line, 8);
-    kz_loc_resolve(d, c->readiness.loc.line, &path, &line);
+    kz_loc_resolve(d, c->readiness->loc.line, &path, &line);
     cr_assert_str_eq(path, "k8s/overlays/prod/probe.yaml");
     cr_assert_eq(line, 9);
     kz_loc_resolve(d, c->loc.line, &path, &line);
@@ -356,10 +356,10 @@ Test(kustomize, a_base_renders_the_same_for_every_overlay_and_cycles_stay_cut)
         cr_assert_str_eq(o->namespace, ns[i]);
         cr_assert_not_null(o->obj);
         const struct k8s_container *c = o->obj->pod->containers[0];
-        cr_assert(c->readiness.present, "the base's patch applies in every render");
+        cr_assert(c->readiness->present, "the base's patch applies in every render");
         const char *path;
         int line;
-        kz_loc_resolve(o, c->readiness.loc.line, &path, &line);
+        kz_loc_resolve(o, c->readiness->loc.line, &path, &line);
         cr_assert_str_eq(path, "base/probe.yaml");
         cr_assert_eq(line, 9);
         kz_loc_resolve(o, o->line, &path, &line);

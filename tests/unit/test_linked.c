@@ -275,6 +275,31 @@ Test(linked, services_environments_and_edges)
     cr_expect_eq(kinds[EDGE_DEPLOYS], 2, "the Argo CD app and the workflow job");
     cr_expect_eq(kinds[EDGE_BUILDS_IMAGE], 1);
     cr_expect_eq(kinds[EDGE_OVERLAYS], 3);
+    /* Ids are interned: every edge naming the workload holds the same text, one copy; the
+     * images of an environment end with NULL right after the last. */
+    const char *wid = NULL;
+    size_t named = 0;
+    for (size_t i = 0; i < lm->edges.len; i++) {
+        const struct edge *e = lm->edges.items[i];
+        cr_assert_not_null(e->from);
+        cr_assert_not_null(e->to);
+        cr_assert_not_null(e->path);
+        cr_expect_gt(e->line, 0);
+        if (strncmp(e->to, "k8s:", 4) != 0)
+            continue;
+        cr_expect(strstr(e->to, "#Deployment/api") != NULL, "%s", e->to);
+        if (wid)
+            cr_expect_eq(e->to, wid, "one copy of %s", wid);
+        wid = e->to;
+        named++;
+    }
+    cr_expect_eq(named, 2, "the Service selects it, the HPA scales it");
+    for (size_t i = 0; i < 3; i++) {
+        const struct svc_env *se = svc->envs.items[i];
+        cr_expect_null(se->images[se->nimages]);
+        cr_expect_gt(se->image_lines[0], 0);
+        cr_expect_not_null(se->image_paths[0]);
+    }
     lint_scan_release(&s);
     t_rmtree(dir);
     free(dir);
