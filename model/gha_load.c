@@ -269,7 +269,6 @@ static void kvs_load(struct ld *ld, struct gha_kvs *out, const struct ynode *map
         kv->vloc = loc_of(v);
         if (v && v->kind == YN_SCALAR) {
             kv->value = keep(ld, v->s);
-            kv->block = v->block;
             kv->raw = scalar_span(ld, v, &kv->vloc);
         }
     }
@@ -484,8 +483,6 @@ static void trigger_load(struct ld *ld, struct gha_trigger *t, const struct ynod
     filters_add(ld, &br, yml_get(val, "branches"));
     filters_add(ld, &br, yml_get(val, "tags"));
     t->branches = vec_to_list(ld, &br, &t->nbranches);
-    t->types = list_copy(ld, yml_get(val, "types"), &t->ntypes, NULL);
-    t->workflows = list_copy(ld, yml_get(val, "workflows"), &t->nworkflows, NULL);
     inputs_load(ld, t, yml_get(val, "inputs"));
     size_t nc = yml_is_seq(val) ? val->len : 0;
     t->crons = nc ? arena_alloc(ld->a, (nc + 1) * sizeof(*t->crons)) : no_strings;
@@ -505,8 +502,6 @@ static void trigger_load(struct ld *ld, struct gha_trigger *t, const struct ynod
 
 static void triggers_load(struct ld *ld, struct gha_workflow *wf, const struct ypair *on)
 {
-    wf->has_on = 1;
-    wf->on_loc = loc_of(on->key);
     const struct ynode *v = on->val;
     size_t cap = v && (v->kind == YN_SEQ || v->kind == YN_MAP) ? v->len : 1;
     wf->triggers = arena_alloc(ld->a, (cap ? cap : 1) * sizeof(*wf->triggers));
@@ -568,7 +563,6 @@ static struct gha_step *step_load(struct ld *ld, const struct ynode *n)
     st->if_cond = str_copy(ld, cond);
     st->if_loc = loc_of(cond);
     st->shell = str_copy(ld, yml_get(n, "shell"));
-    st->working_dir = str_copy(ld, yml_get(n, "working-directory"));
     const struct ypair *uses = yml_get_pair(n, "uses");
     const struct ypair *run = yml_get_pair(n, "run");
     if (uses) {
@@ -580,12 +574,10 @@ static struct gha_step *step_load(struct ld *ld, const struct ynode *n)
             problem(ld, uses->val, "uses: '%s' has no @ref (GitHub requires one)", st->uses.raw);
     }
     if (run) {
-        st->run_loc = loc_of(run->key);
         const struct ynode *v = run->val;
         if (v && v->kind == YN_SCALAR) {
             struct loc at;
             st->run = keep(ld, v->s);
-            st->run_block = v->block;
             st->run_raw = scalar_span(ld, v, &at);
             st->run_line = at.line;
             st->run_col = at.col;
@@ -647,10 +639,8 @@ static void runs_on_load(struct ld *ld, struct gha_job *job, const struct ynode 
         return;
     job->runs_on_loc = loc_of(n);
     const struct ynode *labels = n;
-    if (yml_is_map(n)) {
-        job->runs_on_group = str_copy(ld, yml_get(n, "group"));
+    if (yml_is_map(n))
         labels = yml_get(n, "labels");
-    }
     size_t k;
     const char **l = list_copy(ld, labels, &k, NULL);
     struct strbuf sb = STRBUF_INIT;
@@ -685,7 +675,6 @@ static void container_load(struct ld *ld, struct gha_job *job, const struct ynod
     if (img)
         job->container_loc = loc_of(img);
     const struct ynode *creds = yml_get(n, "credentials");
-    job->container_has_credentials = creds != NULL;
     job->container_password = literal_password(ld, creds, &job->container_password_loc);
 }
 
@@ -722,8 +711,11 @@ static struct gha_job *job_load(struct ld *ld, const struct ynode *key, const st
     keys_check(ld, n, job_keys, "a job");
     job->name = str_copy(ld, yml_get(n, "name"));
     const struct ynode *needs = yml_get(n, "needs");
-    if (needs)
-        job->needs = list_copy(ld, needs, &job->nneeds, &job->needs_loc);
+    if (needs) {
+        size_t k;
+        job->needs = list_copy(ld, needs, &k, &job->needs_loc);
+        job->nneeds = (unsigned)k;
+    }
     runs_on_load(ld, job, yml_get(n, "runs-on"));
     const struct ynode *env = yml_get(n, "environment");
     if (env) {
@@ -760,7 +752,6 @@ static struct gha_job *job_load(struct ld *ld, const struct ynode *key, const st
     kvs_load(ld, &job->with, yml_get(n, "with"));
     kvs_load(ld, &job->env, yml_get(n, "env"));
     kvs_load(ld, &job->outputs, yml_get(n, "outputs"));
-    job->has_strategy = yml_get_pair(n, "strategy") != NULL;
     steps_load(ld, job, yml_get(n, "steps"));
     if (uses && (yml_get(n, "steps") || yml_get(n, "runs-on")))
         problem(ld, uses->key,
@@ -782,33 +773,9 @@ static const char *const action_keys[] = {
     "name", "author", "description", "inputs", "outputs", "runs", "branding", NULL,
 };
 
-static void unknown_copy(struct ld *ld, struct gha_workflow *wf, const struct ynode *root,
-                         const char *const *known)
-{
-    size_t bad = 0;
-    for (size_t i = 0; i < root->len; i++) {
-        const char *k = yml_str(root->pairs[i].key);
-        bad += !(k && in_list(k, known));
-    }
-    wf->unknown_keys = no_strings;
-    wf->unknown_locs = no_locs;
-    if (bad) {
-        wf->unknown_keys = arena_alloc(ld->a, (bad + 1) * sizeof(*wf->unknown_keys));
-        wf->unknown_locs = arena_alloc(ld->a, (bad + 1) * sizeof(*wf->unknown_locs));
-    }
-    for (size_t i = 0; i < root->len; i++) {
-        const char *k = yml_str(root->pairs[i].key);
-        if (k && in_list(k, known))
-            continue;
-        wf->unknown_locs[wf->nunknown] = loc_of(root->pairs[i].key);
-        wf->unknown_keys[wf->nunknown++] = k ? keep(ld, k) : "?";
-    }
-    keys_check(ld, root, known, wf->is_action ? "an action" : "a workflow");
-}
-
 static void workflow_body(struct ld *ld, struct gha_workflow *wf, const struct ynode *root)
 {
-    unknown_copy(ld, wf, root, workflow_keys);
+    keys_check(ld, root, workflow_keys, "a workflow");
     const struct ypair *on = yml_get_pair(root, "on");
     if (on)
         triggers_load(ld, wf, on);
@@ -831,11 +798,10 @@ static void workflow_body(struct ld *ld, struct gha_workflow *wf, const struct y
 
 static void action_body(struct ld *ld, struct gha_workflow *wf, const struct ynode *root)
 {
-    unknown_copy(ld, wf, root, action_keys);
+    keys_check(ld, root, action_keys, "an action");
     const struct ypair *runs = yml_get_pair(root, "runs");
-    wf->action_using = str_copy(ld, yml_get(runs ? runs->val : NULL, "using"));
     wf->jobs = arena_alloc(ld->a, 2 * sizeof(*wf->jobs));
-    if (!wf->action_using)
+    if (!yml_str(yml_get(runs ? runs->val : NULL, "using")))
         problem(ld, runs ? runs->key : root, "an action needs runs.using");
     const struct ynode *steps = yml_get(runs ? runs->val : NULL, "steps");
     if (!steps)
