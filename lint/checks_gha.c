@@ -219,14 +219,15 @@ static int job_deploys(struct lint_ctx *ctx, const struct gha_job *job, int *by_
 {
     int cmd = 0;
     size_t nsteps = job_local_cluster(job) ? 0 : job->nsteps;
+    struct strbuf sb = STRBUF_INIT;
     for (size_t i = 0; i < nsteps; i++) {
         const struct gha_step *st = job->steps[i];
-        if (st->run_raw)
-            lint_gha_script_lines(ctx, st->run_raw, (struct loc){st->run_line, st->run_col},
-                                  deploy_line_cb, &cmd);
+        lint_gha_script_lines(ctx, gha_step_run_source(st, &sb),
+                              (struct loc){st->run_line, st->run_col}, deploy_line_cb, &cmd);
         if (step_deploy_action(st) && !lint_gha_uses_is(&st->uses, "actions", "deploy-pages"))
             cmd = 1;
     }
+    sb_release(&sb);
     if (by_command)
         *by_command = cmd;
     return cmd || istarts(job->id, "deploy") || istarts(job->id, "apply");

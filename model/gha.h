@@ -58,9 +58,9 @@ struct gha_step {
     const char *run;                /* the script, NULL for uses steps */
     int run_line;                   /* first script line (a block: the line after run:) */
     int run_col;                    /* column of the first script character on run_line */
-    const char *run_raw;            /* the script's source text from (run_line, run_col): later
-                                     * lines keep their indentation, so a position inside it
-                                     * is run_line + newlines before it */
+    const char *run_raw;            /* the script's source text from (run_line, run_col) when
+                                     * it is not the script indented again (then NULL): read
+                                     * it with gha_step_run_source */
     struct loc if_loc;              /* the if: value, when there is one */
     struct gha_kvs with, env;
     struct loc loc;                 /* the "- " item */
@@ -141,6 +141,10 @@ void gha_load(struct unit *u, const struct yfile *yf, const char *data, size_t l
 
 const struct gha_job *gha_job_find(const struct gha_workflow *wf, const char *id);
 int gha_workflow_has_trigger(const struct gha_workflow *wf, const char *event);
+/* The script's source text from (run_line, run_col), NULL for a uses step: later lines keep
+ * their indentation, so a position inside it is run_line + newlines before it (see
+ * gha_text_loc). Either run_raw or rebuilt from the script into `sb` (reset first). */
+const char *gha_step_run_source(const struct gha_step *st, struct strbuf *sb);
 /* Position of byte `off` of a value whose source text `raw` starts at `start`. */
 struct loc gha_text_loc(struct loc start, const char *raw, size_t off);
 

@@ -75,6 +75,13 @@ static int line_get(const struct ld *ld, int line, const char **s, const char **
     return 0;
 }
 
+/* A scalar's value as its source text when the source cannot be found. */
+static const char *node_text(const struct ynode *n, size_t *len)
+{
+    *len = strlen(n->s);
+    return n->s;
+}
+
 static int line_indent(const char *s, const char *e, int *blank)
 {
     int n = 0;
@@ -87,10 +94,10 @@ static int line_indent(const char *s, const char *e, int *blank)
     return n;
 }
 
-/* The source text of a scalar value and where its first character is. Block scalars start on
- * the first non-blank line after the indicator and end at the last line indented at least as
- * much; flow scalars start at the node (after an opening quote). */
-static const char *scalar_span(struct ld *ld, const struct ynode *n, struct loc *at)
+/* The source text of a scalar value (`*len` bytes, not copied) and where its first character
+ * is. Block scalars start on the first non-blank line after the indicator and end at the last
+ * line indented at least as much; flow scalars start at the node (after an opening quote). */
+static const char *scalar_src(struct ld *ld, const struct ynode *n, struct loc *at, size_t *len)
 {
     const char *s, *e;
     at->line = n->line;
@@ -118,6 +125,7 @@ static const char *scalar_span(struct ld *ld, const struct ynode *n, struct loc 
         if (!first) {
             at->line = n->line + 1;
             at->col = 1;
+            *len = 0;
             return "";
         }
         const char *ls, *le;
@@ -125,10 +133,11 @@ static const char *scalar_span(struct ld *ld, const struct ynode *n, struct loc 
         line_get(ld, last, &ls, &le);
         at->line = first;
         at->col = indent + 1;
-        return keep_n(ld, s + indent, (size_t)(le - (s + indent)));
+        *len = (size_t)(le - (s + indent));
+        return s + indent;
     }
     if (line_get(ld, n->line, &s, &e) != 0 || n->col - 1 > e - s)
-        return keep(ld, n->s);
+        return node_text(n, len);
     const char *p = s + n->col - 1;
     char q = n->quoted && p < e && (*p == '"' || *p == '\'') ? *p : 0;
     if (q) {
@@ -136,7 +145,7 @@ static const char *scalar_span(struct ld *ld, const struct ynode *n, struct loc 
         at->col++;
     }
     if (n->end_line <= n->line && !q)
-        return keep(ld, n->s);
+        return node_text(n, len);
     if (n->end_line <= n->line) {
         /* The source between the quotes, escapes as written, so columns stay exact. */
         const char *c = p;
@@ -149,12 +158,67 @@ static const char *scalar_span(struct ld *ld, const struct ynode *n, struct loc 
                 break;
             c += *c == q ? 2 : 1;
         }
-        return keep_n(ld, p, (size_t)(c - p));
+        *len = (size_t)(c - p);
+        return p;
     }
     const char *ls, *le;
     if (line_get(ld, n->end_line, &ls, &le) != 0)
-        return keep(ld, n->s);
-    return keep_n(ld, p, (size_t)(le - p));
+        return node_text(n, len);
+    *len = (size_t)(le - p);
+    return p;
+}
+
+/* scalar_src, kept in the unit's arena. */
+static const char *scalar_span(struct ld *ld, const struct ynode *n, struct loc *at)
+{
+    size_t len;
+    const char *p = scalar_src(ld, n, at, &len);
+    return keep_n(ld, p, len);
+}
+
+/* A block script's source text rebuilt from the script: each non-empty line after the first
+ * indented by `indent` spaces, the trailing line breaks dropped. */
+static void run_source_build(struct strbuf *sb, const char *run, int indent)
+{
+    size_t n = strlen(run);
+    while (n && run[n - 1] == '\n')
+        n--;
+    for (size_t i = 0; i < n; i++) {
+        sb_addc(sb, run[i]);
+        if (run[i] == '\n' && run[i + 1] != '\n')
+            for (int k = 0; k < indent; k++)
+                sb_addc(sb, ' ');
+    }
+}
+
+const char *gha_step_run_source(const struct gha_step *st, struct strbuf *sb)
+{
+    if (st->run_raw || !st->run)
+        return st->run_raw;
+    sb_reset(sb);
+    run_source_build(sb, st->run, st->run_col - 1);
+    return sb_str(sb);
+}
+
+/* The step's script and its source text. A block whose source is the script indented again
+ * (the usual `run: |`) keeps only the script: gha_step_run_source rebuilds the rest. */
+static void run_load(struct ld *ld, struct gha_step *st, const struct ynode *v)
+{
+    struct loc at;
+    size_t len;
+    const char *src = scalar_src(ld, v, &at, &len);
+    st->run = keep(ld, v->s);
+    st->run_line = at.line;
+    st->run_col = at.col;
+    if (v->block && at.col > 1) {
+        struct strbuf sb = STRBUF_INIT;
+        run_source_build(&sb, st->run, at.col - 1);
+        int same = sb.len == len && memcmp(sb_str(&sb), src, len) == 0;
+        sb_release(&sb);
+        if (same)
+            return;
+    }
+    st->run_raw = keep_n(ld, src, len);
 }
 
 struct loc gha_text_loc(struct loc start, const char *raw, size_t off)
@@ -575,15 +639,10 @@ static struct gha_step *step_load(struct ld *ld, const struct ynode *n)
     }
     if (run) {
         const struct ynode *v = run->val;
-        if (v && v->kind == YN_SCALAR) {
-            struct loc at;
-            st->run = keep(ld, v->s);
-            st->run_raw = scalar_span(ld, v, &at);
-            st->run_line = at.line;
-            st->run_col = at.col;
-        } else {
+        if (v && v->kind == YN_SCALAR)
+            run_load(ld, st, v);
+        else
             problem(ld, run->key, "run: must be a string");
-        }
     }
     if (uses && run)
         problem(ld, n, "a step has both uses: and run:");
