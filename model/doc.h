@@ -1,7 +1,8 @@
 /* Markdown documents: each .md file becomes a doc page with its title, its headings (with
  * the anchors a reader links to) and its links. Links are resolved against the scanned
  * files once every file is known: to another page (and heading), to a file, to a heading
- * of the same page, to an outside address, or broken. Strings live in the unit's arena. */
+ * of the same page, to an outside address, or broken. Strings live in the unit's arena (a page's
+ * path is its unit's). */
 #ifndef OPSBOOK_DOC_H
 #define OPSBOOK_DOC_H
 
@@ -16,7 +17,8 @@ struct doc_heading {
 
 struct doc_link {
     const char *url;          /* as written */
-    const char *text;         /* plain text of the link, may be "" */
+    const char *text;         /* plain text of a relative link (the only kind that can be
+                               * broken), may be ""; "" for an outside or dropped address */
     int image;                /* ![alt](url) */
     struct loc loc;
 };
