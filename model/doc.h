@@ -10,10 +10,13 @@
 
 struct doc_heading {
     int level;                /* 1–6 */
+    int anchor_n;             /* the -N GitHub appends to a repeated slug, 0 for none */
     const char *text;         /* plain text of the heading */
-    const char *anchor;       /* GitHub-style slug, unique within the page */
     struct loc loc;
 };
+/* The heading's anchor: the GitHub-style slug of its text, unique within the page, written
+ * into `out` (reset first). Returns sb_str(out). */
+const char *doc_heading_anchor(struct strbuf *out, const struct doc_heading *h);
 
 struct doc_link {
     const char *url;          /* as written */

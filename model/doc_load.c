@@ -72,21 +72,32 @@ static const char *str_keep(struct arena *a, struct strmap *strs, const char *s)
     return k;
 }
 
-/* A page-unique anchor: GitHub appends -1, -2 … to repeated slugs. */
-static const char *anchor_unique(struct arena *a, struct strmap *seen, const char *text)
+/* The slug of `text` with suffix -n (none when n is 0) into `out`. */
+static void anchor_build(struct strbuf *out, const char *text, int n)
 {
-    struct strbuf sb = STRBUF_INIT, try = STRBUF_INIT;
-    doc_anchor_slug(&sb, text);
-    sb_adds(&try, sb_str(&sb));
-    for (int n = 1; strmap_get(seen, sb_str(&try)); n++) {
-        sb_reset(&try);
-        sb_addf(&try, "%s-%d", sb_str(&sb), n);
-    }
+    doc_anchor_slug(out, text);
+    if (n)
+        sb_addf(out, "-%d", n);
+}
+
+/* A page-unique anchor: GitHub appends -1, -2 … to repeated slugs. Returns the suffix;
+ * `seen` holds the page's anchors so far (copies in `a`). */
+static int anchor_unique(struct arena *a, struct strmap *seen, const char *text)
+{
+    struct strbuf try = STRBUF_INIT;
+    int n = 0;
+    for (anchor_build(&try, text, n); strmap_get(seen, sb_str(&try)); anchor_build(&try, text, n))
+        n++;
     char *res = arena_strdup(a, sb_str(&try));
     strmap_put(seen, res, res);
-    sb_release(&sb);
     sb_release(&try);
-    return res;
+    return n;
+}
+
+const char *doc_heading_anchor(struct strbuf *out, const struct doc_heading *h)
+{
+    anchor_build(out, h->text, h->anchor_n);
+    return sb_str(out);
 }
 
 void doc_load(struct unit *u, const char *data, size_t len)
@@ -109,6 +120,7 @@ void doc_load(struct unit *u, const char *data, size_t len)
     struct strbuf heads = STRBUF_INIT, links = STRBUF_INIT;
     size_t nheads = 0, nlinks = 0;
     struct strmap seen = STRMAP_INIT;
+    struct arena *seen_arena = arena_new();
     struct strmap strs = STRMAP_INIT; /* each distinct url and link text stored once */
     struct strbuf sb = STRBUF_INIT;
     const char *first_h1 = NULL;
@@ -125,7 +137,7 @@ void doc_load(struct unit *u, const char *data, size_t len)
             node_text(&sb, n);
             h.level = cmark_node_get_heading_level(n);
             h.text = arena_strdup(u->arena, sb_str(&sb));
-            h.anchor = anchor_unique(u->arena, &seen, h.text);
+            h.anchor_n = anchor_unique(seen_arena, &seen, h.text);
             h.loc.line = cmark_node_get_start_line(n);
             h.loc.col = cmark_node_get_start_column(n);
             if (h.level == 1 && !first_h1)
@@ -170,6 +182,7 @@ void doc_load(struct unit *u, const char *data, size_t len)
     sb_release(&heads);
     sb_release(&links);
     strmap_release(&seen);
+    arena_free(seen_arena);
     strmap_release(&strs);
     sb_release(&sb);
     cmark_node_free(root);
@@ -178,10 +191,12 @@ void doc_load(struct unit *u, const char *data, size_t len)
 
 int doc_page_has_anchor(const struct doc_page *page, const char *anchor)
 {
-    for (size_t i = 0; i < page->nheadings; i++)
-        if (strcmp(page->headings[i].anchor, anchor) == 0)
-            return 1;
-    return 0;
+    struct strbuf sb = STRBUF_INIT;
+    int found = 0;
+    for (size_t i = 0; i < page->nheadings && !found; i++)
+        found = strcmp(doc_heading_anchor(&sb, &page->headings[i]), anchor) == 0;
+    sb_release(&sb);
+    return found;
 }
 
 int doc_url_scheme(const char *url)
