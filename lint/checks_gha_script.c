@@ -324,8 +324,8 @@ static void texts_each(struct lint_ctx *ctx, const struct gha_workflow *wf, text
         if (job->if_cond)
             fn(ctx, job->if_cond, job->if_loc, ud);
         kvs_texts(ctx, &job->env, fn, ud);
-        kvs_texts(ctx, &job->with, fn, ud);
-        kvs_texts(ctx, &job->secrets, fn, ud);
+        kvs_texts(ctx, &job->call->with, fn, ud);
+        kvs_texts(ctx, &job->call->secrets, fn, ud);
         kvs_texts(ctx, &job->outputs, fn, ud);
         for (size_t s = 0; s < job->nsteps; s++) {
             const struct gha_step *st = job->steps[s];

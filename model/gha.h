@@ -67,6 +67,29 @@ struct gha_step {
     struct loc uses_loc;            /* the uses: key */
 };
 
+/* What few jobs have, kept apart so the others do not carry it: a job's containers, and the
+ * reusable-workflow call. A job without them points at one shared empty (never NULL). */
+struct gha_containers {
+    const char *container_image;    /* container: image or scalar */
+    struct loc container_loc;
+    const char *container_password; /* literal credentials.password, NULL for expressions */
+    struct loc container_password_loc;
+    const char **service_images;    /* NULL-terminated, services: x: image */
+    struct loc *service_locs;
+    const char **service_passwords; /* literal credentials.password per service, or NULL */
+    struct loc *service_password_locs;
+    size_t nservices;
+};
+
+struct gha_call {
+    struct gha_uses uses;           /* reusable workflow call; uses.raw NULL otherwise */
+    struct loc uses_loc;
+    struct loc secrets_loc;
+    struct gha_kvs with;
+    struct gha_kvs secrets;         /* secrets: passed to a reusable workflow (map form) */
+    int secrets_inherit;
+};
+
 struct gha_job {
     const char *id, *name;
     struct loc loc;                 /* the job id key */
@@ -81,23 +104,12 @@ struct gha_job {
     const char *if_cond;
     struct loc if_loc;              /* the if: value */
     const char *concurrency;        /* group, or the scalar */
-    const char *container_image;    /* container: image or scalar */
-    struct loc container_loc;
-    const char **service_images;    /* NULL-terminated, services: x: image */
-    struct loc *service_locs;
-    const char **service_passwords; /* literal credentials.password per service, or NULL */
-    struct loc *service_password_locs;
-    const char *container_password; /* literal credentials.password, NULL for expressions */
-    struct loc container_password_loc;
-    struct gha_uses uses;           /* reusable workflow call; uses.raw NULL otherwise */
-    struct loc uses_loc;
-    struct loc secrets_loc;
-    struct gha_kvs with, env, outputs;
-    struct gha_kvs secrets;         /* secrets: passed to a reusable workflow (map form) */
+    const struct gha_containers *containers; /* container: and services: */
+    const struct gha_call *call;    /* uses:, with:, secrets: */
+    struct gha_kvs env, outputs;
     struct gha_step **steps;
-    unsigned nneeds, nservices, nsteps;  /* 32-bit counts: the five small fields pack */
+    unsigned nneeds, nsteps;        /* 32-bit counts: the small fields pack */
     int has_timeout;
-    int secrets_inherit;
 };
 
 struct gha_trigger {

@@ -724,45 +724,83 @@ static const char *literal_password(struct ld *ld, const struct ynode *creds, st
     return keep(ld, pw->s);
 }
 
-static void container_load(struct ld *ld, struct gha_job *job, const struct ynode *n)
+/* The empty containers and call every job without them shares (never written). */
+static const struct gha_containers no_containers;
+static const struct gha_call no_call;
+
+static struct gha_job *job_new(struct ld *ld)
+{
+    struct gha_job *job = arena_alloc(ld->a, sizeof(*job));
+    job->needs = no_strings;
+    job->containers = &no_containers;
+    job->call = &no_call;
+    return job;
+}
+
+static void container_load(struct ld *ld, struct gha_containers *c, const struct ynode *n)
 {
     if (!n)
         return;
-    job->container_loc = loc_of(n);
+    c->container_loc = loc_of(n);
     const struct ynode *img = n->kind == YN_SCALAR ? n : yml_get(n, "image");
-    job->container_image = str_copy(ld, img);
+    c->container_image = str_copy(ld, img);
     if (img)
-        job->container_loc = loc_of(img);
+        c->container_loc = loc_of(img);
     const struct ynode *creds = yml_get(n, "credentials");
-    job->container_password = literal_password(ld, creds, &job->container_password_loc);
+    c->container_password = literal_password(ld, creds, &c->container_password_loc);
 }
 
-static void services_load(struct ld *ld, struct gha_job *job, const struct ynode *n)
+static void services_load(struct ld *ld, struct gha_containers *c, const struct ynode *n)
 {
     if (!yml_is_map(n))
         return;
     size_t cap = n->len + 1;
-    job->service_images = arena_alloc(ld->a, cap * sizeof(*job->service_images));
-    job->service_locs = arena_alloc(ld->a, cap * sizeof(*job->service_locs));
-    job->service_passwords = arena_alloc(ld->a, cap * sizeof(*job->service_passwords));
-    job->service_password_locs = arena_alloc(ld->a, cap * sizeof(*job->service_password_locs));
+    c->service_images = arena_alloc(ld->a, cap * sizeof(*c->service_images));
+    c->service_locs = arena_alloc(ld->a, cap * sizeof(*c->service_locs));
+    c->service_passwords = arena_alloc(ld->a, cap * sizeof(*c->service_passwords));
+    c->service_password_locs = arena_alloc(ld->a, cap * sizeof(*c->service_password_locs));
     for (size_t i = 0; i < n->len; i++) {
         const struct ynode *svc = n->pairs[i].val;
         const struct ynode *img = svc && svc->kind == YN_SCALAR ? svc : yml_get(svc, "image");
-        size_t k = job->nservices++;
-        job->service_images[k] = str_copy(ld, img);
-        job->service_locs[k] = loc_of(img ? img : n->pairs[i].key);
-        job->service_passwords[k] =
-            literal_password(ld, yml_get(svc, "credentials"), &job->service_password_locs[k]);
+        size_t k = c->nservices++;
+        c->service_images[k] = str_copy(ld, img);
+        c->service_locs[k] = loc_of(img ? img : n->pairs[i].key);
+        c->service_passwords[k] =
+            literal_password(ld, yml_get(svc, "credentials"), &c->service_password_locs[k]);
     }
+}
+
+/* uses:, secrets: and with: of a job. */
+static void call_load(struct ld *ld, struct gha_job *job, const struct ynode *n,
+                      const struct ypair *uses)
+{
+    const struct ypair *secrets = yml_get_pair(n, "secrets");
+    const struct ynode *with = yml_get(n, "with");
+    if (!uses && !secrets && !with)
+        return;
+    struct gha_call *c = arena_alloc(ld->a, sizeof(*c));
+    job->call = c;
+    if (uses) {
+        c->uses_loc = loc_of(uses->key);
+        uses_parse(&c->uses, ld->a, &ld->strs, yml_str(uses->val));
+        c->uses.reusable = 1;
+    }
+    if (secrets) {
+        c->secrets_loc = loc_of(secrets->key);
+        const char *s = yml_str(secrets->val);
+        c->secrets_inherit = s && strcmp(s, "inherit") == 0;
+        if (s && !c->secrets_inherit)
+            problem(ld, secrets->val, "secrets: must be 'inherit' or a mapping");
+        kvs_load(ld, &c->secrets, secrets->val);
+    }
+    kvs_load(ld, &c->with, with);
 }
 
 static struct gha_job *job_load(struct ld *ld, const struct ynode *key, const struct ynode *n)
 {
-    struct gha_job *job = arena_alloc(ld->a, sizeof(*job));
+    struct gha_job *job = job_new(ld);
     job->id = keep(ld, key->kind == YN_SCALAR ? key->s : "");
     job->loc = loc_of(key);
-    job->needs = no_strings;
     if (!yml_is_map(n)) {
         problem(ld, key, "job '%s' must be a mapping", job->id);
         return job;
@@ -791,24 +829,15 @@ static struct gha_job *job_load(struct ld *ld, const struct ynode *key, const st
     const struct ynode *conc = yml_get(n, "concurrency");
     job->concurrency = str_copy(ld, conc && conc->kind == YN_MAP ? yml_get(conc, "group") : conc);
     job->has_timeout = yml_get_pair(n, "timeout-minutes") != NULL;
-    container_load(ld, job, yml_get(n, "container"));
-    services_load(ld, job, yml_get(n, "services"));
+    const struct ynode *ctr = yml_get(n, "container"), *svcs = yml_get(n, "services");
+    if (ctr || yml_is_map(svcs)) {
+        struct gha_containers *c = arena_alloc(ld->a, sizeof(*c));
+        container_load(ld, c, ctr);
+        services_load(ld, c, svcs);
+        job->containers = c;
+    }
     const struct ypair *uses = yml_get_pair(n, "uses");
-    if (uses) {
-        job->uses_loc = loc_of(uses->key);
-        uses_parse(&job->uses, ld->a, &ld->strs, yml_str(uses->val));
-        job->uses.reusable = 1;
-    }
-    const struct ypair *secrets = yml_get_pair(n, "secrets");
-    if (secrets) {
-        job->secrets_loc = loc_of(secrets->key);
-        const char *s = yml_str(secrets->val);
-        job->secrets_inherit = s && strcmp(s, "inherit") == 0;
-        if (s && !job->secrets_inherit)
-            problem(ld, secrets->val, "secrets: must be 'inherit' or a mapping");
-        kvs_load(ld, &job->secrets, secrets->val);
-    }
-    kvs_load(ld, &job->with, yml_get(n, "with"));
+    call_load(ld, job, n, uses);
     kvs_load(ld, &job->env, yml_get(n, "env"));
     kvs_load(ld, &job->outputs, yml_get(n, "outputs"));
     steps_load(ld, job, yml_get(n, "steps"));
@@ -868,10 +897,9 @@ static void action_body(struct ld *ld, struct gha_workflow *wf, const struct yno
     for (size_t i = 0; yml_is_seq(steps) && i < steps->len; i++)
         if (yml_get(steps->items[i], "run") && !yml_get(steps->items[i], "shell"))
             problem(ld, steps->items[i], "a run step of a composite action needs shell:");
-    struct gha_job *job = arena_alloc(ld->a, sizeof(*job));
+    struct gha_job *job = job_new(ld);
     job->id = "steps";
     job->loc = loc_of(runs->key);
-    job->needs = no_strings;
     steps_load(ld, job, steps);
     wf->jobs[wf->njobs++] = job;
 }

@@ -174,10 +174,10 @@ Test(gha, loader_reads_every_form)
     cr_assert_not_null(b);
     cr_expect_str_eq(b->runs_on, "self-hosted,linux");
     cr_expect(b->has_timeout);
-    cr_expect_str_eq(b->container_image, "node:20");
-    cr_expect_null(b->container_password, "an expression is not a literal password");
-    cr_expect_eq(b->nservices, 1);
-    cr_expect_str_eq(b->service_images[0], "postgres:16");
+    cr_expect_str_eq(b->containers->container_image, "node:20");
+    cr_expect_null(b->containers->container_password, "an expression is not a literal password");
+    cr_expect_eq(b->containers->nservices, 1);
+    cr_expect_str_eq(b->containers->service_images[0], "postgres:16");
     cr_assert_eq(b->nsteps, 3);
     const struct gha_step *st = b->steps[0];
     cr_expect_eq(st->run_line, 28, "block script starts on the next line, got %d", st->run_line);
@@ -215,9 +215,9 @@ Test(gha, loader_reads_every_form)
     const struct gha_job *c = gha_job_find(wf, "call");
     cr_assert_not_null(c);
     cr_expect_eq(c->nneeds, 2);
-    cr_expect(c->uses.reusable);
-    cr_expect(c->secrets_inherit);
-    cr_expect_eq(c->secrets_loc.line, 44);
+    cr_expect(c->call->uses.reusable);
+    cr_expect(c->call->secrets_inherit);
+    cr_expect_eq(c->call->secrets_loc.line, 44);
     cr_expect_eq(wf->nproblems, 0, "a valid workflow has no problems (first: %s)",
                  wf->nproblems ? wf->problems[0].msg : "");
     loaded_release(&l);
