@@ -758,8 +758,7 @@ static void check_container_credentials(struct lint_ctx *ctx)
     {
         for (size_t j = 0; j < wf->njobs; j++) {
             const struct gha_containers *c = wf->jobs[j]->containers;
-            report_password(ctx, c->container_password, c->container_password_loc,
-                            "job container");
+            report_password(ctx, c->container_password, c->container_password_loc, "job container");
             for (size_t k = 0; k < c->nservices; k++)
                 report_password(ctx, c->service_passwords[k], c->service_password_locs[k],
                                 "service container");

@@ -317,8 +317,7 @@ void site_entries_doc(struct site *site, const struct unit *u)
         if (h->level < 2)
             continue;
         char *label = xasprintf("%s \xe2\x80\xba %s", d->title, h->text);
-        site_entry_add(site, "heading", label, page, doc_heading_anchor(&anchor, h),
-                       u->file->path);
+        site_entry_add(site, "heading", label, page, doc_heading_anchor(&anchor, h), u->file->path);
         free(label);
     }
     sb_release(&anchor);

@@ -801,12 +801,11 @@ Test(gha, block_script_source_is_exact_whether_kept_or_rebuilt)
         int kept;           /* run_raw stored */
         int line, col;      /* position of the ${{ */
     } cases[] = {
-        {"run: |\n          a\n            b ${{ x }}\n", "a\n            b ${{ x }}", 0, 8,
-         15},
+        {"run: |\n          a\n            b ${{ x }}\n", "a\n            b ${{ x }}", 0, 8, 15},
         {"run: |-\n          a\n\n          ${{ x }}\n\n", "a\n\n          ${{ x }}", 0, 9, 11},
         {"run: |+\n          ${{ x }}\n\n", "${{ x }}", 0, 7, 11},
-        {"run: |\n          a\n          \n          ${{ x }}\n", "a\n          \n          ${{ x }}",
-         1, 9, 11},
+        {"run: |\n          a\n          \n          ${{ x }}\n",
+         "a\n          \n          ${{ x }}", 1, 9, 11},
         {"run: |\n          a\n  \n          ${{ x }}\n", "a\n  \n          ${{ x }}", 1, 9, 11},
         {"run: >\n          a\n          ${{ x }}\n", "a\n          ${{ x }}", 1, 8, 11},
         {"run: |\n          a\t${{ x }}\n", "a\t${{ x }}", 0, 7, 13},
@@ -814,8 +813,7 @@ Test(gha, block_script_source_is_exact_whether_kept_or_rebuilt)
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         struct strbuf y = STRBUF_INIT;
-        sb_addf(&y, "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - %s",
-                cases[i].yaml);
+        sb_addf(&y, "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - %s", cases[i].yaml);
         struct loaded l;
         const struct gha_workflow *wf = load_one(&l, WF, sb_str(&y));
         cr_assert_eq(wf->njobs, 1);
@@ -831,8 +829,8 @@ Test(gha, block_script_source_is_exact_whether_kept_or_rebuilt)
             cr_expect_null(st->run_raw, "case %zu: the source is rebuilt from the script", i);
         const char *e = strstr(src, "${{");
         cr_assert_not_null(e, "case %zu", i);
-        struct loc at = gha_text_loc((struct loc){st->run_line, st->run_col}, src,
-                                     (size_t)(e - src));
+        struct loc at =
+            gha_text_loc((struct loc){st->run_line, st->run_col}, src, (size_t)(e - src));
         cr_expect_eq(at.line, cases[i].line, "case %zu: line %d", i, at.line);
         cr_expect_eq(at.col, cases[i].col, "case %zu: col %d", i, at.col);
         sb_release(&sb);
