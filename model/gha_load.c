@@ -183,11 +183,14 @@ static void run_source_build(struct strbuf *sb, const char *run, int indent)
     size_t n = strlen(run);
     while (n && run[n - 1] == '\n')
         n--;
-    for (size_t i = 0; i < n; i++) {
-        sb_addc(sb, run[i]);
-        if (run[i] == '\n' && run[i + 1] != '\n')
-            for (int k = 0; k < indent; k++)
-                sb_addc(sb, ' ');
+    const char *p = run, *end = run + n;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *next = nl ? nl + 1 : end;
+        sb_add(sb, p, (size_t)(next - p));
+        p = next;
+        for (int k = 0; nl && *p != '\n' && k < indent; k++)
+            sb_addc(sb, ' ');
     }
 }
 
