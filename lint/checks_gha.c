@@ -219,14 +219,15 @@ static int job_deploys(struct lint_ctx *ctx, const struct gha_job *job, int *by_
 {
     int cmd = 0;
     size_t nsteps = job_local_cluster(job) ? 0 : job->nsteps;
+    struct strbuf sb = STRBUF_INIT;
     for (size_t i = 0; i < nsteps; i++) {
         const struct gha_step *st = job->steps[i];
-        if (st->run_raw)
-            lint_gha_script_lines(ctx, st->run_raw, (struct loc){st->run_line, st->run_col},
-                                  deploy_line_cb, &cmd);
+        lint_gha_script_lines(ctx, gha_step_run_source(st, &sb),
+                              (struct loc){st->run_line, st->run_col}, deploy_line_cb, &cmd);
         if (step_deploy_action(st) && !lint_gha_uses_is(&st->uses, "actions", "deploy-pages"))
             cmd = 1;
     }
+    sb_release(&sb);
     if (by_command)
         *by_command = cmd;
     return cmd || istarts(job->id, "deploy") || istarts(job->id, "apply");
@@ -289,8 +290,8 @@ static void check_not_pinned(struct lint_ctx *ctx)
     {
         for (size_t j = 0; j < wf->njobs; j++) {
             const struct gha_job *job = wf->jobs[j];
-            if (uses_unpinned(&job->uses))
-                report_unpinned(ctx, &job->uses, job->uses_loc);
+            if (uses_unpinned(&job->call->uses))
+                report_unpinned(ctx, &job->call->uses, job->call->uses_loc);
             for (size_t s = 0; s < job->nsteps; s++)
                 if (uses_unpinned(&job->steps[s]->uses))
                     report_unpinned(ctx, &job->steps[s]->uses, job->steps[s]->uses_loc);
@@ -308,7 +309,7 @@ static void check_deploy_env(struct lint_ctx *ctx)
             continue;
         for (size_t j = 0; j < wf->njobs; j++) {
             const struct gha_job *job = wf->jobs[j];
-            if (job->uses.raw || job->environment || !job_deploys(ctx, job, NULL))
+            if (job->call->uses.raw || job->environment || !job_deploys(ctx, job, NULL))
                 continue;
             struct finding *f =
                 lint_report(ctx, job->loc.line, job->loc.col, job->id,
@@ -438,14 +439,14 @@ static void check_secrets_inherit(struct lint_ctx *ctx)
     {
         for (size_t j = 0; j < wf->njobs; j++) {
             const struct gha_job *job = wf->jobs[j];
-            if (!job->secrets_inherit)
+            if (!job->call->secrets_inherit)
                 continue;
-            int remote = job->uses.raw && job->uses.kind != GHA_REF_LOCAL;
+            int remote = job->call->uses.raw && job->call->uses.kind != GHA_REF_LOCAL;
             struct finding *f = lint_report(
-                ctx, job->secrets_loc.line, job->secrets_loc.col, job->id,
+                ctx, job->call->secrets_loc.line, job->call->secrets_loc.col, job->id,
                 "secrets: inherit passes every secret of this repository to '%s'%s; pass the "
                 "ones it uses by name",
-                job->uses.raw ? job->uses.raw : job->id,
+                job->call->uses.raw ? job->call->uses.raw : job->id,
                 remote ? ", a workflow in another repository" : "");
             if (remote)
                 lint_finding_escalate(f);
@@ -567,19 +568,19 @@ static void check_container_unpinned(struct lint_ctx *ctx)
     {
         for (size_t j = 0; j < wf->njobs; j++) {
             const struct gha_job *job = wf->jobs[j];
-            if (image_floats(job->container_image, dig))
-                lint_report(ctx, job->container_loc.line, job->container_loc.col,
-                            job->container_image,
+            const struct gha_containers *c = job->containers;
+            if (image_floats(c->container_image, dig))
+                lint_report(ctx, c->container_loc.line, c->container_loc.col, c->container_image,
                             "job container image '%s' has no fixed version; pin a tag and a "
                             "digest",
-                            job->container_image);
-            for (size_t k = 0; k < job->nservices; k++)
-                if (image_floats(job->service_images[k], dig))
-                    lint_report(ctx, job->service_locs[k].line, job->service_locs[k].col,
-                                job->service_images[k],
+                            c->container_image);
+            for (size_t k = 0; k < c->nservices; k++)
+                if (image_floats(c->service_images[k], dig))
+                    lint_report(ctx, c->service_locs[k].line, c->service_locs[k].col,
+                                c->service_images[k],
                                 "service image '%s' has no fixed version; pin a tag and a "
                                 "digest",
-                                job->service_images[k]);
+                                c->service_images[k]);
             for (size_t s = 0; s < job->nsteps; s++) {
                 const struct gha_step *st = job->steps[s];
                 if (st->uses.kind == GHA_REF_DOCKER && image_floats(st->uses.path, dig))
@@ -636,7 +637,7 @@ static void check_no_timeout(struct lint_ctx *ctx)
             continue;
         for (size_t j = 0; j < wf->njobs; j++) {
             const struct gha_job *job = wf->jobs[j];
-            if (job->has_timeout || job->uses.raw)
+            if (job->has_timeout || job->call->uses.raw)
                 continue;
             lint_report(ctx, job->loc.line, job->loc.col, job->id,
                         "job '%s' has no timeout-minutes: a hung step holds a runner for six "
@@ -756,11 +757,10 @@ static void check_container_credentials(struct lint_ctx *ctx)
     FOR_EACH_WF(ctx, wf)
     {
         for (size_t j = 0; j < wf->njobs; j++) {
-            const struct gha_job *job = wf->jobs[j];
-            report_password(ctx, job->container_password, job->container_password_loc,
-                            "job container");
-            for (size_t k = 0; k < job->nservices; k++)
-                report_password(ctx, job->service_passwords[k], job->service_password_locs[k],
+            const struct gha_containers *c = wf->jobs[j]->containers;
+            report_password(ctx, c->container_password, c->container_password_loc, "job container");
+            for (size_t k = 0; k < c->nservices; k++)
+                report_password(ctx, c->service_passwords[k], c->service_password_locs[k],
                                 "service container");
         }
     }

@@ -284,6 +284,7 @@ static void inj_expr(struct lint_ctx *ctx, const char *expr, size_t n, struct lo
 
 void lint_gha_check_script_injection(struct lint_ctx *ctx)
 {
+    struct strbuf sb = STRBUF_INIT;
     FOR_EACH_WF(ctx, wf)
     {
         for (size_t j = 0; j < wf->njobs; j++) {
@@ -291,15 +292,16 @@ void lint_gha_check_script_injection(struct lint_ctx *ctx)
             for (size_t s = 0; s < job->nsteps; s++) {
                 const struct gha_step *st = job->steps[s];
                 struct inj in = {.wf = wf, .job = job, .step = st};
-                if (st->run_raw)
-                    exprs_each(ctx, st->run_raw, (struct loc){st->run_line, st->run_col}, inj_expr,
-                               &in);
+                const char *src = gha_step_run_source(st, &sb);
+                if (src)
+                    exprs_each(ctx, src, (struct loc){st->run_line, st->run_col}, inj_expr, &in);
                 const struct gha_kv *script = gha_kvs_get(&st->with, "script");
                 if (script && lint_gha_uses_is(&st->uses, "actions", "github-script"))
                     exprs_each(ctx, script->raw, script->vloc, inj_expr, &in);
             }
         }
     }
+    sb_release(&sb);
 }
 
 /* ---- texts: every scalar value with its position ---- */
@@ -315,25 +317,28 @@ static void kvs_texts(struct lint_ctx *ctx, const struct gha_kvs *kvs, text_fn f
 
 static void texts_each(struct lint_ctx *ctx, const struct gha_workflow *wf, text_fn fn, void *ud)
 {
+    struct strbuf sb = STRBUF_INIT;
     kvs_texts(ctx, &wf->env, fn, ud);
     for (size_t j = 0; j < wf->njobs; j++) {
         const struct gha_job *job = wf->jobs[j];
         if (job->if_cond)
             fn(ctx, job->if_cond, job->if_loc, ud);
         kvs_texts(ctx, &job->env, fn, ud);
-        kvs_texts(ctx, &job->with, fn, ud);
-        kvs_texts(ctx, &job->secrets, fn, ud);
+        kvs_texts(ctx, &job->call->with, fn, ud);
+        kvs_texts(ctx, &job->call->secrets, fn, ud);
         kvs_texts(ctx, &job->outputs, fn, ud);
         for (size_t s = 0; s < job->nsteps; s++) {
             const struct gha_step *st = job->steps[s];
             if (st->if_cond)
                 fn(ctx, st->if_cond, st->if_loc, ud);
-            if (st->run_raw)
-                fn(ctx, st->run_raw, (struct loc){st->run_line, st->run_col}, ud);
+            const char *src = gha_step_run_source(st, &sb);
+            if (src)
+                fn(ctx, src, (struct loc){st->run_line, st->run_col}, ud);
             kvs_texts(ctx, &st->with, fn, ud);
             kvs_texts(ctx, &st->env, fn, ud);
         }
     }
+    sb_release(&sb);
 }
 
 /* ---- gha-whole-secrets-context ---- */
@@ -398,6 +403,7 @@ static void insecure_line(struct lint_ctx *ctx, const char *line, struct loc at,
 
 void lint_gha_check_insecure_commands(struct lint_ctx *ctx)
 {
+    struct strbuf sb = STRBUF_INIT;
     FOR_EACH_WF(ctx, wf)
     {
         insecure_env(ctx, &wf->env);
@@ -405,13 +411,14 @@ void lint_gha_check_insecure_commands(struct lint_ctx *ctx)
             const struct gha_job *job = wf->jobs[j];
             insecure_env(ctx, &job->env);
             for (size_t s = 0; s < job->nsteps; s++) {
-                insecure_env(ctx, &job->steps[s]->env);
-                lint_gha_script_lines(ctx, job->steps[s]->run_raw,
-                                      (struct loc){job->steps[s]->run_line, job->steps[s]->run_col},
-                                      insecure_line, NULL);
+                const struct gha_step *st = job->steps[s];
+                insecure_env(ctx, &st->env);
+                lint_gha_script_lines(ctx, gha_step_run_source(st, &sb),
+                                      (struct loc){st->run_line, st->run_col}, insecure_line, NULL);
             }
         }
     }
+    sb_release(&sb);
 }
 
 /* ---- gha-github-env-write-privileged ---- */
@@ -436,6 +443,7 @@ static void env_write_line(struct lint_ctx *ctx, const char *line, struct loc at
 
 void lint_gha_check_github_env_write(struct lint_ctx *ctx)
 {
+    struct strbuf sb = STRBUF_INIT;
     FOR_EACH_WF(ctx, wf)
     {
         if (!lint_gha_privileged(wf))
@@ -443,10 +451,12 @@ void lint_gha_check_github_env_write(struct lint_ctx *ctx)
         for (size_t j = 0; j < wf->njobs; j++)
             for (size_t s = 0; s < wf->jobs[j]->nsteps; s++) {
                 const struct gha_step *st = wf->jobs[j]->steps[s];
-                lint_gha_script_lines(ctx, st->run_raw, (struct loc){st->run_line, st->run_col},
-                                      env_write_line, NULL);
+                lint_gha_script_lines(ctx, gha_step_run_source(st, &sb),
+                                      (struct loc){st->run_line, st->run_col}, env_write_line,
+                                      NULL);
             }
     }
+    sb_release(&sb);
 }
 
 /* ---- gha-curl-pipe-shell ---- */
@@ -517,13 +527,15 @@ static void curl_line(struct lint_ctx *ctx, const char *line, struct loc at, voi
 
 void lint_gha_check_curl_pipe(struct lint_ctx *ctx)
 {
+    struct strbuf sb = STRBUF_INIT;
     FOR_EACH_WF(ctx, wf)
     {
         for (size_t j = 0; j < wf->njobs; j++)
             for (size_t s = 0; s < wf->jobs[j]->nsteps; s++) {
                 const struct gha_step *st = wf->jobs[j]->steps[s];
-                lint_gha_script_lines(ctx, st->run_raw, (struct loc){st->run_line, st->run_col},
-                                      curl_line, NULL);
+                lint_gha_script_lines(ctx, gha_step_run_source(st, &sb),
+                                      (struct loc){st->run_line, st->run_col}, curl_line, NULL);
             }
     }
+    sb_release(&sb);
 }

@@ -137,7 +137,7 @@ static void job_if(struct cval *o, const void *e, const char *k, struct arena *a
 static void job_container(struct cval *o, const void *e, const char *k, struct arena *a)
 {
     (void)k, (void)a;
-    push(o, JOB(e)->container_image);
+    push(o, JOB(e)->containers->container_image);
 }
 static void job_timeout(struct cval *o, const void *e, const char *k, struct arena *a)
 {
@@ -148,7 +148,7 @@ static void job_timeout(struct cval *o, const void *e, const char *k, struct are
 static void job_uses(struct cval *o, const void *e, const char *k, struct arena *a)
 {
     (void)k, (void)a;
-    push(o, JOB(e)->uses.raw);
+    push(o, JOB(e)->call->uses.raw);
 }
 static void job_needs(struct cval *o, const void *e, const char *k, struct arena *a)
 {

@@ -1,7 +1,8 @@
 /* Markdown documents: each .md file becomes a doc page with its title, its headings (with
  * the anchors a reader links to) and its links. Links are resolved against the scanned
  * files once every file is known: to another page (and heading), to a file, to a heading
- * of the same page, to an outside address, or broken. Strings live in the unit's arena. */
+ * of the same page, to an outside address, or broken. Strings live in the unit's arena (a page's
+ * path is its unit's). */
 #ifndef OPSBOOK_DOC_H
 #define OPSBOOK_DOC_H
 
@@ -9,14 +10,18 @@
 
 struct doc_heading {
     int level;                /* 1–6 */
+    int anchor_n;             /* the -N GitHub appends to a repeated slug, 0 for none */
     const char *text;         /* plain text of the heading */
-    const char *anchor;       /* GitHub-style slug, unique within the page */
     struct loc loc;
 };
+/* The heading's anchor: the GitHub-style slug of its text, unique within the page, written
+ * into `out` (reset first). Returns sb_str(out). */
+const char *doc_heading_anchor(struct strbuf *out, const struct doc_heading *h);
 
 struct doc_link {
     const char *url;          /* as written */
-    const char *text;         /* plain text of the link, may be "" */
+    const char *text;         /* plain text of a relative link (the only kind that can be
+                               * broken), may be ""; "" for an outside or dropped address */
     int image;                /* ![alt](url) */
     struct loc loc;
 };

@@ -61,28 +61,50 @@ void doc_anchor_slug(struct strbuf *out, const char *text)
     }
 }
 
-/* A page-unique anchor: GitHub appends -1, -2 … to repeated slugs. */
-static const char *anchor_unique(struct arena *a, struct strmap *seen, const char *text)
+/* `s` in `a`, stored once per distinct string of `strs`. */
+static const char *str_keep(struct arena *a, struct strmap *strs, const char *s)
 {
-    struct strbuf sb = STRBUF_INIT, try = STRBUF_INIT;
-    doc_anchor_slug(&sb, text);
-    sb_adds(&try, sb_str(&sb));
-    for (int n = 1; strmap_get(seen, sb_str(&try)); n++) {
-        sb_reset(&try);
-        sb_addf(&try, "%s-%d", sb_str(&sb), n);
+    const char *k = strmap_get(strs, s);
+    if (!k) {
+        k = arena_strdup(a, s);
+        strmap_put(strs, k, (void *)k);
     }
+    return k;
+}
+
+/* The slug of `text` with suffix -n (none when n is 0) into `out`. */
+static void anchor_build(struct strbuf *out, const char *text, int n)
+{
+    doc_anchor_slug(out, text);
+    if (n)
+        sb_addf(out, "-%d", n);
+}
+
+/* A page-unique anchor: GitHub appends -1, -2 … to repeated slugs. Returns the suffix;
+ * `seen` holds the page's anchors so far (copies in `a`). */
+static int anchor_unique(struct arena *a, struct strmap *seen, const char *text)
+{
+    struct strbuf try = STRBUF_INIT;
+    int n = 0;
+    for (anchor_build(&try, text, n); strmap_get(seen, sb_str(&try)); anchor_build(&try, text, n))
+        n++;
     char *res = arena_strdup(a, sb_str(&try));
     strmap_put(seen, res, res);
-    sb_release(&sb);
     sb_release(&try);
-    return res;
+    return n;
+}
+
+const char *doc_heading_anchor(struct strbuf *out, const struct doc_heading *h)
+{
+    anchor_build(out, h->text, h->anchor_n);
+    return sb_str(out);
 }
 
 void doc_load(struct unit *u, const char *data, size_t len)
 {
     pthread_once(&ext_once, ext_register);
     struct doc_page *d = arena_alloc(u->arena, sizeof(*d));
-    d->path = arena_strdup(u->arena, u->file->path);
+    d->path = u->file->path;
     cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT);
     static const char *const exts[] = {"table", "autolink", "strikethrough", "tasklist"};
     for (size_t i = 0; i < ARRAY_LEN(exts); i++) {
@@ -93,8 +115,13 @@ void doc_load(struct unit *u, const char *data, size_t len)
     cmark_parser_feed(p, data, len);
     cmark_node *root = cmark_parser_finish(p);
 
-    struct vec heads = VEC_INIT, links = VEC_INIT;
+    /* Headings and links are gathered on the heap (struct doc_heading / doc_link values in a
+     * byte buffer) and copied into the arena once, at their final size. */
+    struct strbuf heads = STRBUF_INIT, links = STRBUF_INIT;
+    size_t nheads = 0, nlinks = 0;
     struct strmap seen = STRMAP_INIT;
+    struct arena *seen_arena = arena_new();
+    struct strmap strs = STRMAP_INIT; /* each distinct url and link text stored once */
     struct strbuf sb = STRBUF_INIT;
     const char *first_h1 = NULL;
     cmark_iter *it = cmark_iter_new(root);
@@ -104,40 +131,46 @@ void doc_load(struct unit *u, const char *data, size_t len)
         if (ev != CMARK_EVENT_ENTER)
             continue;
         cmark_node_type t = cmark_node_get_type(n);
-        if (t == CMARK_NODE_HEADING && heads.len < DOC_MAX_HEADINGS) {
-            struct doc_heading *h = arena_alloc(u->arena, sizeof(*h));
+        if (t == CMARK_NODE_HEADING && nheads < DOC_MAX_HEADINGS) {
+            struct doc_heading h = {0};
             sb_reset(&sb);
             node_text(&sb, n);
-            h->level = cmark_node_get_heading_level(n);
-            h->text = arena_strdup(u->arena, sb_str(&sb));
-            h->anchor = anchor_unique(u->arena, &seen, h->text);
-            h->loc.line = cmark_node_get_start_line(n);
-            h->loc.col = cmark_node_get_start_column(n);
-            if (h->level == 1 && !first_h1)
-                first_h1 = h->text;
-            vec_push(&heads, h);
-        } else if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && links.len < DOC_MAX_LINKS) {
-            struct doc_link *l = arena_alloc(u->arena, sizeof(*l));
-            sb_reset(&sb);
-            node_text(&sb, n);
-            l->url = arena_strdup(u->arena, cmark_node_get_url(n) ? cmark_node_get_url(n) : "");
-            l->text = arena_strdup(u->arena, sb_str(&sb));
-            l->image = t == CMARK_NODE_IMAGE;
-            l->loc.line = cmark_node_get_start_line(n);
-            l->loc.col = cmark_node_get_start_column(n);
-            vec_push(&links, l);
+            h.level = cmark_node_get_heading_level(n);
+            h.text = arena_strdup(u->arena, sb_str(&sb));
+            h.anchor_n = anchor_unique(seen_arena, &seen, h.text);
+            h.loc.line = cmark_node_get_start_line(n);
+            h.loc.col = cmark_node_get_start_column(n);
+            if (h.level == 1 && !first_h1)
+                first_h1 = h.text;
+            sb_add(&heads, (const char *)&h, sizeof(h));
+            nheads++;
+        } else if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && nlinks < DOC_MAX_LINKS) {
+            struct doc_link l = {0};
+            const char *url = cmark_node_get_url(n) ? cmark_node_get_url(n) : "";
+            l.url = str_keep(u->arena, &strs, url);
+            l.text = "";
+            if (doc_url_scheme(url) == 0) {
+                sb_reset(&sb);
+                node_text(&sb, n);
+                l.text = str_keep(u->arena, &strs, sb_str(&sb));
+            }
+            l.image = t == CMARK_NODE_IMAGE;
+            l.loc.line = cmark_node_get_start_line(n);
+            l.loc.col = cmark_node_get_start_column(n);
+            sb_add(&links, (const char *)&l, sizeof(l));
+            nlinks++;
         }
     }
     cmark_iter_free(it);
 
-    d->nheadings = heads.len;
-    d->headings = arena_alloc(u->arena, sizeof(*d->headings) * (heads.len + 1));
-    for (size_t i = 0; i < heads.len; i++)
-        d->headings[i] = *(struct doc_heading *)heads.items[i];
-    d->nlinks = links.len;
-    d->links = arena_alloc(u->arena, sizeof(*d->links) * (links.len + 1));
-    for (size_t i = 0; i < links.len; i++)
-        d->links[i] = *(struct doc_link *)links.items[i];
+    d->nheadings = nheads;
+    d->headings = arena_alloc(u->arena, sizeof(*d->headings) * (nheads + 1));
+    if (nheads)
+        memcpy(d->headings, heads.buf, nheads * sizeof(*d->headings));
+    d->nlinks = nlinks;
+    d->links = arena_alloc(u->arena, sizeof(*d->links) * (nlinks + 1));
+    if (nlinks)
+        memcpy(d->links, links.buf, nlinks * sizeof(*d->links));
     if (first_h1 && *first_h1)
         d->title = first_h1;
     else if (d->nheadings && *d->headings[0].text)
@@ -146,9 +179,11 @@ void doc_load(struct unit *u, const char *data, size_t len)
         d->title = arena_strdup(u->arena, path_base(d->path));
     vec_push(&u->docs, d);
 
-    vec_release(&heads);
-    vec_release(&links);
+    sb_release(&heads);
+    sb_release(&links);
     strmap_release(&seen);
+    arena_free(seen_arena);
+    strmap_release(&strs);
     sb_release(&sb);
     cmark_node_free(root);
     cmark_parser_free(p);
@@ -156,10 +191,12 @@ void doc_load(struct unit *u, const char *data, size_t len)
 
 int doc_page_has_anchor(const struct doc_page *page, const char *anchor)
 {
-    for (size_t i = 0; i < page->nheadings; i++)
-        if (strcmp(page->headings[i].anchor, anchor) == 0)
-            return 1;
-    return 0;
+    struct strbuf sb = STRBUF_INIT;
+    int found = 0;
+    for (size_t i = 0; i < page->nheadings && !found; i++)
+        found = strcmp(doc_heading_anchor(&sb, &page->headings[i]), anchor) == 0;
+    sb_release(&sb);
+    return found;
 }
 
 int doc_url_scheme(const char *url)

@@ -34,7 +34,6 @@ struct gha_kv {
     const char *key, *value;
     struct loc loc;       /* of the key */
     struct loc vloc;      /* of the value */
-    int block;            /* value written as a | or > block */
     const char *raw;      /* the value's source text, starting at vloc (NULL when not a
                            * scalar): positions inside a multi-line value are found by
                            * counting lines in raw from vloc */
@@ -54,19 +53,41 @@ struct gha_perms {
 };
 
 struct gha_step {
-    const char *id, *name, *if_cond, *shell, *working_dir;
+    const char *id, *name, *if_cond, *shell;
     struct gha_uses uses;           /* uses.raw NULL for run steps */
     const char *run;                /* the script, NULL for uses steps */
     int run_line;                   /* first script line (a block: the line after run:) */
-    int run_col : 31;               /* column of the first script character on run_line */
-    unsigned run_block : 1;         /* written as | or > (then lines map 1:1 from run_line) */
-    const char *run_raw;            /* the script's source text from (run_line, run_col): later
-                                     * lines keep their indentation, so a position inside it
-                                     * is run_line + newlines before it */
+    int run_col;                    /* column of the first script character on run_line */
+    const char *run_raw;            /* the script's source text from (run_line, run_col) when
+                                     * it is not the script indented again (then NULL): read
+                                     * it with gha_step_run_source */
     struct loc if_loc;              /* the if: value, when there is one */
     struct gha_kvs with, env;
     struct loc loc;                 /* the "- " item */
-    struct loc uses_loc, run_loc;   /* the uses:/run: keys */
+    struct loc uses_loc;            /* the uses: key */
+};
+
+/* What few jobs have, kept apart so the others do not carry it: a job's containers, and the
+ * reusable-workflow call. A job without them points at one shared empty (never NULL). */
+struct gha_containers {
+    const char *container_image;    /* container: image or scalar */
+    struct loc container_loc;
+    const char *container_password; /* literal credentials.password, NULL for expressions */
+    struct loc container_password_loc;
+    const char **service_images;    /* NULL-terminated, services: x: image */
+    struct loc *service_locs;
+    const char **service_passwords; /* literal credentials.password per service, or NULL */
+    struct loc *service_password_locs;
+    size_t nservices;
+};
+
+struct gha_call {
+    struct gha_uses uses;           /* reusable workflow call; uses.raw NULL otherwise */
+    struct loc uses_loc;
+    struct loc secrets_loc;
+    struct gha_kvs with;
+    struct gha_kvs secrets;         /* secrets: passed to a reusable workflow (map form) */
+    int secrets_inherit;
 };
 
 struct gha_job {
@@ -74,7 +95,6 @@ struct gha_job {
     struct loc loc;                 /* the job id key */
     const char **needs;             /* NULL-terminated */
     struct loc *needs_loc;
-    size_t nneeds;
     const char *runs_on;            /* scalar, or labels joined with ',' */
     struct loc runs_on_loc;
     const char *environment;        /* name (expression text kept as written) */
@@ -83,28 +103,13 @@ struct gha_job {
     struct gha_perms perms;
     const char *if_cond;
     struct loc if_loc;              /* the if: value */
-    const char *runs_on_group;      /* runs-on: {group: …} */
     const char *concurrency;        /* group, or the scalar */
-    int has_timeout;
-    int container_has_credentials;  /* container.credentials present */
-    const char *container_image;    /* container: image or scalar */
-    struct loc container_loc;
-    const char **service_images;    /* NULL-terminated, services: x: image */
-    struct loc *service_locs;
-    const char **service_passwords; /* literal credentials.password per service, or NULL */
-    struct loc *service_password_locs;
-    size_t nservices;
-    const char *container_password; /* literal credentials.password, NULL for expressions */
-    struct loc container_password_loc;
-    struct gha_uses uses;           /* reusable workflow call; uses.raw NULL otherwise */
-    struct loc uses_loc;
-    int secrets_inherit;
-    int has_strategy;
-    struct loc secrets_loc;
-    struct gha_kvs with, env, outputs;
-    struct gha_kvs secrets;         /* secrets: passed to a reusable workflow (map form) */
+    const struct gha_containers *containers; /* container: and services: */
+    const struct gha_call *call;    /* uses:, with:, secrets: */
+    struct gha_kvs env, outputs;
     struct gha_step **steps;
-    size_t nsteps;
+    unsigned nneeds, nsteps;        /* 32-bit counts: the small fields pack */
+    int has_timeout;
 };
 
 struct gha_trigger {
@@ -115,10 +120,6 @@ struct gha_trigger {
     const char **crons;             /* schedule: cron strings */
     struct loc *cron_locs;
     size_t ncrons;
-    const char **workflows;         /* workflow_run: workflows */
-    size_t nworkflows;
-    const char **types;             /* activity types */
-    size_t ntypes;
     struct gha_kvs inputs;          /* workflow_dispatch/workflow_call inputs: name -> type
                                      * ("string" when no type is given) */
 };
@@ -134,20 +135,14 @@ struct gha_workflow {
     const char *path;               /* the unit's path */
     const char *name;
     int is_action;                  /* action.yml rather than a workflow */
-    const char *action_using;       /* runs.using for actions */
     struct loc loc;                 /* document start */
     struct gha_trigger *triggers;
     size_t ntriggers;
-    struct loc on_loc;
-    int has_on;
     struct gha_perms perms;
     const char *concurrency;
     struct gha_kvs env;
     struct gha_job **jobs;          /* in file order; actions have one pseudo-job "steps" */
     size_t njobs;
-    const char **unknown_keys;      /* top-level keys GitHub rejects */
-    struct loc *unknown_locs;
-    size_t nunknown;
     struct gha_problem *problems;   /* every problem, unknown top-level keys included */
     size_t nproblems;
 };
@@ -158,6 +153,10 @@ void gha_load(struct unit *u, const struct yfile *yf, const char *data, size_t l
 
 const struct gha_job *gha_job_find(const struct gha_workflow *wf, const char *id);
 int gha_workflow_has_trigger(const struct gha_workflow *wf, const char *event);
+/* The script's source text from (run_line, run_col), NULL for a uses step: later lines keep
+ * their indentation, so a position inside it is run_line + newlines before it (see
+ * gha_text_loc). Either run_raw or rebuilt from the script into `sb` (reset first). */
+const char *gha_step_run_source(const struct gha_step *st, struct strbuf *sb);
 /* Position of byte `off` of a value whose source text `raw` starts at `start`. */
 struct loc gha_text_loc(struct loc start, const char *raw, size_t off);
 

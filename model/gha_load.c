@@ -75,6 +75,13 @@ static int line_get(const struct ld *ld, int line, const char **s, const char **
     return 0;
 }
 
+/* A scalar's value as its source text when the source cannot be found. */
+static const char *node_text(const struct ynode *n, size_t *len)
+{
+    *len = strlen(n->s);
+    return n->s;
+}
+
 static int line_indent(const char *s, const char *e, int *blank)
 {
     int n = 0;
@@ -87,10 +94,10 @@ static int line_indent(const char *s, const char *e, int *blank)
     return n;
 }
 
-/* The source text of a scalar value and where its first character is. Block scalars start on
- * the first non-blank line after the indicator and end at the last line indented at least as
- * much; flow scalars start at the node (after an opening quote). */
-static const char *scalar_span(struct ld *ld, const struct ynode *n, struct loc *at)
+/* The source text of a scalar value (`*len` bytes, not copied) and where its first character
+ * is. Block scalars start on the first non-blank line after the indicator and end at the last
+ * line indented at least as much; flow scalars start at the node (after an opening quote). */
+static const char *scalar_src(struct ld *ld, const struct ynode *n, struct loc *at, size_t *len)
 {
     const char *s, *e;
     at->line = n->line;
@@ -118,6 +125,7 @@ static const char *scalar_span(struct ld *ld, const struct ynode *n, struct loc 
         if (!first) {
             at->line = n->line + 1;
             at->col = 1;
+            *len = 0;
             return "";
         }
         const char *ls, *le;
@@ -125,10 +133,11 @@ static const char *scalar_span(struct ld *ld, const struct ynode *n, struct loc 
         line_get(ld, last, &ls, &le);
         at->line = first;
         at->col = indent + 1;
-        return keep_n(ld, s + indent, (size_t)(le - (s + indent)));
+        *len = (size_t)(le - (s + indent));
+        return s + indent;
     }
     if (line_get(ld, n->line, &s, &e) != 0 || n->col - 1 > e - s)
-        return keep(ld, n->s);
+        return node_text(n, len);
     const char *p = s + n->col - 1;
     char q = n->quoted && p < e && (*p == '"' || *p == '\'') ? *p : 0;
     if (q) {
@@ -136,7 +145,7 @@ static const char *scalar_span(struct ld *ld, const struct ynode *n, struct loc 
         at->col++;
     }
     if (n->end_line <= n->line && !q)
-        return keep(ld, n->s);
+        return node_text(n, len);
     if (n->end_line <= n->line) {
         /* The source between the quotes, escapes as written, so columns stay exact. */
         const char *c = p;
@@ -149,12 +158,70 @@ static const char *scalar_span(struct ld *ld, const struct ynode *n, struct loc 
                 break;
             c += *c == q ? 2 : 1;
         }
-        return keep_n(ld, p, (size_t)(c - p));
+        *len = (size_t)(c - p);
+        return p;
     }
     const char *ls, *le;
     if (line_get(ld, n->end_line, &ls, &le) != 0)
-        return keep(ld, n->s);
-    return keep_n(ld, p, (size_t)(le - p));
+        return node_text(n, len);
+    *len = (size_t)(le - p);
+    return p;
+}
+
+/* scalar_src, kept in the unit's arena. */
+static const char *scalar_span(struct ld *ld, const struct ynode *n, struct loc *at)
+{
+    size_t len;
+    const char *p = scalar_src(ld, n, at, &len);
+    return keep_n(ld, p, len);
+}
+
+/* A block script's source text rebuilt from the script: each non-empty line after the first
+ * indented by `indent` spaces, the trailing line breaks dropped. */
+static void run_source_build(struct strbuf *sb, const char *run, int indent)
+{
+    size_t n = strlen(run);
+    while (n && run[n - 1] == '\n')
+        n--;
+    const char *p = run, *end = run + n;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *next = nl ? nl + 1 : end;
+        sb_add(sb, p, (size_t)(next - p));
+        p = next;
+        for (int k = 0; nl && *p != '\n' && k < indent; k++)
+            sb_addc(sb, ' ');
+    }
+}
+
+const char *gha_step_run_source(const struct gha_step *st, struct strbuf *sb)
+{
+    if (st->run_raw || !st->run)
+        return st->run_raw;
+    sb_reset(sb);
+    run_source_build(sb, st->run, st->run_col - 1);
+    return sb_str(sb);
+}
+
+/* The step's script and its source text. A block whose source is the script indented again
+ * (the usual `run: |`) keeps only the script: gha_step_run_source rebuilds the rest. */
+static void run_load(struct ld *ld, struct gha_step *st, const struct ynode *v)
+{
+    struct loc at;
+    size_t len;
+    const char *src = scalar_src(ld, v, &at, &len);
+    st->run = keep(ld, v->s);
+    st->run_line = at.line;
+    st->run_col = at.col;
+    if (v->block && at.col > 1) {
+        struct strbuf sb = STRBUF_INIT;
+        run_source_build(&sb, st->run, at.col - 1);
+        int same = sb.len == len && memcmp(sb_str(&sb), src, len) == 0;
+        sb_release(&sb);
+        if (same)
+            return;
+    }
+    st->run_raw = keep_n(ld, src, len);
 }
 
 struct loc gha_text_loc(struct loc start, const char *raw, size_t off)
@@ -269,7 +336,6 @@ static void kvs_load(struct ld *ld, struct gha_kvs *out, const struct ynode *map
         kv->vloc = loc_of(v);
         if (v && v->kind == YN_SCALAR) {
             kv->value = keep(ld, v->s);
-            kv->block = v->block;
             kv->raw = scalar_span(ld, v, &kv->vloc);
         }
     }
@@ -484,8 +550,6 @@ static void trigger_load(struct ld *ld, struct gha_trigger *t, const struct ynod
     filters_add(ld, &br, yml_get(val, "branches"));
     filters_add(ld, &br, yml_get(val, "tags"));
     t->branches = vec_to_list(ld, &br, &t->nbranches);
-    t->types = list_copy(ld, yml_get(val, "types"), &t->ntypes, NULL);
-    t->workflows = list_copy(ld, yml_get(val, "workflows"), &t->nworkflows, NULL);
     inputs_load(ld, t, yml_get(val, "inputs"));
     size_t nc = yml_is_seq(val) ? val->len : 0;
     t->crons = nc ? arena_alloc(ld->a, (nc + 1) * sizeof(*t->crons)) : no_strings;
@@ -505,8 +569,6 @@ static void trigger_load(struct ld *ld, struct gha_trigger *t, const struct ynod
 
 static void triggers_load(struct ld *ld, struct gha_workflow *wf, const struct ypair *on)
 {
-    wf->has_on = 1;
-    wf->on_loc = loc_of(on->key);
     const struct ynode *v = on->val;
     size_t cap = v && (v->kind == YN_SEQ || v->kind == YN_MAP) ? v->len : 1;
     wf->triggers = arena_alloc(ld->a, (cap ? cap : 1) * sizeof(*wf->triggers));
@@ -568,7 +630,6 @@ static struct gha_step *step_load(struct ld *ld, const struct ynode *n)
     st->if_cond = str_copy(ld, cond);
     st->if_loc = loc_of(cond);
     st->shell = str_copy(ld, yml_get(n, "shell"));
-    st->working_dir = str_copy(ld, yml_get(n, "working-directory"));
     const struct ypair *uses = yml_get_pair(n, "uses");
     const struct ypair *run = yml_get_pair(n, "run");
     if (uses) {
@@ -580,18 +641,11 @@ static struct gha_step *step_load(struct ld *ld, const struct ynode *n)
             problem(ld, uses->val, "uses: '%s' has no @ref (GitHub requires one)", st->uses.raw);
     }
     if (run) {
-        st->run_loc = loc_of(run->key);
         const struct ynode *v = run->val;
-        if (v && v->kind == YN_SCALAR) {
-            struct loc at;
-            st->run = keep(ld, v->s);
-            st->run_block = v->block;
-            st->run_raw = scalar_span(ld, v, &at);
-            st->run_line = at.line;
-            st->run_col = at.col;
-        } else {
+        if (v && v->kind == YN_SCALAR)
+            run_load(ld, st, v);
+        else
             problem(ld, run->key, "run: must be a string");
-        }
     }
     if (uses && run)
         problem(ld, n, "a step has both uses: and run:");
@@ -647,10 +701,8 @@ static void runs_on_load(struct ld *ld, struct gha_job *job, const struct ynode 
         return;
     job->runs_on_loc = loc_of(n);
     const struct ynode *labels = n;
-    if (yml_is_map(n)) {
-        job->runs_on_group = str_copy(ld, yml_get(n, "group"));
+    if (yml_is_map(n))
         labels = yml_get(n, "labels");
-    }
     size_t k;
     const char **l = list_copy(ld, labels, &k, NULL);
     struct strbuf sb = STRBUF_INIT;
@@ -675,46 +727,83 @@ static const char *literal_password(struct ld *ld, const struct ynode *creds, st
     return keep(ld, pw->s);
 }
 
-static void container_load(struct ld *ld, struct gha_job *job, const struct ynode *n)
+/* The empty containers and call every job without them shares (never written). */
+static const struct gha_containers no_containers;
+static const struct gha_call no_call;
+
+static struct gha_job *job_new(struct ld *ld)
+{
+    struct gha_job *job = arena_alloc(ld->a, sizeof(*job));
+    job->needs = no_strings;
+    job->containers = &no_containers;
+    job->call = &no_call;
+    return job;
+}
+
+static void container_load(struct ld *ld, struct gha_containers *c, const struct ynode *n)
 {
     if (!n)
         return;
-    job->container_loc = loc_of(n);
+    c->container_loc = loc_of(n);
     const struct ynode *img = n->kind == YN_SCALAR ? n : yml_get(n, "image");
-    job->container_image = str_copy(ld, img);
+    c->container_image = str_copy(ld, img);
     if (img)
-        job->container_loc = loc_of(img);
+        c->container_loc = loc_of(img);
     const struct ynode *creds = yml_get(n, "credentials");
-    job->container_has_credentials = creds != NULL;
-    job->container_password = literal_password(ld, creds, &job->container_password_loc);
+    c->container_password = literal_password(ld, creds, &c->container_password_loc);
 }
 
-static void services_load(struct ld *ld, struct gha_job *job, const struct ynode *n)
+static void services_load(struct ld *ld, struct gha_containers *c, const struct ynode *n)
 {
     if (!yml_is_map(n))
         return;
     size_t cap = n->len + 1;
-    job->service_images = arena_alloc(ld->a, cap * sizeof(*job->service_images));
-    job->service_locs = arena_alloc(ld->a, cap * sizeof(*job->service_locs));
-    job->service_passwords = arena_alloc(ld->a, cap * sizeof(*job->service_passwords));
-    job->service_password_locs = arena_alloc(ld->a, cap * sizeof(*job->service_password_locs));
+    c->service_images = arena_alloc(ld->a, cap * sizeof(*c->service_images));
+    c->service_locs = arena_alloc(ld->a, cap * sizeof(*c->service_locs));
+    c->service_passwords = arena_alloc(ld->a, cap * sizeof(*c->service_passwords));
+    c->service_password_locs = arena_alloc(ld->a, cap * sizeof(*c->service_password_locs));
     for (size_t i = 0; i < n->len; i++) {
         const struct ynode *svc = n->pairs[i].val;
         const struct ynode *img = svc && svc->kind == YN_SCALAR ? svc : yml_get(svc, "image");
-        size_t k = job->nservices++;
-        job->service_images[k] = str_copy(ld, img);
-        job->service_locs[k] = loc_of(img ? img : n->pairs[i].key);
-        job->service_passwords[k] =
-            literal_password(ld, yml_get(svc, "credentials"), &job->service_password_locs[k]);
+        size_t k = c->nservices++;
+        c->service_images[k] = str_copy(ld, img);
+        c->service_locs[k] = loc_of(img ? img : n->pairs[i].key);
+        c->service_passwords[k] =
+            literal_password(ld, yml_get(svc, "credentials"), &c->service_password_locs[k]);
     }
+}
+
+/* uses:, secrets: and with: of a job. */
+static void call_load(struct ld *ld, struct gha_job *job, const struct ynode *n,
+                      const struct ypair *uses)
+{
+    const struct ypair *secrets = yml_get_pair(n, "secrets");
+    const struct ynode *with = yml_get(n, "with");
+    if (!uses && !secrets && !with)
+        return;
+    struct gha_call *c = arena_alloc(ld->a, sizeof(*c));
+    job->call = c;
+    if (uses) {
+        c->uses_loc = loc_of(uses->key);
+        uses_parse(&c->uses, ld->a, &ld->strs, yml_str(uses->val));
+        c->uses.reusable = 1;
+    }
+    if (secrets) {
+        c->secrets_loc = loc_of(secrets->key);
+        const char *s = yml_str(secrets->val);
+        c->secrets_inherit = s && strcmp(s, "inherit") == 0;
+        if (s && !c->secrets_inherit)
+            problem(ld, secrets->val, "secrets: must be 'inherit' or a mapping");
+        kvs_load(ld, &c->secrets, secrets->val);
+    }
+    kvs_load(ld, &c->with, with);
 }
 
 static struct gha_job *job_load(struct ld *ld, const struct ynode *key, const struct ynode *n)
 {
-    struct gha_job *job = arena_alloc(ld->a, sizeof(*job));
+    struct gha_job *job = job_new(ld);
     job->id = keep(ld, key->kind == YN_SCALAR ? key->s : "");
     job->loc = loc_of(key);
-    job->needs = no_strings;
     if (!yml_is_map(n)) {
         problem(ld, key, "job '%s' must be a mapping", job->id);
         return job;
@@ -722,8 +811,11 @@ static struct gha_job *job_load(struct ld *ld, const struct ynode *key, const st
     keys_check(ld, n, job_keys, "a job");
     job->name = str_copy(ld, yml_get(n, "name"));
     const struct ynode *needs = yml_get(n, "needs");
-    if (needs)
-        job->needs = list_copy(ld, needs, &job->nneeds, &job->needs_loc);
+    if (needs) {
+        size_t k;
+        job->needs = list_copy(ld, needs, &k, &job->needs_loc);
+        job->nneeds = (unsigned)k;
+    }
     runs_on_load(ld, job, yml_get(n, "runs-on"));
     const struct ynode *env = yml_get(n, "environment");
     if (env) {
@@ -740,27 +832,17 @@ static struct gha_job *job_load(struct ld *ld, const struct ynode *key, const st
     const struct ynode *conc = yml_get(n, "concurrency");
     job->concurrency = str_copy(ld, conc && conc->kind == YN_MAP ? yml_get(conc, "group") : conc);
     job->has_timeout = yml_get_pair(n, "timeout-minutes") != NULL;
-    container_load(ld, job, yml_get(n, "container"));
-    services_load(ld, job, yml_get(n, "services"));
+    const struct ynode *ctr = yml_get(n, "container"), *svcs = yml_get(n, "services");
+    if (ctr || yml_is_map(svcs)) {
+        struct gha_containers *c = arena_alloc(ld->a, sizeof(*c));
+        container_load(ld, c, ctr);
+        services_load(ld, c, svcs);
+        job->containers = c;
+    }
     const struct ypair *uses = yml_get_pair(n, "uses");
-    if (uses) {
-        job->uses_loc = loc_of(uses->key);
-        uses_parse(&job->uses, ld->a, &ld->strs, yml_str(uses->val));
-        job->uses.reusable = 1;
-    }
-    const struct ypair *secrets = yml_get_pair(n, "secrets");
-    if (secrets) {
-        job->secrets_loc = loc_of(secrets->key);
-        const char *s = yml_str(secrets->val);
-        job->secrets_inherit = s && strcmp(s, "inherit") == 0;
-        if (s && !job->secrets_inherit)
-            problem(ld, secrets->val, "secrets: must be 'inherit' or a mapping");
-        kvs_load(ld, &job->secrets, secrets->val);
-    }
-    kvs_load(ld, &job->with, yml_get(n, "with"));
+    call_load(ld, job, n, uses);
     kvs_load(ld, &job->env, yml_get(n, "env"));
     kvs_load(ld, &job->outputs, yml_get(n, "outputs"));
-    job->has_strategy = yml_get_pair(n, "strategy") != NULL;
     steps_load(ld, job, yml_get(n, "steps"));
     if (uses && (yml_get(n, "steps") || yml_get(n, "runs-on")))
         problem(ld, uses->key,
@@ -782,33 +864,9 @@ static const char *const action_keys[] = {
     "name", "author", "description", "inputs", "outputs", "runs", "branding", NULL,
 };
 
-static void unknown_copy(struct ld *ld, struct gha_workflow *wf, const struct ynode *root,
-                         const char *const *known)
-{
-    size_t bad = 0;
-    for (size_t i = 0; i < root->len; i++) {
-        const char *k = yml_str(root->pairs[i].key);
-        bad += !(k && in_list(k, known));
-    }
-    wf->unknown_keys = no_strings;
-    wf->unknown_locs = no_locs;
-    if (bad) {
-        wf->unknown_keys = arena_alloc(ld->a, (bad + 1) * sizeof(*wf->unknown_keys));
-        wf->unknown_locs = arena_alloc(ld->a, (bad + 1) * sizeof(*wf->unknown_locs));
-    }
-    for (size_t i = 0; i < root->len; i++) {
-        const char *k = yml_str(root->pairs[i].key);
-        if (k && in_list(k, known))
-            continue;
-        wf->unknown_locs[wf->nunknown] = loc_of(root->pairs[i].key);
-        wf->unknown_keys[wf->nunknown++] = k ? keep(ld, k) : "?";
-    }
-    keys_check(ld, root, known, wf->is_action ? "an action" : "a workflow");
-}
-
 static void workflow_body(struct ld *ld, struct gha_workflow *wf, const struct ynode *root)
 {
-    unknown_copy(ld, wf, root, workflow_keys);
+    keys_check(ld, root, workflow_keys, "a workflow");
     const struct ypair *on = yml_get_pair(root, "on");
     if (on)
         triggers_load(ld, wf, on);
@@ -831,11 +889,10 @@ static void workflow_body(struct ld *ld, struct gha_workflow *wf, const struct y
 
 static void action_body(struct ld *ld, struct gha_workflow *wf, const struct ynode *root)
 {
-    unknown_copy(ld, wf, root, action_keys);
+    keys_check(ld, root, action_keys, "an action");
     const struct ypair *runs = yml_get_pair(root, "runs");
-    wf->action_using = str_copy(ld, yml_get(runs ? runs->val : NULL, "using"));
     wf->jobs = arena_alloc(ld->a, 2 * sizeof(*wf->jobs));
-    if (!wf->action_using)
+    if (!yml_str(yml_get(runs ? runs->val : NULL, "using")))
         problem(ld, runs ? runs->key : root, "an action needs runs.using");
     const struct ynode *steps = yml_get(runs ? runs->val : NULL, "steps");
     if (!steps)
@@ -843,10 +900,9 @@ static void action_body(struct ld *ld, struct gha_workflow *wf, const struct yno
     for (size_t i = 0; yml_is_seq(steps) && i < steps->len; i++)
         if (yml_get(steps->items[i], "run") && !yml_get(steps->items[i], "shell"))
             problem(ld, steps->items[i], "a run step of a composite action needs shell:");
-    struct gha_job *job = arena_alloc(ld->a, sizeof(*job));
+    struct gha_job *job = job_new(ld);
     job->id = "steps";
     job->loc = loc_of(runs->key);
-    job->needs = no_strings;
     steps_load(ld, job, steps);
     wf->jobs[wf->njobs++] = job;
 }

@@ -176,8 +176,10 @@ void site_markdown_render(struct page_out *po, const struct unit *u)
             vec_push(&links, n);
     }
     cmark_iter_free(it);
+    struct strbuf anchor = STRBUF_INIT;
     for (size_t i = 0; i < heads.len && i < d->nheadings; i++)
-        heading_anchor(heads.items[i], d->headings[i].anchor);
+        heading_anchor(heads.items[i], doc_heading_anchor(&anchor, &d->headings[i]));
+    sb_release(&anchor);
     for (size_t i = 0; i < links.len; i++) {
         cmark_node *n = links.items[i];
         if (cmark_node_get_type(n) == CMARK_NODE_IMAGE)
@@ -203,16 +205,18 @@ static void toc(struct page_out *po, const struct doc_page *d)
         return;
     struct strbuf *sb = po->sb;
     sb_adds(sb, "<nav class=\"toc\" aria-label=\"On this page\"><h2>On this page</h2><ul>\n");
+    struct strbuf anchor = STRBUF_INIT;
     for (size_t i = 0; i < d->nheadings; i++) {
         const struct doc_heading *h = &d->headings[i];
         if (h->level < 2 || h->level > 3)
             continue;
         sb_addf(sb, "<li class=\"l%d\"><a href=\"#", h->level);
-        html_url(sb, h->anchor);
+        html_url(sb, doc_heading_anchor(&anchor, h));
         sb_adds(sb, "\">");
         html_esc(sb, h->text);
         sb_adds(sb, "</a></li>\n");
     }
+    sb_release(&anchor);
     sb_adds(sb, "</ul></nav>\n");
 }
 
@@ -307,12 +311,14 @@ void site_entries_doc(struct site *site, const struct unit *u)
     const char *page = strmap_get(&site->main_page, u->file->path);
     const struct doc_page *d = u->docs.items[0];
     site_entry_add(site, "doc", d->title, page, NULL, u->file->path);
+    struct strbuf anchor = STRBUF_INIT;
     for (size_t i = 0; i < d->nheadings; i++) {
         const struct doc_heading *h = &d->headings[i];
         if (h->level < 2)
             continue;
         char *label = xasprintf("%s \xe2\x80\xba %s", d->title, h->text);
-        site_entry_add(site, "heading", label, page, h->anchor, u->file->path);
+        site_entry_add(site, "heading", label, page, doc_heading_anchor(&anchor, h), u->file->path);
         free(label);
     }
+    sb_release(&anchor);
 }

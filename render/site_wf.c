@@ -389,19 +389,20 @@ static void job_section(struct page_out *po, const struct unit *u, const struct 
     }
     job_services(po, u, job);
     kv_line(sb, "If", job->if_cond);
-    kv_line(sb, "Container", job->container_image);
+    kv_line(sb, "Container", job->containers->container_image);
     perms(sb, &job->perms);
-    if (job->uses.raw) {
+    const struct gha_call *call = job->call;
+    if (call->uses.raw) {
         sb_adds(sb, "<dt>Calls</dt><dd><code>");
-        html_esc(sb, job->uses.raw);
+        html_esc(sb, call->uses.raw);
         sb_addf(sb, "</code> <span class=\"pin %s\">%s</span>%s</dd>\n",
-                job->uses.kind == GHA_REF_SHA || job->uses.kind == GHA_REF_LOCAL ? "ok" : "no",
-                ref_kind_label(job->uses.kind),
-                job->secrets_inherit ? " <span class=\"tag write\">secrets: inherit</span>" : "");
+                call->uses.kind == GHA_REF_SHA || call->uses.kind == GHA_REF_LOCAL ? "ok" : "no",
+                ref_kind_label(call->uses.kind),
+                call->secrets_inherit ? " <span class=\"tag write\">secrets: inherit</span>" : "");
     }
     struct vec names = VEC_INIT;
     secrets_in_kvs(&names, tmp, &job->env);
-    secrets_in_kvs(&names, tmp, &job->with);
+    secrets_in_kvs(&names, tmp, &job->call->with);
     secrets_in(&names, tmp, job->if_cond);
     if (names.len) {
         sb_adds(sb, "<dt>Secrets (job)</dt><dd>");

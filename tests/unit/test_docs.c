@@ -117,8 +117,10 @@ Test(docs, titles_headings_links)
              "![i](i.png).\n\n| a | b |\n|---|---|\n| [c](c.md) | 2 |\n");
     cr_assert_str_eq(d->title, "The Title");
     cr_assert_eq(d->nheadings, 3);
-    cr_assert_str_eq(d->headings[1].anchor, "alerts");
-    cr_assert_str_eq(d->headings[2].anchor, "alerts-1");
+    struct strbuf sb = STRBUF_INIT;
+    cr_assert_str_eq(doc_heading_anchor(&sb, &d->headings[1]), "alerts");
+    cr_assert_str_eq(doc_heading_anchor(&sb, &d->headings[2]), "alerts-1");
+    sb_release(&sb);
     cr_assert_eq(d->headings[1].loc.line, 5);
     cr_assert_eq(d->nlinks, 3);
     cr_assert_str_eq(d->links[0].url, "b.md");
@@ -132,6 +134,48 @@ Test(docs, titles_headings_links)
     unload(&u);
     d = load(&u, &f, "docs/h2.md", "## Only second level\n");
     cr_assert_str_eq(d->title, "Only second level");
+    unload(&u);
+}
+
+/* Anchors are rebuilt from a heading's text and its suffix: repeats, and a heading whose own
+ * slug is a suffixed one, get the anchors GitHub gives them. */
+Test(docs, anchors_of_repeated_headings)
+{
+    struct unit u;
+    struct srcfile f;
+    const struct doc_page *d = load(&u, &f, "docs/r.md",
+                                    "# A\n\n## a\n\n## A-1\n\n### a\n\n## Roll back (prod)\n\n"
+                                    "[x](#a-2) [y](#a-1-1) [z](#a-3) [w](#roll-back-prod)\n");
+    static const char *const want[] = {"a", "a-1", "a-1-1", "a-2", "roll-back-prod"};
+    cr_assert_eq(d->nheadings, ARRAY_LEN(want));
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < ARRAY_LEN(want); i++)
+        cr_expect_str_eq(doc_heading_anchor(&sb, &d->headings[i]), want[i], "heading %zu", i);
+    sb_release(&sb);
+    cr_expect(doc_page_has_anchor(d, "a-2"));
+    cr_expect(doc_page_has_anchor(d, "a-1-1"));
+    cr_expect_not(doc_page_has_anchor(d, "a-3"));
+    unload(&u);
+}
+
+/* A link's text is kept where a broken-link finding can quote it: relative links. */
+Test(docs, link_text_of_relative_links)
+{
+    struct unit u;
+    struct srcfile f;
+    const struct doc_page *d =
+        load(&u, &f, "docs/r.md",
+             "[the *b* page](b.md) [site](https://x.example) [same](b.md) [js](javascript:x) "
+             "[here](#h)\n");
+    cr_assert_eq(d->nlinks, 5);
+    cr_expect_str_eq(d->links[0].text, "the b page");
+    cr_expect_str_eq(d->links[1].text, "");
+    cr_expect_str_eq(d->links[2].text, "same");
+    cr_expect_str_eq(d->links[2].url, "b.md");
+    cr_expect_eq(d->links[0].url, d->links[2].url, "one copy of a repeated url");
+    cr_expect_str_eq(d->links[3].text, "");
+    cr_expect_str_eq(d->links[4].text, "here");
+    cr_expect_eq(d->links[4].loc.col, 80);
     unload(&u);
 }
 

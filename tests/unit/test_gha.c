@@ -143,6 +143,14 @@ static const char wf_forms[] =
     "    uses: acme/wf/.github/workflows/x.yml@v1\n"                   /* 43 */
     "    secrets: inherit\n";                                          /* 44 */
 
+/* The first step of job deploy (a uses step). */
+static const struct gha_step *d_steps_first(const struct gha_workflow *wf)
+{
+    const struct gha_job *d = gha_job_find(wf, "deploy");
+    cr_assert(d && d->nsteps);
+    return d->steps[0];
+}
+
 Test(gha, loader_reads_every_form)
 {
     struct loaded l;
@@ -150,7 +158,7 @@ Test(gha, loader_reads_every_form)
     cr_assert_eq(wf->ntriggers, 4);
     cr_expect_str_eq(wf->triggers[0].event, "push");
     cr_expect_eq(wf->triggers[0].nbranches, 3);
-    cr_expect_str_eq(wf->triggers[1].types[1], "synchronize");
+    cr_expect_str_eq(wf->triggers[1].event, "pull_request");
     cr_expect_eq(wf->triggers[2].ncrons, 1);
     cr_expect_str_eq(wf->triggers[2].crons[0], "30 4 * * 1-5");
     cr_expect_eq(wf->triggers[2].cron_locs[0].line, 9);
@@ -166,21 +174,25 @@ Test(gha, loader_reads_every_form)
     cr_assert_not_null(b);
     cr_expect_str_eq(b->runs_on, "self-hosted,linux");
     cr_expect(b->has_timeout);
-    cr_expect_str_eq(b->container_image, "node:20");
-    cr_expect(b->container_has_credentials);
-    cr_expect_null(b->container_password, "an expression is not a literal password");
-    cr_expect_eq(b->nservices, 1);
-    cr_expect_str_eq(b->service_images[0], "postgres:16");
+    cr_expect_str_eq(b->containers->container_image, "node:20");
+    cr_expect_null(b->containers->container_password, "an expression is not a literal password");
+    cr_expect_eq(b->containers->nservices, 1);
+    cr_expect_str_eq(b->containers->service_images[0], "postgres:16");
     cr_assert_eq(b->nsteps, 3);
     const struct gha_step *st = b->steps[0];
-    cr_expect(st->run_block);
     cr_expect_eq(st->run_line, 28, "block script starts on the next line, got %d", st->run_line);
     cr_expect_eq(st->run_col, 11);
     cr_expect_str_eq(st->run, "echo one\n\n  echo two ${{ github.sha }}\n");
-    struct loc at = gha_text_loc((struct loc){st->run_line, st->run_col}, st->run_raw,
-                                 (size_t)(strstr(st->run_raw, "${{") - st->run_raw));
+    struct strbuf sb = STRBUF_INIT;
+    const char *src = gha_step_run_source(st, &sb);
+    cr_assert_not_null(src);
+    cr_expect_str_eq(src, "echo one\n\n            echo two ${{ github.sha }}");
+    struct loc at = gha_text_loc((struct loc){st->run_line, st->run_col}, src,
+                                 (size_t)(strstr(src, "${{") - src));
     cr_expect_eq(at.line, 30);
     cr_expect_eq(at.col, 22);
+    cr_expect_null(gha_step_run_source(d_steps_first(wf), &sb), "a uses step has no script");
+    sb_release(&sb);
     cr_expect_eq(b->steps[1]->run_line, 32);
     cr_expect_eq(b->steps[1]->run_col, 15, "after the opening quote, got %d", b->steps[1]->run_col);
     cr_expect_eq(b->steps[2]->run_line, 33);
@@ -191,7 +203,6 @@ Test(gha, loader_reads_every_form)
     const struct gha_job *d = gha_job_find(wf, "deploy");
     cr_assert_not_null(d);
     cr_expect_str_eq(d->runs_on, "linux,x64");
-    cr_expect_str_eq(d->runs_on_group, "deployers");
     cr_expect_str_eq(d->environment, "production");
     cr_expect_str_eq(d->environment_url, "https://x");
     cr_expect_eq(d->perms.scopes.len, 2);
@@ -204,9 +215,9 @@ Test(gha, loader_reads_every_form)
     const struct gha_job *c = gha_job_find(wf, "call");
     cr_assert_not_null(c);
     cr_expect_eq(c->nneeds, 2);
-    cr_expect(c->uses.reusable);
-    cr_expect(c->secrets_inherit);
-    cr_expect_eq(c->secrets_loc.line, 44);
+    cr_expect(c->call->uses.reusable);
+    cr_expect(c->call->secrets_inherit);
+    cr_expect_eq(c->call->secrets_loc.line, 44);
     cr_expect_eq(wf->nproblems, 0, "a valid workflow has no problems (first: %s)",
                  wf->nproblems ? wf->problems[0].msg : "");
     loaded_release(&l);
@@ -232,7 +243,7 @@ Test(gha, loader_reads_on_as_string_and_list_and_composite_actions)
                   "name: setup\ndescription: d\nruns:\n  using: composite\n  steps:\n"
                   "    - uses: acme/cache@v1\n    - run: echo hi\n      shell: bash\n");
     cr_expect(wf->is_action);
-    cr_expect_str_eq(wf->action_using, "composite");
+    cr_expect_eq(wf->nproblems, 0, "runs.using is there");
     cr_assert_eq(wf->njobs, 1);
     cr_expect_str_eq(wf->jobs[0]->id, "steps");
     cr_assert_eq(wf->jobs[0]->nsteps, 2);
@@ -773,8 +784,57 @@ Test(gha, shared_strings_keep_values_and_positions)
     cr_expect_str_eq(job->steps[2]->uses.path, "alpine:3.19");
     cr_expect_eq(job->steps[2]->uses.kind, GHA_REF_DOCKER);
     cr_expect_str_eq(job->steps[3]->run, "echo same");
-    cr_expect_str_eq(job->steps[3]->run_raw, "echo same");
+    struct strbuf sb = STRBUF_INIT;
+    cr_expect_str_eq(gha_step_run_source(job->steps[3], &sb), "echo same");
+    sb_release(&sb);
     cr_expect_eq(job->steps[3]->run_col, 14);
-    cr_expect(!job->steps[3]->run_block);
     loaded_release(&l);
+}
+
+/* A block script's source text is kept only when it is not the script indented again; either
+ * way gha_step_run_source gives the exact source from (run_line, run_col). */
+Test(gha, block_script_source_is_exact_whether_kept_or_rebuilt)
+{
+    static const struct {
+        const char *yaml;   /* the step's run: value, from "run:" on */
+        const char *source; /* its source text */
+        int kept;           /* run_raw stored */
+        int line, col;      /* position of the ${{ */
+    } cases[] = {
+        {"run: |\n          a\n            b ${{ x }}\n", "a\n            b ${{ x }}", 0, 8, 15},
+        {"run: |-\n          a\n\n          ${{ x }}\n\n", "a\n\n          ${{ x }}", 0, 9, 11},
+        {"run: |+\n          ${{ x }}\n\n", "${{ x }}", 0, 7, 11},
+        {"run: |\n          a\n          \n          ${{ x }}\n",
+         "a\n          \n          ${{ x }}", 1, 9, 11},
+        {"run: |\n          a\n  \n          ${{ x }}\n", "a\n  \n          ${{ x }}", 1, 9, 11},
+        {"run: >\n          a\n          ${{ x }}\n", "a\n          ${{ x }}", 1, 8, 11},
+        {"run: |\n          a\t${{ x }}\n", "a\t${{ x }}", 0, 7, 13},
+        {"run: \"a ${{ x }}\"\n", "a ${{ x }}", 1, 6, 17},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        struct strbuf y = STRBUF_INIT;
+        sb_addf(&y, "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - %s", cases[i].yaml);
+        struct loaded l;
+        const struct gha_workflow *wf = load_one(&l, WF, sb_str(&y));
+        cr_assert_eq(wf->njobs, 1);
+        cr_assert_eq(wf->jobs[0]->nsteps, 1);
+        const struct gha_step *st = wf->jobs[0]->steps[0];
+        struct strbuf sb = STRBUF_INIT;
+        const char *src = gha_step_run_source(st, &sb);
+        cr_assert_not_null(src, "case %zu", i);
+        cr_expect_str_eq(src, cases[i].source, "case %zu", i);
+        if (cases[i].kept)
+            cr_expect_not_null(st->run_raw, "case %zu: the source is not the script indented", i);
+        else
+            cr_expect_null(st->run_raw, "case %zu: the source is rebuilt from the script", i);
+        const char *e = strstr(src, "${{");
+        cr_assert_not_null(e, "case %zu", i);
+        struct loc at =
+            gha_text_loc((struct loc){st->run_line, st->run_col}, src, (size_t)(e - src));
+        cr_expect_eq(at.line, cases[i].line, "case %zu: line %d", i, at.line);
+        cr_expect_eq(at.col, cases[i].col, "case %zu: col %d", i, at.col);
+        sb_release(&sb);
+        sb_release(&y);
+        loaded_release(&l);
+    }
 }
