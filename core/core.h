@@ -117,6 +117,9 @@ struct filemap {
 };
 int filemap_open(struct filemap *out, const char *path, size_t max_size, struct errbuf *err);
 void filemap_close(struct filemap *fm);
+/* Files filemap_open() has opened so far in this process (for --stats, and for the tests that
+ * hold a scan to reading each file once). */
+size_t filemap_opened(void);
 
 /* UTF-8. utf8_seq_len: length of the valid sequence at s (at most n bytes), or 0 when it
  * is not one (a stray continuation byte, truncated, overlong, a surrogate, past U+10FFFF).

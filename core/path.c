@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -144,6 +145,13 @@ static void readbuf_give_back(void)
         rb->busy = 0;
 }
 
+static atomic_size_t files_opened;
+
+size_t filemap_opened(void)
+{
+    return atomic_load_explicit(&files_opened, memory_order_relaxed);
+}
+
 int filemap_open(struct filemap *out, const char *path, size_t max_size, struct errbuf *err)
 {
     out->data = NULL;
@@ -166,6 +174,7 @@ int filemap_open(struct filemap *out, const char *path, size_t max_size, struct 
         close(fd);
         return -1;
     }
+    atomic_fetch_add_explicit(&files_opened, 1, memory_order_relaxed);
     if (st.st_size == 0) {
         out->data = "";
         close(fd);

@@ -168,6 +168,8 @@ struct scan_stats {
     double seconds;
     double phase[SCAN_PHASES];    /* wall seconds of each phase, see scan_phase_names */
     size_t phase_rss[SCAN_PHASES];   /* resident bytes when each phase ended */
+    size_t phase_reads[SCAN_PHASES]; /* files each phase opened (filemap_opened) */
+    size_t reads_seen;               /* filemap_opened() when the last phase ended */
     size_t model_bytes[FK__COUNT];   /* arena bytes of each kind's models after linking */
     size_t linked_bytes;             /* arena bytes of the linked model */
     struct {                      /* the slowest whole-model checks */

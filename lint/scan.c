@@ -14,12 +14,14 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "model/kustomize.h"
 #include "model/linked.h"
 #include "discover/vcs.h"
 
 struct scan_run {
     struct scan *s;
     const struct scan_opts *opts;
+    const size_t *order;          /* the units' indices this pool run loads */
 };
 
 static int group_wants(const struct check_group *g, enum file_kind k)
@@ -113,12 +115,14 @@ static void excerpts_fill(struct findings *fs, const char *data, size_t len)
 }
 
 /* Phase 1, per file in parallel: read once, classify, parse, model, run text checks (the
- * secrets scanner) on the raw bytes, and fill excerpts while the bytes are mapped. */
+ * secrets scanner) on the raw bytes, and fill excerpts while the bytes are at hand. A file
+ * that one kustomization names (u->defer) keeps its bytes instead of being parsed: that
+ * render parses it at link, for its model too (see kustomize_defer_mark). */
 static void load_unit(void *ctxp, size_t i)
 {
     struct scan_run *run = ctxp;
     struct scan *s = run->s;
-    struct unit *u = s->model.units.items[i];
+    struct unit *u = s->model.units.items[run->order[i]];
     struct srcfile *file = u->file;
     struct filemap fm;
     struct errbuf err = {{0}, 0};
@@ -127,15 +131,25 @@ static void load_unit(void *ctxp, size_t i)
     if (filemap_open(&fm, file->abspath, run->opts->max_file_size, &err) != 0) {
         findings_add(&u->diags, finding_new("file-skipped", SEV_WARNING, file->path, 0, 0,
                                             "file not scanned: %s", err.msg));
+        u->defer = 0;
         return;
     }
     u->bytes = fm.len;
     u->kind = discover_classify_content(file->kind, file->path, file->named, fm.data, fm.len);
     if (u->kind == FK_BINARY) {
+        u->defer = 0;
         filemap_close(&fm);
         return;
     }
-    model_unit_load(u, fm.data, fm.len);
+    u->defer = u->defer && (u->kind == FK_K8S || u->kind == FK_YAML);
+    if (u->defer) {
+        u->text = xmalloc(fm.len + 1);
+        memcpy(u->text, fm.data, fm.len);
+        u->text[fm.len] = '\0';
+        u->text_len = fm.len;
+    } else {
+        model_unit_load(u, fm.data, fm.len);
+    }
     lint_ignores_collect(u, fm.data, fm.len);
     u->loaded = 1;
 
@@ -497,6 +511,9 @@ static void phase_end(struct scan *s, int i, double *mark)
     s->stats.phase[i] += t - *mark;
     *mark = t;
     s->stats.phase_rss[i] = rss_now();
+    size_t reads = filemap_opened();
+    s->stats.phase_reads[i] += reads - s->stats.reads_seen;
+    s->stats.reads_seen = reads;
 }
 
 /* Keeps the five slowest whole-model checks for --stats. */
@@ -513,10 +530,32 @@ static void slow_note(struct scan_stats *st, const char *rule, double seconds)
     st->slow[at].seconds = seconds;
 }
 
+/* Loads every unit on the pool: the kustomizations first, so that the files they name can
+ * wait for their render to be parsed (kustomize_defer_mark), then the rest. */
+static void load_all(struct scan *s, const struct scan_opts *o)
+{
+    size_t n = s->model.units.len, nk = 0;
+    size_t *order = xmalloc((n + 1) * sizeof(*order));
+    for (size_t i = 0; i < n; i++)
+        if (((struct unit *)s->model.units.items[i])->file->kind == FK_KUSTOMIZATION)
+            order[nk++] = i;
+    size_t at = nk;
+    for (size_t i = 0; i < n; i++)
+        if (((struct unit *)s->model.units.items[i])->file->kind != FK_KUSTOMIZATION)
+            order[at++] = i;
+    struct scan_run run = {s, o, order};
+    pool_run(nk, load_unit, &run, o->threads);
+    kustomize_defer_mark(&s->model);
+    run.order = order + nk;
+    pool_run(n - nk, load_unit, &run, o->threads);
+    free(order);
+}
+
 static int scan_tree(struct scan *out, const struct scan_opts *o, struct findings *model_found,
                      struct errbuf *err)
 {
     double mark = now();
+    out->stats.reads_seen = filemap_opened();
     if (discover_walk(&out->model.files, o->paths, o->npaths, &o->discover, &out->model.diags,
                       err) != 0)
         return -1;
@@ -531,11 +570,18 @@ static int scan_tree(struct scan *out, const struct scan_opts *o, struct finding
     /* Whatever the main thread adds to a file's model from here on (link steps, checks)
      * shares blocks too, rather than opening a block of its own in each file's arena. */
     arena_thread_pack(1);
-    struct scan_run run = {out, o};
-    pool_run(out->model.units.len, load_unit, &run, o->threads);
+    load_all(out, o);
     heap_trim();
     phase_end(out, 1, &mark);
     model_link(&out->model, o->threads);
+    for (size_t i = 0; i < out->model.units.len; i++) {
+        struct unit *u = out->model.units.items[i];
+        if (u->text) {   /* a deferred file's parse diagnostics came at link */
+            excerpts_fill(&u->diags, u->text, u->text_len);
+            free(u->text);
+            u->text = NULL;
+        }
+    }
     phase_end(out, 2, &mark);
     for (size_t i = 0; i < out->model.units.len; i++) {
         const struct unit *u = out->model.units.items[i];
@@ -544,6 +590,7 @@ static int scan_tree(struct scan *out, const struct scan_opts *o, struct finding
     }
     if (out->model.linked)
         out->stats.linked_bytes = arena_used(out->model.linked->arena);
+    struct scan_run run = {out, o, NULL};
     pool_run(out->model.units.len, check_unit, &run, o->threads);
     phase_end(out, 3, &mark);
     lint_overlays_judge(&out->cat, &out->model);
@@ -694,9 +741,13 @@ void lint_scan_stats_print(FILE *out, const struct scan *s)
     const struct scan_stats *st = &s->stats;
     fprintf(out, "opsbook: %zu files, %.1f MB in %.3f s\n", st->files_scanned,
             (double)st->bytes / 1e6, st->seconds);
-    for (int i = 0; i < SCAN_PHASES; i++)
-        fprintf(out, "  %-12s %8.3f s  %7.1f MB resident after\n", scan_phase_names[i],
+    for (int i = 0; i < SCAN_PHASES; i++) {
+        fprintf(out, "  %-12s %8.3f s  %7.1f MB resident after", scan_phase_names[i],
                 st->phase[i], (double)st->phase_rss[i] / 1e6);
+        if (st->phase_reads[i])
+            fprintf(out, "  %zu files read", st->phase_reads[i]);
+        fputc('\n', out);
+    }
     for (int k = 0; k < FK__COUNT; k++)
         if (st->model_bytes[k])
             fprintf(out, "  model memory %-16s %7.1f MB\n", file_kind_name((enum file_kind)k),

@@ -111,9 +111,16 @@ struct kustomization {
 /* Models a kustomization.yaml into u->kustomizations (unknown transformers and remote bases
  * are kept for the renderer to report). */
 void kustomize_load(struct unit *u, const struct yfile *yf);
+/* Once the kustomizations are loaded and before the other files are: sets `defer` on each
+ * file that exactly one kustomization names (a resource or a patch file), so that its loader
+ * keeps its bytes and the render of that kustomization parses it, once, for both the file's
+ * own model and the render (a file named twice may be parsed by two threads at once, so it
+ * loads as usual). The loader clears `defer` for a file that is no manifest or plain YAML. */
+void kustomize_defer_mark(struct model *m);
 /* Resolves every kustomization's entries and renders them all; diagnostics go to the
  * kustomization's unit. Rendering streams one resource entry at a time: the files an entry
- * names are parsed again from disk and the trees are freed once the typed views are built,
+ * names are parsed (those loaded with `defer` get their own model from this parse, the
+ * others are read again) and the trees are freed once the typed views are built,
  * so memory holds a few documents, not the overlays. Without a cycle each kustomization
  * renders once: the overlays of a base render one after another and copy its rendered trees
  * (kept until the last of them is done), a folder that only lists others (an environment's

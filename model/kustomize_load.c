@@ -278,6 +278,31 @@ void kustomize_load(struct unit *u, const struct yfile *yf)
     vec_push(&u->kustomizations, k);
 }
 
+void kustomize_defer_mark(struct model *m)
+{
+    struct strmap named = STRMAP_INIT;   /* path -> times named, as an integer */
+    for (size_t i = 0; i < m->units.len; i++) {
+        const struct unit *u = m->units.items[i];
+        for (size_t j = 0; j < u->kustomizations.len; j++) {
+            const struct kustomization *k = u->kustomizations.items[j];
+            for (size_t r = 0; r < k->nresources; r++)
+                if (!k->resources[r].remote && k->resources[r].path)
+                    strmap_put(&named, k->resources[r].path,
+                               (char *)strmap_get(&named, k->resources[r].path) + 1);
+            for (size_t p = 0; p < k->npatches; p++)
+                if (k->patches[p].path)
+                    strmap_put(&named, k->patches[p].path,
+                               (char *)strmap_get(&named, k->patches[p].path) + 1);
+        }
+    }
+    for (size_t i = 0; i < m->units.len; i++) {
+        struct unit *u = m->units.items[i];
+        u->defer = !u->loaded && u->file->kind != FK_KUSTOMIZATION &&
+                   strmap_get(&named, u->file->path) == (void *)1;
+    }
+    strmap_release(&named);
+}
+
 /* Folder names that name an environment by themselves. */
 static const char *const env_names[] = {
     "dev", "development", "test", "qa", "uat", "stage", "staging", "preprod", "prod",

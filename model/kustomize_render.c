@@ -4,9 +4,8 @@
  * typed view from the Kubernetes loader so checks can judge them like manifests; a view
  * shares what an earlier view of the same document has of the same text. Each transformer
  * acts on one object at a time, so a render streams: the objects of one resource entry are
- * built (files parsed again from disk, an included folder rendered or its kept trees
- * copied), carried through every transformer, typed, handed to the including render and
- * freed. */
+ * built (files parsed, an included folder rendered or its kept trees copied), carried
+ * through every transformer, typed, handed to the including render and freed. */
 #include "kustomize.h"
 
 #include <stdint.h>
@@ -151,21 +150,28 @@ static void moves_add(struct arena *a, struct kz_object *o, struct vec *moves)
 }
 
 /* The map documents of a loaded manifest or plain YAML file (what a resource or a patch
- * file contributes), parsed again into `a`. Parse problems were reported when the file was
- * loaded; a file that cannot be read again contributes nothing. Returns 1 when the text has
- * no anchor, so no node is shared by aliases and the trees may be changed in place. */
-static int docs_parse(const struct unit *u, struct arena *a, struct vec *out, struct vec *index)
+ * file contributes), parsed into `a`: from the bytes kept for a deferred file, which gets
+ * its model from this parse the first time (only the render of the one kustomization that
+ * names it comes here), else again from disk. Parse problems are reported once, with the
+ * file's model; a file that cannot be read again contributes nothing. Returns 1 when the
+ * text has no anchor, so no node is shared by aliases and the trees may be changed in
+ * place. */
+static int docs_parse(struct unit *u, struct arena *a, struct vec *out, struct vec *index)
 {
     if (!u->loaded || (u->kind != FK_K8S && u->kind != FK_YAML))
         return 0;
-    struct filemap fm;
+    struct filemap fm = {u->text, u->text_len, FILEMAP_NONE};
     struct errbuf err = {{0}, 0};
-    if (filemap_open(&fm, u->file->abspath, (size_t)-1, &err) != 0)
+    if (!u->text && filemap_open(&fm, u->file->abspath, (size_t)-1, &err) != 0)
         return 0;
     int own = memchr(fm.data, '&', fm.len) == NULL;
     struct findings diags = {VEC_INIT};
     struct yfile yf;
-    yml_parse(&yf, a, u->file->path, fm.data, fm.len, &diags, NULL);
+    yml_parse(&yf, a, u->file->path, fm.data, fm.len, u->defer ? &u->diags : &diags, NULL);
+    if (u->defer) {
+        model_unit_load_parsed(u, &yf, fm.data, fm.len);
+        u->defer = 0;
+    }
     for (size_t i = 0; i < yf.ndocs; i++)
         if (yml_is_map(yf.docs[i].root)) {
             vec_push(out, yf.docs[i].root);
@@ -173,7 +179,8 @@ static int docs_parse(const struct unit *u, struct arena *a, struct vec *out, st
                 vec_push(index, (void *)(intptr_t)i);
         }
     findings_release(&diags);
-    filemap_close(&fm);
+    if (!u->text)
+        filemap_close(&fm);
     return own;
 }
 
@@ -327,7 +334,7 @@ static struct view_src *file_views(struct arena *a, const struct unit *file, int
     return v;
 }
 
-static void file_objects(struct pass *ps, const struct unit *file)
+static void file_objects(struct pass *ps, struct unit *file)
 {
     struct vec docs = VEC_INIT, index = VEC_INIT;
     int own = docs_parse(file, ps->batch, &docs, &index);

@@ -50,37 +50,43 @@ static void secret_targets_collect(struct unit *u, const struct yfile *yf)
     }
 }
 
+void model_unit_load_parsed(struct unit *u, const struct yfile *yf, const char *data,
+                            size_t len)
+{
+    switch (u->kind) {
+    case FK_WORKFLOW:
+    case FK_ACTION:
+        gha_load(u, yf, data, len);
+        break;
+    case FK_K8S:
+        k8s_load(u, yf);
+        argocd_load(u, yf);
+        secret_targets_collect(u, yf);
+        break;
+    case FK_YAML:
+        secret_targets_collect(u, yf);   /* Kustomize parses it again if a patch */
+        break;
+    case FK_KUSTOMIZATION:
+        kustomize_load(u, yf);
+        break;
+    case FK_HELM_CHART:
+    case FK_HELM_VALUES:
+        helm_load(u, yf);
+        break;
+    case FK_COMPOSE:
+        compose_load(u, yf);
+        break;
+    default:
+        break;
+    }
+}
+
 static void load_yaml(struct unit *u, const char *data, size_t len)
 {
     struct arena *tmp = arena_new();
     struct yfile yf;
     yml_parse(&yf, tmp, u->file->path, data, len, &u->diags, NULL);
-    switch (u->kind) {
-    case FK_WORKFLOW:
-    case FK_ACTION:
-        gha_load(u, &yf, data, len);
-        break;
-    case FK_K8S:
-        k8s_load(u, &yf);
-        argocd_load(u, &yf);
-        secret_targets_collect(u, &yf);
-        break;
-    case FK_YAML:
-        secret_targets_collect(u, &yf);   /* Kustomize parses it again if a patch */
-        break;
-    case FK_KUSTOMIZATION:
-        kustomize_load(u, &yf);
-        break;
-    case FK_HELM_CHART:
-    case FK_HELM_VALUES:
-        helm_load(u, &yf);
-        break;
-    case FK_COMPOSE:
-        compose_load(u, &yf);
-        break;
-    default:
-        break;
-    }
+    model_unit_load_parsed(u, &yf, data, len);
     arena_free(tmp);
 }
 
@@ -112,6 +118,7 @@ static void unit_free(struct unit *u)
     vec_release(&u->secret_targets);
     vec_release(&u->argo_apps);
     vec_release(&u->helm);
+    free(u->text);
     arena_free(u->arena);
     free(u);
 }

@@ -33,7 +33,11 @@ struct unit {
     struct vec argo_apps;     /* struct argo_app*: Argo CD Applications and ApplicationSets */
     struct vec helm;          /* struct helm_chart* / struct helm_values* (see helm.h) */
     uint64_t bytes;
+    char *text;               /* the bytes of a file parsed at link, not at load (`defer`),
+                                 kept from load to the end of linking */
+    size_t text_len;
     unsigned loaded : 1;      /* read and parsed (possibly with diagnostics) */
+    unsigned defer : 1;       /* one kustomization names it: parsed by its render, once */
 };
 
 struct model {
@@ -60,10 +64,16 @@ int model_text_mentions_production(const struct model *m, const char *text);
  * append to the unit's vectors and report problems as findings in u->diags; they never fail,
  * and keep no pointer into `data` or into parser trees once they return. */
 void model_unit_load(struct unit *u, const char *data, size_t len);
+/* The same for a YAML file that the caller has parsed into `yf` (the parse's diagnostics
+ * already in u->diags), which stays the caller's and unchanged. */
+void model_unit_load_parsed(struct unit *u, const struct yfile *yf, const char *data,
+                            size_t len);
 
 /* Joins the units once every file is loaded: what refers to what across files (a manifest
  * that a kustomization uses as a patch, the Service that selects a workload, …). Renders
- * Kustomize overlays on up to `threads` threads (0: one per core). */
+ * Kustomize overlays on up to `threads` threads (0: one per core). A unit loaded with
+ * `defer` set (its bytes in u->text; see kustomize_defer_mark) gets its model here, from the
+ * render's parse or after the renders; u->text is the caller's to free afterwards. */
 void model_link(struct model *m, int threads);
 
 /* Frees every unit, the files and the findings. */

@@ -739,3 +739,85 @@ Test(kustomize, independent_folders_render_alike_on_any_number_of_threads)
     t_rmtree(dir);
     free(dir);
 }
+
+/* A file that one kustomization names is read once and parsed once: its own model and the
+ * render come from the same parse, and its parse diagnostics are reported once, with the
+ * line they point at. A file two kustomizations name is read again by the render. */
+Test(kustomize, a_file_one_kustomization_names_is_read_and_parsed_once)
+{
+    char *dir = t_tmpdir();
+    t_write(dir, "k8s/base/kustomization.yaml", "resources: [deploy.yaml, shared.yaml]\n");
+    t_write(dir, "k8s/base/deploy.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  name: web\n"
+            "spec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n"
+            "        - name: web\n          image: ghcr.io/acme/web:1.0\n");
+    t_write(dir, "k8s/base/shared.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\ndata:\n  a: '1'\n");
+    t_write(dir, "k8s/other/kustomization.yaml", "resources: [../base/shared.yaml]\n");
+    t_write(dir, "k8s/overlays/prod/kustomization.yaml",
+            "resources: [../../base]\npatches:\n  - path: replicas.yaml\n");
+    t_write(dir, "k8s/overlays/prod/replicas.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n"
+            "  replicas: 3\n");
+    struct scan s;
+    t_scan(&s, dir);
+    /* Six files loaded; at link only shared.yaml is read again, by each of the two
+     * kustomizations that name it. (Later phases read a file again for a late finding's
+     * excerpt.) */
+    cr_expect_eq(s.stats.files_scanned, 6);
+    cr_expect_eq(s.stats.phase_reads[1], 6);
+    cr_expect_eq(s.stats.phase_reads[2], 2, "%zu", s.stats.phase_reads[2]);
+    cr_expect_eq(t_count(&s, "yaml-duplicate-key", "k8s/base/deploy.yaml", 5), 1);
+    for (size_t i = 0; i < s.findings.v.len; i++) {
+        const struct finding *f = s.findings.v.items[i];
+        if (strcmp(f->rule_id, "yaml-duplicate-key") == 0)
+            cr_expect_str_eq(f->excerpt, "  name: web");
+    }
+    for (size_t i = 0; i < s.model.units.len; i++) {
+        const struct unit *u = s.model.units.items[i];
+        cr_expect_null(u->text, "%s", u->file->path);
+        cr_expect_eq(u->defer, 0);
+        if (strcmp(u->file->path, "k8s/base/deploy.yaml") == 0 ||
+            strcmp(u->file->path, "k8s/overlays/prod/replicas.yaml") == 0 ||
+            strcmp(u->file->path, "k8s/base/shared.yaml") == 0)
+            cr_expect_eq(u->k8s_objects.len, 1, "%s", u->file->path);
+    }
+    const struct kustomization *prod = kust_at(&s, "k8s/overlays/prod/kustomization.yaml");
+    cr_assert_not_null(prod);
+    int found = 0;
+    for (size_t i = 0; i < prod->objects.len; i++) {
+        const struct kz_object *o = prod->objects.items[i];
+        if (o->obj && o->kind && strcmp(o->kind, "Deployment") == 0) {
+            cr_expect_eq(o->obj->replicas, 3);
+            found++;
+        }
+    }
+    cr_expect_eq(found, 1);
+    lint_scan_release(&s);
+    t_rmtree(dir);
+    free(dir);
+}
+
+/* A deferred file that no render parsed still gets its model when the model is linked. */
+Test(kustomize, a_deferred_file_no_render_parsed_is_loaded_at_link)
+{
+    static struct srcfile sf = {.path = "m.yaml", .display = "m.yaml", .kind = FK_K8S};
+    static const char doc[] = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n"
+                              "  name: b\n";
+    struct model m;
+    memset(&m, 0, sizeof(m));
+    struct unit *u = xcalloc(1, sizeof(*u));
+    u->file = &sf;
+    u->kind = FK_K8S;
+    u->arena = arena_new();
+    u->loaded = 1;
+    u->defer = 1;
+    u->text = xstrdup(doc);
+    u->text_len = strlen(doc);
+    vec_push(&m.units, u);
+    model_link(&m, 1);
+    cr_expect_eq(u->defer, 0);
+    cr_expect_eq(u->k8s_objects.len, 1);
+    cr_expect_eq(u->diags.v.len, 1);
+    model_release(&m);
+}
