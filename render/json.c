@@ -11,36 +11,6 @@ static json_t *jstr(const char *s)
     return s ? json_string(s) : json_null();
 }
 
-static json_t *finding_json(const struct finding *f, const struct catalogue *cat)
-{
-    const struct rule *r = lint_rule_find(cat, f->rule_id);
-    json_t *o = json_object();
-    json_object_set_new(o, "rule", json_string(f->rule_id));
-    json_object_set_new(o, "severity", json_string(severity_name(f->severity)));
-    json_object_set_new(o, "category", jstr(r ? r->category : NULL));
-    json_object_set_new(o, "message", json_string(f->message));
-    json_object_set_new(o, "path", json_string(f->path));
-    json_object_set_new(o, "line", json_integer(f->line));
-    json_object_set_new(o, "column", json_integer(f->col));
-    if (f->end_line)
-        json_object_set_new(o, "end_line", json_integer(f->end_line));
-    json_object_set_new(o, "entity", jstr(f->entity));
-    json_object_set_new(o, "fingerprint", json_string(f->fingerprint));
-    json_object_set_new(o, "excerpt", jstr(f->excerpt));
-    if (f->overlays)
-        json_object_set_new(o, "environments", json_string(f->overlays));
-    if (f->suppressed)
-        json_object_set_new(o, "suppressed", json_string(f->suppressed));
-    if (f->commit) {
-        json_t *c = json_object();
-        json_object_set_new(c, "id", json_string(f->commit));
-        json_object_set_new(c, "author", jstr(f->author));
-        json_object_set_new(c, "date", jstr(f->date));
-        json_object_set_new(o, "commit", c);
-    }
-    return o;
-}
-
 static int dump(FILE *out, json_t *root)
 {
     int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -49,25 +19,100 @@ static int dump(FILE *out, json_t *root)
     return rc == 0 && !ferror(out) ? 0 : -1;
 }
 
-/* Writes `v` as json_dumpf(JSON_INDENT(2)) would inside an array at depth 2 (each line
- * after the first indented four more spaces). */
-static int finding_write(FILE *out, json_t *v)
+/* A JSON string as jansson writes one: quotes, backslashes and control characters escaped
+ * (\u with upper-case hex), the rest as it is; a byte that starts no valid UTF-8 sequence
+ * becomes U+FFFD (jansson would refuse the whole string). */
+static void jstr_add(struct strbuf *sb, const char *s)
 {
-    char *text = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(v);
-    if (!text)
-        return -1;
-    /* Indented as the findings array's items: a line at a time, not a character. */
-    for (const char *p = text; *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
-        fwrite(p, 1, n, out);
-        if (nl)
-            fputs("    ", out);
-        p += n;
+    if (!s) {
+        sb_adds(sb, "null");
+        return;
     }
-    free(text);
-    return 0;
+    sb_addc(sb, '"');
+    while (*s) {
+        size_t run = 0;
+        while (s[run] && (unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x80 &&
+               s[run] != '"' && s[run] != '\\')
+            run++;
+        sb_add(sb, s, run);
+        s += run;
+        unsigned char c = (unsigned char)*s;
+        if (!c)
+            break;
+        if (c >= 0x80) {
+            size_t n = strlen(s);
+            size_t q = utf8_seq_len(s, n);
+            if (q) {
+                sb_add(sb, s, q);
+                s += q;
+            } else {
+                sb_adds(sb, "\xEF\xBF\xBD");
+                s++;
+            }
+            continue;
+        }
+        switch (c) {
+        case '"': sb_adds(sb, "\\\""); break;
+        case '\\': sb_adds(sb, "\\\\"); break;
+        case '\b': sb_adds(sb, "\\b"); break;
+        case '\f': sb_adds(sb, "\\f"); break;
+        case '\n': sb_adds(sb, "\\n"); break;
+        case '\r': sb_adds(sb, "\\r"); break;
+        case '\t': sb_adds(sb, "\\t"); break;
+        default: sb_addf(sb, "\\u%04X", c); break;
+        }
+        s++;
+    }
+    sb_addc(sb, '"');
+}
+
+/* One member line of a finding: indented, "key": and the value (a string or null). */
+static void member_str(struct strbuf *sb, const char *indent, const char *key, const char *v)
+{
+    sb_adds(sb, ",\n");
+    sb_adds(sb, indent);
+    jstr_add(sb, key);
+    sb_adds(sb, ": ");
+    jstr_add(sb, v);
+}
+
+static void member_int(struct strbuf *sb, const char *key, long long v)
+{
+    sb_addf(sb, ",\n      \"%s\": %lld", key, v);
+}
+
+/* A finding as an item of the findings array, laid out as json_dumpf(JSON_INDENT(2)) lays
+ * out the rest of the report (the item at depth 2), written directly: a scan with many
+ * findings spends no time building and dumping a tree for each. */
+static void finding_add(struct strbuf *sb, const struct finding *f, const struct catalogue *cat)
+{
+    const struct rule *r = lint_rule_find(cat, f->rule_id);
+    const char *in = "      ";
+    sb_adds(sb, "{\n      \"rule\": ");
+    jstr_add(sb, f->rule_id);
+    member_str(sb, in, "severity", severity_name(f->severity));
+    member_str(sb, in, "category", r ? r->category : NULL);
+    member_str(sb, in, "message", f->message);
+    member_str(sb, in, "path", f->path);
+    member_int(sb, "line", f->line);
+    member_int(sb, "column", f->col);
+    if (f->end_line)
+        member_int(sb, "end_line", f->end_line);
+    member_str(sb, in, "entity", f->entity);
+    member_str(sb, in, "fingerprint", f->fingerprint);
+    member_str(sb, in, "excerpt", f->excerpt);
+    if (f->overlays)
+        member_str(sb, in, "environments", f->overlays);
+    if (f->suppressed)
+        member_str(sb, in, "suppressed", f->suppressed);
+    if (f->commit) {
+        sb_adds(sb, ",\n      \"commit\": {\n        \"id\": ");
+        jstr_add(sb, f->commit);
+        member_str(sb, "        ", "author", f->author);
+        member_str(sb, "        ", "date", f->date);
+        sb_adds(sb, "\n      }");
+    }
+    sb_adds(sb, "\n    }");
 }
 
 /* The report, written as one JSON document; the findings are dumped one at a time so a
@@ -119,13 +164,17 @@ int render_json(FILE *out, const struct scan *s, const struct render_opts *o)
     }
     fwrite(head, 1, n - 3, out);
     free(head);
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < s->findings.v.len; i++) {
-        fputs(i ? ",\n    " : "\n    ", out);
-        rc = finding_write(out, finding_json(s->findings.v.items[i], &s->cat));
+    struct strbuf sb;
+    sb_init(&sb);
+    for (size_t i = 0; i < s->findings.v.len; i++) {
+        sb_adds(&sb, i ? ",\n    " : "\n    ");
+        finding_add(&sb, s->findings.v.items[i], &s->cat);
+        fwrite(sb.buf, 1, sb.len, out);
+        sb_reset(&sb);
     }
+    sb_release(&sb);
     fputs("\n  ]\n}\n", out);
-    return rc == 0 && !ferror(out) ? 0 : -1;
+    return ferror(out) ? -1 : 0;
 }
 
 int render_rules(FILE *out, const struct catalogue *c, int as_json)

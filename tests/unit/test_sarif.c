@@ -168,6 +168,13 @@ Test(outputs, json_report_streams_as_jansson_would_dump_it)
     struct scan s;
     char *dir;
     scan_fixture(&s, &dir);
+    /* Text that needs escaping: quotes, a backslash, control characters, non-ASCII, and a
+     * byte that is no UTF-8 (written as U+FFFD; jansson would drop the whole member). */
+    struct finding *f = finding_new("yaml-duplicate-key", SEV_NOTE, "odd.yaml", 2, 1,
+                                    "key \"a\\b\"\x01\t\r\n\x1f caf\xc3\xa9 \xff end");
+    f->display = finding_intern("odd.yaml");
+    f->entity = xstrdup("\xe2\x82\xac/\x7f");
+    findings_add(&s.findings, f);
     char *out = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&out, &len);
@@ -177,8 +184,14 @@ Test(outputs, json_report_streams_as_jansson_would_dump_it)
     json_error_t jerr;
     json_t *doc = json_loads(out, 0, &jerr);
     cr_assert_not_null(doc, "%s at %d", jerr.text, jerr.line);
-    cr_assert_eq(json_array_size(json_object_get(doc, "findings")), s.findings.v.len);
-    cr_assert(s.findings.v.len >= 3);
+    json_t *items = json_object_get(doc, "findings");
+    cr_assert_eq(json_array_size(items), s.findings.v.len);
+    cr_assert(s.findings.v.len >= 4);
+    json_t *last = json_array_get(items, s.findings.v.len - 1);
+    cr_expect_str_eq(json_string_value(json_object_get(last, "message")),
+                     "key \"a\\b\"\x01\t\r\n\x1f caf\xc3\xa9 \xef\xbf\xbd end");
+    cr_expect_str_eq(json_string_value(json_object_get(last, "entity")), "\xe2\x82\xac/\x7f");
+    cr_expect(strstr(out, "\\u0001\\t\\r\\n\\u001F") != NULL);
     char *again = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     char *want = xasprintf("%s\n", again);
     cr_assert_str_eq(out, want);
