@@ -41,11 +41,15 @@ SCHEMAS := schemas/config.schema.json
 # compiled here, with their own flags, into one static library.
 NPM := build/npm/node_modules
 TS_LIB := $(B)/libts.a
-TS_SRC := $(NPM)/tree-sitter/vendor/tree-sitter/lib/src/lib.c \
-          $(NPM)/@tree-sitter-grammars/tree-sitter-hcl/src/parser.c \
-          $(NPM)/@tree-sitter-grammars/tree-sitter-hcl/src/scanner.c
+# The grammar's scanner is compiled through tools/hcl_scanner.c, which routes its allocations
+# through tree-sitter's allocator hooks.
+HCL_SRC := $(NPM)/@tree-sitter-grammars/tree-sitter-hcl/src
+TS_NPM_SRC := $(NPM)/tree-sitter/vendor/tree-sitter/lib/src/lib.c $(HCL_SRC)/parser.c \
+              $(HCL_SRC)/scanner.c
+TS_SRC := $(NPM)/tree-sitter/vendor/tree-sitter/lib/src/lib.c $(HCL_SRC)/parser.c \
+          tools/hcl_scanner.c
 TS_CFLAGS := -std=gnu11 -O2 -g -w -fPIC -I$(NPM)/tree-sitter/vendor/tree-sitter/lib/include \
-             -I$(NPM)/tree-sitter/vendor/tree-sitter/lib/src
+             -I$(NPM)/tree-sitter/vendor/tree-sitter/lib/src -I$(HCL_SRC)
 TS_INC := -I$(NPM)/tree-sitter/vendor/tree-sitter/lib/include
 
 TEST_SRC := $(wildcard tests/unit/*.c tests/golden/*.c)
@@ -86,14 +90,14 @@ $(B)/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -O2 $(WARN) $< -o $@
 
-$(TS_LIB): $(TS_SRC)
-	@mkdir -p $(B)/ts
+$(TS_LIB): $(TS_SRC) $(TS_NPM_SRC)
+	@rm -rf $(B)/ts $@ && mkdir -p $(B)/ts
 	@for f in $(TS_SRC); do \
 	  o=$(B)/ts/$$(echo $$f | tr '/@' '__').o; \
 	  $(CC) $(TS_CFLAGS) $(filter -fsanitize%,$(OPT)) -c $$f -o $$o || exit 1; done
 	ar rcs $@ $(B)/ts/*.o
 
-$(TS_SRC):
+$(TS_NPM_SRC):
 	@echo "tree-sitter sources missing: run 'make deps' (npm ci into build/npm)" >&2; exit 1
 
 $(B)/libopsbook.a: $(LIB_OBJ) $(GEN_OBJ)
@@ -151,7 +155,7 @@ fuzz:
 	@mkdir -p build/fuzz/corpus
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -I. -I$(B)/gen \
 	  $(TS_INC) tests/fuzz/fuzz_load.c $(LIB_SRC) $(B)/gen/policies.c $(B)/gen/site.c \
-	  $(TS_SRC) -I$(NPM)/tree-sitter/vendor/tree-sitter/lib/src -w -o build/fuzz/fuzz_load $(PKG_LIBS) -lpthread -lm
+	  $(TS_SRC) -I$(NPM)/tree-sitter/vendor/tree-sitter/lib/src -I$(HCL_SRC) -w -o build/fuzz/fuzz_load $(PKG_LIBS) -lpthread -lm
 	@find examples -type f -size -64k | head -200 | while read -r f; do \
 	  h=$$(sha1sum "$$f" | cut -c1-16); printf '\x03' | cat - "$$f" > build/fuzz/corpus/$$h; done
 	build/fuzz/fuzz_load -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \

@@ -25,6 +25,15 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
+/* Slab: malloc, calloc, realloc and free for a library that makes and drops many small
+ * blocks (tree-sitter). Blocks up to 1 KiB come from per-thread free lists by 16-byte size
+ * class, with no lock; larger ones from malloc. Any thread may free any block. The memory of
+ * small blocks is kept for reuse and never returned to the system. */
+void *slab_malloc(size_t n);
+void *slab_calloc(size_t count, size_t n);
+void *slab_realloc(void *p, size_t n);
+void slab_free(void *p);
+
 /* Arena: bump allocation in large blocks, freed all at once by arena_free(). */
 struct arena;
 struct arena *arena_new(void);

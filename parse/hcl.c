@@ -56,6 +56,9 @@ static void parser_free(void *p)
 
 static void hcl_setup(void)
 {
+    /* Before the first parser: every block tree-sitter (and the grammar's scanner, see
+     * tools/hcl_scanner.c) allocates from here on comes from the slab allocator. */
+    ts_set_allocator(slab_malloc, slab_calloc, slab_realloc, slab_free);
     const TSLanguage *lang = tree_sitter_hcl();
     sym_count = ts_language_symbol_count(lang);
     sym_code = xcalloc(sym_count ? sym_count : 1, 1);

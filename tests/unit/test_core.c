@@ -275,3 +275,95 @@ Test(core, packed_arenas_share_many_blocks)
     arena_free(c);
     arena_free(a);
 }
+
+/* The slab allocator tree-sitter runs on: blocks of every size keep what was written to them
+ * through realloc across the small/large line both ways, calloc zeroes a reused block, and a
+ * freed block is the next one handed out for its size class. */
+static void fill(unsigned char *p, size_t n, unsigned seed)
+{
+    for (size_t i = 0; i < n; i++)
+        p[i] = (unsigned char)(seed + i * 7);
+}
+
+static int filled(const unsigned char *p, size_t n, unsigned seed)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != (unsigned char)(seed + i * 7))
+            return 0;
+    return 1;
+}
+
+Test(core, slab_blocks_keep_their_contents)
+{
+    enum { N = 600 };
+    unsigned char *p[N];
+    size_t len[N];
+    for (unsigned i = 0; i < N; i++) {
+        len[i] = (i * 37) % 3000; /* 0 .. 2999: small and large */
+        p[i] = slab_malloc(len[i]);
+        cr_assert_not_null(p[i]);
+        cr_assert_eq((uintptr_t)p[i] % 16, 0, "16-byte aligned");
+        fill(p[i], len[i], i);
+    }
+    for (unsigned i = 0; i < N; i++) {
+        size_t grown = len[i] < 1500 ? len[i] * 2 + 900 : len[i] / 3; /* up, or large to small */
+        p[i] = slab_realloc(p[i], grown);
+        size_t kept = len[i] < grown ? len[i] : grown;
+        cr_assert(filled(p[i], kept, i), "block %u (%zu -> %zu bytes)", i, len[i], grown);
+        len[i] = kept;
+    }
+    for (unsigned i = 0; i < N; i += 2)
+        slab_free(p[i]);
+    for (unsigned i = 1; i < N; i += 2)
+        cr_assert(filled(p[i], len[i], i), "block %u after its neighbours were freed", i);
+    for (unsigned i = 1; i < N; i += 2)
+        slab_free(p[i]);
+
+    unsigned char *a = slab_malloc(40);
+    memset(a, 0xff, 40);
+    slab_free(a);
+    unsigned char *b = slab_calloc(5, 8);
+    cr_assert_eq(b, a, "the freed 48-byte block is reused first");
+    for (int i = 0; i < 40; i++)
+        cr_assert_eq(b[i], 0);
+    slab_free(b);
+    slab_free(NULL);
+    cr_assert_not_null(slab_realloc(NULL, 10));
+}
+
+/* Many threads one after another, each taking blocks, and the blocks freed by another thread:
+ * a parse's tree can be freed anywhere. More blocks are live at once than one thread's chunks
+ * may hold, so the malloc fallback serves some (ASan and LeakSanitizer check the rest). */
+static void slab_from_pool(void *ctx, size_t i)
+{
+    void **out = ctx;
+    enum { PER = 2000 };
+    void **blocks = xmalloc(PER * sizeof(*blocks));
+    for (size_t j = 0; j < PER; j++) {
+        blocks[j] = slab_malloc(16 + j % 200);
+        fill(blocks[j], 16, (unsigned)(i + j));
+    }
+    for (size_t j = 0; j < PER; j++)
+        if (!filled(blocks[j], 16, (unsigned)(i + j)))
+            blocks[0] = NULL;
+    out[i] = blocks;
+}
+
+Test(core, slab_blocks_cross_threads_and_outlive_them)
+{
+    void *out[40];
+    for (int round = 0; round < 4; round++) /* new threads each round */
+        pool_run(10, slab_from_pool, out + round * 10, 2);
+    size_t live = 0;
+    for (size_t i = 0; i < ARRAY_LEN(out); i++) {
+        void **blocks = out[i];
+        cr_assert_not_null(blocks[0], "call %zu read back what it wrote", i);
+        for (size_t j = 0; j < 2000; j++) {
+            cr_assert(filled(blocks[j], 16, (unsigned)(i % 10 + j)), "block %zu of call %zu", j, i);
+            live += 16 + j % 200;
+            slab_free(blocks[j]);
+        }
+        free(blocks);
+    }
+    cr_assert_gt(live, 8u * 1024 * 1024, "more than one cache's chunks were live");
+}
