@@ -27,8 +27,8 @@ char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
 /* Slab: malloc, calloc, realloc and free for a library that makes and drops many small
  * blocks (tree-sitter). Blocks up to 1 KiB come from per-thread free lists by 16-byte size
- * class, with no lock; larger ones from malloc. Any thread may free any block. The memory of
- * small blocks is kept for reuse and never returned to the system. */
+ * class, with no lock, up to a megabyte a thread (kept for reuse, never returned); larger
+ * ones, and the rest, from malloc. Any thread may free or resize any block. */
 void *slab_malloc(size_t n);
 void *slab_calloc(size_t count, size_t n);
 void *slab_realloc(void *p, size_t n);

@@ -2,19 +2,22 @@
  * millions of small blocks — subtrees, stack nodes, the scanner's strings — and glibc's
  * malloc spends more on them than the parser does on some of the work it does with them.
  *
- * Every block has a 16-byte header before it: its size class, and while it is free the next
+ * Small blocks live in chunks carved from one reserved address range, so a pointer says by
+ * its address alone whether it is a slab block; every other block is malloc's, untouched. A
+ * slab block has a 16-byte header before it: its size class, and while it is free the next
  * free block of that class. A thread takes blocks from its own cache (one free list per
- * class, and the unused end of its current chunk) with no lock, up to a few megabytes of
- * chunks; past that, blocks come from malloc with the same header. A cache belongs to one
- * thread at a time: it goes back to the idle list when its thread exits and the next new
- * thread takes it, so memory is bounded by the threads alive at once, not by the threads
- * ever made. Chunks are never returned to the system; the list of them keeps them
- * reachable. */
+ * class, and the unused end of its current chunk) with no lock, up to CACHE_MAX of chunks:
+ * the one file of many megabytes takes the rest of its blocks from malloc, which can give
+ * that memory back or to the model, instead of the slab keeping it for good. A cache belongs
+ * to one thread at a time: it goes back to the idle list when its thread exits and the next
+ * new thread takes it, so memory is bounded by the threads alive at once, not by the threads
+ * ever made. Chunks are never returned to the system. */
 #include "core.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SLAB_ASAN 1
@@ -24,43 +27,47 @@
 #endif
 #endif
 
+/* Under AddressSanitizer a free block is poisoned, and every chunk is a root for the leak
+ * checker: the region is not malloc's, so LeakSanitizer would not otherwise look in it for
+ * pointers to the malloc blocks a slab block holds (a parser's stack in its parser). */
 #ifdef SLAB_ASAN
 #include <sanitizer/asan_interface.h>
+#include <sanitizer/lsan_interface.h>
 #define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
 #define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#define LEAK_ROOT(p, n) __lsan_register_root_region((p), (n))
 #else
 #define POISON(p, n) ((void)(p), (void)(n))
 #define UNPOISON(p, n) ((void)(p), (void)(n))
+#define LEAK_ROOT(p, n) ((void)(p), (void)(n))
 #endif
 
 #define GRAIN 16
 #define CLASSES 64                /* small blocks: up to CLASSES * GRAIN = 1024 bytes */
 #define SMALL_MAX (CLASSES * GRAIN)
 #define CHUNK (256 * 1024)
-#define CACHE_MAX (4 * 1024 * 1024) /* chunk bytes a cache may hold; past it, malloc */
-#define LARGE UINT32_MAX          /* the class of a block that came from malloc */
+#define CACHE_MAX (1024 * 1024)   /* chunk bytes one cache may hold */
+#define REGION ((size_t)64 << 20) /* address space reserved for every cache's chunks */
 
 struct hdr {
     uint32_t cls;
     uint32_t unused;
-    union {
-        struct hdr *next; /* a free small block: the next free one of its class */
-        size_t size;      /* a large block: the bytes asked for */
-    };
+    struct hdr *next; /* while free: the next free block of its class */
 };
 
 struct cache {
     struct hdr *free[CLASSES + 1];
-    char *bump, *end;    /* the part of the current chunk not yet carved */
-    size_t held;         /* bytes of the chunks carved so far */
-    struct cache *next;  /* on the idle list */
+    char *bump, *end;   /* the part of the current chunk not yet carved */
+    size_t held;        /* bytes of the chunks carved so far */
+    struct cache *next; /* on the idle list */
 };
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static pthread_key_t cache_key;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cache *idle; /* caches no thread holds */
-static void *chunks;       /* every chunk, linked through its first word */
+static char *region;       /* NULL when it could not be reserved: then everything is malloc's */
+static size_t region_used; /* under lock */
 static _Thread_local struct cache *mine;
 
 /* Thread exit: the cache goes back for the next thread. A block freed later in the exit
@@ -78,6 +85,9 @@ static void cache_put(void *v)
 static void setup(void)
 {
     pthread_key_create(&cache_key, cache_put);
+    void *r = mmap(NULL, REGION, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    region = r == MAP_FAILED ? NULL : r;
 }
 
 static struct cache *cache_get(void)
@@ -98,24 +108,35 @@ static struct cache *cache_get(void)
     return c;
 }
 
-/* A new block from the cache's chunk, or NULL when the cache holds all it may: the one file
- * of many megabytes then takes the rest of its blocks from malloc, which can give that memory
- * back or to the model, instead of the slab keeping it for good. */
+/* A block was handed out by the slab iff it lies in the region. A block reaches another
+ * thread only through some synchronisation, which also publishes `region`. */
+static int is_slab(const void *p)
+{
+    return region && (uintptr_t)p - (uintptr_t)region < REGION;
+}
+
+/* A new block from the cache's chunk, or NULL when the cache holds all it may (or the region
+ * is used up): the caller then takes the block from malloc. */
 static struct hdr *carve(struct cache *c, uint32_t cls)
 {
     size_t bytes = sizeof(struct hdr) + (size_t)cls * GRAIN;
     if ((size_t)(c->end - c->bump) < bytes) {
-        if (c->held + CHUNK > CACHE_MAX)
+        if (!region || c->held + CHUNK > CACHE_MAX)
+            return NULL;
+        char *chunk = NULL;
+        pthread_mutex_lock(&lock);
+        if (region_used + CHUNK <= REGION) {
+            chunk = region + region_used;
+            region_used += CHUNK;
+        }
+        pthread_mutex_unlock(&lock);
+        if (!chunk)
             return NULL;
         c->held += CHUNK;
-        char *chunk = xmalloc(CHUNK);
-        pthread_mutex_lock(&lock);
-        *(void **)chunk = chunks;
-        chunks = chunk;
-        pthread_mutex_unlock(&lock);
-        c->bump = chunk + GRAIN;
+        c->bump = chunk;
         c->end = chunk + CHUNK;
-        POISON(c->bump, (size_t)(c->end - c->bump));
+        LEAK_ROOT(chunk, CHUNK);
+        POISON(c->bump, CHUNK);
     }
     struct hdr *h = (struct hdr *)c->bump;
     c->bump += bytes;
@@ -124,33 +145,10 @@ static struct hdr *carve(struct cache *c, uint32_t cls)
     return h;
 }
 
-/* Like xmalloc: a size no memory can hold ends the process with a message. */
-static size_t with_hdr(size_t n)
-{
-    if (n > SIZE_MAX - sizeof(struct hdr)) {
-        fprintf(stderr, "opsbook: out of memory (allocating %zu bytes)\n", n);
-        abort();
-    }
-    return sizeof(struct hdr) + n;
-}
-
-static size_t block_size(const struct hdr *h)
-{
-    return h->cls == LARGE ? h->size : (size_t)h->cls * GRAIN;
-}
-
-static void *large(size_t n)
-{
-    struct hdr *h = xmalloc(with_hdr(n));
-    h->cls = LARGE;
-    h->size = n;
-    return h + 1;
-}
-
 void *slab_malloc(size_t n)
 {
     if (n > SMALL_MAX)
-        return large(n);
+        return xmalloc(n);
     struct cache *c = cache_get();
     uint32_t cls = n ? (uint32_t)((n + GRAIN - 1) / GRAIN) : 1;
     struct hdr *h = c->free[cls];
@@ -159,7 +157,7 @@ void *slab_malloc(size_t n)
     } else {
         h = carve(c, cls);
         if (!h)
-            return large(n);
+            return xmalloc(n);
     }
     UNPOISON(h + 1, (size_t)cls * GRAIN);
     return h + 1;
@@ -167,7 +165,11 @@ void *slab_malloc(size_t n)
 
 void *slab_calloc(size_t count, size_t n)
 {
-    size_t total = n && count > SIZE_MAX / n ? SIZE_MAX : count * n;
+    if (n && count > SIZE_MAX / n)
+        return xcalloc(count, n); /* too big for any memory: xcalloc says so and aborts */
+    size_t total = count * n;
+    if (total > SMALL_MAX)
+        return xcalloc(1, total);
     void *p = slab_malloc(total);
     memset(p, 0, total);
     return p;
@@ -177,11 +179,11 @@ void slab_free(void *p)
 {
     if (!p)
         return;
-    struct hdr *h = (struct hdr *)p - 1;
-    if (h->cls == LARGE) {
-        free(h);
+    if (!is_slab(p)) {
+        free(p);
         return;
     }
+    struct hdr *h = (struct hdr *)p - 1;
     struct cache *c = cache_get();
     POISON(p, (size_t)h->cls * GRAIN);
     h->next = c->free[h->cls];
@@ -192,17 +194,14 @@ void *slab_realloc(void *p, size_t n)
 {
     if (!p)
         return slab_malloc(n);
-    struct hdr *h = (struct hdr *)p - 1;
-    if (h->cls != LARGE && n <= block_size(h))
+    if (!is_slab(p))
+        return xrealloc(p, n);
+    const struct hdr *h = (const struct hdr *)p - 1;
+    size_t have = (size_t)h->cls * GRAIN;
+    if (n <= have)
         return p;
-    if (h->cls == LARGE && n > SMALL_MAX) {
-        h = xrealloc(h, with_hdr(n));
-        h->size = n;
-        return h + 1;
-    }
     void *q = slab_malloc(n);
-    size_t keep = block_size(h);
-    memcpy(q, p, keep < n ? keep : n);
+    memcpy(q, p, have);
     slab_free(p);
     return q;
 }
