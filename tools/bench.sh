@@ -21,8 +21,6 @@ find "$corpus" -type f -print0 | xargs -0 cat >/dev/null
 files=$(find "$corpus" -type f ! -name .expected.jsonl ! -name .corpus.json | wc -l)
 bytes=$(find "$corpus" -type f ! -name .expected.jsonl ! -name .corpus.json -printf '%s\n' | awk '{s+=$1} END {print s}')
 
-best() { sort -g | head -1; }
-
 # Floor: one walk, each YAML, .tf and Markdown file parsed bare by libyaml, tree-sitter and
 # cmark-gfm (tools/floor.c, one thread). Timed as process CPU seconds (user + system) so a
 # busy machine does not inflate it; the best of the runs, with its per-parser split.
@@ -35,18 +33,31 @@ floor_run() {
     echo
     rm -f "$out" "$out.t"
 }
-read -r floor yaml_s ts_s md_s <<<"$(for _ in $(seq "$runs"); do floor_run; done | sort -g | head -1)"
 
-scan() {  # threads -> "wall_s cpu_s peak_kb" of the best run (by wall time)
-    local t=$1
-    for _ in $(seq "$runs"); do
-        /usr/bin/time -f '%e %U %S %M' "$bin" scan --no-git --threads "$t" --format json \
-            --output /dev/null --fail-on none "$corpus" 2>&1 >/dev/null | tail -1 |
-            awk '{printf "%s %.3f %s\n", $1, $2 + $3, $4}'
-    done | sort -g | head -1
+scan_run() {  # threads -> "wall_s cpu_s peak_kb"
+    /usr/bin/time -f '%e %U %S %M' "$bin" scan --no-git --threads "$1" --format json \
+        --output /dev/null --fail-on none "$corpus" 2>&1 >/dev/null | tail -1 |
+        awk '{printf "%s %.3f %s\n", $1, $2 + $3, $4}'
 }
-read -r s1 c1 rss1 <<<"$(scan 1)"
-read -r s2 c2 rss2 <<<"$(scan 0)"
+
+# The runs take turns (floor, one thread, every core, then again), so a machine that is
+# slower for a minute slows each of them alike; each keeps its best time, and the peak
+# memory shown is the largest of its runs.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for _ in $(seq "$runs"); do
+    floor_run >>"$tmp/floor"
+    scan_run 1 >>"$tmp/one"
+    scan_run 0 >>"$tmp/all"
+done
+read -r floor yaml_s ts_s md_s <<<"$(sort -g "$tmp/floor" | head -1)"
+best() {  # file -> "wall_s cpu_s peak_kb": the best wall time, the largest peak
+    local peak
+    peak=$(awk '$3 > m {m = $3} END {print m}' "$1")
+    sort -g "$1" | head -1 | awk -v p="$peak" '{print $1, $2, p}'
+}
+read -r s1 c1 rss1 <<<"$(best "$tmp/one")"
+read -r s2 c2 rss2 <<<"$(best "$tmp/all")"
 
 mb=$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1e6}')
 row() { awk -v n="$1" -v s="$2" -v c="$3" -v f="$files" -v b="$bytes" -v kb="$4" -v fl="$floor" \
