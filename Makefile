@@ -38,16 +38,17 @@ SITE_FILES := $(sort $(wildcard site/*.css site/*.js site/*.svg))
 SCHEMAS := schemas/config.schema.json
 
 # tree-sitter runtime and grammars come from npm (see DEPENDENCIES in the README); they are
-# compiled here, with their own flags, into one static library.
+# compiled here, with their own flags, into static libraries: opsbook's, where the runtime is
+# compiled through tools/ts_runtime.c (reference counts for single-thread trees) and the
+# grammar's scanner through tools/hcl_scanner.c (allocations through tree-sitter's hooks), and
+# the benchmark floor's, the sources as they come.
 NPM := build/npm/node_modules
 TS_LIB := $(B)/libts.a
-# The grammar's scanner is compiled through tools/hcl_scanner.c, which routes its allocations
-# through tree-sitter's allocator hooks.
+TS_STOCK_LIB := $(B)/libts-stock.a
 HCL_SRC := $(NPM)/@tree-sitter-grammars/tree-sitter-hcl/src
 TS_NPM_SRC := $(NPM)/tree-sitter/vendor/tree-sitter/lib/src/lib.c $(HCL_SRC)/parser.c \
               $(HCL_SRC)/scanner.c
-TS_SRC := $(NPM)/tree-sitter/vendor/tree-sitter/lib/src/lib.c $(HCL_SRC)/parser.c \
-          tools/hcl_scanner.c
+TS_SRC := tools/ts_runtime.c $(HCL_SRC)/parser.c tools/hcl_scanner.c
 TS_CFLAGS := -std=gnu11 -O2 -g -w -fPIC -I$(NPM)/tree-sitter/vendor/tree-sitter/lib/include \
              -I$(NPM)/tree-sitter/vendor/tree-sitter/lib/src -I$(HCL_SRC)
 TS_INC := -I$(NPM)/tree-sitter/vendor/tree-sitter/lib/include
@@ -90,12 +91,20 @@ $(B)/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -O2 $(WARN) $< -o $@
 
-$(TS_LIB): $(TS_SRC) $(TS_NPM_SRC)
-	@rm -rf $(B)/ts $@ && mkdir -p $(B)/ts
-	@for f in $(TS_SRC); do \
-	  o=$(B)/ts/$$(echo $$f | tr '/@' '__').o; \
+# $(call ts_lib,SOURCES): compiles SOURCES into the static library $@.
+define ts_lib
+	@rm -rf $@.d $@ && mkdir -p $@.d
+	@for f in $(1); do \
+	  o=$@.d/$$(echo $$f | tr '/@' '__').o; \
 	  $(CC) $(TS_CFLAGS) $(filter -fsanitize%,$(OPT)) -c $$f -o $$o || exit 1; done
-	ar rcs $@ $(B)/ts/*.o
+	ar rcs $@ $@.d/*.o
+endef
+
+$(TS_LIB): $(TS_SRC) $(TS_NPM_SRC)
+	$(call ts_lib,$(TS_SRC))
+
+$(TS_STOCK_LIB): $(TS_NPM_SRC)
+	$(call ts_lib,$(TS_NPM_SRC))
 
 $(TS_NPM_SRC):
 	@echo "tree-sitter sources missing: run 'make deps' (npm ci into build/npm)" >&2; exit 1
@@ -108,7 +117,7 @@ $(B)/opsbook: $(B)/obj/cmd/main.o $(B)/libopsbook.a $(TS_LIB)
 
 # The benchmark's dependency floor: one walk, each YAML, .tf and Markdown file parsed bare by
 # its parser library (tools/floor.c).
-$(B)/floor: tools/floor.c $(TS_LIB)
+$(B)/floor: tools/floor.c $(TS_STOCK_LIB)
 	$(CC) -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(TS_INC) $(PKG_CFLAGS) -o $@ $^ $(SANLD) \
 	  -lyaml -lcmark-gfm-extensions -lcmark-gfm
 
