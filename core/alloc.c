@@ -5,6 +5,9 @@
  * each leave the unused tail of a private block. */
 #include "core.h"
 
+#include "sanitize.h"
+
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +111,86 @@ void arena_thread_pack(int on)
     }
 }
 
+/* Private blocks of the usual sizes (2 KB doubling to ARENA_BLOCK) that an arena_free on a
+ * thread let go wait there, one list per size, for the thread's next arenas, up to
+ * BLOCK_CACHE bytes. A scan makes and frees a scratch arena or more per file; handed back to
+ * malloc, every 64 KB block freed cost a consolidation of the whole heap, and the blocks
+ * taken again were often fresh pages. The blocks go back to malloc when the thread exits. */
+enum { BLOCK_MIN = 2048, BLOCK_SIZES = 6, BLOCK_CACHE = 1024 * 1024 };
+
+struct block_cache {
+    struct arena_block *free[BLOCK_SIZES];
+    size_t bytes;
+    int held; /* registered for the thread's exit */
+};
+
+static _Thread_local struct block_cache tl_blocks;
+static pthread_key_t blocks_key;
+static pthread_once_t blocks_once = PTHREAD_ONCE_INIT;
+
+/* Thread exit. An arena freed later in the exit (another key's destructor) may cache a
+ * block again: it registers again, and POSIX calls this once more. */
+static void blocks_release(void *v)
+{
+    struct block_cache *c = v;
+    for (int i = 0; i < BLOCK_SIZES; i++)
+        while (c->free[i]) {
+            struct arena_block *b = c->free[i];
+            c->free[i] = b->next;
+            free(b);
+        }
+    c->bytes = 0;
+    c->held = 0;
+}
+
+static void blocks_setup(void)
+{
+    pthread_key_create(&blocks_key, blocks_release);
+}
+
+/* The cache list for blocks of `size` bytes, or -1 when such blocks are not cached. */
+static int block_size_index(size_t size)
+{
+    for (int i = 0; i < BLOCK_SIZES; i++)
+        if (size == (size_t)BLOCK_MIN << i)
+            return i;
+    return -1;
+}
+
+static struct arena_block *block_take(size_t size)
+{
+    int i = block_size_index(size);
+    struct arena_block *b = i >= 0 ? tl_blocks.free[i] : NULL;
+    if (b) {
+        UNPOISON(b->data, size);
+        tl_blocks.free[i] = b->next;
+        tl_blocks.bytes -= size;
+    } else {
+        b = xmalloc(sizeof(*b) + size);
+    }
+    b->used = 0;
+    b->size = size;
+    return b;
+}
+
+static void block_give(struct arena_block *b)
+{
+    int i = block_size_index(b->size);
+    if (i < 0 || tl_blocks.bytes + b->size > BLOCK_CACHE) {
+        free(b);
+        return;
+    }
+    if (!tl_blocks.held) {
+        pthread_once(&blocks_once, blocks_setup);
+        pthread_setspecific(blocks_key, &tl_blocks);
+        tl_blocks.held = 1;
+    }
+    b->next = tl_blocks.free[i];
+    tl_blocks.free[i] = b;
+    tl_blocks.bytes += b->size;
+    POISON(b->data, b->size); /* not the header: the leak checker follows `next` */
+}
+
 struct arena *arena_new(void)
 {
     return xcalloc(1, sizeof(struct arena));
@@ -127,7 +210,7 @@ void arena_free(struct arena *a)
     struct arena_block *b = a->head;
     while (b) {
         struct arena_block *next = b->next;
-        free(b);
+        block_give(b);
         b = next;
     }
     if (a->nshared)
@@ -197,9 +280,7 @@ void *arena_alloc(struct arena *a, size_t n)
         size_t size = n > a->next_size / 4 ? n : a->next_size;
         if (size == a->next_size && a->next_size < ARENA_BLOCK)
             a->next_size *= 2;
-        b = xmalloc(sizeof(*b) + size);
-        b->used = 0;
-        b->size = size;
+        b = block_take(size);
         if (size == n && a->head) {
             /* A large one-off allocation: keep the current block in front for small ones. */
             b->next = a->head->next;

@@ -19,28 +19,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SLAB_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SLAB_ASAN 1
-#endif
-#endif
-
 /* Under AddressSanitizer a free block is poisoned, and every chunk is a root for the leak
  * checker: the region is not malloc's, so LeakSanitizer would not otherwise look in it for
  * pointers to the malloc blocks a slab block holds (a parser's stack in its parser). */
-#ifdef SLAB_ASAN
-#include <sanitizer/asan_interface.h>
-#include <sanitizer/lsan_interface.h>
-#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
-#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
-#define LEAK_ROOT(p, n) __lsan_register_root_region((p), (n))
-#else
-#define POISON(p, n) ((void)(p), (void)(n))
-#define UNPOISON(p, n) ((void)(p), (void)(n))
-#define LEAK_ROOT(p, n) ((void)(p), (void)(n))
-#endif
+#include "sanitize.h"
 
 #define GRAIN 16
 #define CLASSES 64                /* small blocks: up to CLASSES * GRAIN = 1024 bytes */

@@ -22,6 +22,34 @@ Test(core, arena_many_small_and_one_large)
     arena_free(a);
 }
 
+/* A freed arena's blocks serve the thread's next arenas: what they are handed is zeroed
+ * still, and the arenas of pool threads (whose cached blocks go when the thread exits) work
+ * as any other; ASan and LeakSanitizer check the blocks' lives. */
+static void arena_reuse_on(void *ctx, size_t i)
+{
+    atomic_int *bad = ctx;
+    for (int round = 0; round < 50; round++) {
+        struct arena *a = arena_new();
+        for (int k = 0; k < 40; k++) {
+            unsigned char *p = arena_alloc(a, 1000 + (size_t)k);
+            for (int j = 0; j < 1000 + k; j++)
+                if (p[j])
+                    atomic_fetch_add(bad, 1);
+            memset(p, 0xa5 ^ (int)i, 1000 + (size_t)k);
+        }
+        arena_free(a);
+    }
+}
+
+Test(core, arena_blocks_are_reused_zeroed)
+{
+    atomic_int bad = 0;
+    arena_reuse_on(&bad, 0);
+    for (int round = 0; round < 3; round++) /* new threads each round */
+        pool_run(8, arena_reuse_on, &bad, 2);
+    cr_assert_eq(atomic_load(&bad), 0, "%d bytes handed out were not zero", atomic_load(&bad));
+}
+
 Test(core, strbuf_and_vec)
 {
     struct strbuf sb = STRBUF_INIT;
