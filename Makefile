@@ -32,7 +32,8 @@ LDLIBS_ALL = $(SANLD) $(PKG_LIBS) -lpthread -lm
 LAYERS := core discover parse model lint render
 LIB_SRC := $(foreach d,$(LAYERS),$(wildcard $(d)/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
-GEN_OBJ := $(B)/obj/gen/policies.o $(B)/obj/gen/site.o $(B)/obj/gen/schemas.o
+GEN_SRC := $(B)/gen/policies.c $(B)/gen/site.c $(B)/gen/schemas.c
+GEN_OBJ := $(GEN_SRC:$(B)/gen/%.c=$(B)/obj/gen/%.o)
 POLICIES := $(sort $(wildcard policies/*.yaml))
 SITE_FILES := $(sort $(wildcard site/*.css site/*.js site/*.svg))
 SCHEMAS := schemas/config.schema.json
@@ -163,7 +164,7 @@ fuzz:
 	@$(MAKE) --no-print-directory build
 	@mkdir -p build/fuzz/corpus
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -I. -I$(B)/gen \
-	  $(TS_INC) tests/fuzz/fuzz_load.c $(LIB_SRC) $(B)/gen/policies.c $(B)/gen/site.c \
+	  $(TS_INC) tests/fuzz/fuzz_load.c $(LIB_SRC) $(GEN_SRC) \
 	  $(TS_SRC) -I$(NPM)/tree-sitter/vendor/tree-sitter/lib/src -I$(HCL_SRC) -w -o build/fuzz/fuzz_load $(PKG_LIBS) -lpthread -lm
 	@find examples -type f -size -64k | head -200 | while read -r f; do \
 	  h=$$(sha1sum "$$f" | cut -c1-16); printf '\x03' | cat - "$$f" > build/fuzz/corpus/$$h; done

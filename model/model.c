@@ -102,7 +102,7 @@ void model_unit_load(struct unit *u, const char *data, size_t len)
         docker_load(u, data, len);
 }
 
-static void unit_free(struct unit *u)
+void model_unit_release(struct unit *u)
 {
     findings_release(&u->diags);
     findings_release(&u->found);
@@ -119,7 +119,14 @@ static void unit_free(struct unit *u)
     vec_release(&u->argo_apps);
     vec_release(&u->helm);
     free(u->text);
+    u->text = NULL;
     arena_free(u->arena);
+    u->arena = NULL;
+}
+
+static void unit_free(struct unit *u)
+{
+    model_unit_release(u);
     free(u);
 }
 

@@ -69,6 +69,9 @@ void model_unit_load(struct unit *u, const char *data, size_t len);
 void model_unit_load_parsed(struct unit *u, const struct yfile *yf, const char *data,
                             size_t len);
 
+/* Frees what loading put in `u`: its findings, entity lists, text and arena (not `u`). */
+void model_unit_release(struct unit *u);
+
 /* Joins the units once every file is loaded: what refers to what across files (a manifest
  * that a kustomization uses as a patch, the Service that selects a workload, …). Renders
  * Kustomize overlays on up to `threads` threads (0: one per core). A unit loaded with

@@ -26,16 +26,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(copy, data + 1, size - 1);
     model_unit_load(&u, copy, size - 1);
     free(copy);
-    findings_release(&u.diags);
-    findings_release(&u.found);
-    vec_release(&u.workflows);
-    vec_release(&u.k8s_objects);
-    vec_release(&u.tf_blocks);
-    vec_release(&u.dockerfiles);
-    vec_release(&u.compose);
-    vec_release(&u.docs);
-    vec_release(&u.kustomizations);
-    vec_release(&u.ignores);
-    arena_free(u.arena);
+    model_unit_release(&u);
     return 0;
 }
