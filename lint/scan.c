@@ -269,11 +269,7 @@ static void severity_apply(const struct scan *s, struct findings *fs)
  * `all` is sorted (path, line). */
 static void excerpts_mask_shared(struct scan *s, struct vec *all)
 {
-    struct strmap by_display = STRMAP_INIT;
-    for (size_t j = 0; j < s->model.units.len; j++) {
-        const struct unit *u = s->model.units.items[j];
-        strmap_put(&by_display, u->file->display, (void *)u);
-    }
+    struct strmap by_display = STRMAP_INIT; /* made when a line first needs it: rarely */
     for (size_t i = 0; i < all->len;) {
         const struct finding *f = all->items[i];
         size_t k = i + 1, masked = f->mask_len > 0;
@@ -281,11 +277,19 @@ static void excerpts_mask_shared(struct scan *s, struct vec *all)
                f->display && ((struct finding *)all->items[k])->display &&
                strcmp(((struct finding *)all->items[k])->display, f->display) == 0)
             masked += ((struct finding *)all->items[k++])->mask_len > 0;
-        const struct unit *u = f->display ? strmap_get(&by_display, f->display) : NULL;
+        if (!masked || k - i < 2 || f->line <= 0 || !f->display) {
+            i = k;
+            continue;
+        }
+        if (!by_display.cap)
+            for (size_t j = 0; j < s->model.units.len; j++) {
+                const struct unit *u = s->model.units.items[j];
+                strmap_put(&by_display, u->file->display, (void *)u);
+            }
+        const struct unit *u = strmap_get(&by_display, f->display);
         struct filemap fm;
         struct errbuf err = {{0}, 0};
-        if (masked && k - i > 1 && f->line > 0 && u &&
-            filemap_open(&fm, u->file->abspath, (size_t)-1, &err) == 0) {
+        if (u && filemap_open(&fm, u->file->abspath, (size_t)-1, &err) == 0) {
             struct span *spans = xcalloc(k - i, sizeof(*spans));
             size_t n = 0;
             for (size_t j = i; j < k; j++) {
