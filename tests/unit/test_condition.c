@@ -305,8 +305,7 @@ Test(condition, bad_policy_folder_is_a_usage_error)
                               "    check:\n      condition:\n"
                               "        require: {field: kinds, exists: true}\n");
     t_write(dir, "x.yaml", "a: 1\n");
-    const char *bin = getenv("OPSBOOK_BIN");
-    char *cmd = xasprintf("'%s' scan --policies '%s' '%s' 2>&1", bin ? bin : "build/opsbook",
+    char *cmd = xasprintf("'%s' scan --policies '%s' '%s' 2>&1", t_bin(),
                           pol, dir);
     char *out = NULL;
     cr_expect_eq(t_run(cmd, &out), 2);
@@ -321,8 +320,7 @@ Test(condition, bad_policy_folder_is_a_usage_error)
 
 Test(condition, fields_command_documents_every_entity_type)
 {
-    const char *bin = getenv("OPSBOOK_BIN");
-    char *cmd = xasprintf("'%s' fields", bin ? bin : "build/opsbook");
+    char *cmd = xasprintf("'%s' fields", t_bin());
     char *out = NULL;
     cr_assert_eq(t_run(cmd, &out), 0);
     static const char *const want[] = {"gha-workflow\n", "gha-job\n", "gha-step\n",
@@ -334,7 +332,7 @@ Test(condition, fields_command_documents_every_entity_type)
     free(cmd);
     /* rules and explain see a user's policies too. */
     cmd = xasprintf("'%s' explain team-deployment-owner --policies '%s/docs/policies'",
-                    bin ? bin : "build/opsbook", t_root());
+                    t_bin(), t_root());
     cr_expect_eq(t_run(cmd, &out), 0);
     cr_expect(str_startswith(out, "team-deployment-owner: Deployment has no owner label\n"), "%s",
               out);

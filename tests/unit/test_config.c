@@ -207,8 +207,7 @@ Test(config, print_config_cli)
     char *dir = t_tmpdir();
     t_write(dir, ".opsbook.yml", "exclude: [vendor/]\nrules:\n  parse-error: warning\n"
                                  "  symlink-skipped: off\nsite:\n  title: Northwind\n");
-    const char *bin = getenv("OPSBOOK_BIN");
-    char *cmd = xasprintf("'%s' scan --print-config '%s'", bin ? bin : "build/opsbook", dir);
+    char *cmd = xasprintf("'%s' scan --print-config '%s'", t_bin(), dir);
     char *out = NULL;
     cr_assert_eq(t_run(cmd, &out), 0);
     cr_expect(strstr(out, "exclude:\n  - \"vendor/\"\n") != NULL, "%s", out);
@@ -218,7 +217,7 @@ Test(config, print_config_cli)
     free(out);
     free(cmd);
     t_write(dir, ".opsbook.yml", "exlude: [x]\n");
-    cmd = xasprintf("'%s' scan '%s' 2>&1", bin ? bin : "build/opsbook", dir);
+    cmd = xasprintf("'%s' scan '%s' 2>&1", t_bin(), dir);
     cr_expect_eq(t_run(cmd, &out), 2, "a bad config is a usage error");
     cr_expect(strstr(out, "did you mean 'exclude'?") != NULL, "%s", out);
     free(out);
@@ -236,8 +235,7 @@ Test(config, site_uses_the_configuration)
     t_write(dir, "k8s/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
     t_write(dir, ".opsbook.yml", "site:\n  title: Southwind <ops>\n"
                                  "  repository: https://github.com/southwind/platform\n");
-    const char *bin = getenv("OPSBOOK_BIN");
-    char *cmd = xasprintf("'%s' site '%s' -o '%s/site' 2>/dev/null", bin ? bin : "build/opsbook",
+    char *cmd = xasprintf("'%s' site '%s' -o '%s/site' 2>/dev/null", t_bin(),
                           dir, out_dir);
     cr_assert_eq(t_run(cmd, NULL), 0);
     free(cmd);
@@ -250,7 +248,7 @@ Test(config, site_uses_the_configuration)
     free(out);
     free(cmd);
     t_write(dir, ".opsbook.yml", "site:\n  titel: x\n");
-    cmd = xasprintf("'%s' site '%s' -o '%s/site2' 2>&1", bin ? bin : "build/opsbook", dir,
+    cmd = xasprintf("'%s' site '%s' -o '%s/site2' 2>&1", t_bin(), dir,
                     out_dir);
     cr_expect_eq(t_run(cmd, &out), 2, "a bad config is a usage error for site too");
     free(out);

@@ -363,9 +363,7 @@ Test(linked, git_directory_generators_expand_against_the_tree)
 /* `opsbook model` output validates against schemas/model.schema.json (ajv, node). */
 Test(linked, model_json_matches_its_schema, .timeout = 60)
 {
-    const char *bin = getenv("OPSBOOK_BIN");
-    if (!bin)
-        cr_skip_test("OPSBOOK_BIN is not set (run through make unit)");
+    const char *bin = t_bin();
     char *dir = t_tmpdir();
     const char *ex[] = {"platform", "clean"};
     for (size_t i = 0; i < 2; i++) {

@@ -9,12 +9,6 @@
 #include "render/render.h"
 #include "testlib.h"
 
-static const char *bin(void)
-{
-    const char *b = getenv("OPSBOOK_BIN");
-    return b ? b : "build/opsbook";
-}
-
 /* A scan of a tree with an error, warnings, a suppressed finding, a finding about a whole
  * file, and a --history-style finding added by hand. */
 static void scan_fixture(struct scan *s, char **dir)
@@ -287,7 +281,7 @@ Test(outputs, several_outputs_in_one_run)
     t_write(dir, "repo/a.yaml", "a: 1\na: 2\n");
     char *cmd = xasprintf("cd '%s' && '%s' scan --no-git --format text --output-sarif out.sarif "
                           "--output-json out.json --output-junit out.xml --output-github gh.txt "
-                          "repo > out.txt; echo $?", dir, bin());
+                          "repo > out.txt; echo $?", dir, t_bin());
     char *out = NULL;
     cr_expect_eq(t_run(cmd, &out), 0);
     cr_expect_str_eq(out, "0\n", "warnings do not fail by default");
@@ -310,7 +304,7 @@ Test(outputs, several_outputs_in_one_run)
         free(p);
     }
     cmd = xasprintf("cd '%s' && '%s' scan --no-git --format sarif --output main.sarif "
-                    "--fail-on warning repo; echo $?", dir, bin());
+                    "--fail-on warning repo; echo $?", dir, t_bin());
     cr_expect_eq(t_run(cmd, &out), 0);
     cr_expect_str_eq(out, "1\n");
     free(out);
@@ -321,7 +315,7 @@ Test(outputs, several_outputs_in_one_run)
     free(out);
     free(schema);
     free(p);
-    cmd = xasprintf("'%s' scan --output-pdf x '%s' 2>&1", bin(), dir);
+    cmd = xasprintf("'%s' scan --output-pdf x '%s' 2>&1", t_bin(), dir);
     cr_expect_eq(t_run(cmd, &out), 2);
     cr_expect(strstr(out, "unknown option '--output-pdf'") != NULL, "%s", out);
     free(out);

@@ -367,8 +367,7 @@ Test(vcs, history_scan_reports_a_deleted_secret)
     lint_scan_release(&s);
 
     /* The CLI: text names the commit, JSON carries it. */
-    const char *bin = getenv("OPSBOOK_BIN");
-    char *cmd = xasprintf("'%s' scan --history --format json '%s'", bin ? bin : "build/opsbook",
+    char *cmd = xasprintf("'%s' scan --history --format json '%s'", t_bin(),
                           dir);
     char *out = NULL;
     cr_expect_eq(t_run(cmd, &out), 1);
@@ -393,9 +392,8 @@ Test(vcs, cli_usage_errors)
         {"--history a b", "--history takes one PATH"},
         {"--diff", "option --diff needs a value"},
     };
-    const char *bin = getenv("OPSBOOK_BIN");
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
-        char *cmd = xasprintf("'%s' scan %s 2>&1", bin ? bin : "build/opsbook", cases[i].args);
+        char *cmd = xasprintf("'%s' scan %s 2>&1", t_bin(), cases[i].args);
         char *out = NULL;
         cr_expect_eq(t_run(cmd, &out), 2, "%s", cases[i].args);
         cr_expect(strstr(out, cases[i].want) != NULL, "%s: %s", cases[i].args, out);
@@ -403,7 +401,7 @@ Test(vcs, cli_usage_errors)
         free(cmd);
     }
     char *dir = t_tmpdir();
-    char *cmd = xasprintf("'%s' scan --diff main '%s' 2>&1", bin ? bin : "build/opsbook", dir);
+    char *cmd = xasprintf("'%s' scan --diff main '%s' 2>&1", t_bin(), dir);
     char *out = NULL;
     cr_expect_eq(t_run(cmd, &out), 2);
     cr_expect(strstr(out, "not inside a Git repository") != NULL, "%s", out);

@@ -124,6 +124,20 @@ const char *t_root(void)
     return r && *r ? r : ".";
 }
 
+const char *t_bin(void)
+{
+    static char path[4096];
+    const char *b = getenv("OPSBOOK_BIN");
+    if (b && *b)
+        return b;
+    if (!path[0]) {
+        char *root = realpath(t_root(), NULL);
+        snprintf(path, sizeof(path), "%s/build/opsbook", root ? root : t_root());
+        free(root);
+    }
+    return path;
+}
+
 int t_run(const char *cmd, char **out)
 {
     FILE *p = popen(cmd, "r");

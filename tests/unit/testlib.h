@@ -27,6 +27,9 @@ int t_count(const struct scan *s, const char *rule, const char *path, int line);
 void t_dump(const struct scan *s);
 /* The repository's root (OPSBOOK_ROOT, or the working directory). */
 const char *t_root(void);
+/* The opsbook binary to run: OPSBOOK_BIN, or build/opsbook under the root, as an absolute
+ * path so a command may change directory first. */
+const char *t_bin(void);
 /* Runs a shell command; returns its exit status. Output to `out` (heap) when not NULL. */
 int t_run(const char *cmd, char **out);
 
