@@ -92,13 +92,13 @@ $(B)/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -O2 $(WARN) $< -o $@
 
-# $(call ts_lib,SOURCES): compiles SOURCES into the static library $@.
+# $(call ts_lib,SOURCES): compiles SOURCES into the static library $@ (objects in NAME-obj/).
 define ts_lib
-	@rm -rf $@.d $@ && mkdir -p $@.d
+	@rm -rf $(@:.a=-obj) $@ && mkdir -p $(@:.a=-obj)
 	@for f in $(1); do \
-	  o=$@.d/$$(echo $$f | tr '/@' '__').o; \
+	  o=$(@:.a=-obj)/$$(echo $$f | tr '/@' '__').o; \
 	  $(CC) $(TS_CFLAGS) $(filter -fsanitize%,$(OPT)) -c $$f -o $$o || exit 1; done
-	ar rcs $@ $@.d/*.o
+	ar rcs $@ $(@:.a=-obj)/*.o
 endef
 
 $(TS_LIB): $(TS_SRC) $(TS_NPM_SRC)
