@@ -131,15 +131,46 @@ void kustomize_defer_mark(struct model *m);
 void kustomize_render_all(struct model *m, int threads);
 /* Frees what rendering allocated outside the arenas. */
 void kustomize_unit_release(struct unit *u);
-/* Fills `sh` as a unit holding just `o->obj` (the kustomization's file and arena), so
- * per-file checks can judge one rendered object; kz_shadow_release() frees it. */
-void kz_shadow_init(struct unit *sh, const struct kz_object *o);
-void kz_shadow_release(struct unit *sh);
 
 /* The file and line a rendered location came from. */
 void kz_loc_resolve(const struct kz_object *o, int enc_line, const char **path, int *line);
 /* Environment named by a path's folders ("k8s/overlays/prod/x" -> "prod"), or NULL. */
 const char *kz_env_from_path(struct arena *a, const char *path);
+
+/* ---- typed views of rendered objects (kustomize_view.c) ---- */
+
+/* A typed view that later views of the same document may share parts of: the rendered
+ * document it was built from, the view, and how the document's lines resolve. */
+struct view_ref {
+    const struct ynode *tree;
+    const struct k8s_object *obj;
+    const char *const *origins;
+    size_t norigins;
+};
+
+enum { VIEW_REFS = 4 };
+
+/* The views made so far of one document a base renders, the file's own model first. Later
+ * views are added only while the memo that holds this lasts (arena `a`). */
+struct view_src {
+    struct view_ref refs[VIEW_REFS];
+    size_t n;
+    struct arena *a;
+};
+
+/* Fills `sh` as a unit holding just `o->obj` (the kustomization's file and arena), so
+ * per-file checks can judge one rendered object; kz_shadow_release() frees it. */
+void kz_shadow_init(struct unit *sh, const struct kz_object *o);
+void kz_shadow_release(struct unit *sh);
+/* The file's own model of document `doc` (its one object), as the first view to share, in
+ * `a`; NULL when the document is not one object. */
+struct view_src *kz_file_views(struct arena *a, const struct unit *file, int doc,
+                               const struct ynode *root);
+/* Builds `o->obj`, sharing what it can of `views` (may be NULL). Returns 0 when the view is
+ * an earlier one's in all but name and namespace (later views gain nothing from it), else 1. */
+int kz_typed_view(struct kz_object *o, const struct view_src *views);
+/* Offers `o`'s new view to later views of the same document (while a memo holds them). */
+void kz_view_add(struct view_src *v, const struct kz_object *o);
 
 /* ---- tree operations (kustomize_tree.c), on nodes allocated in `a` ---- */
 
