@@ -177,6 +177,8 @@ const char *k8s_str_common(const char *s);
 /* The process's one copy of `s` (NULL stays NULL), for text many manifests repeat: names,
  * namespaces, label keys and values. Thread-safe; the copies live until the process ends. */
 const char *k8s_str_pooled(const char *s);
+/* The pooled copy of s[0..n) (the common vocabulary not looked up). */
+const char *k8s_str_pooled_n(const char *s, size_t n);
 /* Models every document of a manifest file that has apiVersion and kind. */
 void k8s_load(struct unit *u, const struct yfile *yf);
 /* What a caller knows a document shares with documents modelled before (the same text at
