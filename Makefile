@@ -40,9 +40,10 @@ SCHEMAS := schemas/config.schema.json
 
 # tree-sitter runtime and grammars come from npm (see DEPENDENCIES in the README); they are
 # compiled here, with their own flags, into static libraries: opsbook's, where the runtime is
-# compiled through tools/ts_runtime.c (reference counts for single-thread trees) and the
-# grammar's scanner through tools/hcl_scanner.c (allocations through tree-sitter's hooks), and
-# the benchmark floor's, the sources as they come. Both are compiled -fPIE, not -fPIC: they
+# compiled through tools/ts_runtime.c (reference counts for single-thread trees, no balancing
+# pass for trees that are read once) and the grammar's scanner through tools/hcl_scanner.c
+# (allocations through tree-sitter's hooks), and the benchmark floor's, the sources as they
+# come. Both are compiled -fPIE, not -fPIC: they
 # are linked statically into executables, and with -fPIC every call between the runtime's
 # own functions goes through the PLT and none is inlined (a tenth of the parse).
 NPM := build/npm/node_modules
@@ -52,8 +53,10 @@ HCL_SRC := $(NPM)/@tree-sitter-grammars/tree-sitter-hcl/src
 TS_NPM_SRC := $(NPM)/tree-sitter/vendor/tree-sitter/lib/src/lib.c $(HCL_SRC)/parser.c \
               $(HCL_SRC)/scanner.c
 TS_SRC := tools/ts_runtime.c $(HCL_SRC)/parser.c tools/hcl_scanner.c
+TS_RT_SRC := $(NPM)/tree-sitter/vendor/tree-sitter/lib/src
+TS_ONESHOT := $(B)/ts-src/ts_parser_oneshot.c
 TS_CFLAGS := -std=gnu11 -O2 -g -w -fPIE -I$(NPM)/tree-sitter/vendor/tree-sitter/lib/include \
-             -I$(NPM)/tree-sitter/vendor/tree-sitter/lib/src -I$(HCL_SRC)
+             -I$(B)/ts-src -I$(TS_RT_SRC) -I$(HCL_SRC)
 TS_INC := -I$(NPM)/tree-sitter/vendor/tree-sitter/lib/include
 
 TEST_SRC := $(wildcard tests/unit/*.c tests/golden/*.c)
@@ -103,13 +106,22 @@ define ts_lib
 	ar rcs $@ $(@:.a=-obj)/*.o
 endef
 
-$(TS_LIB): $(TS_SRC) $(TS_NPM_SRC)
+$(TS_LIB): $(TS_SRC) $(TS_NPM_SRC) $(TS_ONESHOT)
 	$(call ts_lib,$(TS_SRC))
+
+# The runtime's parser.c with its last pass, which balances the finished tree for later
+# edits, switched off (tools/ts_runtime.c says why). The build fails if the line is missing.
+BALANCE_CALL := if (!ts_parser__balance_subtree(self)) {
+$(TS_ONESHOT): $(TS_RT_SRC)/parser.c
+	@mkdir -p $(dir $@)
+	@grep -qF '$(BALANCE_CALL)' $< || { echo "$<: the balancing call to switch off" \
+	  "is not there (tree-sitter changed?): see tools/ts_runtime.c" >&2; exit 1; }
+	sed 's/$(BALANCE_CALL)/if (0 \&\& !ts_parser__balance_subtree(self)) {/' $< >$@
 
 $(TS_STOCK_LIB): $(TS_NPM_SRC)
 	$(call ts_lib,$(TS_NPM_SRC))
 
-$(TS_NPM_SRC):
+$(TS_NPM_SRC) $(TS_RT_SRC)/parser.c:
 	@echo "tree-sitter sources missing: run 'make deps' (npm ci into build/npm)" >&2; exit 1
 
 $(B)/libopsbook.a: $(LIB_OBJ) $(GEN_OBJ)

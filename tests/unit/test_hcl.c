@@ -227,6 +227,55 @@ Test(hcl, hostile_input_does_not_crash)
     sb_release(&sb);
 }
 
+/* A long repetition (the items of a list, the attributes and blocks of a body) is a chain of
+ * hidden nodes as deep as it is long in the trees opsbook parses, which are not balanced
+ * (tools/ts_runtime.c): every item is still there, in order, at its place. */
+Test(hcl, long_repetitions_keep_every_item_in_order)
+{
+    enum { ITEMS = 60000, ATTRS = 20000, BLOCKS = 5000 };
+    struct strbuf sb = STRBUF_INIT;
+    sb_adds(&sb, "list = [");
+    for (int i = 0; i < ITEMS; i++)
+        sb_addf(&sb, "%s%d", i ? ", " : "", i);
+    sb_adds(&sb, "]\nlocals {\n");
+    for (int i = 0; i < ATTRS; i++)
+        sb_addf(&sb, "  a%d = \"v%d\"\n", i, i);
+    sb_adds(&sb, "}\nresource \"r\" \"s\" {\n");
+    for (int i = 0; i < BLOCKS; i++)
+        sb_addf(&sb, "  b {\n    x = %d\n  }\n", i);
+    sb_adds(&sb, "}\n");
+    struct parsed p;
+    p.a = arena_new();
+    p.diags.v = (struct vec)VEC_INIT;
+    hcl_parse(&p.hf, p.a, "t.tf", sb.buf, sb.len, &p.diags);
+    cr_assert_eq(p.hf.errors, 0);
+
+    const struct hcl_value *list = top(&p, "list");
+    cr_assert_eq(list->kind, HV_LIST);
+    cr_assert_eq(list->n, ITEMS);
+    for (int i = 0; i < ITEMS; i++)
+        cr_assert_eq(list->items[i]->num, i, "item %d is %g", i, list->items[i]->num);
+
+    cr_assert_eq(p.hf.root->nblocks, 2);
+    const struct hcl_block *locals = p.hf.root->blocks[0];
+    cr_assert_eq(locals->nattrs, ATTRS);
+    for (int i = 0; i < ATTRS; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "a%d", i);
+        cr_assert_str_eq(locals->attrs[i]->name, name);
+        cr_assert_eq(locals->attrs[i]->line, i + 3);
+    }
+
+    const struct hcl_block *res = p.hf.root->blocks[1];
+    cr_assert_eq(res->nblocks, BLOCKS);
+    for (int i = 0; i < BLOCKS; i++) {
+        cr_assert_eq(hcl_value_get(res->blocks[i], "x")->num, i);
+        cr_assert_eq(res->blocks[i]->line, ATTRS + 5 + 3 * i);
+    }
+    done(&p);
+    sb_release(&sb);
+}
+
 Test(tf, module_sources)
 {
     static const struct {
