@@ -131,14 +131,16 @@ static void moves_add(struct arena *a, struct kz_object *o, struct vec *moves)
     vec_release(moves);
 }
 
-/* The map documents of a loaded manifest or plain YAML file (what a resource or a patch
- * file contributes), parsed into `a`: from the bytes kept for a deferred file, which gets
+/* The map documents of a loaded manifest or plain YAML file (what a resource contributes),
+ * and with `lists` its list documents too (a patch file's JSON 6902 operations), parsed
+ * into `a`: from the bytes kept for a deferred file, which gets
  * its model from this parse the first time (only the render of the one kustomization that
  * names it comes here), else again from disk. Parse problems are reported once, with the
  * file's model; a file that cannot be read again contributes nothing. Returns 1 when the
  * text has no anchor, so no node is shared by aliases and the trees may be changed in
  * place. */
-static int docs_parse(struct unit *u, struct arena *a, struct vec *out, struct vec *index)
+static int docs_parse(struct unit *u, struct arena *a, int lists, struct vec *out,
+                      struct vec *index)
 {
     if (!u->loaded || (u->kind != FK_K8S && u->kind != FK_YAML))
         return 0;
@@ -155,7 +157,7 @@ static int docs_parse(struct unit *u, struct arena *a, struct vec *out, struct v
         u->defer = 0;
     }
     for (size_t i = 0; i < yf.ndocs; i++)
-        if (yml_is_map(yf.docs[i].root)) {
+        if (yml_is_map(yf.docs[i].root) || (lists && yml_is_seq(yf.docs[i].root))) {
             vec_push(out, yf.docs[i].root);
             if (index)
                 vec_push(index, (void *)(intptr_t)i);
@@ -288,7 +290,7 @@ static void recorded_take(struct pass *ps, const struct kustomization *k)
 static void file_objects(struct pass *ps, struct unit *file)
 {
     struct vec docs = VEC_INIT, index = VEC_INIT;
-    int own = docs_parse(file, ps->batch, &docs, &index);
+    int own = docs_parse(file, ps->batch, 0, &docs, &index);
     for (size_t d = 0; d < docs.len; d++) {
         struct ynode *doc = docs.items[d];
         if (!yml_str(yml_get(doc, "kind")))
@@ -405,7 +407,7 @@ static void patches_load(struct render_ctx *rc, struct pass *ps)
                 continue;
             }
             struct vec docs = VEC_INIT;
-            docs_parse(pu, ps->scratch, &docs, NULL);
+            docs_parse(pu, ps->scratch, 1, &docs, NULL);
             for (size_t d = 0; d < docs.len; d++)
                 patch_doc_add(ps, p, pu->file->path, docs.items[d], 0);
             vec_release(&docs);
@@ -430,7 +432,13 @@ static void patches_unmatched(struct pass *ps)
     for (size_t i = 0; i < ps->patches.len; i++) {
         const struct patch_doc *pd = ps->patches.items[i];
         const char *name = yml_str(yml_path(pd->doc, "metadata.name"));
-        if (!pd->matched)
+        if (pd->matched)
+            continue;
+        if (yml_is_seq(pd->doc) && !pd->p->target_kind && !pd->p->target_name &&
+            !pd->p->target_labels)
+            diag(ps->k, pd->p->loc, "JSON 6902 patch has no target: it applies to no object%s%s",
+                 "", "");
+        else
             diag(ps->k, pd->p->loc, "patch matches no object of this kustomization%s%s",
                  name ? ": no " : "", name ? name : "");
     }

@@ -657,6 +657,58 @@ Test(kustomize, overlay_views_share_only_what_is_the_same)
     lint_scan_release(&s);
 }
 
+/* A JSON 6902 patch in a file is a YAML list of operations, named by patchesJson6902 or by
+ * patches with a target: it applies, and what it adds comes from its lines. */
+Test(kustomize, json6902_patch_files_apply)
+{
+    static const char ops[] = "- op: replace\n"                                  /* 1 */
+                              "  path: /spec/replicas\n"                         /* 2 */
+                              "  value: 7\n"                                     /* 3 */
+                              "- op: remove\n"                                   /* 4 */
+                              "  path: /spec/template/spec/containers/0/env/0\n" /* 5 */
+                              "- op: add\n"                                      /* 6 */
+                              "  path: /spec/template/spec/containers/0/env/-\n" /* 7 */
+                              "  value: {name: B, value: '2'}\n";                /* 8 */
+    static const char *const extra[] = {
+        "k8s/overlays/qa/api/kustomization.yaml",
+        "resources: [../../../base]\nnamespace: shop-qa\npatchesJson6902:\n"
+        "  - target: {group: apps, version: v1, kind: Deployment, name: api}\n"
+        "    path: ops.yaml\n",
+        "k8s/overlays/qa/api/ops.yaml", ops,
+        "k8s/overlays/uat/api/kustomization.yaml",
+        "resources: [../../../base]\nnamespace: shop-uat\npatches:\n"
+        "  - path: ops.yaml\n    target: {kind: Deployment, name: api}\n",
+        "k8s/overlays/uat/api/ops.yaml", ops,
+        "k8s/overlays/bad/api/kustomization.yaml",
+        "resources: [../../../base]\nnamespace: shop-bad\npatches:\n  - path: ops.yaml\n",
+        "k8s/overlays/bad/api/ops.yaml", ops,
+        NULL,
+    };
+    struct scan s;
+    shop_repo(&s, extra);
+    const char *const folders[] = {"k8s/overlays/qa/api", "k8s/overlays/uat/api"};
+    for (size_t i = 0; i < ARRAY_LEN(folders); i++) {
+        char *kpath = xasprintf("%s/kustomization.yaml", folders[i]);
+        char *opath = xasprintf("%s/ops.yaml", folders[i]);
+        const struct kz_object *o =
+            linked_rendered_find(kust_at(&s, kpath), "Deployment", "api");
+        cr_assert(o && o->obj && o->obj->pod, "%s: no rendered Deployment", folders[i]);
+        cr_expect_eq(o->obj->replicas, 7, "%s: replicas %lld", folders[i], o->obj->replicas);
+        const struct k8s_container *c = o->obj->pod->containers[0];
+        cr_assert_eq(c->nenv, 1, "%s: %zu env entries", folders[i], (size_t)c->nenv);
+        cr_expect_str_eq(c->env[0].name, "B");
+        cr_expect_str_eq(c->env[0].value, "2");
+        expect_at(o, c->env[0].value_loc.line, opath, 8);
+        free(kpath);
+        free(opath);
+    }
+    /* Without a target, operations apply to nothing, and the entry says so. */
+    cr_expect_eq(t_count(&s, "kustomize-render-incomplete", NULL, 0), 1);
+    cr_expect_eq(t_count(&s, "kustomize-render-incomplete",
+                         "k8s/overlays/bad/api/kustomization.yaml", 4), 1);
+    lint_scan_release(&s);
+}
+
 /* Folders that include nothing of each other's render on the scan's threads: the rendered
  * objects, where their fields come from and the findings are the same on one thread. */
 static char *rendering_summary(const char *dir, int threads)
