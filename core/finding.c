@@ -112,6 +112,8 @@ static int finding_cmp(const void *pa, const void *pb)
     int c = cmp_str(a->path, b->path);
     if (c)
         return c;
+    if ((c = cmp_str(a->display, b->display)))   /* the same path under two scan roots */
+        return c;
     if (a->line != b->line)
         return a->line < b->line ? -1 : 1;
     if (a->col != b->col)

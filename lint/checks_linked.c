@@ -79,6 +79,7 @@ static int overlay_has(const char *list, const char *env)
 static int same_place(const struct finding *a, const struct finding *b)
 {
     return strcmp(a->rule_id, b->rule_id) == 0 && strcmp(a->path, b->path) == 0 &&
+           strcmp(a->display ? a->display : "", b->display ? b->display : "") == 0 &&
            a->line == b->line && a->col == b->col && strcmp(a->message, b->message) == 0 &&
            (a->overlays || b->overlays);
 }
@@ -164,20 +165,6 @@ static void objects_free(struct vec *v)
     vec_release(v);
 }
 
-/* Files used as Kustomize patches: partial objects, not judged as whole ones. */
-static void patch_files(struct strmap *out, const struct model *m)
-{
-    for (size_t i = 0; i < m->units.len; i++) {
-        const struct unit *u = m->units.items[i];
-        for (size_t j = 0; j < u->kustomizations.len; j++) {
-            const struct kustomization *k = u->kustomizations.items[j];
-            for (size_t p = 0; p < k->npatches; p++)
-                if (k->patches[p].path)
-                    strmap_put(out, k->patches[p].path, (void *)1);
-        }
-    }
-}
-
 /* Objects by one label "key=value" (workloads by their pod template's labels, or
  * NetworkPolicies by their selector's labels), so a selector is matched against the few
  * objects that carry its first label instead of against every object: linear, not
@@ -258,14 +245,12 @@ static int selects_any(const struct label_index *workloads, const struct k8s_kvs
 static void selectors_check(struct lint_ctx *ctx, const char *kind)
 {
     struct vec objs = VEC_INIT;
-    struct strmap patches = STRMAP_INIT;
     struct label_index workloads = {STRMAP_INIT, VEC_INIT};
     objects_all(&objs, ctx->model);
-    patch_files(&patches, ctx->model);
     workloads_index(&workloads, &objs);
     for (size_t i = 0; i < objs.len; i++) {
         const struct objref *r = objs.items[i];
-        if (!kind_is(r->o, kind) || strmap_get(&patches, r->u->file->path))
+        if (!kind_is(r->o, kind) || r->u->patch_file)   /* a partial object */
             continue;
         if (!r->o->has_selector || r->o->selector.len == 0 ||
             selects_any(&workloads, &r->o->selector))
@@ -276,7 +261,6 @@ static void selectors_check(struct lint_ctx *ctx, const char *kind)
                        "of its selector's labels", kind, r->o->name ? r->o->name : "?");
     }
     label_index_release(&workloads);
-    strmap_release(&patches);
     objects_free(&objs);
 }
 
@@ -346,9 +330,7 @@ static int ns_compatible(const char *a, const char *b)
 static void on_no_netpol(struct lint_ctx *ctx)
 {
     struct vec objs = VEC_INIT;
-    struct strmap patches = STRMAP_INIT;
     objects_all(&objs, ctx->model);
-    patch_files(&patches, ctx->model);
     /* Judged only where the repository manages NetworkPolicies at all: a workload left out
      * of a policy set is the gap; a repository without any leaves networking elsewhere. */
     int any = 0;
@@ -370,7 +352,7 @@ static void on_no_netpol(struct lint_ctx *ctx)
         const struct objref *r = objs.items[i];
         const struct k8s_object *w = r->o;
         if (!k8s_object_is_workload(w) || !w->pod || kind_is(w, "Job") || kind_is(w, "CronJob") ||
-            strmap_get(&patches, r->u->file->path))
+            r->u->patch_file)
             continue;
         int covered = 0;
         for (size_t j = 0; !covered && j < select_all.len; j++)
@@ -393,7 +375,6 @@ static void on_no_netpol(struct lint_ctx *ctx)
     }
     label_index_release(&policies);
     vec_release(&select_all);
-    strmap_release(&patches);
     objects_free(&objs);
 }
 

@@ -183,8 +183,10 @@ static void unreproduced_drop(struct judge *jd, const struct catalogue *cat, str
     }
 }
 
-void lint_overlays_judge(const struct catalogue *cat, struct model *m)
+/* The overlays of one scan root: their files and origins are paths under it. */
+static void judge_root(struct model *m, void *arg)
 {
+    const struct catalogue *cat = arg;
     struct judge jd = {STRMAP_INIT, STRMAP_INIT};
     struct strmap included = STRMAP_INIT;
     struct vec included_keys = VEC_INIT;
@@ -213,4 +215,9 @@ void lint_overlays_judge(const struct catalogue *cat, struct model *m)
     strmap_release(&included);
     strmap_release(&jd.units);
     strmap_release(&jd.rendered);
+}
+
+void lint_overlays_judge(const struct catalogue *cat, struct model *m)
+{
+    model_for_each_root(m, judge_root, (void *)cat);
 }

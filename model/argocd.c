@@ -211,30 +211,58 @@ static const char *repo_base(struct arena *a, const char *url)
     return arena_strndup(a, url + s, n - s);
 }
 
-/* Folders (and files) of the scan: each unit path and every parent folder. */
-static void folders_index(struct model *m, struct strmap *dirs, struct vec *owned)
+/* "root\npath": a path under one scan root, as the key of the maps below (in `a`). */
+static const char *root_key(struct arena *a, const char *root, const char *path)
+{
+    return arena_sprintf(a, "%s\n%s", root, path);
+}
+
+/* Folders (and files) of the scan, by root_key: each unit path and every parent folder;
+ * the folders' keys also go to `owned`. */
+static void folders_index(struct model *m, struct strmap *dirs, struct vec *owned,
+                          struct arena *a)
 {
     for (size_t i = 0; i < m->units.len; i++) {
         const struct unit *u = m->units.items[i];
-        strmap_put(dirs, u->file->path, (void *)u);
+        strmap_put(dirs, root_key(a, u->file->root, u->file->path), (void *)u);
         char *d = path_dirname(u->file->path);
-        while (*d && !strmap_get(dirs, d)) {
-            strmap_put(dirs, d, (void *)u);
-            vec_push(owned, d);
-            d = path_dirname(d);
+        while (*d) {
+            const char *key = root_key(a, u->file->root, d);
+            if (strmap_get(dirs, key))
+                break;
+            strmap_put(dirs, key, (void *)u);
+            vec_push(owned, (void *)key);
+            char *up = path_dirname(d);
+            free(d);
+            d = up;
         }
         free(d);
     }
 }
 
+/* The scan root an app's source is in: the root whose folder has the name of the
+ * repository its URL names, else the root of the app's own file. */
+static const char *source_root(const struct argo_app *app, const struct vec *roots,
+                               struct arena *a)
+{
+    const char *rb = repo_base(a, app->repo_url);
+    for (size_t i = 0; rb && i < roots->len; i++) {
+        const char *base = path_base(roots->items[i]);
+        if (base && strcmp(base, rb) == 0)
+            return roots->items[i];
+    }
+    return app->unit->file->root;
+}
+
 /* Ties an app to its folder, kustomization and environment (names found through `tmp`,
  * kept pooled). */
-static void app_link(struct argo_app *app, const struct strmap *dirs, const struct strmap *kusts,
-                     struct arena *tmp)
+static void app_link(struct argo_app *app, const char *root, const struct strmap *dirs,
+                     const struct strmap *kusts, struct arena *tmp)
 {
     char *p = app->path ? path_normalize(app->path) : NULL;
-    app->path_exists = p && strmap_get(dirs, p) != NULL;
-    app->kust = p ? strmap_get(kusts, p) : NULL;
+    const char *key = p ? root_key(tmp, root, p) : NULL;
+    app->path_exists = key && strmap_get(dirs, key) != NULL;
+    app->kust = key ? strmap_get(kusts, key) : NULL;
     if (p && app->kust)
         app->env = app->kust->env;
     if (!app->env && p)
@@ -259,16 +287,19 @@ void argocd_link(struct model *m)
 {
     struct strmap dirs = STRMAP_INIT, kusts = STRMAP_INIT, local_repos = STRMAP_INIT;
     struct vec owned = VEC_INIT, apps = VEC_INIT;
+    struct vec roots = VEC_INIT;
     struct arena *tmp = arena_new();
-    folders_index(m, &dirs, &owned);
+    folders_index(m, &dirs, &owned, tmp);
     for (size_t i = 0; i < m->units.len; i++) {
         struct unit *u = m->units.items[i];
+        if (!roots.len || strcmp(roots.items[roots.len - 1], u->file->root) != 0)
+            vec_push(&roots, u->file->root);
         for (size_t j = 0; j < u->kustomizations.len; j++) {
             struct kustomization *k = u->kustomizations.items[j];
-            strmap_put(&kusts, k->dir, k);
+            strmap_put(&kusts, root_key(tmp, u->file->root, k->dir), k);
         }
     }
-    /* Git directory generators become one app per matching folder. */
+    /* Git directory generators become one app per matching folder of their source's root. */
     for (size_t i = 0; i < m->units.len; i++) {
         struct unit *u = m->units.items[i];
         size_t n = u->argo_apps.len;
@@ -276,8 +307,13 @@ void argocd_link(struct model *m)
             struct argo_app *t = u->argo_apps.items[j];
             if (!t->git_dir_pattern)
                 continue;
+            const char *root = source_root(t, &roots, tmp);
+            size_t rn = strlen(root);
             for (size_t d = 0; d < owned.len; d++) {
-                const char *dir = owned.items[d];
+                const char *key = owned.items[d];
+                if (strncmp(key, root, rn) != 0 || key[rn] != '\n')
+                    continue;
+                const char *dir = key + rn + 1;
                 if (!glob_match(t->git_dir_pattern, dir))
                     continue;
                 struct argo_app *app = arena_alloc(u->arena, sizeof(*app));
@@ -298,7 +334,7 @@ void argocd_link(struct model *m)
             struct argo_app *app = u->argo_apps.items[j];
             if (app->git_dir_pattern)
                 continue;
-            app_link(app, &dirs, &kusts, tmp);
+            app_link(app, source_root(app, &roots, tmp), &dirs, &kusts, tmp);
             vec_push(&apps, app);
             if (app->path_exists && app->repo_url)
                 strmap_put(&local_repos, app->repo_url, app);
@@ -317,9 +353,8 @@ void argocd_link(struct model *m)
                      (app->path_exists || sibling || relative ||
                       (rb && root && strcmp(rb, root) == 0));
     }
-    for (size_t i = 0; i < owned.len; i++)
-        free(owned.items[i]);
     vec_release(&owned);
+    vec_release(&roots);
     vec_release(&apps);
     arena_free(tmp);
     strmap_release(&dirs);

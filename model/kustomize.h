@@ -115,7 +115,9 @@ void kustomize_load(struct unit *u, const struct yfile *yf);
  * file that exactly one kustomization names (a resource or a patch file), so that its loader
  * keeps its bytes and the render of that kustomization parses it, once, for both the file's
  * own model and the render (a file named twice may be parsed by two threads at once, so it
- * loads as usual). The loader clears `defer` for a file that is no manifest or plain YAML. */
+ * loads as usual). The loader clears `defer` for a file that is no manifest or plain YAML.
+ * Also sets `patch_file` on each file a kustomization names as a patch. Both look within
+ * each scan root (model_for_each_root). */
 void kustomize_defer_mark(struct model *m);
 /* Resolves every kustomization's entries and renders them all; diagnostics go to the
  * kustomization's unit. Rendering streams one resource entry at a time: the files an entry

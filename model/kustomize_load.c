@@ -278,9 +278,11 @@ void kustomize_load(struct unit *u, const struct yfile *yf)
     vec_push(&u->kustomizations, k);
 }
 
-void kustomize_defer_mark(struct model *m)
+static void defer_mark_root(struct model *m, void *arg)
 {
+    (void)arg;
     struct strmap named = STRMAP_INIT;   /* path -> times named, as an integer */
+    struct strmap patches = STRMAP_INIT;
     for (size_t i = 0; i < m->units.len; i++) {
         const struct unit *u = m->units.items[i];
         for (size_t j = 0; j < u->kustomizations.len; j++) {
@@ -290,17 +292,26 @@ void kustomize_defer_mark(struct model *m)
                     strmap_put(&named, k->resources[r].path,
                                (char *)strmap_get(&named, k->resources[r].path) + 1);
             for (size_t p = 0; p < k->npatches; p++)
-                if (k->patches[p].path)
+                if (k->patches[p].path) {
                     strmap_put(&named, k->patches[p].path,
                                (char *)strmap_get(&named, k->patches[p].path) + 1);
+                    strmap_put(&patches, k->patches[p].path, (void *)1);
+                }
         }
     }
     for (size_t i = 0; i < m->units.len; i++) {
         struct unit *u = m->units.items[i];
         u->defer = !u->loaded && u->file->kind != FK_KUSTOMIZATION &&
                    strmap_get(&named, u->file->path) == (void *)1;
+        u->patch_file = strmap_get(&patches, u->file->path) != NULL;
     }
     strmap_release(&named);
+    strmap_release(&patches);
+}
+
+void kustomize_defer_mark(struct model *m)
+{
+    model_for_each_root(m, defer_mark_root, NULL);
 }
 
 /* Folder names that name an environment by themselves. */

@@ -953,8 +953,10 @@ static void render_once(struct render_ctx *rc, struct vec *all, int threads)
     }
 }
 
-void kustomize_render_all(struct model *m, int threads)
+/* The kustomizations of one scan root (arg: the thread count). */
+static void render_root(struct model *m, void *arg)
 {
+    int threads = *(const int *)arg;
     struct render_ctx rc = {STRMAP_INIT, STRMAP_INIT, 0};
     struct vec all = VEC_INIT;
     for (size_t i = 0; i < m->units.len; i++) {
@@ -986,6 +988,11 @@ void kustomize_render_all(struct model *m, int threads)
     vec_release(&all);
     strmap_release(&rc.units);
     strmap_release(&rc.kusts);
+}
+
+void kustomize_render_all(struct model *m, int threads)
+{
+    model_for_each_root(m, render_root, &threads);
 }
 
 void kustomize_unit_release(struct unit *u)

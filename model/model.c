@@ -130,6 +130,22 @@ static void unit_free(struct unit *u)
     free(u);
 }
 
+void model_for_each_root(struct model *m, void (*fn)(struct model *root, void *arg), void *arg)
+{
+    /* Units are in discover order, sorted by root first: each root's are contiguous. */
+    for (uint32_t i = 0; i < m->units.len;) {
+        const char *root = ((const struct unit *)m->units.items[i])->file->root;
+        uint32_t j = i + 1;
+        while (j < m->units.len &&
+               strcmp(((const struct unit *)m->units.items[j])->file->root, root) == 0)
+            j++;
+        struct model sub = *m;
+        sub.units = (struct vec){&m->units.items[i], j - i, j - i};
+        fn(&sub, arg);
+        i = j;
+    }
+}
+
 void model_release(struct model *m)
 {
     for (size_t i = 0; i < m->units.len; i++)

@@ -38,6 +38,7 @@ struct unit {
     size_t text_len;
     unsigned loaded : 1;      /* read and parsed (possibly with diagnostics) */
     unsigned defer : 1;       /* one kustomization names it: parsed by its render, once */
+    unsigned patch_file : 1;  /* a kustomization of its scan root names it as a patch */
 };
 
 struct model {
@@ -78,6 +79,13 @@ void model_unit_release(struct unit *u);
  * `defer` set (its bytes in u->text; see kustomize_defer_mark) gets its model here, from the
  * render's parse or after the renders; u->text is the caller's to free afterwards. */
 void model_link(struct model *m, int threads);
+
+/* Calls fn with the units of each scan root in turn, as a model of their own (its `units`
+ * a view into m's, every other field m's): what a file names by a path relative to its
+ * root (a kustomization's resources and patches, a Terraform folder's variables, an Argo CD
+ * source path) is resolved among its own root's files only, never the same path under
+ * another root. fn must not add or remove units. */
+void model_for_each_root(struct model *m, void (*fn)(struct model *root, void *arg), void *arg);
 
 /* Frees every unit, the files and the findings. */
 void model_release(struct model *m);

@@ -105,16 +105,10 @@ static const char *repo_base(const char *repo)
 /* Manifests' workloads become services; every other object is kept for joining. */
 static void collect(struct linked_model *lm, struct model *m, struct vec *objs)
 {
-    struct strmap patches = STRMAP_INIT, seen = STRMAP_INIT;
-    for (size_t i = 0; i < lm->kustomizations.len; i++) {
-        const struct kustomization *k = lm->kustomizations.items[i];
-        for (size_t p = 0; p < k->npatches; p++)
-            if (k->patches[p].path)
-                strmap_put(&patches, k->patches[p].path, (void *)1);
-    }
+    struct strmap seen = STRMAP_INIT;
     for (size_t i = 0; i < m->units.len; i++) {
         const struct unit *u = m->units.items[i];
-        if (u->kind != FK_K8S || strmap_get(&patches, u->file->path))
+        if (u->kind != FK_K8S || u->patch_file)
             continue;
         for (size_t j = 0; j < u->k8s_objects.len; j++) {
             const struct k8s_object *o = u->k8s_objects.items[j];
@@ -130,7 +124,6 @@ static void collect(struct linked_model *lm, struct model *m, struct vec *objs)
             vec_push(&lm->services, s);
         }
     }
-    strmap_release(&patches);
     strmap_release(&seen);
 }
 

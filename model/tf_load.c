@@ -213,8 +213,9 @@ static void block_resolve(const struct hcl_block *b, const struct strmap *names,
         block_resolve(b->blocks[i], names, dir, key, depth + 1);
 }
 
-void tf_link(struct model *m)
+static void tf_link_root(struct model *m, void *arg)
 {
+    (void)arg;
     struct arena *a = arena_new();
     struct strmap names = STRMAP_INIT;
     struct strbuf key = STRBUF_INIT;
@@ -234,4 +235,9 @@ out:
     sb_release(&key);
     strmap_release(&names);
     arena_free(a);
+}
+
+void tf_link(struct model *m)
+{
+    model_for_each_root(m, tf_link_root, NULL);
 }

@@ -389,3 +389,146 @@ Test(linked, model_json_matches_its_schema, .timeout = 60)
     t_rmtree(dir);
     free(dir);
 }
+
+/* Findings of `rule` in the file shown as `display`. */
+static int count_at(const struct scan *s, const char *rule, const char *display)
+{
+    int n = 0;
+    for (size_t i = 0; i < s->findings.v.len; i++) {
+        const struct finding *f = s->findings.v.items[i];
+        n += strcmp(f->rule_id, rule) == 0 && strcmp(f->display, display) == 0;
+    }
+    return n;
+}
+
+static const char roots_deploy[] =
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  replicas: 1\n"
+    "  selector: {matchLabels: {app: app}}\n  template:\n    metadata: {labels: {app: app}}\n"
+    "    spec:\n      containers:\n        - name: app\n          image: ghcr.io/acme/app:1.0.0\n"
+    "          resources: {limits: {cpu: 500m, memory: 256Mi}}\n"
+    "          livenessProbe: {httpGet: {path: /healthz, port: 8080}}\n%s";
+static const char roots_tf[] =
+    "variable \"cidr\" {\n  default = \"%s\"\n}\n"
+    "resource \"aws_security_group\" \"ssh\" {\n  ingress {\n    from_port = 22\n"
+    "    to_port = 22\n    protocol = \"tcp\"\n    cidr_blocks = [var.cidr]\n  }\n}\n";
+
+/* Two scan roots with the same layout: what a file names by path (a kustomization's base
+ * and patches, a Terraform variable of its folder) is in its own root, never the other
+ * root's file at the same relative path. */
+Test(linked, each_scan_root_resolves_its_own_paths, .timeout = 60)
+{
+    char *dir = t_tmpdir();
+    const char *const roots[] = {"a", "b"};
+    for (int i = 0; i < 2; i++) {
+        int a = i == 0;
+        char *p = xasprintf("%s/%s", dir, roots[i]);
+        t_write(p, "k8s/base/kustomization.yaml", "resources: [deployment.yaml]\n");
+        char *deploy = xasprintf(roots_deploy, a ? "          readinessProbe: "
+                                                   "{httpGet: {path: /ready, port: 8080}}\n"
+                                                 : "");
+        t_write(p, "k8s/base/deployment.yaml", deploy);
+        free(deploy);
+        /* a: the overlay removes the probe with a JSON 6902 file, and patches a Service
+         * with extra.yaml; b: no patches, and extra.yaml is a Service of its own. */
+        t_write(p, "k8s/overlays/prod/kustomization.yaml",
+                a ? "resources: [../../base, service.yaml]\npatches:\n"
+                    "  - path: ops.yaml\n    target: {kind: Deployment, name: app}\n"
+                    "  - path: extra.yaml\n"
+                  : "resources: [../../base]\n");
+        t_write(p, "k8s/overlays/prod/ops.yaml",
+                "- op: remove\n  path: /spec/template/spec/containers/0/readinessProbe\n");
+        if (a)
+            t_write(p, "k8s/overlays/prod/service.yaml",
+                    "apiVersion: v1\nkind: Service\nmetadata: {name: app}\n"
+                    "spec:\n  selector: {app: app}\n  ports: [{port: 80}]\n");
+        t_write(p, "k8s/overlays/prod/extra.yaml",
+                "apiVersion: v1\nkind: Service\nmetadata: {name: app}\n"
+                "spec:\n  selector: {app: ghost}\n  ports: [{port: 80}]\n");
+        char *tf = xasprintf(roots_tf, a ? "0.0.0.0/0" : "10.0.0.0/8");
+        t_write(p, "infra/main.tf", tf);
+        free(tf);
+        free(p);
+    }
+    char *ra = xasprintf("%s/a", dir), *rb = xasprintf("%s/b", dir);
+    const char *paths[] = {ra, rb};
+    struct scan_opts o = {.paths = paths, .npaths = 2, .threads = 2, .fail_on = SEV_ERROR};
+    o.discover.no_git = 1;
+    struct errbuf err = {{0}, 0};
+    struct scan s;
+    cr_assert_eq(lint_scan_run(&s, &o, &err), 0, "%s", err.msg);
+    char *a_base = xasprintf("%s/k8s/base/deployment.yaml", ra);
+    char *b_base = xasprintf("%s/k8s/base/deployment.yaml", rb);
+    char *a_kust = xasprintf("%s/k8s/overlays/prod/kustomization.yaml", ra);
+    char *b_extra = xasprintf("%s/k8s/overlays/prod/extra.yaml", rb);
+    char *a_tf = xasprintf("%s/infra/main.tf", ra), *b_tf = xasprintf("%s/infra/main.tf", rb);
+    /* a's overlay renders a's base: the probe it removes is there, and prod lacks it. */
+    cr_expect_eq(count_at(&s, "kustomize-render-incomplete", a_kust), 0);
+    cr_expect_eq(count_at(&s, "k8s-missing-readiness-probe", a_base), 1);
+    cr_expect_eq(count_at(&s, "k8s-missing-readiness-probe", b_base), 1);
+    /* b's extra.yaml is a Service of its own, not a's patch: judged, and it selects nothing. */
+    cr_expect_eq(count_at(&s, "k8s-service-selects-nothing", b_extra), 1);
+    /* Each main.tf's variable is its own root's. */
+    cr_expect_eq(count_at(&s, "tf-sg-open-ingress", a_tf), 1);
+    cr_expect_eq(count_at(&s, "tf-sg-open-ingress", b_tf), 0);
+    lint_scan_release(&s);
+    char *const owned[] = {a_base, b_base, a_kust, b_extra, a_tf, b_tf, ra, rb};
+    for (size_t i = 0; i < ARRAY_LEN(owned); i++)
+        free(owned[i]);
+    t_rmtree(dir);
+    free(dir);
+}
+
+/* An Argo CD source whose repository URL names another scan root's folder is looked up in
+ * that root (a GitOps repository and the application repository it deploys, scanned
+ * together), its Git directory generators too; otherwise in the app's own root. */
+Test(linked, argocd_sources_resolve_in_the_root_their_url_names)
+{
+    char *dir = t_tmpdir();
+    char *gitops = xasprintf("%s/platform", dir), *shop = xasprintf("%s/checkout", dir);
+    t_write(gitops, "argocd/shop-prod.yaml",
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: shop-prod}\n"
+            "spec:\n  project: shop\n  source:\n    repoURL: https://github.com/acme/checkout.git\n"
+            "    targetRevision: v1.0.0\n    path: k8s/overlays/prod\n"
+            "  destination: {namespace: shop}\n");
+    t_write(gitops, "argocd/set.yaml",
+            "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: envs}\n"
+            "spec:\n  generators:\n    - git:\n        repoURL: https://github.com/acme/checkout.git\n"
+            "        revision: v1.0.0\n        directories:\n          - path: k8s/overlays/*\n"
+            "  template:\n    metadata: {name: 'shop-{{path.basename}}'}\n    spec:\n"
+            "      project: shop\n      source:\n        path: '{{path}}'\n");
+    t_write(gitops, "argocd/self.yaml",
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: addons}\n"
+            "spec:\n  project: ops\n  source:\n    repoURL: https://github.com/acme/platform.git\n"
+            "    targetRevision: v1.0.0\n    path: addons\n");
+    t_write(gitops, "addons/kustomization.yaml", "resources: []\n");
+    /* The same folder in the GitOps root, which the shop apps must not take (it sorts after
+     * the application root, so a last-wins index by path alone would give it). */
+    t_write(gitops, "k8s/overlays/prod/kustomization.yaml", "resources: []\n");
+    t_write(shop, "k8s/overlays/dev/kustomization.yaml", "resources: []\n");
+    t_write(shop, "k8s/overlays/prod/kustomization.yaml", "resources: []\n");
+    const char *paths[] = {gitops, shop};
+    struct scan_opts o = {.paths = paths, .npaths = 2, .threads = 2, .fail_on = SEV_ERROR};
+    o.discover.no_git = 1;
+    struct errbuf err = {{0}, 0};
+    struct scan s;
+    cr_assert_eq(lint_scan_run(&s, &o, &err), 0, "%s", err.msg);
+    const struct linked_model *lm = s.model.linked;
+    int seen = 0;
+    for (size_t i = 0; i < lm->apps.len; i++) {
+        const struct argo_app *a = lm->apps.items[i];
+        cr_assert(a->name);
+        cr_expect(a->path_exists && a->kust, "%s: %s not found", a->name, a->path);
+        if (!a->kust)
+            continue;
+        const char *root = a->kust->unit->file->root;
+        const char *want = strcmp(a->name, "addons") == 0 ? gitops : shop;
+        cr_expect(str_endswith(root, want + strlen(dir)), "%s: in %s", a->name, root);
+        seen++;
+    }
+    cr_expect_eq(seen, 4, "shop-prod, addons and the set's dev and prod: %d", seen);
+    lint_scan_release(&s);
+    t_rmtree(dir);
+    free(gitops);
+    free(shop);
+    free(dir);
+}
