@@ -451,11 +451,8 @@ Test(linked, each_scan_root_resolves_its_own_paths, .timeout = 60)
     }
     char *ra = xasprintf("%s/a", dir), *rb = xasprintf("%s/b", dir);
     const char *paths[] = {ra, rb};
-    struct scan_opts o = {.paths = paths, .npaths = 2, .threads = 2, .fail_on = SEV_ERROR};
-    o.discover.no_git = 1;
-    struct errbuf err = {{0}, 0};
     struct scan s;
-    cr_assert_eq(lint_scan_run(&s, &o, &err), 0, "%s", err.msg);
+    t_scan_paths(&s, paths, 2);
     char *a_base = xasprintf("%s/k8s/base/deployment.yaml", ra);
     char *b_base = xasprintf("%s/k8s/base/deployment.yaml", rb);
     char *a_kust = xasprintf("%s/k8s/overlays/prod/kustomization.yaml", ra);
@@ -507,11 +504,8 @@ Test(linked, argocd_sources_resolve_in_the_root_their_url_names)
     t_write(shop, "k8s/overlays/dev/kustomization.yaml", "resources: []\n");
     t_write(shop, "k8s/overlays/prod/kustomization.yaml", "resources: []\n");
     const char *paths[] = {gitops, shop};
-    struct scan_opts o = {.paths = paths, .npaths = 2, .threads = 2, .fail_on = SEV_ERROR};
-    o.discover.no_git = 1;
-    struct errbuf err = {{0}, 0};
     struct scan s;
-    cr_assert_eq(lint_scan_run(&s, &o, &err), 0, "%s", err.msg);
+    t_scan_paths(&s, paths, 2);
     const struct linked_model *lm = s.model.linked;
     int seen = 0;
     for (size_t i = 0; i < lm->apps.len; i++) {

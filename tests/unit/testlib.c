@@ -53,14 +53,19 @@ void t_rmtree(const char *dir)
     free(cmd);
 }
 
-void t_scan(struct scan *out, const char *path)
+void t_scan_paths(struct scan *out, const char *const *paths, size_t npaths)
 {
-    const char *paths[] = {path};
-    struct scan_opts o = {.paths = paths, .npaths = 1, .threads = 2, .fail_on = SEV_ERROR};
+    struct scan_opts o = {.paths = paths, .npaths = npaths, .threads = 2,
+                          .fail_on = SEV_ERROR};
     o.discover.no_git = 1;
     struct errbuf err = {{0}, 0};
     int rc = lint_scan_run(out, &o, &err);
-    cr_assert_eq(rc, 0, "scan of %s failed: %s", path, err.msg);
+    cr_assert_eq(rc, 0, "scan of %s failed: %s", paths[0], err.msg);
+}
+
+void t_scan(struct scan *out, const char *path)
+{
+    t_scan_paths(out, &path, 1);
 }
 
 int t_rule_matches(const char *pattern, const char *id)

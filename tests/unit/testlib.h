@@ -15,6 +15,8 @@ void t_write_bytes(const char *dir, const char *rel, const char *data, size_t le
 void t_rmtree(const char *dir);
 /* Scans `path` with default options (no git, 2 threads); asserts it ran. */
 void t_scan(struct scan *out, const char *path);
+/* The same for several paths (several scan roots). */
+void t_scan_paths(struct scan *out, const char *const *paths, size_t npaths);
 /* Writes one file into a fresh directory, scans it, and returns the number of findings of
  * `rule` (NULL: all rules; "a,b*" matches rule a or any rule starting with b); the first
  * one's line goes to *line when line is not NULL. */
