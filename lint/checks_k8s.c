@@ -3,6 +3,7 @@
  * API versions, RBAC, selectors) and, across files, PodDisruptionBudgets and ServiceAccounts.
  * Files are judged as written: a workload document that can only be a Kustomize patch (see
  * k8s_object.fragment) is not blamed for what it leaves to its base. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,16 +28,35 @@ static int kind_is(const struct k8s_object *o, const char *kind)
     return o->kind && strcmp(o->kind, kind) == 0;
 }
 
+/* Appends the strings up to NULL to buf (n bytes), cut to fit. Made for every container of
+ * every rule, so not through snprintf. */
+static void entity_cat(char *buf, size_t n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    size_t at = 0;
+    for (const char *s; (s = va_arg(ap, const char *)) != NULL;) {
+        size_t l = strlen(s);
+        if (l > n - 1 - at)
+            l = n - 1 - at;
+        memcpy(buf + at, s, l);
+        at += l;
+    }
+    buf[at] = '\0';
+    va_end(ap);
+}
+
 static void container_entity(char *buf, size_t n, const struct k8s_object *o,
                              const struct k8s_container *c)
 {
-    snprintf(buf, n, "%s/%s %scontainer %s", o->kind, o->name ? o->name : "?",
-             c->init ? "init " : "", c->name ? c->name : "?");
+    entity_cat(buf, n, o->kind ? o->kind : "?", "/", o->name ? o->name : "?",
+               c->init ? " init container " : " container ", c->name ? c->name : "?",
+               (const char *)NULL);
 }
 
 static void object_entity(char *buf, size_t n, const struct k8s_object *o)
 {
-    snprintf(buf, n, "%s/%s", o->kind, o->name ? o->name : "?");
+    entity_cat(buf, n, o->kind ? o->kind : "?", "/", o->name ? o->name : "?", (const char *)NULL);
 }
 
 static void containers_walk(struct lint_ctx *ctx, unsigned flags, container_fn fn)

@@ -211,58 +211,71 @@ static const char *repo_base(struct arena *a, const char *url)
     return arena_strndup(a, url + s, n - s);
 }
 
-/* "root\npath": a path under one scan root, as the key of the maps below (in `a`). */
-static const char *root_key(struct arena *a, const char *root, const char *path)
-{
-    return arena_sprintf(a, "%s\n%s", root, path);
-}
+/* One scan root's files and folders (each unit path and every folder above it, the folders
+ * also in `folders`, in order) and its kustomizations by folder. */
+struct root_index {
+    const char *root;
+    struct strmap paths, kusts;
+    struct vec folders;   /* char* (heap) */
+};
 
-/* Folders (and files) of the scan, by root_key: each unit path and every parent folder;
- * the folders' keys also go to `owned`. */
-static void folders_index(struct model *m, struct strmap *dirs, struct vec *owned,
-                          struct arena *a)
+static void root_index_add(struct model *m, void *arg)
 {
+    struct root_index *ri = xcalloc(1, sizeof(*ri));
+    ri->root = ((const struct unit *)m->units.items[0])->file->root;
     for (size_t i = 0; i < m->units.len; i++) {
         const struct unit *u = m->units.items[i];
-        strmap_put(dirs, root_key(a, u->file->root, u->file->path), (void *)u);
+        strmap_put(&ri->paths, u->file->path, (void *)u);
         char *d = path_dirname(u->file->path);
-        while (*d) {
-            const char *key = root_key(a, u->file->root, d);
-            if (strmap_get(dirs, key))
-                break;
-            strmap_put(dirs, key, (void *)u);
-            vec_push(owned, (void *)key);
-            char *up = path_dirname(d);
-            free(d);
-            d = up;
+        while (*d && !strmap_get(&ri->paths, d)) {
+            strmap_put(&ri->paths, d, (void *)u);
+            vec_push(&ri->folders, d);
+            d = path_dirname(d);
         }
         free(d);
+        for (size_t j = 0; j < u->kustomizations.len; j++) {
+            struct kustomization *k = u->kustomizations.items[j];
+            strmap_put(&ri->kusts, k->dir, k);
+        }
     }
+    vec_push(arg, ri);
+}
+
+static void root_index_free(struct root_index *ri)
+{
+    for (size_t i = 0; i < ri->folders.len; i++)
+        free(ri->folders.items[i]);
+    vec_release(&ri->folders);
+    strmap_release(&ri->paths);
+    strmap_release(&ri->kusts);
+    free(ri);
 }
 
 /* The scan root an app's source is in: the root whose folder has the name of the
  * repository its URL names, else the root of the app's own file. */
-static const char *source_root(const struct argo_app *app, const struct vec *roots,
-                               struct arena *a)
+static const struct root_index *source_root(const struct argo_app *app,
+                                            const struct vec *roots, struct arena *a)
 {
     const char *rb = repo_base(a, app->repo_url);
-    for (size_t i = 0; rb && i < roots->len; i++) {
-        const char *base = path_base(roots->items[i]);
-        if (base && strcmp(base, rb) == 0)
-            return roots->items[i];
+    const struct root_index *own = NULL;
+    for (size_t i = 0; i < roots->len; i++) {
+        const struct root_index *ri = roots->items[i];
+        const char *base = path_base(ri->root);
+        if (rb && base && strcmp(base, rb) == 0)
+            return ri;
+        if (strcmp(ri->root, app->unit->file->root) == 0)
+            own = ri;
     }
-    return app->unit->file->root;
+    return own;
 }
 
 /* Ties an app to its folder, kustomization and environment (names found through `tmp`,
  * kept pooled). */
-static void app_link(struct argo_app *app, const char *root, const struct strmap *dirs,
-                     const struct strmap *kusts, struct arena *tmp)
+static void app_link(struct argo_app *app, const struct root_index *ri, struct arena *tmp)
 {
     char *p = app->path ? path_normalize(app->path) : NULL;
-    const char *key = p ? root_key(tmp, root, p) : NULL;
-    app->path_exists = key && strmap_get(dirs, key) != NULL;
-    app->kust = key ? strmap_get(kusts, key) : NULL;
+    app->path_exists = p && ri && strmap_get(&ri->paths, p) != NULL;
+    app->kust = p && ri ? strmap_get(&ri->kusts, p) : NULL;
     if (p && app->kust)
         app->env = app->kust->env;
     if (!app->env && p)
@@ -285,20 +298,10 @@ static void app_link(struct argo_app *app, const char *root, const struct strmap
 
 void argocd_link(struct model *m)
 {
-    struct strmap dirs = STRMAP_INIT, kusts = STRMAP_INIT, local_repos = STRMAP_INIT;
-    struct vec owned = VEC_INIT, apps = VEC_INIT;
-    struct vec roots = VEC_INIT;
+    struct strmap local_repos = STRMAP_INIT;
+    struct vec roots = VEC_INIT, apps = VEC_INIT;
     struct arena *tmp = arena_new();
-    folders_index(m, &dirs, &owned, tmp);
-    for (size_t i = 0; i < m->units.len; i++) {
-        struct unit *u = m->units.items[i];
-        if (!roots.len || strcmp(roots.items[roots.len - 1], u->file->root) != 0)
-            vec_push(&roots, u->file->root);
-        for (size_t j = 0; j < u->kustomizations.len; j++) {
-            struct kustomization *k = u->kustomizations.items[j];
-            strmap_put(&kusts, root_key(tmp, u->file->root, k->dir), k);
-        }
-    }
+    model_for_each_root(m, root_index_add, &roots);
     /* Git directory generators become one app per matching folder of their source's root. */
     for (size_t i = 0; i < m->units.len; i++) {
         struct unit *u = m->units.items[i];
@@ -307,13 +310,9 @@ void argocd_link(struct model *m)
             struct argo_app *t = u->argo_apps.items[j];
             if (!t->git_dir_pattern)
                 continue;
-            const char *root = source_root(t, &roots, tmp);
-            size_t rn = strlen(root);
-            for (size_t d = 0; d < owned.len; d++) {
-                const char *key = owned.items[d];
-                if (strncmp(key, root, rn) != 0 || key[rn] != '\n')
-                    continue;
-                const char *dir = key + rn + 1;
+            const struct root_index *ri = source_root(t, &roots, tmp);
+            for (size_t d = 0; ri && d < ri->folders.len; d++) {
+                const char *dir = ri->folders.items[d];
                 if (!glob_match(t->git_dir_pattern, dir))
                     continue;
                 struct argo_app *app = arena_alloc(u->arena, sizeof(*app));
@@ -334,7 +333,7 @@ void argocd_link(struct model *m)
             struct argo_app *app = u->argo_apps.items[j];
             if (app->git_dir_pattern)
                 continue;
-            app_link(app, source_root(app, &roots, tmp), &dirs, &kusts, tmp);
+            app_link(app, source_root(app, &roots, tmp), tmp);
             vec_push(&apps, app);
             if (app->path_exists && app->repo_url)
                 strmap_put(&local_repos, app->repo_url, app);
@@ -353,11 +352,10 @@ void argocd_link(struct model *m)
                      (app->path_exists || sibling || relative ||
                       (rb && root && strcmp(rb, root) == 0));
     }
-    vec_release(&owned);
+    for (size_t i = 0; i < roots.len; i++)
+        root_index_free(roots.items[i]);
     vec_release(&roots);
     vec_release(&apps);
     arena_free(tmp);
-    strmap_release(&dirs);
-    strmap_release(&kusts);
     strmap_release(&local_repos);
 }

@@ -489,7 +489,8 @@ Test(linked, argocd_sources_resolve_in_the_root_their_url_names)
             "  destination: {namespace: shop}\n");
     t_write(gitops, "argocd/set.yaml",
             "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: envs}\n"
-            "spec:\n  generators:\n    - git:\n        repoURL: https://github.com/acme/checkout.git\n"
+            "spec:\n  generators:\n    - git:\n"
+            "        repoURL: https://github.com/acme/checkout.git\n"
             "        revision: v1.0.0\n        directories:\n          - path: k8s/overlays/*\n"
             "  template:\n    metadata: {name: 'shop-{{path.basename}}'}\n    spec:\n"
             "      project: shop\n      source:\n        path: '{{path}}'\n");
