@@ -300,9 +300,15 @@ static int handle_event(struct yload *ld, struct vec *docs, yaml_event_t *ev)
     case YAML_ALIAS_EVENT: {
         const char *name = (const char *)ev->data.alias.anchor;
         struct ynode *target = strmap_get(&ld->anchors, name);
-        if (!target) {
-            char msg[200];
-            snprintf(msg, sizeof(msg), "undefined YAML alias '*%.120s'", name);
+        const char *problem = target ? NULL : "undefined YAML alias '*%.120s'";
+        /* Inside the node it names: sharing it would make a tree that contains itself. */
+        for (int i = 0; target && i < ld->depth; i++)
+            if (ld->stack[i].node == target)
+                problem = "YAML alias '*%.120s' is inside the node it names, which would "
+                          "contain itself; it stands for null";
+        if (problem) {
+            char msg[240];
+            snprintf(msg, sizeof(msg), problem, name);
             diag(ld, "parse-error", SEV_ERROR, ev->start_mark.line + 1,
                  ev->start_mark.column + 1, msg);
             target = node_new(ld, YN_NULL, &ev->start_mark);

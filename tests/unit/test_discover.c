@@ -172,14 +172,19 @@ Test(discover, bad_files_do_not_stop_the_scan)
     t_write(dir, "c-nonutf8.yaml", "name: \xc3\x28\n");
     t_write(dir, "d-good.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
     t_write(dir, "e-empty.yaml", "");
+    /* An alias inside its own anchor, in an object a kustomization renders. */
+    t_write(dir, "f-cycle/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  a: &a [*a]\n");
+    t_write(dir, "f-cycle/kustomization.yaml", "resources: [cm.yaml]\nnamespace: x\n");
     struct scan s;
     t_scan(&s, dir);
+    cr_assert_eq(t_count(&s, "parse-error", "f-cycle/cm.yaml", 5), 1);
     cr_assert_eq(t_count(&s, "parse-error", "a-broken.yaml", 2), 1);
     cr_assert_eq(t_count(&s, NULL, "b-binary.yaml", 0), 0, "binary files are skipped");
     cr_assert_eq(t_count(&s, "parse-error", "c-nonutf8.yaml", 1), 1);
     cr_assert_eq(t_count(&s, NULL, "d-good.yaml", 0), 0);
     cr_assert_eq(s.stats.skipped_binary, 1);
-    cr_assert_eq(s.stats.files_scanned, 4);
+    cr_assert_eq(s.stats.files_scanned, 6);
     const struct finding *f = NULL;
     for (size_t i = 0; i < s.findings.v.len; i++)
         if (strcmp(((struct finding *)s.findings.v.items[i])->path, "a-broken.yaml") == 0)

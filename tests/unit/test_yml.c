@@ -113,6 +113,38 @@ Test(yml, alias_bomb_is_a_diagnostic_not_a_blowup)
     done(&p);
 }
 
+/* An alias inside the node it names would make the tree contain itself, and every walker
+ * loop forever: it is a diagnostic at the alias, and stands for null. */
+Test(yml, an_alias_inside_its_own_anchor_is_a_diagnostic_not_a_cycle)
+{
+    static const char *const cases[] = {
+        "a: &a [*a]\n",
+        "a: &a {b: [1, {c: *a}]}\n",
+        "x: &x\n  y: &y\n    z: *x\n",
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        struct parsed p;
+        parse(&p, cases[i], NULL);
+        cr_assert_eq(p.diags.v.len, 1, "%s: %zu diagnostics", cases[i], (size_t)p.diags.v.len);
+        const struct finding *f = p.diags.v.items[0];
+        cr_expect_str_eq(f->rule_id, "parse-error");
+        cr_expect(strstr(f->message, "would contain itself") != NULL, "%s", f->message);
+        /* The tree is finite: a walk to the alias ends at a null. */
+        const struct ynode *n = p.yf.docs[0].root;
+        for (int depth = 0; n && n->kind != YN_NULL; depth++) {
+            cr_assert_lt(depth, 10, "%s: the tree loops", cases[i]);
+            n = n->kind == YN_MAP ? n->pairs[n->len - 1].val : n->items[n->len - 1];
+        }
+        cr_expect_not_null(n);
+        done(&p);
+    }
+    /* An alias after its anchor's node is complete still shares it. */
+    struct parsed p;
+    parse(&p, "a: &a [1]\nb: {c: *a}\n", NULL);
+    cr_expect_eq(p.diags.v.len, 0);
+    done(&p);
+}
+
 Test(yml, duplicate_keys_are_reported_at_the_second)
 {
     struct parsed p;
