@@ -170,7 +170,9 @@ static const struct k8s_container **containers_shared(const struct ynode *pod,
         const struct view_ref *ref = &v->refs[r];
         const struct side sr = {ref->origins, ref->norigins};
         const struct ypair *q = ref_pod_pair(ref, kind);
-        const struct ynode *rseq = q ? yml_get(q->val, key) : NULL;
+        if (!q)
+            continue; /* not a pod of the same kind (or none: a base the overlays fill in) */
+        const struct ynode *rseq = yml_get(q->val, key);
         size_t rn = init ? ref->obj->pod->ninit : ref->obj->pod->ncontainers;
         if (!yml_is_seq(rseq) || rseq->len != rn)
             continue; /* an item that is not a map: indexes differ */

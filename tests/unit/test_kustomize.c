@@ -709,6 +709,45 @@ Test(kustomize, json6902_patch_files_apply)
     lint_scan_release(&s);
 }
 
+/* A base workload without a pod template that overlays fill in: the first overlay's view
+ * has a pod where the base's has none, and the second overlay compares with both. */
+Test(kustomize, overlays_that_add_the_pod_template_the_base_lacks)
+{
+    char *dir = t_tmpdir();
+    t_write(dir, "base/kustomization.yaml", "resources: [d.yaml]\n");
+    t_write(dir, "base/d.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n"
+            "  replicas: 2\n");
+    const char *const envs[] = {"dev", "prod"};
+    for (size_t i = 0; i < ARRAY_LEN(envs); i++) {
+        char *k = xasprintf("overlays/%s/kustomization.yaml", envs[i]);
+        char *p = xasprintf("overlays/%s/p.yaml", envs[i]);
+        t_write(dir, k, "resources: [../../base]\npatches:\n  - path: p.yaml\n");
+        t_write(dir, p,
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n"
+                "  template:\n    spec:\n      containers:\n        - name: api\n"
+                "          image: ghcr.io/acme/api:1.0.0\n");
+        free(k);
+        free(p);
+    }
+    struct scan s;
+    t_scan(&s, dir);
+    for (size_t i = 0; i < ARRAY_LEN(envs); i++) {
+        char *k = xasprintf("overlays/%s/kustomization.yaml", envs[i]);
+        const struct kz_object *o = linked_rendered_find(kust_at(&s, k), "Deployment", "api");
+        cr_assert(o && o->obj && o->obj->pod, "%s: no pod", envs[i]);
+        cr_expect_eq(o->obj->pod->ncontainers, 1);
+        cr_expect_str_eq(o->obj->pod->containers[0]->image_raw, "ghcr.io/acme/api:1.0.0");
+        free(k);
+    }
+    cr_expect_eq(t_count(&s, "k8s-missing-liveness-probe", "overlays/dev/p.yaml", 0) +
+                     t_count(&s, "k8s-missing-liveness-probe", "base/d.yaml", 0),
+                 1, "the container every overlay adds is judged once");
+    lint_scan_release(&s);
+    t_rmtree(dir);
+    free(dir);
+}
+
 /* Folders that include nothing of each other's render on the scan's threads: the rendered
  * objects, where their fields come from and the findings are the same on one thread. */
 static char *rendering_summary(const char *dir, int threads)
