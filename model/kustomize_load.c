@@ -4,6 +4,7 @@
  * diagnostics. */
 #include "kustomize.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -278,6 +279,12 @@ void kustomize_load(struct unit *u, const struct yfile *yf)
     vec_push(&u->kustomizations, k);
 }
 
+/* One more naming of `path` (counts are stored as the map's pointer values). */
+static void named_once_more(struct strmap *named, const char *path)
+{
+    strmap_put(named, path, (void *)((uintptr_t)strmap_get(named, path) + 1));
+}
+
 static void defer_mark_root(struct model *m, void *arg)
 {
     (void)arg;
@@ -289,12 +296,10 @@ static void defer_mark_root(struct model *m, void *arg)
             const struct kustomization *k = u->kustomizations.items[j];
             for (size_t r = 0; r < k->nresources; r++)
                 if (!k->resources[r].remote && k->resources[r].path)
-                    strmap_put(&named, k->resources[r].path,
-                               (char *)strmap_get(&named, k->resources[r].path) + 1);
+                    named_once_more(&named, k->resources[r].path);
             for (size_t p = 0; p < k->npatches; p++)
                 if (k->patches[p].path) {
-                    strmap_put(&named, k->patches[p].path,
-                               (char *)strmap_get(&named, k->patches[p].path) + 1);
+                    named_once_more(&named, k->patches[p].path);
                     strmap_put(&patches, k->patches[p].path, (void *)1);
                 }
         }
