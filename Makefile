@@ -4,7 +4,7 @@
 #   make demo       install, build, scan examples/platform
 #   make bench      files/s, MB/s and peak memory on a generated corpus, beside the floor;
 #                   commits/s and MB/s of --history on a generated 1,000-commit repository
-#   make fuzz       libFuzzer targets for the loaders (clang)
+#   make fuzz       libFuzzer: every loader, and whole scans of small repositories (clang)
 #   make lint       flag unsafe C library calls;  make format: clang-format the sources
 
 SHELL := /bin/bash
@@ -170,20 +170,28 @@ bench: deps
 	tools/bench.sh $(BENCH_SERVICES)
 	tools/bench_history.sh 1000
 
-# libFuzzer over every loader (clang + compiler-rt from Debian). FUZZ_SECONDS per run; the
-# corpus grows in build/fuzz/corpus and starts from the example repositories' files.
+# libFuzzer (clang + compiler-rt from Debian), FUZZ_SECONDS for each target: fuzz_load over
+# every loader, fuzz_scan over whole scans of small repositories (tests/fuzz/*.c say how an
+# input becomes files). The corpora grow in build/fuzz/ and start from examples/platform.
 FUZZ_SECONDS ?= 60
+FUZZ_CC = clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+  -fno-sanitize-recover=undefined -I. -I$(B)/gen $(TS_INC) -I$(B)/ts-src -I$(TS_RT_SRC) \
+  -I$(HCL_SRC) -w
+FUZZ_RUN = -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+  -artifact_prefix=build/fuzz/
 fuzz:
 	@OPSBOOK_FUZZ=1 scripts/install-deps.sh
 	@$(MAKE) --no-print-directory build
-	@mkdir -p build/fuzz/corpus
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -I. -I$(B)/gen \
-	  $(TS_INC) tests/fuzz/fuzz_load.c $(LIB_SRC) $(GEN_SRC) \
-	  $(TS_SRC) -I$(NPM)/tree-sitter/vendor/tree-sitter/lib/src -I$(HCL_SRC) -w -o build/fuzz/fuzz_load $(PKG_LIBS) -lpthread -lm
+	@mkdir -p build/fuzz/corpus build/fuzz/corpus-scan
+	$(FUZZ_CC) tests/fuzz/fuzz_load.c $(LIB_SRC) $(GEN_SRC) $(TS_SRC) \
+	  -o build/fuzz/fuzz_load $(PKG_LIBS) -lpthread -lm
+	$(FUZZ_CC) tests/fuzz/fuzz_scan.c $(LIB_SRC) $(GEN_SRC) $(TS_SRC) \
+	  -o build/fuzz/fuzz_scan $(PKG_LIBS) -lpthread -lm
 	@find examples -type f -size -64k | head -200 | while read -r f; do \
 	  h=$$(sha1sum "$$f" | cut -c1-16); printf '\x03' | cat - "$$f" > build/fuzz/corpus/$$h; done
-	build/fuzz/fuzz_load -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
-	  -rss_limit_mb=2048 build/fuzz/corpus
+	@tools/fuzz_seeds.sh build/fuzz/corpus-scan
+	build/fuzz/fuzz_load $(FUZZ_RUN) build/fuzz/corpus
+	build/fuzz/fuzz_scan $(FUZZ_RUN) build/fuzz/corpus-scan
 
 lint:
 	@tools/checksrc.sh

@@ -1,0 +1,115 @@
+/* libFuzzer target for a whole scan of a small repository: the loaders, the Kustomize
+ * render, the linked model, every check and the text, JSON, SARIF and model outputs. The
+ * input is up to eight files separated by NUL bytes (a file with a NUL in it would be
+ * skipped as binary anyway); the first byte of each picks its path from `names` (modulo
+ * their number: tools/fuzz_seeds.sh writes '@' plus the index), so that
+ * kustomizations, the files they name, workflows and Argo CD apps meet. Whatever the input,
+ * the scan must not crash, hang or leak. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lint/config.h"
+#include "render/render.h"
+
+static const char *const names[] = {
+    "k8s/base/kustomization.yaml",
+    "k8s/base/deployment.yaml",
+    "k8s/base/service.yaml",
+    "k8s/overlays/prod/kustomization.yaml",
+    "k8s/overlays/prod/patch.yaml",
+    ".github/workflows/deploy.yml",
+    ".github/actions/build/action.yml",
+    "argocd/app.yaml",
+    "infra/main.tf",
+    "infra/variables.tf",
+    "services/api/Dockerfile",
+    "docker-compose.yml",
+    "docs/README.md",
+    "charts/api/values.yaml",
+    "notes.txt",
+    ".opsbook.yml",
+};
+enum { MAX_FILES = 8 };
+
+static char root[64];
+
+static void mkdir_p(const char *path)
+{
+    if (mkdir(path, 0700) != 0 && errno != EEXIST)
+        abort();
+}
+
+static void write_file(const char *name, const uint8_t *data, size_t len)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "%s/%s", root, name);
+    for (char *s = strchr(path + strlen(root) + 1, '/'); s; s = strchr(s + 1, '/')) {
+        *s = '\0';
+        mkdir_p(path);
+        *s = '/';
+    }
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        abort();
+    if (len && fwrite(data, 1, len, f) != len)
+        abort();
+    fclose(f);
+}
+
+static void clear(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'/* '%s'/.github '%s'/.opsbook.yml", root, root, root);
+    if (system(cmd) != 0)
+        abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!root[0]) {
+        snprintf(root, sizeof(root), "/dev/shm/opsbook-fuzz-%ld", (long)getpid());
+        mkdir_p(root);
+    }
+    clear();
+    size_t at = 0;
+    for (int n = 0; n < MAX_FILES && at < size; n++) {
+        const uint8_t *end = memchr(data + at, 0, size - at);
+        size_t len = end ? (size_t)(end - (data + at)) : size - at;
+        if (len >= 1)
+            write_file(names[data[at] % (sizeof(names) / sizeof(names[0]))], data + at + 1,
+                       len - 1);
+        at += len + 1;
+    }
+    const char *paths[] = {root};
+    struct scan_opts o = {.paths = paths, .npaths = 1, .threads = 1, .fail_on = SEV_ERROR};
+    o.discover.no_git = 1;
+    struct errbuf err = {{0}, 0};
+    struct config cfg;
+    if (config_load(&cfg, root, NULL, &err) != 0) {
+        config_release(&cfg);   /* a configuration error ends the run, as in the CLI */
+        return 0;
+    }
+    o.config = &cfg;
+    struct scan s;
+    if (lint_scan_run(&s, &o, &err) != 0) {
+        config_release(&cfg);
+        return 0;
+    }
+    FILE *out = fopen("/dev/null", "w");
+    struct render_opts ro = {0, SEV_ERROR};
+    render_text(out, &s, &ro);
+    render_json(out, &s, &ro);
+    render_sarif(out, &s, &ro);
+    render_model_json(out, &s);
+    fclose(out);
+    lint_scan_release(&s);
+    config_release(&cfg);
+    return 0;
+}
