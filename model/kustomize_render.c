@@ -133,12 +133,11 @@ static void moves_add(struct arena *a, struct kz_object *o, struct vec *moves)
 
 /* The map documents of a loaded manifest or plain YAML file (what a resource contributes),
  * and with `lists` its list documents too (a patch file's JSON 6902 operations), parsed
- * into `a`: from the bytes kept for a deferred file, which gets
- * its model from this parse the first time (only the render of the one kustomization that
- * names it comes here), else again from disk. Parse problems are reported once, with the
- * file's model; a file that cannot be read again contributes nothing. Returns 1 when the
- * text has no anchor, so no node is shared by aliases and the trees may be changed in
- * place. */
+ * into `a`: from the bytes kept for a deferred file, which gets its model from this parse
+ * the first time (only the render of the one kustomization that names it comes here), else
+ * again from disk. Parse problems are reported once, with the file's model; a file that
+ * cannot be read again contributes nothing. Returns 1 when the text has no anchor, so no
+ * node is shared by aliases and the trees may be changed in place. */
 static int docs_parse(struct unit *u, struct arena *a, int lists, struct vec *out,
                       struct vec *index)
 {
