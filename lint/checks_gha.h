@@ -32,6 +32,9 @@ size_t lint_gha_words(const char *line, char words[][48], size_t max);
 
 /* checks_gha_script.c */
 void lint_gha_check_script_injection(struct lint_ctx *ctx);
+/* The same across files: an input of a local composite action or reusable workflow that a
+ * caller fills from an untrusted context, expanded into a script there. */
+void lint_gha_check_input_injection(struct lint_ctx *ctx);
 void lint_gha_check_whole_secrets(struct lint_ctx *ctx);
 void lint_gha_check_insecure_commands(struct lint_ctx *ctx);
 void lint_gha_check_github_env_write(struct lint_ctx *ctx);

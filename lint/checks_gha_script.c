@@ -5,6 +5,8 @@
 #include "checks_gha.h"
 
 #include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -302,6 +304,175 @@ void lint_gha_check_script_injection(struct lint_ctx *ctx)
         }
     }
     sb_release(&sb);
+}
+
+/* ---- gha-script-injection across files: inputs of local actions and workflows ---- */
+
+/* An input of a local composite action or reusable workflow that a caller fills from an
+ * untrusted context. */
+struct tainted {
+    const struct unit *target;
+    const char *input;
+    const struct unit *caller;
+    struct loc at;            /* the caller's with: value */
+    char ref[256];            /* the untrusted reference it passes */
+};
+
+/* The unit a local `uses:` names among one root's units by path: a composite action's folder
+ * (its action.yml or action.yaml) or a reusable workflow's file. Local paths are relative to
+ * the repository's root, whatever the calling file. */
+static const struct unit *local_target(const struct strmap *paths, const struct gha_uses *u)
+{
+    if (u->kind != GHA_REF_LOCAL || !u->path)
+        return NULL;
+    char *p = path_normalize(u->path);
+    const struct unit *t = NULL;
+    if (u->reusable) {
+        t = strmap_get(paths, p);
+    } else {
+        static const char *const names[] = {"action.yml", "action.yaml"};
+        for (size_t i = 0; !t && i < ARRAY_LEN(names); i++) {
+            char *f = *p ? xasprintf("%s/%s", p, names[i]) : xstrdup(names[i]);
+            t = strmap_get(paths, f);
+            free(f);
+        }
+    }
+    free(p);
+    return t;
+}
+
+/* Records each input of `with` that the caller fills from an untrusted context. */
+static void tainted_add(struct vec *out, const struct unit *caller, const struct unit *target,
+                        const struct gha_kvs *with, struct inj *in)
+{
+    for (size_t i = 0; target && i < with->len; i++) {
+        const struct gha_kv *kv = &with->items[i];
+        const char *v = kv->raw ? kv->raw : kv->value;
+        for (const char *p = v ? strstr(v, "${{") : NULL; p; p = strstr(p + 3, "${{")) {
+            const char *e = strstr(p + 3, "}}");
+            size_t n = e ? (size_t)(e - (p + 3)) : strlen(p + 3);
+            in->found = NULL;
+            if (expr_boolean(p + 3, n) || !expr_refs(p + 3, n, (ref_fn)ref_untrusted_in, in))
+                continue;
+            struct tainted *t = xcalloc(1, sizeof(*t));
+            *t = (struct tainted){target, kv->key, caller, kv->vloc, {0}};
+            snprintf(t->ref, sizeof(t->ref), "%s", in->found);
+            vec_push(out, t);
+            break;
+        }
+    }
+}
+
+/* A reference to one of a target's tainted inputs, and the first one found. */
+struct input_hit {
+    const struct vec *ts;
+    const struct tainted *hit;
+};
+
+static int input_ref(const char *ref, void *ud)
+{
+    struct input_hit *q = ud;
+    for (size_t i = 0; str_startswith(ref, "inputs.") && i < q->ts->len; i++) {
+        const struct tainted *t = q->ts->items[i];
+        if (strcmp(ref + 7, t->input) == 0) {
+            q->hit = t;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void input_expr(struct lint_ctx *ctx, const char *expr, size_t n, struct loc at, void *ud)
+{
+    struct input_hit q = {ud, NULL};
+    if (expr_boolean(expr, n) || !expr_refs(expr, n, input_ref, &q))
+        return;
+    const struct tainted *t = q.hit;
+    lint_report_at(ctx, t->target, at.line, at.col, NULL,
+                   "'inputs.%s' is expanded into the script before it runs, and %s:%d passes "
+                   "it '%s': whoever controls that can run commands; pass it through env: and "
+                   "use the variable",
+                   t->input, t->caller->file->display, t->at.line, t->ref);
+}
+
+/* Where a target expands its tainted inputs `ts` into a script: run: and github-script's
+ * script:, in every job of a reusable workflow or the steps of a composite action. Called
+ * once a target, so each place is reported once, naming the first caller. */
+static void target_check(struct lint_ctx *ctx, const struct unit *target, const struct vec *ts)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (size_t w = 0; w < target->workflows.len; w++) {
+        const struct gha_workflow *wf = target->workflows.items[w];
+        for (size_t j = 0; j < wf->njobs; j++) {
+            const struct gha_job *job = wf->jobs[j];
+            for (size_t s = 0; s < job->nsteps; s++) {
+                const struct gha_step *st = job->steps[s];
+                const char *src = gha_step_run_source(st, &sb);
+                if (src)
+                    exprs_each(ctx, src, (struct loc){st->run_line, st->run_col}, input_expr,
+                               (void *)ts);
+                const struct gha_kv *script = gha_kvs_get(&st->with, "script");
+                if (script && lint_gha_uses_is(&st->uses, "actions", "github-script"))
+                    exprs_each(ctx, script->raw, script->vloc, input_expr, (void *)ts);
+            }
+        }
+    }
+    sb_release(&sb);
+}
+
+/* One scan root: local uses resolve among its files. */
+static void inputs_check_root(struct model *m, void *arg)
+{
+    struct lint_ctx *ctx = arg;
+    struct strmap paths = STRMAP_INIT;
+    struct vec tainted = VEC_INIT;
+    for (size_t i = 0; i < m->units.len; i++) {
+        const struct unit *u = m->units.items[i];
+        if (u->workflows.len)
+            strmap_put(&paths, u->file->path, (void *)u);
+    }
+    for (size_t i = 0; paths.len && i < m->units.len; i++) {
+        const struct unit *u = m->units.items[i];
+        for (size_t w = 0; w < u->workflows.len; w++) {
+            const struct gha_workflow *wf = u->workflows.items[w];
+            for (size_t j = 0; j < wf->njobs; j++) {
+                const struct gha_job *job = wf->jobs[j];
+                struct inj in = {.wf = wf, .job = job};
+                tainted_add(&tainted, u, local_target(&paths, &job->call->uses), &job->call->with,
+                            &in);
+                for (size_t s = 0; s < job->nsteps; s++) {
+                    in.step = job->steps[s];
+                    tainted_add(&tainted, u, local_target(&paths, &in.step->uses),
+                                &in.step->with, &in);
+                }
+            }
+        }
+    }
+    /* Each target once, with every input its callers taint. */
+    for (size_t i = 0; i < tainted.len; i++) {
+        const struct tainted *t = tainted.items[i];
+        int first = 1;
+        for (size_t k = 0; first && k < i; k++)
+            first = ((const struct tainted *)tainted.items[k])->target != t->target;
+        if (!first)
+            continue;
+        struct vec same = VEC_INIT;
+        for (size_t k = i; k < tainted.len; k++)
+            if (((const struct tainted *)tainted.items[k])->target == t->target)
+                vec_push(&same, tainted.items[k]);
+        target_check(ctx, t->target, &same);
+        vec_release(&same);
+    }
+    for (size_t i = 0; i < tainted.len; i++)
+        free(tainted.items[i]);
+    vec_release(&tainted);
+    strmap_release(&paths);
+}
+
+void lint_gha_check_input_injection(struct lint_ctx *ctx)
+{
+    /* inputs_check_root reads the model and changes nothing of it. */
+    model_for_each_root((struct model *)ctx->model, inputs_check_root, ctx);
 }
 
 /* ---- texts: every scalar value with its position ---- */

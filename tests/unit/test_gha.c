@@ -838,3 +838,52 @@ Test(gha, block_script_source_is_exact_whether_kept_or_rebuilt)
         loaded_release(&l);
     }
 }
+
+/* An input of a local composite action or reusable workflow that a caller fills from an
+ * untrusted context is injected where the callee expands it into a script: reported there,
+ * naming the caller; trusted values, inputs passed through env:, and comparisons are not. */
+Test(gha, injection_through_the_inputs_of_local_actions_and_workflows)
+{
+    char *dir = t_tmpdir();
+    t_write(dir, ".github/workflows/triage.yml",
+            "name: triage\non: [pull_request_target, issues]\npermissions: {}\njobs:\n"
+            "  greet:\n    runs-on: ubuntu-latest\n    steps:\n"
+            "      - uses: ./.github/actions/greet\n"                              /* 8 */
+            "        with:\n          who: ${{ github.event.pull_request.title }}\n" /* 10 */
+            "          sha: ${{ github.sha }}\n"
+            "          quiet: ${{ github.event.issue.title == 'x' }}\n"
+            "      - uses: ./.github/actions/greet\n"
+            "        with:\n          who: ${{ github.event.issue.title }}\n"
+            "  label:\n    uses: ./.github/workflows/label.yml\n"
+            "    with:\n      title: ${{ github.event.issue.title }}\n");      /* 19 */
+    t_write(dir, ".github/actions/greet/action.yml",
+            "name: greet\ninputs:\n  who: {required: true}\n  sha: {}\n  quiet: {}\n"
+            "runs:\n  using: composite\n  steps:\n"
+            "    - run: echo \"Hello ${{ inputs.who }}\"\n"                     /* 9 */
+            "      shell: bash\n"
+            "    - run: echo \"$WHO\" ${{ inputs.sha }} ${{ inputs.quiet }}\n"
+            "      shell: bash\n      env:\n        WHO: ${{ inputs.who }}\n");
+    t_write(dir, ".github/workflows/label.yml",
+            "name: label\non:\n  workflow_call:\n    inputs:\n      title: {type: string}\n"
+            "permissions: {}\njobs:\n  label:\n    runs-on: ubuntu-latest\n    steps:\n"
+            "      - uses: actions/github-script@v7\n        with:\n"
+            "          script: console.log(\"${{ inputs.title }}\")\n");    /* 13 */
+    struct scan s;
+    t_scan(&s, dir);
+    cr_expect_eq(t_count(&s, "gha-script-injection", NULL, 0), 2);
+    cr_expect_eq(t_count(&s, "gha-script-injection", ".github/actions/greet/action.yml", 9), 1);
+    cr_expect_eq(t_count(&s, "gha-script-injection", ".github/workflows/label.yml", 13), 1);
+    for (size_t i = 0; i < s.findings.v.len; i++) {
+        const struct finding *f = s.findings.v.items[i];
+        if (strcmp(f->rule_id, "gha-script-injection") != 0)
+            continue;
+        const char *want = f->line == 9 ? ".github/workflows/triage.yml:10 passes it "
+                                          "'github.event.pull_request.title'"
+                                        : ".github/workflows/triage.yml:19 passes it "
+                                          "'github.event.issue.title'";
+        cr_expect(strstr(f->message, want) != NULL, "%s", f->message);
+    }
+    lint_scan_release(&s);
+    t_rmtree(dir);
+    free(dir);
+}
