@@ -341,28 +341,6 @@ static const struct unit *local_target(const struct strmap *paths, const struct 
     return t;
 }
 
-/* Records each input of `with` that the caller fills from an untrusted context. */
-static void tainted_add(struct vec *out, const struct unit *caller, const struct unit *target,
-                        const struct gha_kvs *with, struct inj *in)
-{
-    for (size_t i = 0; target && i < with->len; i++) {
-        const struct gha_kv *kv = &with->items[i];
-        const char *v = kv->raw ? kv->raw : kv->value;
-        for (const char *p = v ? strstr(v, "${{") : NULL; p; p = strstr(p + 3, "${{")) {
-            const char *e = strstr(p + 3, "}}");
-            size_t n = e ? (size_t)(e - (p + 3)) : strlen(p + 3);
-            in->found = NULL;
-            if (expr_boolean(p + 3, n) || !expr_refs(p + 3, n, (ref_fn)ref_untrusted_in, in))
-                continue;
-            struct tainted *t = xcalloc(1, sizeof(*t));
-            *t = (struct tainted){target, kv->key, caller, kv->vloc, {0}};
-            snprintf(t->ref, sizeof(t->ref), "%s", in->found);
-            vec_push(out, t);
-            break;
-        }
-    }
-}
-
 /* A reference to one of a target's tainted inputs, and the first one found. */
 struct input_hit {
     const struct vec *ts;
@@ -380,6 +358,86 @@ static int input_ref(const char *ref, void *ud)
         }
     }
     return 0;
+}
+
+/* 1 when an expression of the with: value `kv` yields a reference fn accepts (comparisons,
+ * which yield true or false, do not count). */
+static int with_taint(const struct gha_kv *kv, ref_fn fn, void *ud)
+{
+    const char *v = kv->raw ? kv->raw : kv->value;
+    for (const char *p = v ? strstr(v, "${{") : NULL; p; p = strstr(p + 3, "${{")) {
+        const char *e = strstr(p + 3, "}}");
+        size_t n = e ? (size_t)(e - (p + 3)) : strlen(p + 3);
+        if (!expr_boolean(p + 3, n) && expr_refs(p + 3, n, fn, ud))
+            return 1;
+    }
+    return 0;
+}
+
+/* Adds the taint of input `input` of `target` unless it is known: the first caller wins,
+ * and a chain of actions that call each other ends. */
+static void tainted_push(struct vec *ts, const struct unit *target, const char *input,
+                         const struct unit *caller, struct loc at, const char *ref)
+{
+    for (size_t i = 0; i < ts->len; i++) {
+        const struct tainted *t = ts->items[i];
+        if (t->target == target && strcmp(t->input, input) == 0)
+            return;
+    }
+    struct tainted *t = xcalloc(1, sizeof(*t));
+    *t = (struct tainted){target, input, caller, at, {0}};
+    snprintf(t->ref, sizeof(t->ref), "%s", ref);
+    vec_push(ts, t);
+}
+
+/* One pass over the local calls of a unit: what taints the inputs it passes. */
+struct taint_pass {
+    struct vec *ts;
+    const struct unit *caller;
+    const struct tainted *from;   /* NULL: untrusted contexts; else this input of the caller */
+};
+
+static void call_taint(const struct unit *target, const struct gha_kvs *with, struct inj *in,
+                       struct taint_pass *tp)
+{
+    for (size_t i = 0; i < with->len; i++) {
+        const struct gha_kv *kv = &with->items[i];
+        if (!tp->from) {
+            in->found = NULL;
+            if (with_taint(kv, (ref_fn)ref_untrusted_in, in))
+                tainted_push(tp->ts, target, kv->key, tp->caller, kv->vloc, in->found);
+            continue;
+        }
+        const struct tainted *one[] = {tp->from};
+        const struct vec from = {(void **)one, 1, 1};
+        struct input_hit q = {&from, NULL};
+        if (with_taint(kv, input_ref, &q)) {
+            char ref[256];
+            snprintf(ref, sizeof(ref), "inputs.%.60s, which carries %.160s", tp->from->input,
+                     tp->from->ref);
+            tainted_push(tp->ts, target, kv->key, tp->caller, kv->vloc, ref);
+        }
+    }
+}
+
+/* call_taint for each local action step and local reusable-workflow call of `u`. */
+static void calls_taint(const struct unit *u, const struct strmap *paths, struct taint_pass *tp)
+{
+    for (size_t w = 0; w < u->workflows.len; w++) {
+        const struct gha_workflow *wf = u->workflows.items[w];
+        for (size_t j = 0; j < wf->njobs; j++) {
+            const struct gha_job *job = wf->jobs[j];
+            struct inj in = {.wf = wf, .job = job};
+            const struct unit *t = local_target(paths, &job->call->uses);
+            if (t)
+                call_taint(t, &job->call->with, &in, tp);
+            for (size_t s = 0; s < job->nsteps; s++) {
+                in.step = job->steps[s];
+                if ((t = local_target(paths, &in.step->uses)) != NULL)
+                    call_taint(t, &in.step->with, &in, tp);
+            }
+        }
+    }
 }
 
 static void input_expr(struct lint_ctx *ctx, const char *expr, size_t n, struct loc at, void *ud)
@@ -432,21 +490,15 @@ static void inputs_check_root(struct model *m, void *arg)
             strmap_put(&paths, u->file->path, (void *)u);
     }
     for (size_t i = 0; paths.len && i < m->units.len; i++) {
-        const struct unit *u = m->units.items[i];
-        for (size_t w = 0; w < u->workflows.len; w++) {
-            const struct gha_workflow *wf = u->workflows.items[w];
-            for (size_t j = 0; j < wf->njobs; j++) {
-                const struct gha_job *job = wf->jobs[j];
-                struct inj in = {.wf = wf, .job = job};
-                tainted_add(&tainted, u, local_target(&paths, &job->call->uses), &job->call->with,
-                            &in);
-                for (size_t s = 0; s < job->nsteps; s++) {
-                    in.step = job->steps[s];
-                    tainted_add(&tainted, u, local_target(&paths, &in.step->uses),
-                                &in.step->with, &in);
-                }
-            }
-        }
+        struct taint_pass tp = {&tainted, m->units.items[i], NULL};
+        calls_taint(tp.caller, &paths, &tp);
+    }
+    /* An action that passes a tainted input of its own on to another local action or
+     * workflow taints that one's input too (each taint once, so a cycle ends). */
+    for (size_t i = 0; i < tainted.len; i++) {
+        const struct tainted *t = tainted.items[i];
+        struct taint_pass tp = {&tainted, t->target, t};
+        calls_taint(t->target, &paths, &tp);
     }
     /* Each target once, with every input its callers taint. */
     for (size_t i = 0; i < tainted.len; i++) {

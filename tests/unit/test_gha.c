@@ -841,7 +841,8 @@ Test(gha, block_script_source_is_exact_whether_kept_or_rebuilt)
 
 /* An input of a local composite action or reusable workflow that a caller fills from an
  * untrusted context is injected where the callee expands it into a script: reported there,
- * naming the caller; trusted values, inputs passed through env:, and comparisons are not. */
+ * naming the caller, also through a wrapper action; trusted values, inputs passed through
+ * env:, and comparisons are not. */
 Test(gha, injection_through_the_inputs_of_local_actions_and_workflows)
 {
     char *dir = t_tmpdir();
@@ -855,7 +856,18 @@ Test(gha, injection_through_the_inputs_of_local_actions_and_workflows)
             "      - uses: ./.github/actions/greet\n"
             "        with:\n          who: ${{ github.event.issue.title }}\n"
             "  label:\n    uses: ./.github/workflows/label.yml\n"
-            "    with:\n      title: ${{ github.event.issue.title }}\n");      /* 19 */
+            "    with:\n      title: ${{ github.event.issue.title }}\n"       /* 19 */
+            "  wrap:\n    runs-on: ubuntu-latest\n    steps:\n"
+            "      - uses: ./.github/actions/outer\n"
+            "        with: {who: '${{ github.head_ref }}'}\n");
+    /* A wrapper that passes its input on (and calls itself: the chain must end). */
+    t_write(dir, ".github/actions/outer/action.yml",
+            "name: outer\ninputs: {who: {}}\nruns:\n  using: composite\n  steps:\n"
+            "    - uses: ./.github/actions/inner\n      with: {name: '${{ inputs.who }}'}\n"
+            "    - uses: ./.github/actions/outer\n      with: {who: '${{ inputs.who }}'}\n");
+    t_write(dir, ".github/actions/inner/action.yml",
+            "name: inner\ninputs: {name: {}}\nruns:\n  using: composite\n  steps:\n"
+            "    - run: echo ${{ inputs.name }}\n      shell: bash\n");           /* 6 */
     t_write(dir, ".github/actions/greet/action.yml",
             "name: greet\ninputs:\n  who: {required: true}\n  sha: {}\n  quiet: {}\n"
             "runs:\n  using: composite\n  steps:\n"
@@ -870,17 +882,20 @@ Test(gha, injection_through_the_inputs_of_local_actions_and_workflows)
             "          script: console.log(\"${{ inputs.title }}\")\n");    /* 13 */
     struct scan s;
     t_scan(&s, dir);
-    cr_expect_eq(t_count(&s, "gha-script-injection", NULL, 0), 2);
+    cr_expect_eq(t_count(&s, "gha-script-injection", NULL, 0), 3);
     cr_expect_eq(t_count(&s, "gha-script-injection", ".github/actions/greet/action.yml", 9), 1);
     cr_expect_eq(t_count(&s, "gha-script-injection", ".github/workflows/label.yml", 13), 1);
+    cr_expect_eq(t_count(&s, "gha-script-injection", ".github/actions/inner/action.yml", 6), 1);
     for (size_t i = 0; i < s.findings.v.len; i++) {
         const struct finding *f = s.findings.v.items[i];
         if (strcmp(f->rule_id, "gha-script-injection") != 0)
             continue;
-        const char *want = f->line == 9 ? ".github/workflows/triage.yml:10 passes it "
-                                          "'github.event.pull_request.title'"
-                                        : ".github/workflows/triage.yml:19 passes it "
-                                          "'github.event.issue.title'";
+        const char *want = f->line == 9    ? ".github/workflows/triage.yml:10 passes it "
+                                             "'github.event.pull_request.title'"
+                           : f->line == 13 ? ".github/workflows/triage.yml:19 passes it "
+                                             "'github.event.issue.title'"
+                                           : ".github/actions/outer/action.yml:7 passes it "
+                                             "'inputs.who, which carries github.head_ref'";
         cr_expect(strstr(f->message, want) != NULL, "%s", f->message);
     }
     lint_scan_release(&s);
