@@ -4,6 +4,7 @@
 #   make demo       install, build, scan examples/platform
 #   make bench      files/s, MB/s and peak memory on a generated corpus, beside the floor;
 #                   commits/s and MB/s of --history on a generated 1,000-commit repository
+#   make bench-ir   instructions of the floor and of a scan (callgrind): steady on a busy VM
 #   make fuzz       libFuzzer: every loader, and whole scans of small repositories (clang)
 #   make lint       flag unsafe C library calls;  make format: clang-format the sources
 
@@ -62,12 +63,12 @@ TS_INC := -I$(NPM)/tree-sitter/vendor/tree-sitter/lib/include
 TEST_SRC := $(wildcard tests/unit/*.c tests/golden/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(B)/obj/%.o)
 
-.PHONY: all build deps test unit demo bench fuzz lint format clean help
+.PHONY: all build deps test unit demo bench bench-ir fuzz lint format clean help
 all: build
 build: $(B)/opsbook build/opsbook $(B)/floor
 
 help:
-	@sed -n '2,8p' Makefile | sed 's/^# *//'
+	@sed -n '2,/^$$/p' Makefile | sed '/^$$/d; s/^# *//'
 
 deps:
 	@scripts/install-deps.sh
@@ -169,6 +170,11 @@ bench: deps
 	@$(MAKE) --no-print-directory build
 	tools/bench.sh $(BENCH_SERVICES)
 	tools/bench_history.sh 1000
+
+# Instructions (callgrind) of the floor and of a one-thread scan: steady where times are not.
+bench-ir: deps
+	@$(MAKE) --no-print-directory build
+	tools/bench_ir.sh $(BENCH_SERVICES)
 
 # libFuzzer (clang + compiler-rt from Debian), FUZZ_SECONDS for each target: fuzz_load over
 # every loader, fuzz_scan over whole scans of small repositories (tests/fuzz/*.c say how an
