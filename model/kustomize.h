@@ -134,8 +134,19 @@ void kustomize_render_all(struct model *m, int threads);
 /* Frees what rendering allocated outside the arenas. */
 void kustomize_unit_release(struct unit *u);
 
+/* ---- origins and transformers (kustomize_transform.c) ---- */
+
 /* The file and line a rendered location came from. */
 void kz_loc_resolve(const struct kz_object *o, int enc_line, const char **path, int *line);
+/* The index of `path` in o's origin table, added (in `a`) when new; 0 once the table is full. */
+int kz_origin_add(struct arena *a, struct kz_object *o, const char *path);
+/* Reads o's kind, name and namespace again from its tree. */
+void kz_object_names(struct kz_object *o);
+/* Kustomize's transformers after the patches, in its order, on the objects `objs` (struct
+ * kz_object*) of one resource entry of `k`, their trees in `a`: images, replicas, namespace
+ * and name prefix/suffix (also of an HPA's scaleTargetRef), commonLabels (selectors too) and
+ * labels. Each field set takes the kustomization's line as its origin. */
+void kz_transform(struct kustomization *k, struct arena *a, struct vec *objs);
 /* Environment named by a path's folders ("k8s/overlays/prod/x" -> "prod"), or NULL. */
 const char *kz_env_from_path(struct arena *a, const char *path);
 
