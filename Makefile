@@ -44,9 +44,9 @@ SCHEMAS := schemas/config.schema.json
 # compiled through tools/ts_runtime.c (reference counts for single-thread trees, no balancing
 # pass for trees that are read once) and the grammar's scanner through tools/hcl_scanner.c
 # (allocations through tree-sitter's hooks), and the benchmark floor's, the sources as they
-# come. Both are compiled -fPIE, not -fPIC: they
-# are linked statically into executables, and with -fPIC every call between the runtime's
-# own functions goes through the PLT and none is inlined (a tenth of the parse).
+# come. Both are compiled -fPIE, not -fPIC: they are linked statically into executables, and
+# with -fPIC every call between the runtime's own functions goes through the PLT and none is
+# inlined (a tenth of the parse).
 NPM := build/npm/node_modules
 TS_LIB := $(B)/libts.a
 TS_STOCK_LIB := $(B)/libts-stock.a

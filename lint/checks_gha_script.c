@@ -179,20 +179,27 @@ struct inj {
 };
 
 static int ref_untrusted_in(const char *ref, struct inj *in);
+static int expr_boolean(const char *e, size_t n);
+
+/* 1 when an expression ${{ … }} of the text `v` has a reference fn accepts; with
+ * `skip_boolean`, comparisons (which yield only true or false) do not count. */
+static int value_refs(const char *v, int skip_boolean, ref_fn fn, void *ud)
+{
+    for (const char *p = v ? strstr(v, "${{") : NULL; p; p = strstr(p + 3, "${{")) {
+        const char *e = strstr(p + 3, "}}");
+        size_t n = e ? (size_t)(e - (p + 3)) : strlen(p + 3);
+        if (!(skip_boolean && expr_boolean(p + 3, n)) && expr_refs(p + 3, n, fn, ud))
+            return 1;
+    }
+    return 0;
+}
 
 static int env_value_untrusted(const struct gha_kvs *kvs, const char *name, struct inj *in)
 {
     for (size_t i = 0; kvs && i < kvs->len; i++) {
         if (strcasecmp(kvs->items[i].key, name) != 0 || !kvs->items[i].value)
             continue;
-        const char *v = kvs->items[i].value;
-        for (const char *p = strstr(v, "${{"); p; p = strstr(p + 3, "${{")) {
-            const char *e = strstr(p + 3, "}}");
-            size_t n = e ? (size_t)(e - p - 3) : strlen(p + 3);
-            if (expr_refs(p + 3, n, (ref_fn)ref_untrusted_in, in))
-                return 1;
-        }
-        return 0;
+        return value_refs(kvs->items[i].value, 0, (ref_fn)ref_untrusted_in, in);
     }
     return 0;
 }
@@ -360,18 +367,10 @@ static int input_ref(const char *ref, void *ud)
     return 0;
 }
 
-/* 1 when an expression of the with: value `kv` yields a reference fn accepts (comparisons,
- * which yield true or false, do not count). */
+/* 1 when a with: value passes on a reference fn accepts (not a comparison's result). */
 static int with_taint(const struct gha_kv *kv, ref_fn fn, void *ud)
 {
-    const char *v = kv->raw ? kv->raw : kv->value;
-    for (const char *p = v ? strstr(v, "${{") : NULL; p; p = strstr(p + 3, "${{")) {
-        const char *e = strstr(p + 3, "}}");
-        size_t n = e ? (size_t)(e - (p + 3)) : strlen(p + 3);
-        if (!expr_boolean(p + 3, n) && expr_refs(p + 3, n, fn, ud))
-            return 1;
-    }
-    return 0;
+    return value_refs(kv->raw ? kv->raw : kv->value, 1, fn, ud);
 }
 
 /* Adds the taint of input `input` of `target` unless it is known: the first caller wins,
