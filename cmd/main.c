@@ -46,17 +46,15 @@ static const char usage_text[] =
     "\n"
     "exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or configuration error\n";
 
-typedef int (*renderer_fn)(FILE *, const struct scan *, const struct render_opts *);
-
 static const struct {
     const char *name;
-    renderer_fn fn;
+    render_fn fn;
 } formats[] = {
     {"text", render_text},   {"json", render_json},   {"sarif", render_sarif},
     {"github", render_github}, {"junit", render_junit},
 };
 
-static renderer_fn format_find(const char *name)
+static render_fn format_find(const char *name)
 {
     for (size_t i = 0; i < ARRAY_LEN(formats); i++)
         if (strcmp(formats[i].name, name) == 0)
@@ -212,7 +210,7 @@ static int output_write(const struct output *o, const struct scan *s, const stru
     struct render_opts ro = {.fail_on = cli->fail_on};
     ro.color = out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
                strcmp(o->format, "text") == 0;
-    int wrc = format_find(o->format)(out, s, &ro);
+    int wrc = render_masked(out, s, &ro, format_find(o->format));
     if (close_output(out) != 0 || wrc != 0) {
         fprintf(stderr, "opsbook: cannot write the %s report%s%s\n", o->format,
                 o->path ? " to " : "", o->path ? o->path : "");
@@ -321,7 +319,8 @@ static int cmd_model(struct cli *cli)
         goto out;
     }
     FILE *out = open_output(cli->output);
-    if (!out || render_model_json(out, &s) != 0 || close_output(out) != 0) {
+    if (!out || render_masked(out, &s, NULL, render_model_json) != 0 ||
+        close_output(out) != 0) {
         fprintf(stderr, "opsbook: cannot write the model\n");
         rc = EXIT_USAGE;
     }

@@ -71,7 +71,7 @@ static int history_blob(void *ctxp, const struct vcs_blob *b)
             finding_free(f);
             continue;
         }
-        lint_excerpt_fill(f, b->data, b->len);
+        lint_excerpt_fill(f, b->data, b->len, s->model.secrets);
         f->commit = xstrdup(b->commit);
         f->author = xstrdup(b->author);
         f->date = xstrdup(b->date);

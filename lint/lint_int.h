@@ -6,8 +6,9 @@
 
 #include "lint.h"
 
-/* Fills a finding's excerpt from the file's bytes (masking a secret's span). */
-void lint_excerpt_fill(struct finding *f, const char *data, size_t len);
+/* Fills a finding's excerpt from the file's bytes, masking a secret's span; the value under
+ * that span is added to `secrets` (the redactor every output masks with). */
+void lint_excerpt_fill(struct finding *f, const char *data, size_t len, struct redact *secrets);
 /* Computes f->fingerprint from rule, path, entity, folded excerpt (and commit). */
 void lint_fingerprint(struct finding *f);
 

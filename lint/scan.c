@@ -98,20 +98,27 @@ static char *excerpt_build(const char *s, size_t n, const struct span *spans, si
     return sb_detach(&out);
 }
 
-void lint_excerpt_fill(struct finding *f, const char *data, size_t len)
+void lint_excerpt_fill(struct finding *f, const char *data, size_t len, struct redact *secrets)
 {
     const char *s;
     size_t n;
     if (f->excerpt || f->line <= 0 || line_span(data, len, f->line, &s, &n) != 0)
         return;
     struct span sp = {f->mask_col, f->mask_len};
+    if (sp.col > 0 && sp.len > 0 && (size_t)sp.col - 1 < n) {
+        size_t vn = (size_t)sp.len;
+        if (vn > n - ((size_t)sp.col - 1))
+            vn = n - ((size_t)sp.col - 1);
+        redact_add(secrets, s + sp.col - 1, vn);
+    }
     f->excerpt = excerpt_build(s, n, &sp, 1);
 }
 
-static void excerpts_fill(struct findings *fs, const char *data, size_t len)
+static void excerpts_fill(struct findings *fs, const char *data, size_t len,
+                          struct redact *secrets)
 {
     for (size_t i = 0; i < fs->v.len; i++)
-        lint_excerpt_fill(fs->v.items[i], data, len);
+        lint_excerpt_fill(fs->v.items[i], data, len, secrets);
 }
 
 /* Phase 1, per file in parallel: read once, classify, parse, model, run text checks (the
@@ -161,8 +168,8 @@ static void load_unit(void *ctxp, size_t i)
         ctx.group = grp;
         grp->def->on_text(&ctx, fm.data, fm.len);
     }
-    excerpts_fill(&u->diags, fm.data, fm.len);
-    excerpts_fill(&u->found, fm.data, fm.len);
+    excerpts_fill(&u->diags, fm.data, fm.len, s->model.secrets);
+    excerpts_fill(&u->found, fm.data, fm.len, s->model.secrets);
     filemap_close(&fm);
 }
 
@@ -243,7 +250,7 @@ static void excerpts_late(struct scan *s, struct vec *late)
         struct errbuf err = {{0}, 0};
         if (u && filemap_open(&fm, u->file->abspath, (size_t)-1, &err) == 0) {
             for (size_t j = i; j < k; j++)
-                lint_excerpt_fill(late->items[j], fm.data, fm.len);
+                lint_excerpt_fill(late->items[j], fm.data, fm.len, s->model.secrets);
             filemap_close(&fm);
         }
         i = k;
@@ -399,6 +406,15 @@ static void finalise(struct scan *s, struct findings *model_found, const struct 
             finding_free(f);
             continue;
         }
+        /* Every secret any check found, wherever it stands in what a finding says: a
+         * message quoting a name, an entity, another secret's line, a suppression reason. */
+        const struct redact *rd = s->model.secrets;
+        redact_str(rd, f->message);
+        redact_str(rd, f->entity);
+        redact_str(rd, f->excerpt);
+        redact_str(rd, f->suppressed);
+        redact_str(rd, f->overlays);
+        redact_str(rd, f->author);
         /* Check findings keep the severity their check gave them: the rule's, or one step
          * up or down for the case at hand (lint_finding_escalate, or set directly). */
         if (!f->display)
@@ -580,8 +596,12 @@ static int scan_tree(struct scan *out, const struct scan_opts *o, struct finding
     model_link(&out->model, o->threads);
     for (size_t i = 0; i < out->model.units.len; i++) {
         struct unit *u = out->model.units.items[i];
+        for (size_t j = 0; j < u->secret_values.len; j++) {
+            const char *v = u->secret_values.items[j];
+            redact_add(out->model.secrets, v, strlen(v));
+        }
         if (u->text) {   /* a deferred file's parse diagnostics came at link */
-            excerpts_fill(&u->diags, u->text, u->text_len);
+            excerpts_fill(&u->diags, u->text, u->text_len, out->model.secrets);
             free(u->text);
             u->text = NULL;
         }
@@ -623,6 +643,7 @@ int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     memset(out, 0, sizeof(*out));
+    out->model.secrets = redact_new();
     struct scan_opts o = *opts;
     if (!o.max_file_size)
         o.max_file_size = 64u << 20;

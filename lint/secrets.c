@@ -15,7 +15,7 @@
 
 #define SECRET_MAX_REGEX 8
 #define SECRET_MAX_KEY 80       /* longest key name quoted in a message */
-#define SECRET_MAX_PER_FILE 200 /* findings of one rule in one file: a dump is not read on */
+#define SECRET_MAX_PER_FILE 200 /* findings of one rule in one file; the rest are masked */
 
 struct secret_pat {
     const struct rule *rule;
@@ -503,6 +503,35 @@ static int unquoted_in_code(const struct secret_scan *sc, const struct secret_pa
                       sc->data[a - 1] != '`');
 }
 
+/* 1 for the bytes of an AWS secret access key (40 of base64's alphabet). */
+static int aws_secret_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '/' || c == '+';
+}
+
+/* An access key id travels with its secret key: a 40-byte token of the secret's alphabet
+ * within three lines of the id is that key, whatever its name says, and is masked with it
+ * even when no rule reports it (a key named `aws_key2`, a CSV of credentials). */
+static void aws_neighbour_mask(struct secret_scan *sc, size_t at)
+{
+    size_t from = at, to = at;
+    for (int n = 0; n < 4 && from > 0; from--)
+        n += sc->data[from - 1] == '\n';
+    for (int n = 0; n < 4 && to < sc->len; to++)
+        n += sc->data[to] == '\n';
+    size_t run = 0;
+    for (size_t i = from; i <= to; i++) {
+        if (i < to && aws_secret_byte((unsigned char)sc->data[i])) {
+            run++;
+            continue;
+        }
+        if (run == 40)
+            redact_add(sc->ctx->model->secrets, sc->data + i - run, run);
+        run = 0;
+    }
+}
+
 static void candidate(struct secret_scan *sc, const struct secret_pat *p, const PCRE2_SIZE *ov)
 {
     size_t a = ov[2 * p->group], b = ov[2 * p->group + 1];
@@ -510,6 +539,13 @@ static void candidate(struct secret_scan *sc, const struct secret_pat *p, const 
         return;
     if (value_allowed(p, sc->data + a, b - a) || overlaps(sc, p, a, b) ||
         unquoted_in_code(sc, p, a))
+        return;
+    /* The whole value is masked in every output, all its lines (a PEM body) included, and
+     * past the cap on findings too: a dump of 250 keys shows none of them. */
+    redact_add(sc->ctx->model->secrets, sc->data + a, b - a);
+    if (strcmp(p->rule->id, "secret-aws-access-key") == 0)
+        aws_neighbour_mask(sc, a);
+    if (sc->reported[p - sc->st->pats] >= SECRET_MAX_PER_FILE)
         return;
     sc->reported[p - sc->st->pats]++;
     if (sc->nspans == sc->capspans) {
@@ -548,7 +584,7 @@ static void re_run(struct secret_scan *sc, const struct secret_pat *p, const pcr
 {
     PCRE2_SIZE off = from;
     uint32_t opts = 0;
-    while (off <= to && sc->reported[p - sc->st->pats] < SECRET_MAX_PER_FILE) {
+    while (off <= to) {
         int rc = pcre2_match(re, (PCRE2_SPTR)sc->data, to, off, opts, md, mctx);
         if (rc == PCRE2_ERROR_JIT_STACKLIMIT && !(opts & PCRE2_NO_JIT)) {
             opts |= PCRE2_NO_JIT; /* the interpreter has no such limit: retry there */

@@ -664,10 +664,22 @@ static void service_account_load(struct unit *u, struct k8s_object *o, const str
 static void secret_load(struct unit *u, struct k8s_object *o, const struct ynode *root)
 {
     struct k8s_kind_extra *x = o->extra = extra_new(u);
-    const char *key = yml_get_pair(root, "data") ? "data" : "stringData";
-    const struct ynode *d = yml_get(root, key);
-    x->secret_has_data = yml_is_map(d) && d->len > 0;
-    x->secret_data_loc = key_loc(root, key);
+    static const char *const keys[] = {"data", "stringData"};
+    for (size_t k = 0; k < ARRAY_LEN(keys); k++) {
+        const struct ynode *d = yml_get(root, keys[k]);
+        if (!yml_is_map(d) || !d->len)
+            continue;
+        if (!x->secret_has_data)
+            x->secret_data_loc = key_loc(root, keys[k]);
+        x->secret_has_data = 1;
+        for (size_t i = 0; i < d->len; i++) {
+            const struct ynode *v = d->pairs[i].val;
+            if (v && v->kind == YN_SCALAR && v->len)
+                vec_push(&u->secret_values, arena_strndup(u->arena, v->s, v->len));
+        }
+    }
+    if (!x->secret_has_data)
+        x->secret_data_loc = key_loc(root, yml_get_pair(root, "data") ? "data" : "stringData");
     x->secret_type = dup_str(u, yml_get(root, "type"));
 }
 

@@ -116,6 +116,7 @@ void model_unit_release(struct unit *u)
     vec_release(&u->kustomizations);
     vec_release(&u->ignores);
     vec_release(&u->secret_targets);
+    vec_release(&u->secret_values);
     vec_release(&u->argo_apps);
     vec_release(&u->helm);
     free(u->text);
@@ -156,6 +157,8 @@ void model_release(struct model *m)
     linked_model_free(m->linked);
     m->linked = NULL;
     vec_release(&m->production);
+    redact_free(m->secrets);
+    m->secrets = NULL;
 }
 
 const char *const model_production_defaults[] = {"prod", "production", "prd", "live", NULL};

@@ -6,6 +6,7 @@
 
 #include "core/core.h"
 #include "core/finding.h"
+#include "core/redact.h"
 #include "discover/discover.h"
 #include "parse/yml.h"
 
@@ -30,6 +31,8 @@ struct unit {
     struct vec kustomizations;/* struct kustomization* */
     struct vec ignores;       /* struct inline_ignore*: `opsbook:ignore` comments */
     struct vec secret_targets;/* const char*: spec.target.name of ExternalSecret documents */
+    struct vec secret_values; /* const char*: values that are secret by where they stand (a
+                                 Secret's data and stringData), masked in every output */
     struct vec argo_apps;     /* struct argo_app*: Argo CD Applications and ApplicationSets */
     struct vec helm;          /* struct helm_chart* / struct helm_values* (see helm.h) */
     uint64_t bytes;
@@ -48,6 +51,8 @@ struct model {
     struct linked_model *linked; /* services, environments and edges (model/linked.h) */
     struct vec production;    /* const char* (borrowed): environment names that count as
                                  production; empty means model_production_defaults */
+    struct redact *secrets;   /* every secret value a check found (lint fills it, every
+                                 output masks with it); NULL before a scan */
 };
 
 /* The environment names that count as production unless configured (NULL-terminated). */

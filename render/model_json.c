@@ -282,8 +282,9 @@ static json_t *charts_json(const struct linked_model *lm)
     return a;
 }
 
-int render_model_json(FILE *out, const struct scan *s)
+int render_model_json(FILE *out, const struct scan *s, const struct render_opts *opts)
 {
+    (void)opts;
     const struct linked_model *lm = s->model.linked;
     json_t *root = json_object();
     json_t *tool = json_object();

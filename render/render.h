@@ -13,12 +13,19 @@ struct render_opts {
     enum severity fail_on;
 };
 
+typedef int (*render_fn)(FILE *out, const struct scan *s, const struct render_opts *o);
+
+/* Runs renderer `fn` into memory, masks every secret the scan found in what it wrote
+ * (redact_buf with the model's secrets: the one masking pass every report goes through), and
+ * writes the result to `out`. Returns 0, or -1 when rendering or writing failed. */
+int render_masked(FILE *out, const struct scan *s, const struct render_opts *o, render_fn fn);
+
 /* `path:line:col: severity: message [rule]`, the source line and a caret, then a summary. */
 int render_text(FILE *out, const struct scan *s, const struct render_opts *o);
 /* The JSON report described by schemas/report.schema.json. */
 int render_json(FILE *out, const struct scan *s, const struct render_opts *o);
 /* `opsbook model`: the linked model as JSON, described by schemas/model.schema.json. */
-int render_model_json(FILE *out, const struct scan *s);
+int render_model_json(FILE *out, const struct scan *s, const struct render_opts *opts);
 /* SARIF 2.1.0 for code scanning: every enabled rule with help text and URI, results with
  * locations, fingerprints and suppressions, and the invocation's status. */
 int render_sarif(FILE *out, const struct scan *s, const struct render_opts *o);

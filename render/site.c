@@ -5,11 +5,13 @@
 #include "site_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/embedded.h"
 #include "model/gha.h"
@@ -298,6 +300,32 @@ static int mkdirs(const char *path)
     return rc;
 }
 
+/* Makes the folders of `rel` inside the output folder. A symbolic link or a file where a
+ * folder of the site goes (committed in a repository whose `public/` is the output, say)
+ * is removed, never followed: nothing is written outside the output folder. */
+static int subdirs_make(const char *outdir, const char *rel)
+{
+    char *p = path_join(outdir, rel);
+    size_t base = strlen(outdir);
+    int rc = 0;
+    for (char *s = p + base + 1; rc == 0; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char c = *s;
+        *s = '\0';
+        struct stat st;
+        if (lstat(p, &st) == 0 && !S_ISDIR(st.st_mode) && unlink(p) != 0)
+            rc = -1;
+        if (rc == 0 && mkdir(p, 0755) != 0 && errno != EEXIST)
+            rc = -1;
+        *s = c;
+        if (!c)
+            break;
+    }
+    free(p);
+    return rc;
+}
+
 static void site_fail(struct site *site, const char *path)
 {
     pthread_mutex_lock(&fail_lock);
@@ -308,17 +336,36 @@ static void site_fail(struct site *site, const char *path)
     pthread_mutex_unlock(&fail_lock);
 }
 
-/* Folders are made before the pages are written (site_dirs_make), not once per file. */
+/* Folders are made before the pages are written (site_dirs_make), not once per file. The
+ * file's name and bytes are masked (every secret the scan found, core/redact.h), and a link
+ * already at its place is replaced, never written through. */
 static void file_write(struct site *site, const char *rel, const char *data, size_t len)
 {
-    char *path = path_join(site->opts->outdir, rel);
-    FILE *f = fopen(path, "wb");
+    const struct redact *rd = site->scan->model.secrets;
+    char *masked = NULL, *name = xstrdup(rel);
+    if (redact_count(rd)) {
+        redact_str(rd, name);
+        masked = xmalloc(len + 1);
+        memcpy(masked, data, len);
+        redact_buf(rd, masked, len);
+        data = masked;
+    }
+    char *path = path_join(site->opts->outdir, name);
+    if (unlink(path) != 0 && errno != ENOENT)
+        errno = 0; /* a folder, say: open says why */
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (fd >= 0 && !f)
+        close(fd);
+    errno = 0;
     if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
-        if (f && errno == 0)
+        if (errno == 0)
             errno = EIO;
         site_fail(site, path);
     }
     free(path);
+    free(name);
+    free(masked);
 }
 
 typedef void (*page_writer)(struct page_out *po);
@@ -338,19 +385,15 @@ static int site_dirs_make(struct site *site)
 {
     struct strmap made = STRMAP_INIT;
     int rc = 0;
-    char *assets = path_join(site->opts->outdir, "assets");
-    rc |= mkdirs(assets);
-    free(assets);
+    rc |= subdirs_make(site->opts->outdir, "assets");
     for (size_t i = 0; i < site->pages.len; i++) {
         const struct site_page *pg = site->pages.items[i];
         const char *slash = strchr(pg->path, '/');
         if (!slash || strmap_getn(&made, pg->path, (size_t)(slash - pg->path)))
             continue;
         char *dir = arena_strndup(site->arena, pg->path, (size_t)(slash - pg->path));
-        char *abs = path_join(site->opts->outdir, dir);
-        rc |= mkdirs(abs);
+        rc |= subdirs_make(site->opts->outdir, dir);
         strmap_put(&made, dir, (void *)1);
-        free(abs);
     }
     strmap_release(&made);
     return rc;

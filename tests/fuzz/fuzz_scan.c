@@ -107,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     render_text(out, &s, &ro);
     render_json(out, &s, &ro);
     render_sarif(out, &s, &ro);
-    render_model_json(out, &s);
+    render_masked(out, &s, NULL, render_model_json);
     fclose(out);
     lint_scan_release(&s);
     config_release(&cfg);
