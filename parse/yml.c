@@ -1,7 +1,7 @@
 /* YAML loading: libyaml's event stream turned into arena-allocated positioned nodes.
  * Aliases share the anchored node (no copies); each node's size after expansion is tracked
- * so that an alias bomb stops at a bound instead of exhausting memory or time in the walkers
- * that later visit the tree. */
+ * and what aliases add is bounded, so that an alias bomb stops instead of exhausting memory
+ * or time in the walkers that later visit the tree. */
 #include "yml.h"
 
 #include <stdlib.h>
@@ -23,6 +23,7 @@ struct yload {
     int depth, cap;
     int used;                   /* frames whose kids vector has been initialised */
     struct strmap anchors;      /* name -> struct ynode* (names live in the arena) */
+    size_t expanded;            /* nodes that aliases added, over the whole file */
     int bomb_reported;
     int failed;
 };
@@ -81,19 +82,7 @@ static void attach(struct yload *ld, struct ydoc *doc, struct ynode *n, size_t w
         return;
     }
     struct yframe *f = &ld->stack[ld->depth - 1];
-    if (f->weight + weight > ld->lim.max_nodes) {
-        if (!ld->bomb_reported) {
-            char msg[160];
-            snprintf(msg, sizeof(msg),
-                     "YAML alias expansion exceeds %zu nodes (an alias bomb?); the rest of "
-                     "this document is not expanded",
-                     ld->lim.max_nodes);
-            diag(ld, "parse-error", SEV_ERROR, m->line + 1, m->column + 1, msg);
-            ld->bomb_reported = 1;
-        }
-        n = node_new(ld, YN_NULL, m);
-        weight = 1;
-    }
+    (void)m;
     f->weight += weight;
     vec_push(&f->kids, n);
 }
@@ -149,33 +138,53 @@ static void report_duplicate(struct yload *ld, const struct ynode *k)
     diag(ld, "yaml-duplicate-key", SEV_WARNING, (size_t)k->line, (size_t)k->col, msg);
 }
 
-static void report_duplicates(struct yload *ld, const struct ypair *pairs, size_t n)
+/* Reports each key written twice in a mapping and keeps only its last pair: the value the
+ * Kubernetes API server decodes (its JSON decoder keeps the last), so every rule judges what
+ * would run, never an earlier decoy (`privileged: false` above `privileged: true`). */
+static void drop_duplicates(struct yload *ld, struct ypair *pairs, size_t *np)
 {
-    if (n <= 16) {
-        /* Most mappings are small: comparing pairs costs less than building a map. */
-        for (size_t i = 1; i < n; i++) {
-            const struct ynode *k = pairs[i].key;
-            if (k->kind != YN_SCALAR || is_merge_key(k))
-                continue;
-            for (size_t j = 0; j < i; j++)
-                if (key_eq(pairs[j].key, k)) {
-                    report_duplicate(ld, k);
-                    break;
-                }
-        }
-        return;
-    }
+    size_t n = *np, dropped = 0;
+    unsigned char *drop = NULL;
     struct strmap seen = STRMAP_INIT;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 1; i < n; i++) {
         const struct ynode *k = pairs[i].key;
         if (k->kind != YN_SCALAR || is_merge_key(k))
             continue;
-        if (strmap_getn(&seen, k->s, k->len))
-            report_duplicate(ld, k);
-        else
-            strmap_put(&seen, k->s, (void *)k);
+        size_t j = i;
+        if (n <= 16) {
+            /* Most mappings are small: comparing pairs costs less than building a map. */
+            for (j = i; j-- > 0;)
+                if ((!drop || !drop[j]) && key_eq(pairs[j].key, k))
+                    break;
+            if (j == (size_t)-1)
+                j = i;
+        } else {
+            if (!seen.cap)
+                for (size_t a = 0; a < i; a++)
+                    if (pairs[a].key->kind == YN_SCALAR && !is_merge_key(pairs[a].key))
+                        strmap_put(&seen, pairs[a].key->s, (void *)(a + 1));
+            size_t at = (size_t)strmap_getn(&seen, k->s, k->len);
+            strmap_put(&seen, k->s, (void *)(i + 1));
+            if (at)
+                j = at - 1;
+        }
+        if (j == i)
+            continue;
+        report_duplicate(ld, k);
+        if (!drop)
+            drop = xcalloc(n, 1);
+        drop[j] = 1;
+        dropped++;
     }
     strmap_release(&seen);
+    if (!dropped)
+        return;
+    size_t out = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!drop[i])
+            pairs[out++] = pairs[i];
+    *np = out;
+    free(drop);
 }
 
 /* Builds the pair array of a finished mapping, applying `<<` merge keys. */
@@ -203,7 +212,7 @@ static void map_finish(struct yload *ld, struct yframe *f)
         pairs[n].val = f->kids.items[2 * i + 1];
         n++;
     }
-    report_duplicates(ld, pairs, n);
+    drop_duplicates(ld, pairs, &n);
     /* Merged maps: explicit keys win, then earlier merge sources over later ones. */
     for (size_t i = 0; extra && i < npairs; i++) {
         struct ynode *k = f->kids.items[2 * i], *v = f->kids.items[2 * i + 1];
@@ -313,7 +322,25 @@ static int handle_event(struct yload *ld, struct vec *docs, yaml_event_t *ev)
                  ev->start_mark.column + 1, msg);
             target = node_new(ld, YN_NULL, &ev->start_mark);
         }
-        attach(ld, doc, target, node_weight(target), &ev->start_mark);
+        /* The bound is on what aliases add, not on the nodes written out: a mapping of a
+         * million plain entries is large, not a bomb. */
+        size_t weight = node_weight(target);
+        if (ld->expanded + weight > ld->lim.max_nodes) {
+            if (!ld->bomb_reported) {
+                char msg[160];
+                snprintf(msg, sizeof(msg),
+                         "YAML alias expansion exceeds %zu nodes (an alias bomb?); the rest of "
+                         "its aliases stand for null",
+                         ld->lim.max_nodes);
+                diag(ld, "parse-error", SEV_ERROR, ev->start_mark.line + 1,
+                     ev->start_mark.column + 1, msg);
+                ld->bomb_reported = 1;
+            }
+            target = node_new(ld, YN_NULL, &ev->start_mark);
+            weight = 1;
+        }
+        ld->expanded += weight;
+        attach(ld, doc, target, weight, &ev->start_mark);
         return 0;
     }
     case YAML_SEQUENCE_START_EVENT:

@@ -40,7 +40,8 @@ struct yfile {
 
 struct yml_limits {
     int max_depth;             /* nesting, default 200 */
-    size_t max_nodes;          /* nodes after alias expansion, default 2,000,000 */
+    size_t max_nodes;          /* nodes that alias expansion may add to a file, default
+                                  2,000,000 (plain nodes are bounded by the file's size) */
 };
 
 /* Parses `len` bytes of `data` into `out`, allocating in `a`. Problems become findings in
