@@ -113,16 +113,17 @@ int path_has_prefix(const char *p, const char *dir);    /* p is dir or below it 
 char *path_dirname(const char *p);                      /* heap; "" for a bare name */
 char *path_normalize(const char *p);                    /* heap; folds ".", "..", "//" */
 
-/* Reading a whole file: read up to FILEMAP_READ_MAX bytes (into a buffer the thread reuses
- * for its next file), mapped above it. Close on the thread that opened. Returns 0, or -1
- * with err set. */
+/* Reading a whole file into memory (never mapped: see filemap_open): up to FILEMAP_READ_MAX
+ * bytes into a buffer the thread reuses for its next file, larger files into the heap; only
+ * regular files, opened without blocking; UTF-16 comes out as UTF-8. Close on the thread
+ * that opened. Returns 0, or -1 with err set. */
 enum { FILEMAP_READ_MAX = 1 << 20 };
-enum { FILEMAP_NONE, FILEMAP_THREAD, FILEMAP_HEAP, FILEMAP_MAPPED };
+enum { FILEMAP_NONE, FILEMAP_THREAD, FILEMAP_HEAP };
 struct filemap {
     const char *data;
     size_t len;
-    int mapped;    /* FILEMAP_NONE (empty file), _THREAD, _HEAP (a second file open at once)
-                      or _MAPPED */
+    int mapped;    /* FILEMAP_NONE (empty file), _THREAD, or _HEAP (a large file, a second
+                      file open at once, or UTF-16 decoded) */
 };
 int filemap_open(struct filemap *out, const char *path, size_t max_size, struct errbuf *err);
 void filemap_close(struct filemap *fm);

@@ -8,7 +8,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -152,19 +151,84 @@ size_t filemap_opened(void)
     return atomic_load_explicit(&files_opened, memory_order_relaxed);
 }
 
+/* UTF-16 text (a byte-order mark, or ASCII with every other byte zero) as UTF-8 in a heap
+ * buffer; NULL when `data` is not UTF-16. Unpaired surrogates become U+FFFD. */
+static char *utf16_decode(const unsigned char *d, size_t len, size_t *out_len)
+{
+    int be;
+    size_t i = 0;
+    if (len >= 2 && d[0] == 0xff && d[1] == 0xfe) {
+        be = 0;
+        i = 2;
+    } else if (len >= 2 && d[0] == 0xfe && d[1] == 0xff) {
+        be = 1;
+        i = 2;
+    } else if (len >= 4 && d[0] && !d[1] && d[2] && !d[3] && d[0] < 0x80 && d[2] < 0x80) {
+        be = 0;
+    } else if (len >= 4 && !d[0] && d[1] && !d[2] && d[3] && d[1] < 0x80 && d[3] < 0x80) {
+        be = 1;
+    } else {
+        return NULL;
+    }
+    struct strbuf sb = STRBUF_INIT;
+    sb_grow(&sb, len);
+    for (; i + 1 < len; i += 2) {
+        unsigned u = be ? (unsigned)d[i] << 8 | d[i + 1] : (unsigned)d[i + 1] << 8 | d[i];
+        if (u >= 0xd800 && u < 0xdc00 && i + 3 < len) {
+            unsigned lo = be ? (unsigned)d[i + 2] << 8 | d[i + 3]
+                             : (unsigned)d[i + 3] << 8 | d[i + 2];
+            if (lo >= 0xdc00 && lo < 0xe000) {
+                u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+                i += 2;
+            }
+        }
+        if (u >= 0xd800 && u < 0xe000)
+            u = 0xfffd;
+        char c[4];
+        size_t n;
+        if (u < 0x80) {
+            c[0] = (char)u;
+            n = 1;
+        } else if (u < 0x800) {
+            c[0] = (char)(0xc0 | u >> 6);
+            c[1] = (char)(0x80 | (u & 0x3f));
+            n = 2;
+        } else if (u < 0x10000) {
+            c[0] = (char)(0xe0 | u >> 12);
+            c[1] = (char)(0x80 | ((u >> 6) & 0x3f));
+            c[2] = (char)(0x80 | (u & 0x3f));
+            n = 3;
+        } else {
+            c[0] = (char)(0xf0 | u >> 18);
+            c[1] = (char)(0x80 | ((u >> 12) & 0x3f));
+            c[2] = (char)(0x80 | ((u >> 6) & 0x3f));
+            c[3] = (char)(0x80 | (u & 0x3f));
+            n = 4;
+        }
+        sb_add(&sb, c, n);
+    }
+    *out_len = sb.len;
+    return sb_detach(&sb);
+}
+
+/* Reads a whole file into memory. It is never mapped: a file truncated or rewritten while it
+ * is read would raise SIGBUS through a mapping, and a read of what is there cannot fail that
+ * way. It is opened without blocking and refused unless it is a regular file (a FIFO named
+ * like a manifest would wait for a writer forever). UTF-16 text is handed out as UTF-8, so
+ * every reader (loaders, excerpts, source pages) sees the same text. */
 int filemap_open(struct filemap *out, const char *path, size_t max_size, struct errbuf *err)
 {
     out->data = NULL;
     out->len = 0;
     out->mapped = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         errbuf_set(err, "cannot open: %s", strerror(errno));
         return -1;
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        errbuf_set(err, "not a regular file");
+        errbuf_set(err, "not a regular file (a FIFO, socket or device is never read)");
         close(fd);
         return -1;
     }
@@ -181,55 +245,52 @@ int filemap_open(struct filemap *out, const char *path, size_t max_size, struct 
         return 0;
     }
     size_t size = (size_t)st.st_size;
-    if (size <= FILEMAP_READ_MAX) {
-        /* Small files (nearly all): one read into the heap costs less than setting up a
-         * mapping, faulting its pages in and tearing it down. */
-        char *buf = readbuf_take(size + 1);
-        int own = buf == NULL;
-        if (own)
-            buf = xmalloc(size + 1);
-        size_t got = 0;
-        while (got < size) {
-            ssize_t n = read(fd, buf + got, size - got);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0) {
-                errbuf_set(err, "cannot read: %s", strerror(errno));
-                if (own)
-                    free(buf);
-                else
-                    readbuf_give_back();
-                close(fd);
-                return -1;
-            }
-            if (n == 0)
-                break;   /* shrank since fstat: what is there is the file */
-            got += (size_t)n;
+    /* Small files (nearly all) go to a buffer the thread reuses; larger ones to the heap. */
+    char *buf = size <= FILEMAP_READ_MAX ? readbuf_take(size + 1) : NULL;
+    int own = buf == NULL;
+    if (own)
+        buf = xmalloc(size + 1);
+    size_t got = 0;
+    while (got < size) {
+        ssize_t n = read(fd, buf + got, size - got);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (n < 0) {
+            errbuf_set(err, "cannot read: %s", strerror(errno));
+            if (own)
+                free(buf);
+            else
+                readbuf_give_back();
+            close(fd);
+            return -1;
         }
-        close(fd);
-        buf[got] = '\0';
-        out->data = buf;
-        out->len = got;
-        out->mapped = own ? FILEMAP_HEAP : FILEMAP_THREAD;
+        if (n == 0)
+            break;   /* shrank since fstat: what is there is the file */
+        got += (size_t)n;
+    }
+    close(fd);
+    buf[got] = '\0';
+    size_t dlen = 0;
+    char *decoded = utf16_decode((const unsigned char *)buf, got, &dlen);
+    if (decoded) {
+        if (own)
+            free(buf);
+        else
+            readbuf_give_back();
+        out->data = decoded;
+        out->len = dlen;
+        out->mapped = FILEMAP_HEAP;
         return 0;
     }
-    void *p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (p == MAP_FAILED) {
-        errbuf_set(err, "cannot map: %s", strerror(errno));
-        return -1;
-    }
-    out->data = p;
-    out->len = size;
-    out->mapped = FILEMAP_MAPPED;
+    out->data = buf;
+    out->len = got;
+    out->mapped = own ? FILEMAP_HEAP : FILEMAP_THREAD;
     return 0;
 }
 
 void filemap_close(struct filemap *fm)
 {
-    if (fm->mapped == FILEMAP_MAPPED)
-        munmap((void *)fm->data, fm->len);
-    else if (fm->mapped == FILEMAP_HEAP)
+    if (fm->mapped == FILEMAP_HEAP)
         free((void *)fm->data);
     else if (fm->mapped == FILEMAP_THREAD)
         readbuf_give_back();

@@ -63,22 +63,41 @@ enum file_kind discover_classify_path(const char *path)
     return FK_UNKNOWN;
 }
 
-/* A key at the start of a line (column 1), e.g. "jobs:" — cheap and good enough to tell what
- * a YAML file is; the loader decides for real. */
-static int has_top_key(const char *data, size_t len, const char *key)
+/* 1 when `key` stands in data as a mapping key however it is written: at the start of a
+ * line, indented, after a byte-order mark, quoted, with spaces before the colon, or inside a
+ * flow mapping or JSON object (`{apiVersion: v1, …}`, `{"kind": "Pod"}`). Cheap and
+ * generous: the loader decides for real, and a Pod written some other way must not slip
+ * past every rule because this look missed it. */
+static int has_key(const char *data, size_t len, const char *key)
 {
     size_t n = strlen(key);
     const char *p = data, *end = data + len;
     while (p < end) {
-        if ((size_t)(end - p) > n && memcmp(p, key, n) == 0 && p[n] == ':')
+        const char *at = memmem(p, (size_t)(end - p), key, n);
+        if (!at)
+            return 0;
+        p = at + 1;
+        const char *b = at, *e = at + n;
+        char q = 0;
+        if (b > data && (b[-1] == '"' || b[-1] == '\'')) {
+            q = b[-1];
+            b--;
+        }
+        while (b > data && (b[-1] == ' ' || b[-1] == '\t'))
+            b--;
+        int starts = b == data || b[-1] == '\n' || b[-1] == '\r' || b[-1] == '{' ||
+                     b[-1] == ',' || (b - data == 3 && !memcmp(data, "\xef\xbb\xbf", 3));
+        if (!starts)
+            continue;
+        if (q) {
+            if (e >= end || *e != q)
+                continue;
+            e++;
+        }
+        while (e < end && (*e == ' ' || *e == '\t'))
+            e++;
+        if (e < end && *e == ':')
             return 1;
-        if ((size_t)(end - p) > n + 2 && (p[0] == '"' || p[0] == '\'') &&
-            memcmp(p + 1, key, n) == 0 && p[n + 1] == p[0] && p[n + 2] == ':')
-            return 1;
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl)
-            break;
-        p = nl + 1;
     }
     return 0;
 }
@@ -97,14 +116,18 @@ enum file_kind discover_classify_content(enum file_kind kind, const char *path, 
     if (kind != FK_UNKNOWN)
         return kind;
     int yaml = is_yaml_ext(path_ext(path));
+    /* A manifest kept as JSON is a manifest: the YAML loader reads JSON. */
+    if (!yaml && strcmp(path_ext(path), ".json") == 0)
+        return has_key(data, len, "apiVersion") && has_key(data, len, "kind") ? FK_K8S
+                                                                              : FK_TEXT;
     if (!yaml && !named)
         return FK_TEXT;
     /* A named file is judged by its content wherever it lives. */
-    if (has_top_key(data, len, "jobs") && has_top_key(data, len, "on"))
+    if (has_key(data, len, "jobs") && has_key(data, len, "on"))
         return FK_WORKFLOW;
-    if (has_top_key(data, len, "apiVersion") && has_top_key(data, len, "kind"))
+    if (has_key(data, len, "apiVersion") && has_key(data, len, "kind"))
         return FK_K8S;
-    if (named && has_top_key(data, len, "runs") && has_top_key(data, len, "name"))
+    if (named && has_key(data, len, "runs") && has_key(data, len, "name"))
         return yaml ? FK_ACTION : FK_TEXT;
     return yaml ? FK_YAML : FK_TEXT;
 }

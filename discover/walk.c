@@ -174,6 +174,11 @@ static void walk_dir(struct walk *w, const char *abspath, const char *rel, int d
         } else if (S_ISREG(st.st_mode)) {
             if (!ignored(w, child_rel, 0))
                 add_file(w, child_abs, child_rel);
+        } else if (!ignored(w, child_rel, 0)) {
+            /* Never opened (a FIFO would block the scan), never silently passed over. */
+            diag(w, "file-skipped", SEV_WARNING, child_rel,
+                 "file not scanned: %s is not a regular file",
+                 S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket" : "a device");
         }
     next:
         free(child_abs);

@@ -208,7 +208,7 @@ Test(core, filemap_reads_small_large_and_empty_files)
         cr_assert_eq(fm.len, n);
         cr_assert(n == 0 || memcmp(fm.data, want, n) == 0, "size %zu differs", n);
         cr_assert_eq(fm.mapped, n == 0 ? FILEMAP_NONE
-                                : n <= FILEMAP_READ_MAX ? FILEMAP_THREAD : FILEMAP_MAPPED);
+                                : n <= FILEMAP_READ_MAX ? FILEMAP_THREAD : FILEMAP_HEAP);
         if (n && n <= FILEMAP_READ_MAX) {
             /* A second file open at once on this thread must not share the buffer. */
             struct filemap again;
