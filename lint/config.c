@@ -263,7 +263,34 @@ static void rule_read(struct config *c, const struct ypair *p)
     vec_push(&c->rules, r);
 }
 
-static int config_read(struct config *c, const char *file, struct errbuf *err)
+/* 1 when `path` (relative to the config file's folder `dir`) stays inside `root`, links
+ * followed: a repository's own configuration may only name policy folders it holds. */
+static int path_inside(const char *root, const char *dir, const char *path)
+{
+    char *full = path[0] == '/' || !*dir ? xstrdup(path) : path_join(dir, path);
+    char *real = realpath(full, NULL);
+    char *real_root = realpath(root, NULL);
+    int inside;
+    if (real && real_root) {
+        inside = path_has_prefix(real, real_root);
+    } else { /* not there (the catalogue will say so): judge the words of the path */
+        char *norm = path_normalize(full), *norm_root = path_normalize(root);
+        int here = !*norm_root || strcmp(norm_root, ".") == 0;
+        inside = here ? norm[0] != '/' && strcmp(norm, "..") != 0 && !str_startswith(norm, "../")
+                      : path_has_prefix(norm, norm_root);
+        free(norm);
+        free(norm_root);
+    }
+    free(full);
+    free(real);
+    free(real_root);
+    return inside;
+}
+
+/* Reads a configuration file. `confine` is the scanned root when the file is the
+ * repository's own (.opsbook.yml found there): its paths may not reach outside it. */
+static int config_read(struct config *c, const char *file, const char *confine,
+                       struct errbuf *err)
 {
     struct filemap fm;
     struct findings diags = {VEC_INIT};
@@ -313,6 +340,15 @@ static int config_read(struct config *c, const char *file, struct errbuf *err)
     n = yml_get(root, "policies");
     for (size_t i = 0; n && i < n->len; i++) {
         const char *p = yml_str(n->items[i]);
+        if (confine && !path_inside(confine, dir, p)) {
+            errbuf_set(err,
+                       "%s:%d:%d: policies: '%.200s' is outside the scanned repository; a "
+                       "repository's configuration may only name folders inside it (name "
+                       "others with --policies or --config on the command line)",
+                       file, n->items[i]->line, n->items[i]->col, p);
+            free(dir);
+            goto out;
+        }
         char *full = p[0] == '/' || !*dir ? xstrdup(p) : path_join(dir, p);
         vec_push(&c->policies, arena_strdup(c->arena, full));
         free(full);
@@ -346,7 +382,7 @@ int config_load(struct config *out, const char *root, const char *path, struct e
     }
     if (path) {
         out->path = arena_strdup(out->arena, path);
-        rc = config_read(out, out->path, err);
+        rc = config_read(out, out->path, path == auto_path ? (root ? root : ".") : NULL, err);
     }
     free(auto_path);
     return rc;
