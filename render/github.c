@@ -24,6 +24,8 @@ static void escape(FILE *out, const char *s, int property)
                 as = escapes[i].as;
         if (as)
             fputs(as, out);
+        else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            fputc('?', out); /* no escape or colour from the repository in the log */
         else
             fputc(*s, out);
     }

@@ -6,19 +6,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Text for XML 1.0: the five entities, and whatever XML cannot hold (control characters,
+ * bytes that are not UTF-8, U+FFFE and U+FFFF) as U+FFFD, so the file is well-formed for any
+ * bytes a repository puts in a name or a message. */
 static void xml(FILE *out, const char *s)
 {
     static const char *const entity[256] = {
         ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&apos;",
     };
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (entity[c])
+    size_t n = s ? strlen(s) : 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t len = utf8_seq_len(s + i, n - i);
+        if (entity[c]) {
             fputs(entity[c], out);
-        else if (c < 0x20 && c != '\t' && c != '\n')
-            fputc('?', out); /* not allowed in XML 1.0 */
-        else
-            fputc(c, out);
+        } else if (!len || (c < 0x20 && c != '\t' && c != '\n') ||
+                   (len == 3 && (unsigned char)s[i + 1] == 0xbf && c == 0xef &&
+                    (unsigned char)s[i + 2] >= 0xbe)) {
+            fputs("\xef\xbf\xbd", out);
+        } else {
+            fwrite(s + i, 1, len, out);
+        }
+        i += len ? len : 1;
     }
 }
 

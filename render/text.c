@@ -18,24 +18,56 @@ static void caret_line(FILE *out, const char *excerpt, int col, const struct ren
     fprintf(out, "%s^%s\n", o->color ? "\033[1;32m" : "", o->color ? "\033[0m" : "");
 }
 
+/* Repository text for a terminal: control characters (ESC, CR, BEL, DEL, and the C1 range,
+ * where U+009B is a one-byte CSI) and bytes that are not UTF-8 as '?', so a name or message
+ * can never move the cursor, recolour or retitle the terminal. Tabs stay. */
+static void term(FILE *out, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t len = utf8_seq_len(s + i, n - i);
+        int control = !len || (c < 0x20 && c != '\t') || c == 0x7f ||
+                      (len == 2 && c == 0xc2 && (unsigned char)s[i + 1] < 0xa0);
+        if (control)
+            fputc('?', out);
+        else
+            fwrite(s + i, 1, len, out);
+        i += len ? len : 1;
+    }
+}
+
 static void print_finding(FILE *out, const struct finding *f, const struct render_opts *o)
 {
     const char *b = o->color ? "\033[1m" : "", *r = o->color ? "\033[0m" : "";
-    fprintf(out, "%s%s", b, f->display);
+    fputs(b, out);
+    term(out, f->display);
     if (f->line > 0)
         fprintf(out, ":%d:%d", f->line, f->col > 0 ? f->col : 1);
     fprintf(out, ":%s ", r);
     fprintf(out, "%s%s:%s ", o->color ? sev_color(f->severity) : "", severity_name(f->severity), r);
-    fprintf(out, "%s [%s]", f->message, f->rule_id);
-    if (f->overlays)
-        fprintf(out, " (in %s)", f->overlays);
-    if (f->commit)
-        fprintf(out, " (commit %.12s, %s)", f->commit, f->date ? f->date : "");
-    if (f->suppressed)
-        fprintf(out, " (suppressed: %s)", f->suppressed);
+    term(out, f->message);
+    fprintf(out, " [%s]", f->rule_id);
+    if (f->overlays) {
+        fputs(" (in ", out);
+        term(out, f->overlays);
+        fputc(')', out);
+    }
+    if (f->commit) {
+        fprintf(out, " (commit %.12s, ", f->commit);
+        term(out, f->date ? f->date : "");
+        fputc(')', out);
+    }
+    if (f->suppressed) {
+        fputs(" (suppressed: ", out);
+        term(out, f->suppressed);
+        fputc(')', out);
+    }
     fputc('\n', out);
     if (f->excerpt && f->line > 0) {
-        fprintf(out, "%5d | %s\n", f->line, f->excerpt);
+        fprintf(out, "%5d | ", f->line);
+        term(out, f->excerpt);
+        fputc('\n', out);
         if (f->col > 0)
             caret_line(out, f->excerpt, f->col, o);
     }
