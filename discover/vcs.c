@@ -211,12 +211,12 @@ struct hist_walk {
     struct strmap by_path;
     int parent; /* index of the parent being diffed */
     uint64_t max_size;
+    git_odb *odb; /* a shallow clone's objects, to tell a missing parent; else NULL */
 };
 
 static struct new_blob *hist_blob(struct hist_walk *w, const git_diff_delta *d)
 {
-    if (d->status == GIT_DELTA_DELETED || !d->new_file.path || (d->flags & GIT_DIFF_FLAG_BINARY) ||
-        d->new_file.size > w->max_size)
+    if (d->status == GIT_DELTA_DELETED || !d->new_file.path || (d->flags & GIT_DIFF_FLAG_BINARY))
         return NULL;
     const char *p = strip_prefix(w->prefix, d->new_file.path);
     if (!p)
@@ -318,6 +318,10 @@ static int hist_commit(git_repository *repo, git_commit *c, struct hist_walk *w,
     git_tree *tree = NULL;
     int rc = -1;
     unsigned np = git_commit_parentcount(c);
+    /* At a shallow clone's boundary the parents are not there: the commit is a root. */
+    for (unsigned p = 0; w->odb && p < np; p++)
+        if (!git_odb_exists(w->odb, git_commit_parent_id(c, p)))
+            np = 0;
     if (git_commit_tree(&tree, c) != 0) {
         errbuf_set(err, "--history: cannot read a commit's tree");
         goto out;
@@ -363,9 +367,19 @@ static int hist_commit(git_repository *repo, git_commit *c, struct hist_walk *w,
             continue;
         strmap_put(&w->seen, arena_strdup(w->ids, hex), w);
         git_blob *blob = NULL;
-        if (git_blob_lookup(&blob, repo, &b->id) != 0)
-            continue;
-        if (!git_blob_is_binary(blob)) {
+        if (git_blob_lookup(&blob, repo, &b->id) != 0) {
+            const git_error *e = git_error_last();
+            errbuf_set(err, "--history: cannot read %s in commit %.12s: %s (a corrupt or "
+                       "partial clone?)", b->path, id, e && e->message ? e->message : "missing");
+            rc = -1;
+            break;
+        }
+        if ((uint64_t)git_blob_rawsize(blob) > w->max_size) {
+            struct vcs_blob vb = {id, author, date, b->path, NULL,
+                                  (size_t)git_blob_rawsize(blob), NULL, 0, 1};
+            if (fn(ctx, &vb) != 0)
+                rc = 1;
+        } else if (!git_blob_is_binary(blob)) {
             struct vcs_blob vb = {id,
                                   author,
                                   date,
@@ -373,7 +387,8 @@ static int hist_commit(git_repository *repo, git_commit *c, struct hist_walk *w,
                                   git_blob_rawcontent(blob),
                                   (size_t)git_blob_rawsize(blob),
                                   b->lines,
-                                  b->nlines};
+                                  b->nlines,
+                                  0};
             st->blobs++;
             st->bytes += vb.len;
             if (fn(ctx, &vb) != 0)
@@ -388,6 +403,120 @@ out:
     return rc;
 }
 
+/* A shallow clone's commits, parents before children: libgit2's revwalk stops with an error
+ * at the clone's boundary, where a parent is named but not there. Depth-first from every ref
+ * and HEAD, a parent that is not in `odb` left out; `hidden` (--since) and what it reaches
+ * are left out too. Returns 0, or -1 with err set. */
+static int shallow_order(git_repository *repo, git_odb *odb, const git_oid *hidden,
+                         struct vec *out, struct errbuf *err)
+{
+    struct strmap seen = STRMAP_INIT;
+    struct arena *keys = arena_new();
+    struct vec stack = VEC_INIT; /* git_oid* (arena); a tagged pointer (low bit) = children done */
+    int rc = 0;
+    for (int pass = hidden ? 0 : 1; pass < 2 && rc == 0; pass++) {
+        git_strarray refs = {0};
+        if (pass == 0) {
+            git_oid *o = arena_alloc(keys, sizeof(*o));
+            *o = *hidden;
+            vec_push(&stack, o);
+        } else {
+            git_reference_list(&refs, repo);
+            for (size_t i = 0; i <= refs.count; i++) {
+                git_oid *o = arena_alloc(keys, sizeof(*o));
+                const char *name = i < refs.count ? refs.strings[i] : "HEAD";
+                if (git_reference_name_to_id(o, repo, name) == 0)
+                    vec_push(&stack, o);
+            }
+            git_strarray_dispose(&refs);
+        }
+        while (stack.len && rc == 0) {
+            uintptr_t top = (uintptr_t)stack.items[stack.len - 1];
+            git_oid *id = (git_oid *)(top & ~(uintptr_t)1);
+            char hex[GIT_OID_HEXSZ + 1];
+            git_oid_tostr(hex, sizeof(hex), id);
+            if (top & 1) {
+                stack.len--;
+                if (pass == 1)
+                    vec_push(out, id);
+                continue;
+            }
+            if (strmap_get(&seen, hex)) {
+                stack.len--;
+                continue;
+            }
+            strmap_put(&seen, arena_strdup(keys, hex), id);
+            git_commit *c = NULL;
+            if (git_commit_lookup(&c, repo, id) != 0) {
+                stack.len--; /* a ref to a tree or blob, or a tag of one */
+                continue;
+            }
+            stack.items[stack.len - 1] = (void *)(top | 1);
+            for (unsigned p = git_commit_parentcount(c); p-- > 0;) {
+                const git_oid *pid = git_commit_parent_id(c, p);
+                if (!git_odb_exists(odb, pid))
+                    continue;
+                git_oid *o = arena_alloc(keys, sizeof(*o));
+                *o = *pid;
+                vec_push(&stack, o);
+            }
+            git_commit_free(c);
+        }
+    }
+    (void)err;
+    vec_release(&stack);
+    strmap_release(&seen);
+    /* The ids live in `keys`: hand them over as copies the caller frees. */
+    for (size_t i = 0; i < out->len; i++) {
+        git_oid *o = xmalloc(sizeof(*o));
+        *o = *(git_oid *)out->items[i];
+        out->items[i] = o;
+    }
+    arena_free(keys);
+    return rc;
+}
+
+static int shallow_walk(git_repository *repo, const char *since, struct hist_walk *w,
+                        vcs_blob_fn fn, void *ctx, struct vcs_history_stats *st, int progress,
+                        struct errbuf *err)
+{
+    git_object *hide = NULL;
+    struct vec order = VEC_INIT;
+    int rc = -1;
+    if (git_repository_odb(&w->odb, repo) != 0) {
+        errbuf_set(err, "--history: cannot read the object database");
+        goto out;
+    }
+    if (since && git_revparse_single(&hide, repo, since) != 0) {
+        errbuf_set(err, "--since: unknown revision '%s'", since);
+        goto out;
+    }
+    if (shallow_order(repo, w->odb, hide ? git_object_id(hide) : NULL, &order, err) != 0)
+        goto out;
+    int r = 0;
+    for (size_t i = 0; i < order.len && r == 0; i++) {
+        git_commit *c = NULL;
+        if (git_commit_lookup(&c, repo, order.items[i]) != 0) {
+            errbuf_set(err, "--history: cannot read a commit");
+            goto out;
+        }
+        r = hist_commit(repo, c, w, fn, ctx, st, err);
+        git_commit_free(c);
+        if (r < 0)
+            goto out;
+        st->commits++;
+        if (progress && st->commits % 25 == 0)
+            fprintf(stderr, "\rhistory: %zu commits, %zu blobs", st->commits, st->blobs);
+    }
+    rc = 0;
+out:
+    for (size_t i = 0; i < order.len; i++)
+        free(order.items[i]);
+    vec_release(&order);
+    git_object_free(hide);
+    return rc;
+}
+
 int vcs_history_walk(const char *dir, const char *since, uint64_t max_size, vcs_blob_fn fn,
                      void *ctx, struct vcs_history_stats *stats, struct errbuf *err)
 {
@@ -396,7 +525,7 @@ int vcs_history_walk(const char *dir, const char *since, uint64_t max_size, vcs_
     git_object *hide = NULL;
     char *prefix = NULL;
     struct hist_walk w = {0};
-    struct vcs_history_stats st = {0, 0, 0};
+    struct vcs_history_stats st = {0, 0, 0, 0};
     int progress = isatty(STDERR_FILENO);
     int rc = -1;
 
@@ -406,8 +535,15 @@ int vcs_history_walk(const char *dir, const char *since, uint64_t max_size, vcs_
     if (repo_open(&repo, &prefix, dir, err) != 0)
         goto out;
     w.prefix = prefix;
-    if (git_revwalk_new(&walk, repo) != 0)
+    st.shallow = git_repository_is_shallow(repo) == 1;
+    if (st.shallow) {
+        rc = shallow_walk(repo, since, &w, fn, ctx, &st, progress, err);
         goto out;
+    }
+    if (git_revwalk_new(&walk, repo) != 0) {
+        errbuf_set(err, "--history: cannot walk the history of %s", dir);
+        goto out;
+    }
     git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
     /* Every ref, and HEAD (which may be detached); an empty repository has neither. */
     git_revwalk_push_glob(walk, "refs/*");
@@ -420,8 +556,8 @@ int vcs_history_walk(const char *dir, const char *since, uint64_t max_size, vcs_
         }
     }
     git_oid oid;
-    int r = 0;
-    while (r == 0 && git_revwalk_next(&oid, walk) == 0) {
+    int r = 0, next = 0;
+    while (r == 0 && (next = git_revwalk_next(&oid, walk)) == 0) {
         git_commit *c = NULL;
         if (git_commit_lookup(&c, repo, &oid) != 0) {
             errbuf_set(err, "--history: cannot read a commit");
@@ -437,10 +573,17 @@ int vcs_history_walk(const char *dir, const char *since, uint64_t max_size, vcs_
     }
     if (progress && st.commits >= 25)
         fprintf(stderr, "\rhistory: %zu commits, %zu blobs\n", st.commits, st.blobs);
+    if (r == 0 && next != GIT_ITEROVER) {
+        const git_error *e = git_error_last();
+        errbuf_set(err, "--history: cannot walk the history: %s (a corrupt repository?)",
+                   e && e->message ? e->message : "unknown error");
+        goto out;
+    }
     rc = 0;
 out:
     if (stats)
         *stats = st;
+    git_odb_free(w.odb);
     hist_blobs_clear(&w);
     vec_release(&w.blobs);
     strmap_release(&w.seen);

@@ -39,6 +39,7 @@ struct vcs_blob {
     size_t len;
     const int *added; /* sorted line numbers this commit added (vs every parent) */
     size_t nadded;
+    int too_big;      /* over max_size: data is NULL, len is its size; not read */
 };
 
 /* Returns 0 to go on, non-zero to stop the walk. */
@@ -46,13 +47,15 @@ typedef int (*vcs_blob_fn)(void *ctx, const struct vcs_blob *b);
 
 struct vcs_history_stats {
     size_t commits, blobs, bytes;
+    int shallow;      /* a shallow clone: commits before its boundary are not there */
 };
 
 /* Walks every commit reachable from any ref and HEAD (only those not reachable from `since`
  * when it is not NULL), oldest first, diffs each against its parents and calls `fn` once
- * per blob never seen before, with the lines that commit added. Binary blobs and blobs
- * larger than `max_size` are skipped. Progress goes to stderr when it is a terminal.
- * Returns 0, or -1 with err set. */
+ * per blob never seen before, with the lines that commit added. Binary blobs are skipped;
+ * a blob larger than `max_size` is handed over unread (too_big). Progress goes to stderr when
+ * it is a terminal. Returns 0, or -1 with err set when the repository cannot be read whole
+ * (a missing or corrupt object). */
 int vcs_history_walk(const char *dir, const char *since, uint64_t max_size, vcs_blob_fn fn,
                      void *ctx, struct vcs_history_stats *stats, struct errbuf *err);
 

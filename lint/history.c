@@ -42,6 +42,17 @@ static int history_blob(void *ctxp, const struct vcs_blob *b)
     struct scan *s = run->s;
     if (!config_path_selected(run->opts->config, b->path))
         return 0;
+    if (b->too_big) {
+        struct finding *f = finding_new("file-skipped", SEV_WARNING, b->path, 0, 0,
+                                        "blob not scanned: %zu bytes, over the %llu-byte limit",
+                                        b->len, (unsigned long long)run->opts->max_file_size);
+        f->commit = xstrdup(b->commit);
+        f->author = xstrdup(b->author);
+        f->date = xstrdup(b->date);
+        f->display = finding_intern(b->path);
+        findings_add(run->out, f);
+        return 0;
+    }
     struct srcfile file = {.path = (char *)b->path,
                            .display = (char *)b->path,
                            .abspath = (char *)b->path,
@@ -94,5 +105,14 @@ int lint_history_scan(struct scan *s, const struct scan_opts *o, struct findings
     s->stats.commits = st.commits;
     s->stats.blobs = st.blobs;
     s->stats.bytes += st.bytes;
+    if (rc == 0 && st.shallow) {
+        /* What the clone does not hold was not read: say so where a gate and a person see
+         * it, never report a clean history that was not all there. */
+        findings_add(out, finding_new("history-incomplete", SEV_WARNING, ".git", 0, 0,
+                                      "a shallow clone: commits before its boundary were not "
+                                      "scanned (fetch them with 'git fetch --unshallow')"));
+        fprintf(stderr, "opsbook: warning: %s is a shallow clone; --history saw only the "
+                        "commits it holds\n", dir);
+    }
     return rc;
 }

@@ -164,6 +164,7 @@ struct seen_blob {
     char *commit, *author, *date, *path;
     char *added;      /* "2,5" */
     size_t len;
+    int too_big;
 };
 
 struct seen {
@@ -181,6 +182,7 @@ static int record(void *ctx, const struct vcs_blob *b)
     o->date = xstrdup(b->date);
     o->path = xstrdup(b->path);
     o->len = b->len;
+    o->too_big = b->too_big;
     struct strbuf sb = STRBUF_INIT;
     for (size_t i = 0; i < b->nadded; i++)
         sb_addf(&sb, "%s%d", i ? "," : "", b->added[i]);
@@ -294,7 +296,9 @@ Test(vcs, history_finds_a_deleted_file_renames_and_merges)
     free(dir);
 }
 
-Test(vcs, history_skips_binary_and_oversized_blobs)
+/* Binary blobs are skipped; a blob over the size limit is handed over unread (too_big, no
+ * data), so the scan can report it instead of passing it over in silence. */
+Test(vcs, history_skips_binary_and_hands_over_oversized_blobs_unread)
 {
     char *dir = repo_new();
     t_write_bytes(dir, "logo.bin", "PNG\0\1\2\3", 7);
@@ -305,8 +309,11 @@ Test(vcs, history_skips_binary_and_oversized_blobs)
     struct vcs_history_stats st;
     struct errbuf err = {{0}, 0};
     cr_assert_eq(vcs_history_walk(dir, NULL, 20, record, &s, &st, &err), 0, "%s", err.msg);
-    cr_expect_eq(s.n, 1);
+    cr_expect_eq(s.n, 2);
     cr_expect_not_null(seen_at(&s, "small.txt"));
+    const struct seen_blob *big = seen_at(&s, "big.txt");
+    cr_expect(big && big->len == 41 && big->too_big && !*big->added);
+    cr_expect_eq(st.blobs, 1, "only the blob read counts as scanned");
     seen_release(&s);
     t_rmtree(dir);
     free(dir);
