@@ -76,13 +76,19 @@ static int history_blob(void *ctxp, const struct vcs_blob *b)
         lint_ignores_match(&u, &u.found, run->opts->no_ignores);
         vec_release(&u.ignores);
     }
+    size_t kept = 0;
     for (size_t i = 0; i < u.found.v.len; i++) {
         struct finding *f = u.found.v.items[i];
-        if (!added_has(b, f->line)) {
+        if (added_has(b, f->line))
+            u.found.v.items[kept++] = f;
+        else
             finding_free(f);
-            continue;
-        }
-        lint_excerpt_fill(f, b->data, b->len, s->model.secrets);
+    }
+    u.found.v.len = (uint32_t)kept;
+    lint_excerpts_fill((struct finding **)u.found.v.items, kept, b->data, b->len,
+                       s->model.secrets);
+    for (size_t i = 0; i < u.found.v.len; i++) {
+        struct finding *f = u.found.v.items[i];
         f->commit = xstrdup(b->commit);
         f->author = xstrdup(b->author);
         f->date = xstrdup(b->date);

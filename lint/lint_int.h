@@ -6,9 +6,11 @@
 
 #include "lint.h"
 
-/* Fills a finding's excerpt from the file's bytes, masking a secret's span; the value under
- * that span is added to `secrets` (the redactor every output masks with). */
-void lint_excerpt_fill(struct finding *f, const char *data, size_t len, struct redact *secrets);
+/* Fills the excerpts of findings fs[0, n) of one file from its bytes, masking each secret's
+ * span; the value under that span is added to `secrets` (the redactor every output masks
+ * with). The file's lines are indexed once for all of them. */
+void lint_excerpts_fill(struct finding **fs, size_t n, const char *data, size_t len,
+                        struct redact *secrets);
 /* Computes f->fingerprint from rule, path, entity, folded excerpt (and commit). */
 void lint_fingerprint(struct finding *f);
 

@@ -32,23 +32,53 @@ static int group_wants(const struct check_group *g, enum file_kind k)
     return kinds == 0 || (kinds & KIND(k));
 }
 
-/* The `line`th line (1-based) of data, as [*start, *start + *n). Returns 0 or -1. */
-static int line_span(const char *data, size_t len, int line, const char **start, size_t *n)
+/* Where each line of a file starts, found once per file however many excerpts it gives: a
+ * file of 50,000 findings was read from the top for each one. */
+struct line_index {
+    const char *data;
+    size_t len;
+    size_t *start; /* start[i]: offset of line i + 1 */
+    size_t n;
+};
+
+static void line_index_init(struct line_index *li, const char *data, size_t len)
 {
-    const char *p = data, *end = data + len;
-    for (int l = 1; l < line; l++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl)
-            return -1;
-        p = nl + 1;
+    size_t cap = 64;
+    li->data = data;
+    li->len = len;
+    li->start = xmalloc(cap * sizeof(*li->start));
+    li->n = 0;
+    li->start[li->n++] = 0;
+    for (const char *p = data, *end = data + len; (p = memchr(p, '\n', (size_t)(end - p)));) {
+        p++;
+        if (li->n == cap) {
+            cap *= 2;
+            li->start = xrealloc(li->start, cap * sizeof(*li->start));
+        }
+        li->start[li->n++] = (size_t)(p - data);
     }
-    if (p > end)
+}
+
+static void line_index_release(struct line_index *li)
+{
+    free(li->start);
+    li->start = NULL;
+}
+
+/* The `line`th line (1-based), as [*start, *start + *n) without its line end. Returns 0 or
+ * -1 when there is no such line. */
+static int line_span(const struct line_index *li, int line, const char **start, size_t *n)
+{
+    if (line < 1 || (size_t)line > li->n)
         return -1;
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
-    if (l && p[l - 1] == '\r')
+    size_t a = li->start[line - 1];
+    size_t b = (size_t)line < li->n ? li->start[line] - 1 : li->len;
+    if (a > li->len || b < a)
+        return -1;
+    size_t l = b - a;
+    if (l && li->data[a + l - 1] == '\r')
         l--;
-    *start = p;
+    *start = li->data + a;
     *n = l;
     return 0;
 }
@@ -98,11 +128,11 @@ static char *excerpt_build(const char *s, size_t n, const struct span *spans, si
     return sb_detach(&out);
 }
 
-void lint_excerpt_fill(struct finding *f, const char *data, size_t len, struct redact *secrets)
+static void excerpt_fill(struct finding *f, const struct line_index *li, struct redact *secrets)
 {
     const char *s;
     size_t n;
-    if (f->excerpt || f->line <= 0 || line_span(data, len, f->line, &s, &n) != 0)
+    if (f->excerpt || f->line <= 0 || line_span(li, f->line, &s, &n) != 0)
         return;
     struct span sp = {f->mask_col, f->mask_len};
     if (sp.col > 0 && sp.len > 0 && (size_t)sp.col - 1 < n) {
@@ -114,11 +144,25 @@ void lint_excerpt_fill(struct finding *f, const char *data, size_t len, struct r
     f->excerpt = excerpt_build(s, n, &sp, 1);
 }
 
+void lint_excerpts_fill(struct finding **fs, size_t n, const char *data, size_t len,
+                        struct redact *secrets)
+{
+    size_t todo = 0;
+    for (size_t i = 0; i < n; i++)
+        todo += !fs[i]->excerpt && fs[i]->line > 0;
+    if (!todo)
+        return;
+    struct line_index li;
+    line_index_init(&li, data, len);
+    for (size_t i = 0; i < n; i++)
+        excerpt_fill(fs[i], &li, secrets);
+    line_index_release(&li);
+}
+
 static void excerpts_fill(struct findings *fs, const char *data, size_t len,
                           struct redact *secrets)
 {
-    for (size_t i = 0; i < fs->v.len; i++)
-        lint_excerpt_fill(fs->v.items[i], data, len, secrets);
+    lint_excerpts_fill((struct finding **)fs->v.items, fs->v.len, data, len, secrets);
 }
 
 /* Phase 1, per file in parallel: read once, classify, parse, model, run text checks (the
@@ -249,8 +293,8 @@ static void excerpts_late(struct scan *s, struct vec *late)
         struct filemap fm;
         struct errbuf err = {{0}, 0};
         if (u && filemap_open(&fm, u->file->abspath, (size_t)-1, &err) == 0) {
-            for (size_t j = i; j < k; j++)
-                lint_excerpt_fill(late->items[j], fm.data, fm.len, s->model.secrets);
+            lint_excerpts_fill((struct finding **)late->items + i, k - i, fm.data, fm.len,
+                               s->model.secrets);
             filemap_close(&fm);
         }
         i = k;
@@ -277,6 +321,9 @@ static void severity_apply(const struct scan *s, struct findings *fs)
 static void excerpts_mask_shared(struct scan *s, struct vec *all)
 {
     struct strmap by_display = STRMAP_INIT; /* made when a line first needs it: rarely */
+    const char *open_display = NULL;        /* the file open in fm / li, if any */
+    struct filemap fm = {0};
+    struct line_index li = {0};
     for (size_t i = 0; i < all->len;) {
         const struct finding *f = all->items[i];
         size_t k = i + 1, masked = f->mask_len > 0;
@@ -288,15 +335,25 @@ static void excerpts_mask_shared(struct scan *s, struct vec *all)
             i = k;
             continue;
         }
-        if (!by_display.cap)
-            for (size_t j = 0; j < s->model.units.len; j++) {
-                const struct unit *u = s->model.units.items[j];
-                strmap_put(&by_display, u->file->display, (void *)u);
+        if (!open_display || strcmp(open_display, f->display) != 0) {
+            if (open_display) {
+                line_index_release(&li);
+                filemap_close(&fm);
+                open_display = NULL;
             }
-        const struct unit *u = strmap_get(&by_display, f->display);
-        struct filemap fm;
-        struct errbuf err = {{0}, 0};
-        if (u && filemap_open(&fm, u->file->abspath, (size_t)-1, &err) == 0) {
+            if (!by_display.cap)
+                for (size_t j = 0; j < s->model.units.len; j++) {
+                    const struct unit *u = s->model.units.items[j];
+                    strmap_put(&by_display, u->file->display, (void *)u);
+                }
+            const struct unit *u = strmap_get(&by_display, f->display);
+            struct errbuf err = {{0}, 0};
+            if (u && filemap_open(&fm, u->file->abspath, (size_t)-1, &err) == 0) {
+                line_index_init(&li, fm.data, fm.len);
+                open_display = f->display;
+            }
+        }
+        if (open_display) {
             struct span *spans = xcalloc(k - i, sizeof(*spans));
             size_t n = 0;
             for (size_t j = i; j < k; j++) {
@@ -307,7 +364,7 @@ static void excerpts_mask_shared(struct scan *s, struct vec *all)
             qsort(spans, n, sizeof(*spans), span_cmp);
             const char *line;
             size_t len;
-            if (line_span(fm.data, fm.len, f->line, &line, &len) == 0) {
+            if (line_span(&li, f->line, &line, &len) == 0) {
                 for (size_t j = i; j < k; j++) {
                     struct finding *g = all->items[j];
                     free(g->excerpt);
@@ -315,9 +372,12 @@ static void excerpts_mask_shared(struct scan *s, struct vec *all)
                 }
             }
             free(spans);
-            filemap_close(&fm);
         }
         i = k;
+    }
+    if (open_display) {
+        line_index_release(&li);
+        filemap_close(&fm);
     }
     strmap_release(&by_display);
 }

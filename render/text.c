@@ -23,18 +23,24 @@ static void caret_line(FILE *out, const char *excerpt, int col, const struct ren
  * can never move the cursor, recolour or retitle the terminal. Tabs stay. */
 static void term(FILE *out, const char *s)
 {
-    size_t n = s ? strlen(s) : 0;
+    size_t n = s ? strlen(s) : 0, run = 0; /* s[run, i) is printable, not yet written */
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x7f) {
+            i++;
+            continue;
+        }
         size_t len = utf8_seq_len(s + i, n - i);
         int control = !len || (c < 0x20 && c != '\t') || c == 0x7f ||
                       (len == 2 && c == 0xc2 && (unsigned char)s[i + 1] < 0xa0);
-        if (control)
+        if (control) {
+            fwrite(s + run, 1, i - run, out);
             fputc('?', out);
-        else
-            fwrite(s + i, 1, len, out);
+            run = i + (len ? len : 1);
+        }
         i += len ? len : 1;
     }
+    fwrite(s + run, 1, n - run, out);
 }
 
 static void print_finding(FILE *out, const struct finding *f, const struct render_opts *o)
