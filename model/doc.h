@@ -36,8 +36,28 @@ struct doc_page {
     size_t nlinks;
 };
 
-/* Models a Markdown file (u->kind == FK_MARKDOWN) into u->docs. */
+/* Models a Markdown file (u->kind == FK_MARKDOWN) into u->docs. A document past a bound
+ * below gets an `input-truncated` finding saying what was cut. */
 void doc_load(struct unit *u, const char *data, size_t len);
+
+/* Bounds that keep Markdown linear on hostile input: cmark-gfm's table extension costs the
+ * square of a table's columns, and rewriting a link costs its depth among links and images.
+ * A row with more cells parses the document without the table extension (tables stay
+ * text); a link or image nested deeper is cut with all it holds. */
+enum { DOC_MAX_TABLE_COLUMNS = 256, DOC_MAX_LINK_DEPTH = 32 };
+
+/* A Markdown document parsed as GitHub does (tables, autolinks, strikethrough, task lists)
+ * within the bounds above. Release with doc_md_release. */
+struct cmark_parser;
+struct cmark_node;
+struct doc_md {
+    struct cmark_parser *parser;  /* its extensions are what cmark_render_html needs */
+    struct cmark_node *root;
+    int wide_table;               /* a row was too wide: parsed without tables */
+    int wide_line;                /* the first such row's line */
+};
+void doc_md_parse(struct doc_md *out, const char *data, size_t len);
+void doc_md_release(struct doc_md *md);
 
 /* The anchor GitHub gives a heading's text (lower case, punctuation dropped, spaces to '-'),
  * written into `out` (reset first). */

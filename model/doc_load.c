@@ -20,12 +20,19 @@ static void ext_register(void)
     cmark_gfm_core_extensions_ensure_registered();
 }
 
-/* Plain text of a node's descendants (text, code, soft breaks as spaces). */
+/* A heading's or link's text is a label: the first this many nodes of it and bytes are
+ * enough, and the bound keeps nested links and images (each of which takes the text of all
+ * it holds) linear instead of quadratic in their depth. */
+enum { DOC_TEXT_MAX_NODES = 256, DOC_TEXT_MAX_BYTES = 1024 };
+
+/* Plain text of a node's descendants (text, code, soft breaks as spaces), bounded. */
 static void node_text(struct strbuf *out, cmark_node *n)
 {
     cmark_iter *it = cmark_iter_new(n);
     cmark_event_type ev;
-    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    size_t nodes = 0, start = out->len;
+    while (out->len - start < DOC_TEXT_MAX_BYTES && nodes++ < DOC_TEXT_MAX_NODES &&
+           (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *c = cmark_iter_get_node(it);
         if (ev != CMARK_EVENT_ENTER)
             continue;
@@ -100,20 +107,64 @@ const char *doc_heading_anchor(struct strbuf *out, const struct doc_heading *h)
     return sb_str(out);
 }
 
-void doc_load(struct unit *u, const char *data, size_t len)
+/* The line (1-based) of the first line with more than `max` cells' worth of '|', or 0. */
+static int wide_row(const char *data, size_t len, size_t max)
+{
+    int line = 1;
+    size_t pipes = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (data[i] == '\n') {
+            line++;
+            pipes = 0;
+        } else if (data[i] == '|' && ++pipes > max) {
+            return line;
+        }
+    }
+    return 0;
+}
+
+void doc_md_parse(struct doc_md *out, const char *data, size_t len)
 {
     pthread_once(&ext_once, ext_register);
-    struct doc_page *d = arena_alloc(u->arena, sizeof(*d));
-    d->path = u->file->path;
+    out->wide_line = wide_row(data, len, DOC_MAX_TABLE_COLUMNS);
+    out->wide_table = out->wide_line > 0;
     cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT);
     static const char *const exts[] = {"table", "autolink", "strikethrough", "tasklist"};
-    for (size_t i = 0; i < ARRAY_LEN(exts); i++) {
+    for (size_t i = out->wide_table ? 1 : 0; i < ARRAY_LEN(exts); i++) {
         cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
         if (e)
             cmark_parser_attach_syntax_extension(p, e);
     }
     cmark_parser_feed(p, data, len);
-    cmark_node *root = cmark_parser_finish(p);
+    out->root = cmark_parser_finish(p);
+    out->parser = p;
+}
+
+void doc_md_release(struct doc_md *md)
+{
+    cmark_node_free(md->root);
+    cmark_parser_free(md->parser);
+    md->root = NULL;
+    md->parser = NULL;
+}
+
+static void truncated(struct unit *u, int line, const char *what)
+{
+    findings_add(&u->diags, finding_new("input-truncated", SEV_WARNING, u->file->path, line, 1,
+                                        "%s", what));
+}
+
+void doc_load(struct unit *u, const char *data, size_t len)
+{
+    struct doc_page *d = arena_alloc(u->arena, sizeof(*d));
+    d->path = u->file->path;
+    struct doc_md md;
+    doc_md_parse(&md, data, len);
+    cmark_node *root = md.root;
+    if (md.wide_table)
+        truncated(u, md.wide_line,
+                  "a table row of more than 256 cells: the document's tables are read as text");
+    int depth = 0, cut_line = 0; /* links and images open around the iterator */
 
     /* Headings and links are gathered on the heap (struct doc_heading / doc_link values in a
      * byte buffer) and copied into the arena once, at their final size. */
@@ -128,9 +179,17 @@ void doc_load(struct unit *u, const char *data, size_t len)
     cmark_event_type ev;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *n = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(n);
+        int is_link = t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE;
+        if (is_link && ev == CMARK_EVENT_EXIT)
+            depth--;
         if (ev != CMARK_EVENT_ENTER)
             continue;
-        cmark_node_type t = cmark_node_get_type(n);
+        if (is_link && ++depth > DOC_MAX_LINK_DEPTH) {
+            if (!cut_line)
+                cut_line = cmark_node_get_start_line(n);
+            continue; /* the site cuts it too (doc_md_parse's bounds) */
+        }
         if (t == CMARK_NODE_HEADING && nheads < DOC_MAX_HEADINGS) {
             struct doc_heading h = {0};
             sb_reset(&sb);
@@ -185,8 +244,10 @@ void doc_load(struct unit *u, const char *data, size_t len)
     arena_free(seen_arena);
     strmap_release(&strs);
     sb_release(&sb);
-    cmark_node_free(root);
-    cmark_parser_free(p);
+    doc_md_release(&md);
+    if (cut_line)
+        truncated(u, cut_line, "links or images nested more than 32 deep: what they hold is "
+                               "left out of the model and the site");
 }
 
 int doc_page_has_anchor(const struct doc_page *page, const char *anchor)

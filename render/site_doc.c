@@ -5,7 +5,7 @@
  * index. */
 #include "site_int.h"
 
-#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,36 +146,45 @@ void site_markdown_render(struct page_out *po, const struct unit *u)
         sb_adds(po->sb, "</p>\n");
         return;
     }
-    cmark_gfm_core_extensions_ensure_registered();
-    cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT);
-    static const char *const exts[] = {"table", "autolink", "strikethrough", "tasklist"};
-    for (size_t i = 0; i < ARRAY_LEN(exts); i++) {
-        cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
-        if (e)
-            cmark_parser_attach_syntax_extension(p, e);
-    }
     /* Secrets reported in the doc are masked before it is parsed: never on a page. */
     char *masked = site_mask_bytes(site_findings_of(po->site, u->file->path), fm.data, fm.len);
-    cmark_parser_feed(p, masked, fm.len);
+    struct doc_md md;
+    doc_md_parse(&md, masked, fm.len);
     free(masked);
-    cmark_node *root = cmark_parser_finish(p);
+    cmark_node *root = md.root;
     filemap_close(&fm);
 
-    /* Collect first, then rewrite: the tree changes under the iterator otherwise. */
-    struct vec heads = VEC_INIT, links = VEC_INIT;
+    /* Collect first, then rewrite: the tree changes under the iterator otherwise. A link or
+     * image nested past DOC_MAX_LINK_DEPTH is cut whole (the model left it out too). */
+    struct vec heads = VEC_INIT, links = VEC_INIT, cuts = VEC_INIT;
     cmark_iter *it = cmark_iter_new(root);
     cmark_event_type ev;
+    int depth = 0;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *n = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(n);
+        int is_link = t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE;
+        if (is_link && ev == CMARK_EVENT_EXIT)
+            depth--;
         if (ev != CMARK_EVENT_ENTER)
             continue;
-        cmark_node_type t = cmark_node_get_type(n);
+        if (is_link && ++depth == DOC_MAX_LINK_DEPTH + 1)
+            vec_push(&cuts, n);
+        if (depth > DOC_MAX_LINK_DEPTH)
+            continue;
         if (t == CMARK_NODE_HEADING)
             vec_push(&heads, n);
-        else if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE)
+        else if (is_link)
             vec_push(&links, n);
     }
     cmark_iter_free(it);
+    for (size_t i = 0; i < cuts.len; i++) {
+        cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+        cmark_node_set_literal(t, "…");
+        cmark_node_insert_before(cuts.items[i], t);
+        cmark_node_free(cuts.items[i]); /* unlinks it */
+    }
+    vec_release(&cuts);
     struct strbuf anchor = STRBUF_INIT;
     for (size_t i = 0; i < heads.len && i < d->nheadings; i++)
         heading_anchor(heads.items[i], doc_heading_anchor(&anchor, &d->headings[i]));
@@ -187,13 +196,13 @@ void site_markdown_render(struct page_out *po, const struct unit *u)
         link_rewrite(po, u, n);
     }
     /* No CMARK_OPT_UNSAFE: raw HTML is replaced by a comment and dangerous URLs by "". */
-    char *html = cmark_render_html(root, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(p));
+    char *html = cmark_render_html(root, CMARK_OPT_DEFAULT,
+                                   cmark_parser_get_syntax_extensions(md.parser));
     sb_adds(po->sb, html);
     free(html);
     vec_release(&heads);
     vec_release(&links);
-    cmark_node_free(root);
-    cmark_parser_free(p);
+    doc_md_release(&md);
 }
 
 static void toc(struct page_out *po, const struct doc_page *d)
