@@ -827,6 +827,32 @@ static void chunks_parse(struct hst *st, TSParser *p, struct body_acc *acc)
     ts_parser_set_included_ranges(p, NULL, 0);
 }
 
+/* The budget for tree-sitter, which takes about a hundred bytes of memory for each byte of
+ * HCL and twice that in long strings (a 60 MB literal took 12.9 GB): a file larger than
+ * HCL_MAX_BYTES, or whose long lines (over 4 KiB: embedded scripts, policies, base64) add up
+ * to more than HCL_MAX_LONG_LINES, is not parsed but reported as file-skipped; its text is
+ * still searched for secrets. */
+enum { HCL_MAX_BYTES = 16u << 20, HCL_LONG_LINE = 4096, HCL_MAX_LONG_LINES = 1u << 20 };
+
+/* 0 when `data` is within the budget, else the line that goes past it (-1: the size). */
+static long over_budget(const char *data, size_t len)
+{
+    if (len > HCL_MAX_BYTES)
+        return -1;
+    long line = 1;
+    size_t long_bytes = 0;
+    for (const char *p = data, *end = data + len; p < end; line++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (n > HCL_LONG_LINE && (long_bytes += n) > HCL_MAX_LONG_LINES)
+            return line;
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return 0;
+}
+
 void hcl_parse(struct hcl_file *out, struct arena *a, const char *path, const char *data,
                size_t len, struct findings *diags)
 {
@@ -840,7 +866,22 @@ void hcl_parse(struct hcl_file *out, struct arena *a, const char *path, const ch
     out->root = arena_alloc(a, sizeof(*out->root));
     out->root->type = "";
     out->root->line = out->root->col = 1;
-    if (len > UINT32_MAX || !p)
+    long over = over_budget(data, len);
+    if (over) {
+        struct finding *f =
+            over < 0 ? finding_new("file-skipped", SEV_WARNING, path, 0, 0,
+                                   "Terraform file not parsed: %zu bytes, over the %u-byte "
+                                   "budget (its text is still searched for secrets)",
+                                   len, (unsigned)HCL_MAX_BYTES)
+                     : finding_new("file-skipped", SEV_WARNING, path, (int)over, 1,
+                                   "Terraform file not parsed: its lines of over %u bytes add "
+                                   "up to more than the %u-byte budget at line %ld (its text "
+                                   "is still searched for secrets)",
+                                   (unsigned)HCL_LONG_LINE, (unsigned)HCL_MAX_LONG_LINES, over);
+        findings_add(diags, f);
+        goto out;
+    }
+    if (!p)
         goto out;
     tree = ts_parser_parse_string(p, NULL, data, (uint32_t)len);
     if (!tree)

@@ -68,7 +68,9 @@ struct hcl_file {
 
 /* Parses `data` as HCL into `out`, everything allocated in `a`. Every syntax error (an ERROR
  * or MISSING node) becomes a `parse-error` finding in `diags` at its line and column; the
- * blocks around it are still returned. Never fails; the tree-sitter tree is freed before
+ * blocks around it are still returned. A file over tree-sitter's budget (16 MiB, or lines
+ * of over 4 KiB that add up to more than 1 MiB) is not parsed: a `file-skipped` finding says
+ * why. Never fails; the tree-sitter tree is freed before
  * returning and nothing points into `data`. Each thread keeps one tree-sitter parser for
  * all its calls (freed when the thread exits). */
 void hcl_parse(struct hcl_file *out, struct arena *a, const char *path, const char *data,
