@@ -392,3 +392,117 @@ Test(hostile, history_says_what_it_could_not_see, .timeout = 60)
     free(repo);
     free(dir);
 }
+
+/* ---- no super-linear cost (issue 16 §4). Each case took tens of seconds or gigabytes
+ * before; the timeouts are hang guards far above today's cost, the times are in make bench. */
+
+Test(hostile, fifty_thousand_findings_in_one_file_stay_linear, .timeout = 45)
+{
+    char *dir = t_tmpdir();
+    struct strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < 50000; i++)
+        sb_addf(&sb, "resource \"aws_s3_bucket\" \"b%d\" {\n  bucket = \"b-%d\"\n}\n", i, i);
+    t_write(dir, "main.tf", sb.buf);
+    sb_release(&sb);
+    struct scan s;
+    t_scan(&s, dir);
+    cr_expect_geq(t_count(&s, "tf-s3-no-versioning", NULL, 0), 50000);
+    const struct finding *last = s.findings.v.items[s.findings.v.len - 1];
+    cr_expect(last->excerpt && strstr(last->excerpt, "aws_s3_bucket"), "excerpts are filled");
+    lint_scan_release(&s);
+    t_rmtree(dir);
+    free(dir);
+}
+
+static int site_of(const char *dir, char **out)
+{
+    char *cmd = xasprintf("'%s' site --no-git '%s' -o '%s/site' 2>&1", t_bin(), dir, dir);
+    int rc = t_run(cmd, out);
+    free(cmd);
+    return rc;
+}
+
+Test(hostile, nested_markdown_links_are_cut_at_a_bound, .timeout = 30)
+{
+    char *dir = t_tmpdir();
+    struct strbuf sb = STRBUF_INIT;
+    for (int i = 0; i < 100000; i++)
+        sb_adds(&sb, "![");
+    sb_adds(&sb, "x");
+    for (int i = 0; i < 100000; i++)
+        sb_adds(&sb, "](a.png)");
+    sb_adds(&sb, "\n");
+    t_write(dir, "docs/deep.md", sb.buf);
+    sb_release(&sb);
+    struct scan s;
+    t_scan(&s, dir);
+    cr_expect_eq(t_count(&s, "input-truncated", "docs/deep.md", 1), 1);
+    lint_scan_release(&s);
+    char *out = NULL;
+    cr_expect_eq(site_of(dir, &out), 0, "%s", out);
+    free(out);
+    char *page = path_join(dir, "site/doc/docs-deep.md.html");
+    char *html = slurp(page);
+    cr_expect(html && strstr(html, "…") && !strstr(html, "<img"), "the page is cut, not loaded");
+    free(html);
+    free(page);
+    t_rmtree(dir);
+    free(dir);
+}
+
+Test(hostile, a_table_of_thousands_of_columns_is_read_as_text, .timeout = 30)
+{
+    char *dir = t_tmpdir();
+    struct strbuf sb = STRBUF_INIT;
+    sb_adds(&sb, "# Wide\n\n");
+    for (int r = 0; r < 22; r++) {
+        for (int c = 0; c < 30000; c++)
+            sb_adds(&sb, r == 1 ? "|-" : "| c");
+        sb_adds(&sb, "|\n");
+    }
+    sb_adds(&sb, "\n| a | b |\n|---|---|\n| 1 | 2 |\n");
+    t_write(dir, "wide.md", sb.buf);
+    sb_release(&sb);
+    struct scan s;
+    t_scan(&s, dir);
+    cr_expect_eq(t_count(&s, "input-truncated", "wide.md", 3), 1);
+    lint_scan_release(&s);
+    char *out = NULL;
+    cr_expect_eq(site_of(dir, &out), 0, "%s", out);
+    free(out);
+    /* a narrow table elsewhere still renders as one */
+    cr_expect_eq(t_scan_one("narrow.md", "| a | b |\n|---|---|\n| 1 | 2 |\n", "input-truncated",
+                            NULL), 0);
+    t_rmtree(dir);
+    free(dir);
+}
+
+Test(hostile, terraform_past_the_parse_budget_is_skipped_with_the_reason, .timeout = 60)
+{
+    char *dir = t_tmpdir();
+    /* two 600 KB literals: long lines over the 1 MiB budget; a key in the file is still found */
+    struct strbuf sb = STRBUF_INIT;
+    sb_adds(&sb, "locals {\n  token = \"ghp_FPb9jTo6z5xcIcQPzMuEGQ80YRP10eougTfI\"\n");
+    for (int k = 0; k < 2; k++) {
+        sb_addf(&sb, "  blob%d = \"", k);
+        for (int i = 0; i < 600000; i++)
+            sb_addc(&sb, 'a');
+        sb_adds(&sb, "\"\n");
+    }
+    sb_adds(&sb, "}\n");
+    t_write(dir, "long.tf", sb.buf);
+    /* and a file over the size budget */
+    sb_reset(&sb);
+    while (sb.len < (17u << 20))
+        sb_adds(&sb, "resource \"null_resource\" \"x\" {}\n");
+    t_write(dir, "big/huge.tf", sb.buf);
+    sb_release(&sb);
+    struct scan s;
+    t_scan(&s, dir);
+    cr_expect_eq(t_count(&s, "file-skipped", "long.tf", 4), 1);
+    cr_expect_eq(t_count(&s, "file-skipped", "big/huge.tf", 0), 1);
+    cr_expect_eq(t_count(&s, "secret-github-token", "long.tf", 2), 1);
+    lint_scan_release(&s);
+    t_rmtree(dir);
+    free(dir);
+}
