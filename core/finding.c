@@ -48,6 +48,15 @@ const char *finding_intern(const char *s)
     return k;
 }
 
+void finding_intern_reset(void)
+{
+    pthread_mutex_lock(&interned.lock);
+    strmap_release(&interned.map);
+    arena_free(interned.arena);
+    interned.arena = NULL;
+    pthread_mutex_unlock(&interned.lock);
+}
+
 struct finding *finding_new(const char *rule_id, enum severity sev, const char *path, int line,
                             int col, const char *fmt, ...)
 {

@@ -43,6 +43,9 @@ void finding_free(struct finding *f);
 /* The process's one copy of `s` for findings: rule ids and paths repeat across thousands of
  * findings, so they are kept once each and never freed. Safe from any thread. */
 const char *finding_intern(const char *s);
+/* Frees every interned string. Only for a process that runs scan after scan (a fuzzer) and
+ * holds no finding of an earlier one. */
+void finding_intern_reset(void);
 void findings_add(struct findings *fs, struct finding *f);
 void findings_take(struct findings *dst, struct findings *src); /* moves all of src */
 void findings_release(struct findings *fs);

@@ -154,6 +154,9 @@ struct scan_opts {
     const char *diff_ref;         /* --diff REF: only findings on lines changed since REF */
     int history;                  /* --history: blobs added anywhere in Git history */
     const char *since;            /* --history --since REF */
+    const struct catalogue *catalogue; /* NULL, or one lint_catalogue_setup made for these
+                                          options, borrowed and reused as it is (a process
+                                          that runs many scans compiles it once) */
 };
 
 /* The phases of a scan, in order, and their names for `--stats`. */
@@ -180,11 +183,17 @@ struct scan_stats {
 
 
 struct scan {
-    struct catalogue cat;
+    struct catalogue cat;         /* a copy of opts->catalogue when one was given */
+    int cat_borrowed;
     struct model model;
     struct findings findings;     /* every finding, sorted, severities final */
     struct scan_stats stats;
 };
+
+/* The catalogue a scan with options `o` runs: the embedded policies and the policy folders,
+ * the configuration's overrides, bound to checks and prepared. Returns 0, or -1 with err set
+ * (a bad policy file). Release with lint_catalogue_release. */
+int lint_catalogue_setup(struct catalogue *out, const struct scan_opts *o, struct errbuf *err);
 
 /* Runs discovery, loading and every enabled rule. Returns 0, or -1 with err set for tool
  * errors (a path that does not exist, a bad policy file). Release with lint_scan_release. */

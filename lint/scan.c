@@ -488,22 +488,21 @@ static void finalise(struct scan *s, struct findings *model_found, const struct 
     drop_yielding(s);
 }
 
-/* The catalogue with the user's policy folders, the config's overrides, bound to checks. */
-static int catalogue_setup(struct scan *s, const struct scan_opts *o, struct errbuf *err)
+int lint_catalogue_setup(struct catalogue *out, const struct scan_opts *o, struct errbuf *err)
 {
     struct vec dirs = VEC_INIT;
     for (size_t i = 0; i < o->npolicy_dirs; i++)
         vec_push(&dirs, (void *)o->policy_dirs[i]);
     for (size_t i = 0; o->config && i < o->config->policies.len; i++)
         vec_push(&dirs, o->config->policies.items[i]);
-    int rc = lint_catalogue_load(&s->cat, (const char *const *)dirs.items, dirs.len, err);
+    int rc = lint_catalogue_load(out, (const char *const *)dirs.items, dirs.len, err);
     vec_release(&dirs);
     if (rc == 0 && o->config)
-        rc = config_rules_apply(o->config, &s->cat, err);
+        rc = config_rules_apply(o->config, out, err);
     if (rc == 0)
-        rc = lint_catalogue_bind(&s->cat, err);
+        rc = lint_catalogue_bind(out, err);
     if (rc == 0)
-        rc = lint_conditions_prepare(&s->cat, err);
+        rc = lint_conditions_prepare(out, err);
     return rc;
 }
 
@@ -710,8 +709,12 @@ int lint_scan_run(struct scan *out, const struct scan_opts *opts, struct errbuf 
     if (o.config)
         for (size_t i = 0; i < o.config->production.len; i++)
             vec_push(&out->model.production, o.config->production.items[i]);
-    if (catalogue_setup(out, &o, err) != 0)
+    if (o.catalogue) {
+        out->cat = *o.catalogue;
+        out->cat_borrowed = 1;
+    } else if (lint_catalogue_setup(&out->cat, &o, err) != 0) {
         return -1;
+    }
     struct findings model_found = {VEC_INIT};
     int rc = o.history ? lint_history_scan(out, &o, &model_found, err)
                        : scan_tree(out, &o, &model_found, err);
@@ -753,7 +756,8 @@ void lint_scan_release(struct scan *s)
 {
     findings_release(&s->findings);
     model_release(&s->model);
-    lint_catalogue_release(&s->cat);
+    if (!s->cat_borrowed)
+        lint_catalogue_release(&s->cat);
 }
 
 int lint_scan_failed(const struct scan *s, enum severity fail_on)

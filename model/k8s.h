@@ -179,6 +179,9 @@ const char *k8s_str_common(const char *s);
 const char *k8s_str_pooled(const char *s);
 /* The pooled copy of s[0..n) (the common vocabulary not looked up). */
 const char *k8s_str_pooled_n(const char *s, size_t n);
+/* Frees the pool. Only for a process that runs scan after scan (a fuzzer) and holds no model
+ * of an earlier one. */
+void k8s_str_pool_reset(void);
 /* Models every document of a manifest file that has apiVersion and kind. */
 void k8s_load(struct unit *u, const struct yfile *yf);
 /* What a caller knows a document shares with documents modelled before (the same text at

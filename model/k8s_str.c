@@ -98,6 +98,23 @@ static void pool_grow(void)
     free(old);
 }
 
+void k8s_str_pool_reset(void)
+{
+    pthread_mutex_lock(&pool_lock);
+    while (pool_block) {
+        char *next;
+        memcpy(&next, pool_block, sizeof(char *));
+        free(pool_block);
+        pool_block = next;
+    }
+    pool_next = NULL;
+    pool_left = 0;
+    free(pool_slots);
+    pool_slots = NULL;
+    pool_len = pool_cap = 0;
+    pthread_mutex_unlock(&pool_lock);
+}
+
 const char *k8s_str_pooled_n(const char *s, size_t n)
 {
     uint64_t h = hash_bytes(s, n, 0);

@@ -12,8 +12,8 @@ command -v node >/dev/null 2>&1 || apt_pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || apt_pkgs+=(npm)
 # Chromium is needed by the site's browser test only; OPSBOOK_NO_CHROMIUM=1 skips it.
 if [ "${OPSBOOK_NO_CHROMIUM:-0}" != 1 ]; then apt_pkgs+=(chromium); fi
-# make fuzz: clang with libFuzzer and the sanitizer runtimes.
-if [ "${OPSBOOK_FUZZ:-0}" = 1 ]; then apt_pkgs+=(clang libclang-rt-14-dev); fi
+# The fuzzers (make test runs them): clang with libFuzzer and the sanitizer runtimes.
+apt_pkgs+=(clang libclang-rt-14-dev)
 
 missing=()
 for p in "${apt_pkgs[@]}"; do
