@@ -3,7 +3,8 @@
 #   make test       install what is missing, build, run every test (SAN=1: ASan + UBSan)
 #   make demo       install, build, scan examples/platform
 #   make bench      files/s, MB/s and peak memory on a generated corpus, beside the floor;
-#                   commits/s and MB/s of --history on a generated 1,000-commit repository
+#                   commits/s and MB/s of --history on a generated 1,000-commit repository;
+#                   time and memory of the pathological inputs (tools/bench_hostile.sh)
 #   make bench-ir   instructions of the floor and of a scan (callgrind): steady on a busy VM
 #   make fuzz       libFuzzer: every loader, and whole scans of small repositories (clang);
 #                   FUZZ_SECONDS a target (make test runs each for 30 s)
@@ -175,6 +176,7 @@ bench: deps
 	@$(MAKE) --no-print-directory build
 	tools/bench.sh $(BENCH_SERVICES)
 	tools/bench_history.sh 1000
+	tools/bench_hostile.sh
 
 # Instructions (callgrind) of the floor and of a one-thread scan: steady where times are not.
 bench-ir: deps

@@ -304,3 +304,33 @@ Test(redact, no_output_shows_a_secret, .timeout = 120)
     free(out);
     free(dir);
 }
+
+/* Past the 200 findings of one rule in one file, the rest are still masked everywhere. */
+Test(redact, secrets_past_the_per_file_cap_are_masked_too, .timeout = 60)
+{
+    char *dir = t_tmpdir();
+    struct strbuf sb = STRBUF_INIT, tokens = STRBUF_INIT;
+    for (int i = 0; i < 250; i++) {
+        char tok[64];
+        snprintf(tok, sizeof(tok), "ghp_%04dAbCdEfGhIjKlMnOpQrStUvWxYz%04dQ", i, 7 * i);
+        sb_addf(&sb, "TOKEN_%d=%s\n", i, tok);
+        sb_addf(&tokens, "%s\n", tok + 4);
+    }
+    t_write(dir, "repo/dump.env", sb.buf);
+    char *out = NULL;
+    char *cmd = xasprintf("cd '%s/repo' && '%s' site --no-git . -o ../site >/dev/null 2>&1; "
+                          "'%s' scan --no-git --format json .; cat ../site/src/*.html",
+                          dir, t_bin(), t_bin());
+    t_run(cmd, &out);
+    cr_assert(out && strstr(out, "dump.env"));
+    size_t shown = 0;
+    for (char *t = strtok(tokens.buf, "\n"); t; t = strtok(NULL, "\n"))
+        shown += strstr(out, t) != NULL;
+    cr_expect_eq(shown, 0, "%zu of 250 tokens shown", shown);
+    free(out);
+    free(cmd);
+    sb_release(&sb);
+    sb_release(&tokens);
+    t_rmtree(dir);
+    free(dir);
+}
