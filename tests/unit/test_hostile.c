@@ -200,19 +200,6 @@ Test(hostile, a_file_rewritten_during_the_scan_never_crashes_it, .timeout = 120)
     free(dir);
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    struct strbuf sb = STRBUF_INIT;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-        sb_add(&sb, buf, n);
-    fclose(f);
-    return sb_detach(&sb);
-}
 
 Test(hostile, the_site_never_writes_through_a_committed_symlink)
 {
@@ -231,7 +218,7 @@ Test(hostile, the_site_never_writes_through_a_committed_symlink)
     cr_expect(rc == 0 || rc == 1, "exit %d", rc);
     free(cmd);
     char *p = path_join(elsewhere, "index.html");
-    char *text = slurp(p);
+    char *text = t_read(p, NULL);
     cr_expect_str_eq(text ? text : "", "precious\n", "the link's target was overwritten");
     free(text);
     free(p);
@@ -330,30 +317,19 @@ Test(hostile, outputs_stay_well_formed_for_any_bytes)
     free(dir);
 }
 
-static void git(const char *dir, const char *script)
-{
-    char *cmd = xasprintf("cd '%s' && export GIT_AUTHOR_NAME='Ada Tester' "
-                          "GIT_AUTHOR_EMAIL=ada@example.com GIT_COMMITTER_NAME='Ada Tester' "
-                          "GIT_COMMITTER_EMAIL=ada@example.com GIT_CONFIG_NOSYSTEM=1 "
-                          "HOME='%s' && (%s) >/dev/null 2>&1",
-                          dir, dir, script);
-    cr_assert_eq(t_run(cmd, NULL), 0, "git step failed: %s", script);
-    free(cmd);
-}
-
 Test(hostile, history_says_what_it_could_not_see, .timeout = 60)
 {
     char *dir = t_tmpdir();
     char *repo = path_join(dir, "repo");
-    git(dir, "git init -q -b main repo");
+    t_git(dir, "git init -q -b main repo");
     t_write(repo, "a.env", "GITHUB_TOKEN=ghp_FPb9jTo6z5xcIcQPzMuEGQ80YRP10eougTfI\n");
-    git(repo, "git add -A && git -c commit.gpgsign=false commit -q -m one");
+    t_git(repo, "git add -A && git -c commit.gpgsign=false commit -q -m one");
     struct strbuf big = STRBUF_INIT;
     for (int i = 0; i < 40000; i++)
         sb_adds(&big, "line of a large generated file, longer than the limit allows\n");
     t_write(repo, "big.txt", big.buf);
     sb_release(&big);
-    git(repo, "git add -A && git -c commit.gpgsign=false commit -q -m two");
+    t_git(repo, "git add -A && git -c commit.gpgsign=false commit -q -m two");
 
     /* a blob over the size limit is a finding, never silent */
     char *out = NULL, *cmd = NULL;
@@ -370,7 +346,7 @@ Test(hostile, history_says_what_it_could_not_see, .timeout = 60)
 
     /* a shallow clone says so */
     char *clone = xasprintf("git clone -q --depth 1 'file://%s' shallow", repo);
-    git(dir, clone);
+    t_git(dir, clone);
     free(clone);
     cmd = xasprintf("cd '%s/shallow' && '%s' scan --history . 2>&1", dir, t_bin());
     int rc = t_run(cmd, &out);
@@ -380,7 +356,7 @@ Test(hostile, history_says_what_it_could_not_see, .timeout = 60)
     free(cmd);
 
     /* a corrupted repository is an error with a message, not a clean report */
-    git(repo, "f=$(git rev-parse HEAD:a.env); d=$(echo $f | cut -c1-2); r=$(echo $f | cut -c3-); "
+    t_git(repo, "f=$(git rev-parse HEAD:a.env); d=$(echo $f | cut -c1-2); r=$(echo $f | cut -c3-); "
               "rm -f .git/objects/$d/$r");
     cmd = xasprintf("cd '%s' && '%s' scan --history . 2>&1", repo, t_bin());
     rc = t_run(cmd, &out);
@@ -442,7 +418,7 @@ Test(hostile, nested_markdown_links_are_cut_at_a_bound, .timeout = 30)
     cr_expect_eq(site_of(dir, &out), 0, "%s", out);
     free(out);
     char *page = path_join(dir, "site/doc/docs-deep.md.html");
-    char *html = slurp(page);
+    char *html = t_read(page, NULL);
     cr_expect(html && strstr(html, "…") && !strstr(html, "<img"), "the page is cut, not loaded");
     free(html);
     free(page);

@@ -163,17 +163,6 @@ static const struct {
     {"Dockerfile", "FROM alpine:3.19\nENV STRIPE_API_KEY=" STRIPE "\nUSER 1000\n"},
 };
 
-static void git(const char *dir, const char *script)
-{
-    char *cmd = xasprintf("cd '%s' && export GIT_AUTHOR_NAME='Ada Tester' "
-                          "GIT_AUTHOR_EMAIL=ada@example.com GIT_COMMITTER_NAME='Ada Tester' "
-                          "GIT_COMMITTER_EMAIL=ada@example.com GIT_CONFIG_NOSYSTEM=1 "
-                          "HOME='%s' && (%s) >/dev/null 2>&1",
-                          dir, dir, script);
-    cr_assert_eq(t_run(cmd, NULL), 0, "git step failed: %s", script);
-    free(cmd);
-}
-
 /* Asserts that no 8-byte stretch of a secret's random part is in `text` (case folded:
  * anchors lower-case what they are made of). */
 static void expect_no_secret(const char *what, const char *text, size_t len)
@@ -228,18 +217,13 @@ static void files_checked(const char *dir)
     free(cmd);
     for (char *line = strtok(list, "\n"); line; line = strtok(NULL, "\n")) {
         char *path = path_join(dir, line);
-        FILE *f = fopen(path, "rb");
-        if (f) {
-            struct strbuf sb = STRBUF_INIT;
-            char buf[65536];
-            size_t n;
-            while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-                sb_add(&sb, buf, n);
-            fclose(f);
-            expect_no_secret(path, sb.buf ? sb.buf : "", sb.len);
+        size_t len = 0;
+        char *text = t_read(path, &len); /* NULL for a folder */
+        if (text) {
+            expect_no_secret(path, text, len);
             outputs_checked++;
-            sb_release(&sb);
         }
+        free(text);
         free(path);
     }
     free(list);
@@ -251,14 +235,14 @@ Test(redact, no_output_shows_a_secret, .timeout = 120)
     char *repo = path_join(dir, "repo");
     char *out = path_join(dir, "out");
     t_write(out, ".keep", "");
-    git(dir, "git init -q -b main repo");
+    t_git(dir, "git init -q -b main repo");
     /* one secret only in history: committed, then deleted */
     t_write(repo, "old/creds.txt", "GITHUB_TOKEN=ghp_FPb9jTo6z5xcIcQPzMuEGQ80YRP10eougTfI\n");
-    git(repo, "git add -A && git -c commit.gpgsign=false commit -q -m creds");
-    git(repo, "git rm -q old/creds.txt && git -c commit.gpgsign=false commit -q -m drop");
+    t_git(repo, "git add -A && git -c commit.gpgsign=false commit -q -m creds");
+    t_git(repo, "git rm -q old/creds.txt && git -c commit.gpgsign=false commit -q -m drop");
     for (size_t i = 0; i < ARRAY_LEN(secret_files); i++)
         t_write(repo, secret_files[i].path, secret_files[i].text);
-    git(repo, "git add -A && git -c commit.gpgsign=false commit -q -m platform");
+    t_git(repo, "git add -A && git -c commit.gpgsign=false commit -q -m platform");
 
     static const char *const formats[] = {"text", "json", "sarif", "github", "junit"};
     for (size_t i = 0; i < ARRAY_LEN(formats); i++) {

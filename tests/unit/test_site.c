@@ -28,19 +28,9 @@ struct crawl {
 
 static char *slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot read %s", path);
-    struct strbuf sb = STRBUF_INIT;
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-        sb_add(&sb, buf, n);
-    fclose(f);
-    if (len)
-        *len = sb.len;
-    if (!sb.buf)
-        return xstrdup("");
-    return sb_detach(&sb);
+    char *s = t_read(path, len);
+    cr_assert_not_null(s, "cannot read %s", path);
+    return s;
 }
 
 /* HTML attribute value unescaped (the entities html_esc and cmark write). */

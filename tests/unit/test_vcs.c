@@ -9,23 +9,11 @@
 #include "discover/vcs.h"
 #include "testlib.h"
 
-/* Runs `script` in `dir` with a fixed identity and dates; asserts it succeeded. */
-static void git(const char *dir, const char *script)
-{
-    char *cmd = xasprintf("cd '%s' && export GIT_AUTHOR_NAME='Ada Tester' "
-                          "GIT_AUTHOR_EMAIL=ada@example.com GIT_COMMITTER_NAME='Ada Tester' "
-                          "GIT_COMMITTER_EMAIL=ada@example.com GIT_CONFIG_NOSYSTEM=1 "
-                          "HOME='%s' && (%s) >/dev/null 2>&1",
-                          dir, dir, script);
-    cr_assert_eq(t_run(cmd, NULL), 0, "git step failed: %s", script);
-    free(cmd);
-}
-
 /* A fresh repository with one commit per call of commit_at(). */
 static char *repo_new(void)
 {
     char *dir = t_tmpdir();
-    git(dir, "git init -q -b main . && git config user.name 'Ada Tester' && "
+    t_git(dir, "git init -q -b main . && git config user.name 'Ada Tester' && "
              "git config user.email ada@example.com && git config commit.gpgsign false");
     return dir;
 }
@@ -34,7 +22,7 @@ static void commit_at(const char *dir, const char *date, const char *msg)
 {
     char *s = xasprintf("git add -A && GIT_AUTHOR_DATE='%s' GIT_COMMITTER_DATE='%s' "
                         "git commit -q --allow-empty -m '%s'", date, date, msg);
-    git(dir, s);
+    t_git(dir, s);
     free(s);
 }
 
@@ -58,7 +46,7 @@ Test(vcs, diff_lines_renames_deletions_untracked)
     t_write(dir, "same.yaml", "s: 1\n");
     commit_at(dir, "2024-01-02T03:04:05Z", "base");
     t_write(dir, "edit.yaml", "a: 1\nb: two\nc: 3\nd: 4\n");
-    git(dir, "git mv move.yaml moved.yaml && git rm -q gone.yaml");
+    t_git(dir, "git mv move.yaml moved.yaml && git rm -q gone.yaml");
     t_write(dir, "new/fresh.yaml", "n: 1\n");
 
     struct vcs_changes ch;
@@ -128,7 +116,7 @@ Test(vcs, diff_scan_reports_only_the_new_violation)
     t_write(dir, "config.yaml", sb.buf);
     t_write(dir, "other.yaml", "o: 1\no: 2\n");
     commit_at(dir, "2024-01-02T03:04:05Z", "base");
-    git(dir, "git checkout -q -b feature");
+    t_git(dir, "git checkout -q -b feature");
     sb_reset(&sb);
     for (int i = 0; i < 10; i++) {
         sb_addf(&sb, "k%d: 1\nk%d: 2\n", i, i);
@@ -222,10 +210,10 @@ Test(vcs, history_finds_a_deleted_file_renames_and_merges)
     t_write(dir, "creds.env", "USER=svc\nTOKEN=committed-by-mistake\n");
     commit_at(dir, "2024-01-02T03:04:05Z", "add app and creds");
     char *c1 = rev(dir, "HEAD");
-    git(dir, "git rm -q creds.env");
+    t_git(dir, "git rm -q creds.env");
     commit_at(dir, "2024-01-03T00:00:00Z", "remove creds");
     /* A rename with one line changed: only that line is new. */
-    git(dir, "git mv app.yaml service.yaml");
+    t_git(dir, "git mv app.yaml service.yaml");
     t_write(dir, "service.yaml", "name: app\nreplicas: 3\n");
     commit_at(dir, "2024-01-04T00:00:00Z", "rename");
     char *c3 = rev(dir, "HEAD");
@@ -235,15 +223,15 @@ Test(vcs, history_finds_a_deleted_file_renames_and_merges)
     /* A merge whose conflict resolution writes a new line. */
     t_write(dir, "notes.txt", "one\ntwo\nthree\n");
     commit_at(dir, "2024-01-06T00:00:00Z", "notes");
-    git(dir, "git checkout -q -b side");
+    t_git(dir, "git checkout -q -b side");
     t_write(dir, "notes.txt", "one\nside\nthree\n");
     commit_at(dir, "2024-01-07T00:00:00Z", "side edit");
-    git(dir, "git checkout -q main");
+    t_git(dir, "git checkout -q main");
     t_write(dir, "notes.txt", "one\nmain\nthree\n");
     commit_at(dir, "2024-01-08T00:00:00Z", "main edit");
-    git(dir, "git merge -q side || true");
+    t_git(dir, "git merge -q side || true");
     t_write(dir, "notes.txt", "one\nmain\nresolved\nside\nthree\n");
-    git(dir, "git add notes.txt && GIT_AUTHOR_DATE=2024-01-09T00:00:00Z "
+    t_git(dir, "git add notes.txt && GIT_AUTHOR_DATE=2024-01-09T00:00:00Z "
              "GIT_COMMITTER_DATE=2024-01-09T00:00:00Z git commit -q --no-edit");
     char *merge = rev(dir, "HEAD");
     char *parents = rev(dir, "HEAD^2");
@@ -331,11 +319,11 @@ Test(vcs, history_scan_reports_a_deleted_secret)
     commit_at(dir, "2024-03-04T05:06:07Z", "add deploy script");
     char *c1 = rev(dir, "HEAD");
     /* Moved, with a line added above: the key's line is not new, so not reported again. */
-    git(dir, "git mv deploy/env.sh deploy/run.sh");
+    t_git(dir, "git mv deploy/env.sh deploy/run.sh");
     t_write(dir, "deploy/run.sh",
             "#!/bin/sh\nset -eu\nexport AWS_ACCESS_KEY_ID=AKIA2Q7RZK4W3V5T6Y7U\n");
     commit_at(dir, "2024-03-05T00:00:00Z", "move");
-    git(dir, "git rm -q deploy/run.sh");
+    t_git(dir, "git rm -q deploy/run.sh");
     commit_at(dir, "2024-03-06T00:00:00Z", "remove the key");
 
     const char *paths[] = {dir};

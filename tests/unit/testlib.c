@@ -159,3 +159,30 @@ int t_run(const char *cmd, char **out)
         sb_release(&sb);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
+
+void t_git(const char *dir, const char *script)
+{
+    char *cmd = xasprintf("cd '%s' && export GIT_AUTHOR_NAME='Ada Tester' "
+                          "GIT_AUTHOR_EMAIL=ada@example.com GIT_COMMITTER_NAME='Ada Tester' "
+                          "GIT_COMMITTER_EMAIL=ada@example.com GIT_CONFIG_NOSYSTEM=1 "
+                          "HOME='%s' && (%s) >/dev/null 2>&1",
+                          dir, dir, script);
+    cr_assert_eq(t_run(cmd, NULL), 0, "git step failed: %s", script);
+    free(cmd);
+}
+
+char *t_read(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    struct strbuf sb = STRBUF_INIT;
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+        sb_add(&sb, buf, n);
+    fclose(f);
+    if (len)
+        *len = sb.len;
+    return sb.buf ? sb_detach(&sb) : xstrdup("");
+}

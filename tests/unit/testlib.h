@@ -34,5 +34,11 @@ const char *t_root(void);
 const char *t_bin(void);
 /* Runs a shell command; returns its exit status. Output to `out` (heap) when not NULL. */
 int t_run(const char *cmd, char **out);
+/* Runs the git commands `script` in `dir` with a fixed identity and no user or system
+ * configuration; asserts they succeeded. */
+void t_git(const char *dir, const char *script);
+/* The whole of a file (heap, NUL-terminated; "" when empty), its length in *len when len is
+ * not NULL; NULL when it cannot be read. */
+char *t_read(const char *path, size_t *len);
 
 #endif
