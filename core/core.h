@@ -33,6 +33,9 @@ void *slab_malloc(size_t n);
 void *slab_calloc(size_t count, size_t n);
 void *slab_realloc(void *p, size_t n);
 void slab_free(void *p);
+/* Bytes the calling thread has asked of the slab functions so far (never decreases): what a
+ * parse through them cost, for a budget. */
+uint64_t slab_thread_bytes(void);
 
 /* Arena: bump allocation in large blocks, freed all at once by arena_free(). */
 struct arena;

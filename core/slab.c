@@ -127,8 +127,17 @@ static struct hdr *carve(struct cache *c, uint32_t cls)
     return h;
 }
 
+/* Bytes asked of this thread's slab so far: a parse's cost, for its budget. */
+static _Thread_local uint64_t asked;
+
+uint64_t slab_thread_bytes(void)
+{
+    return asked;
+}
+
 void *slab_malloc(size_t n)
 {
+    asked += n;
     if (n > SMALL_MAX)
         return xmalloc(n);
     struct cache *c = cache_get();
@@ -150,8 +159,10 @@ void *slab_calloc(size_t count, size_t n)
     if (n && count > SIZE_MAX / n)
         return xcalloc(count, n); /* too big for any memory: xcalloc says so and aborts */
     size_t total = count * n;
-    if (total > SMALL_MAX)
+    if (total > SMALL_MAX) {
+        asked += total;
         return xcalloc(1, total);
+    }
     void *p = slab_malloc(total);
     memset(p, 0, total);
     return p;
@@ -176,8 +187,10 @@ void *slab_realloc(void *p, size_t n)
 {
     if (!p)
         return slab_malloc(n);
-    if (!is_slab(p))
+    if (!is_slab(p)) {
+        asked += n;
         return xrealloc(p, n);
+    }
     const struct hdr *h = (const struct hdr *)p - 1;
     size_t have = (size_t)h->cls * GRAIN;
     if (n <= have)

@@ -102,6 +102,9 @@ struct hst {
     int has_cur;
     struct interned *strs; /* the file's distinct strings, open addressing */
     size_t nstrs, cap;
+    uint64_t spent_from;   /* slab_thread_bytes() when the parse began */
+    uint64_t budget;       /* what the parses of this file may ask of the slab in all */
+    int over;              /* a parse was stopped: the budget is spent */
 };
 
 /* A string kept in the result: each distinct one is stored once per file. */
@@ -786,6 +789,41 @@ static int line_starts_statement(const char *p, const char *end)
            *p != ']' && *p != ')';
 }
 
+/* A parse's work is measured by what it asks of the slab allocator (core/slab.c): valid
+ * HCL asks 100 to 250 bytes for each byte of input, while random syntax sends tree-sitter's
+ * error recovery to about 1,800, at 4.6 us and 800 bytes of memory a byte (a 16 MB file of
+ * it would take over a minute and 12 GB). Past HCL_WORK_PER_BYTE the parse stops. */
+enum { HCL_WORK_PER_BYTE = 512, HCL_WORK_BASE = 16u << 20 };
+
+static bool budget_spent(TSParseState *state)
+{
+    const struct hst *st = state->payload;
+    return slab_thread_bytes() - st->spent_from > st->budget;
+}
+
+static const char *text_read(void *payload, uint32_t byte, TSPoint pos, uint32_t *n)
+{
+    const struct hst *st = payload;
+    (void)pos;
+    size_t at = byte < st->len ? byte : st->len;
+    *n = (uint32_t)(st->len - at);
+    return st->src + at;
+}
+
+/* ts_parser_parse_string within the file's budget; NULL (and st->over set) when it ran
+ * out, with the parser reset so that its next parse starts afresh. */
+static TSTree *parse_budgeted(struct hst *st, TSParser *p)
+{
+    TSInput in = {st, text_read, TSInputEncodingUTF8, NULL};
+    TSParseOptions po = {st, budget_spent};
+    TSTree *t = ts_parser_parse_with_options(p, NULL, in, po);
+    if (!t && budget_spent(&(TSParseState){st, 0, 0})) {
+        ts_parser_reset(p);
+        st->over = 1;
+    }
+    return t;
+}
+
 /* After a syntax error, tree-sitter's recovery may swallow everything that follows: parse
  * each top-level statement on its own (an included range of the whole text, so positions
  * stay those of the file) and keep every statement that parses. */
@@ -803,8 +841,8 @@ static void chunks_parse(struct hst *st, TSParser *p, struct body_acc *acc)
             if (!nl) /* the last line has no newline: the range ends inside it */
                 stop = (TSPoint){row - 1, (uint32_t)(end - q)};
             TSRange r = {{start_row, 0}, stop, (uint32_t)(start - data), (uint32_t)(next - data)};
-            if (next > start && ts_parser_set_included_ranges(p, &r, 1)) {
-                TSTree *t = ts_parser_parse_string(p, NULL, data, (uint32_t)st->len);
+            if (next > start && !st->over && ts_parser_set_included_ranges(p, &r, 1)) {
+                TSTree *t = parse_budgeted(st, p);
                 if (t) {
                     TSNode root = ts_tree_root_node(t);
                     if (ts_node_has_error(root) || ts_node_is_error(root))
@@ -883,15 +921,23 @@ void hcl_parse(struct hcl_file *out, struct arena *a, const char *path, const ch
     }
     if (!p)
         goto out;
-    tree = ts_parser_parse_string(p, NULL, data, (uint32_t)len);
-    if (!tree)
-        goto out;
-    TSNode root = ts_tree_root_node(tree);
-    out->root->end_line = (int)ts_node_end_point(root).row + 1;
-    if (ts_node_has_error(root) || ts_node_is_error(root))
-        chunks_parse(&st, p, &acc);
-    else
-        body_walk(&st, &acc, root, 0);
+    st.spent_from = slab_thread_bytes();
+    st.budget = (uint64_t)HCL_WORK_PER_BYTE * len + HCL_WORK_BASE;
+    tree = parse_budgeted(&st, p);
+    if (tree) {
+        TSNode root = ts_tree_root_node(tree);
+        out->root->end_line = (int)ts_node_end_point(root).row + 1;
+        if (ts_node_has_error(root) || ts_node_is_error(root))
+            chunks_parse(&st, p, &acc);
+        else
+            body_walk(&st, &acc, root, 0);
+    }
+    if (st.over) /* broken syntax: an error, so a file cannot slip past the gate this way */
+        findings_add(diags, finding_new("parse-error", SEV_ERROR, path, 1, 1,
+                                        "Terraform file not parsed whole: its syntax is so "
+                                        "broken that recovering from it costs more than the "
+                                        "budget (%u bytes of work a byte)",
+                                        (unsigned)HCL_WORK_PER_BYTE));
 out:
     body_store(&st, out->root, &acc);
     out->errors = st.errors;

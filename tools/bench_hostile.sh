@@ -9,7 +9,7 @@ bin=build/rel/opsbook
 dir=build/bench/hostile
 mkdir -p "$dir"
 
-if [ ! -f "$dir/.made" ]; then
+if [ ! -f "$dir/.made-2" ]; then
     python3 - "$dir" <<'EOF'
 import os, sys
 d = sys.argv[1]
@@ -25,8 +25,11 @@ put('table/docs.md', ''.join('|' + '|'.join(['-' if r == 1 else 'c'] * 20000) + 
                              for r in range(22)))
 put('literal/main.tf', 'locals {\n  x = "' + 'a' * (60 << 20) + '"\n}\n')
 put('yaml/big.yaml', ''.join('k%d: v\n' % i for i in range(1000000)))
+import random
+random.seed(3)
+put('junk/main.tf', ''.join(random.choice('{}[]()="\n abc.,:$#<>*') for _ in range(655360)))
 EOF
-    touch "$dir/.made"
+    touch "$dir/.made-2"
 fi
 
 printf '%-34s %10s %10s %12s\n' "pathological input" "MB" "seconds" "peak MB"
@@ -49,3 +52,4 @@ run "a 20,000-column Markdown table" "$dir/table"
 run "  the same, site" "$dir/table" site
 run "a 60 MB string literal in a .tf" "$dir/literal"
 run "a YAML mapping of 1,000,000 keys" "$dir/yaml"
+run "640 KB of broken HCL" "$dir/junk"

@@ -482,3 +482,29 @@ Test(hostile, terraform_past_the_parse_budget_is_skipped_with_the_reason, .timeo
     t_rmtree(dir);
     free(dir);
 }
+
+Test(hostile, broken_terraform_costs_a_bounded_parse_and_fails_the_gate, .timeout = 60)
+{
+    static const char alphabet[] = "{}[]()=\"\n abc.,:$#<>*";
+    char *dir = t_tmpdir();
+    struct strbuf sb = STRBUF_INIT;
+    uint32_t x = 12345;
+    for (int i = 0; i < 300000; i++) {
+        x = x * 1103515245u + 12345u;
+        sb_addc(&sb, alphabet[(x >> 16) % (sizeof(alphabet) - 1)]);
+    }
+    t_write(dir, "junk.tf", sb.buf);
+    sb_release(&sb);
+    struct scan s;
+    t_scan(&s, dir);
+    size_t budget = 0;
+    for (size_t i = 0; i < s.findings.v.len; i++) {
+        const struct finding *f = s.findings.v.items[i];
+        budget += strcmp(f->rule_id, "parse-error") == 0 && strstr(f->message, "budget");
+    }
+    cr_expect_eq(budget, 1, "the budget's finding");
+    cr_expect(lint_scan_failed(&s, SEV_ERROR));
+    lint_scan_release(&s);
+    t_rmtree(dir);
+    free(dir);
+}
