@@ -6,6 +6,7 @@
 #                   commits/s and MB/s of --history on a generated 1,000-commit repository;
 #                   time and memory of the pathological inputs (tools/bench_hostile.sh)
 #   make bench-ir   instructions of the floor and of a scan (callgrind): steady on a busy VM
+#   make realworld  scan the pinned public repositories (tools/realworld/) for docs/precision.md
 #   make fuzz       libFuzzer: every loader, and whole scans of small repositories (clang);
 #                   FUZZ_SECONDS a target (make test runs each for 30 s)
 #   make lint       flag unsafe C library calls;  make format: clang-format the sources
@@ -65,7 +66,7 @@ TS_INC := -I$(NPM)/tree-sitter/vendor/tree-sitter/lib/include
 TEST_SRC := $(wildcard tests/unit/*.c tests/golden/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(B)/obj/%.o)
 
-.PHONY: all build deps test unit demo bench bench-ir fuzz fuzz-run lint format clean help
+.PHONY: all build deps test unit demo bench bench-ir fuzz fuzz-run realworld lint format clean help
 all: build
 build: $(B)/opsbook build/opsbook $(B)/floor
 
@@ -177,6 +178,12 @@ bench: deps
 	tools/bench.sh $(BENCH_SERVICES)
 	tools/bench_history.sh 1000
 	tools/bench_hostile.sh
+
+# The real-repository set (tools/realworld/repos.tsv), where its snapshots are present:
+# findings by rule, for docs/precision.md. Not part of make test (CI has no network).
+realworld: deps
+	@$(MAKE) --no-print-directory build
+	tools/realworld/run.sh
 
 # Instructions (callgrind) of the floor and of a one-thread scan: steady where times are not.
 bench-ir: deps
