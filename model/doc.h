@@ -34,6 +34,9 @@ struct doc_page {
     size_t nheadings;
     struct doc_link *links;
     size_t nlinks;
+    const char **anchors;     /* ids the page declares besides its headings' slugs: HTML
+                                 `id=` and `name=` attributes, MkDocs `{ #id }` on headings */
+    size_t nanchors;
 };
 
 /* Models a Markdown file (u->kind == FK_MARKDOWN) into u->docs. A document past a bound
@@ -59,8 +62,9 @@ struct doc_md {
 void doc_md_parse(struct doc_md *out, const char *data, size_t len);
 void doc_md_release(struct doc_md *md);
 
-/* The anchor GitHub gives a heading's text (lower case, punctuation dropped, spaces to '-'),
- * written into `out` (reset first). */
+/* The anchor GitHub gives a heading's text, written into `out` (reset first): as
+ * github-slugger does it, lower case; every character that is not a letter, a mark, a
+ * number, '_', '-' or a space dropped (punctuation, symbols, emoji); each space to '-'. */
 void doc_anchor_slug(struct strbuf *out, const char *text);
 
 /* Which scanned file each path is, for resolving links. Built once per model. */
@@ -99,7 +103,7 @@ int doc_url_scheme(const char *url);
 void doc_link_resolve(struct doc_target *out, const struct doc_index *ix, const char *from,
                       const char *url);
 
-/* 1 when `page` has a heading with anchor `anchor`. */
+/* 1 when `page` has `anchor`: a heading's GitHub slug, or an id it declares. */
 int doc_page_has_anchor(const struct doc_page *page, const char *anchor);
 
 #endif

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define DOC_MAX_HEADINGS 4096
 #define DOC_MAX_LINKS 16384
@@ -53,19 +54,120 @@ static void node_text(struct strbuf *out, cmark_node *n)
     cmark_iter_free(it);
 }
 
+/* 1 when code point `c` (not ASCII) is punctuation, a symbol or a format character, which
+ * github-slugger drops; letters, marks (U+FE0F, the emoji presentation selector, is one) and
+ * numbers stay. Latin-1 is as its table has it; beyond, the blocks of punctuation, symbols,
+ * arrows, shapes, dingbats and emoji. */
+static int slug_drops(uint32_t c)
+{
+    if (c < 0x100)
+        return (c >= 0x80 && c <= 0xa9) || (c >= 0xab && c <= 0xb4) ||
+               (c >= 0xb6 && c <= 0xb9) || (c >= 0xbb && c <= 0xbf) || c == 0xd7 || c == 0xf7;
+    static const uint32_t ranges[][2] = {
+        {0x2000, 0x206f}, {0x20a0, 0x20cf}, {0x2100, 0x214f}, {0x2190, 0x2bff},
+        {0x2e00, 0x2e7f}, {0x3000, 0x303f}, {0xfe10, 0xfe1f}, {0xfe30, 0xfe4f},
+        {0xfe50, 0xfe6f}, {0xff01, 0xff0f}, {0xff1a, 0xff20}, {0xff3b, 0xff40},
+        {0xff5b, 0xff65}, {0xfeff, 0xfeff}, {0x1f000, 0x1faff},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(ranges); i++)
+        if (c >= ranges[i][0] && c <= ranges[i][1])
+            return 1;
+    return 0;
+}
+
 void doc_anchor_slug(struct strbuf *out, const char *text)
 {
     sb_reset(out);
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        unsigned char c = *p;
-        if (c >= 'A' && c <= 'Z')
-            sb_addc(out, (char)(c - 'A' + 'a'));
-        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-                 c >= 0x80)
-            sb_addc(out, (char)c);
-        else if (c == ' ')
-            sb_addc(out, '-');
+    size_t n = strlen(text);
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)text[i];
+        if (c < 0x80) {
+            if (c >= 'A' && c <= 'Z')
+                sb_addc(out, (char)(c - 'A' + 'a'));
+            else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
+                sb_addc(out, (char)c);
+            else if (c == ' ')
+                sb_addc(out, '-');
+            i++;
+            continue;
+        }
+        size_t len = utf8_seq_len(text + i, n - i);
+        if (!len) {
+            i++;
+            continue;
+        }
+        uint32_t cp = len == 2 ? (uint32_t)(c & 0x1f) << 6 | (text[i + 1] & 0x3f)
+                    : len == 3 ? (uint32_t)(c & 0x0f) << 12 | (uint32_t)(text[i + 1] & 0x3f) << 6 |
+                                     (text[i + 2] & 0x3f)
+                               : (uint32_t)(c & 0x07) << 18 | (uint32_t)(text[i + 1] & 0x3f) << 12 |
+                                     (uint32_t)(text[i + 2] & 0x3f) << 6 | (text[i + 3] & 0x3f);
+        if (!slug_drops(cp)) {
+            if (cp >= 0xc0 && cp <= 0xde && cp != 0xd7) { /* Latin-1 capitals */
+                cp += 0x20;
+                char lc[2] = {(char)(0xc0 | cp >> 6), (char)(0x80 | (cp & 0x3f))};
+                sb_add(out, lc, 2);
+            } else {
+                sb_add(out, text + i, len);
+            }
+        }
+        i += len;
     }
+}
+
+/* The ids an HTML fragment declares (`id="…"`, `name='…'`, any element), kept in `out`
+ * (struct vec of arena strings). */
+static void html_ids(struct arena *a, struct vec *out, const char *html)
+{
+    for (const char *p = html; p && *p; p++) {
+        size_t k = 0;
+        if ((p[0] | 0x20) == 'i' && (p[1] | 0x20) == 'd')
+            k = 2;
+        else if (!strncasecmp(p, "name", 4))
+            k = 4;
+        if (!k || p == html || !strchr(" \t\n", p[-1]))
+            continue;
+        const char *q = p + k;
+        while (*q == ' ')
+            q++;
+        if (*q++ != '=')
+            continue;
+        while (*q == ' ')
+            q++;
+        char quote = *q == '"' || *q == '\'' ? *q++ : 0;
+        const char *e = q;
+        while (*e && (quote ? *e != quote : !strchr(" \t\n>", *e)))
+            e++;
+        if (e > q && e - q < 256)
+            vec_push(out, arena_strndup(a, q, (size_t)(e - q)));
+        p = e > p ? e - 1 : p;
+    }
+}
+
+/* A heading's MkDocs attribute list, `Title { #id .class }`: the id, cut from `text` (its
+ * slug is then made of the rest). NULL when there is none. */
+static char *attr_list_id(struct arena *a, char *text)
+{
+    size_t n = strlen(text);
+    while (n && text[n - 1] == ' ')
+        n--;
+    if (!n || text[n - 1] != '}')
+        return NULL;
+    char *open = memrchr(text, '{', n);
+    if (!open)
+        return NULL;
+    const char *hash = memchr(open, '#', (size_t)(text + n - open));
+    if (!hash)
+        return NULL;
+    const char *e = hash + 1;
+    while (e < text + n && !strchr(" }", *e))
+        e++;
+    char *id = e > hash + 1 ? arena_strndup(a, hash + 1, (size_t)(e - hash - 1)) : NULL;
+    if (id) {
+        while (open > text && open[-1] == ' ')
+            open--;
+        *open = '\0';
+    }
+    return id;
 }
 
 /* `s` in `a`, stored once per distinct string of `strs`. */
@@ -175,6 +277,7 @@ void doc_load(struct unit *u, const char *data, size_t len)
     struct strmap strs = STRMAP_INIT; /* each distinct url and link text stored once */
     struct strbuf sb = STRBUF_INIT;
     const char *first_h1 = NULL;
+    struct vec anchors = VEC_INIT;
     cmark_iter *it = cmark_iter_new(root);
     cmark_event_type ev;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -190,12 +293,19 @@ void doc_load(struct unit *u, const char *data, size_t len)
                 cut_line = cmark_node_get_start_line(n);
             continue; /* the site cuts it too (doc_md_parse's bounds) */
         }
-        if (t == CMARK_NODE_HEADING && nheads < DOC_MAX_HEADINGS) {
+        if ((t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE) &&
+            anchors.len < DOC_MAX_HEADINGS) {
+            html_ids(u->arena, &anchors, cmark_node_get_literal(n));
+        } else if (t == CMARK_NODE_HEADING && nheads < DOC_MAX_HEADINGS) {
             struct doc_heading h = {0};
             sb_reset(&sb);
             node_text(&sb, n);
             h.level = cmark_node_get_heading_level(n);
-            h.text = arena_strdup(u->arena, sb_str(&sb));
+            char *text = arena_strdup(u->arena, sb_str(&sb));
+            char *id = attr_list_id(u->arena, text);
+            if (id)
+                vec_push(&anchors, id);
+            h.text = text;
             h.anchor_n = anchor_unique(seen_arena, &seen, h.text);
             h.loc.line = cmark_node_get_start_line(n);
             h.loc.col = cmark_node_get_start_column(n);
@@ -230,6 +340,11 @@ void doc_load(struct unit *u, const char *data, size_t len)
     d->links = arena_alloc(u->arena, sizeof(*d->links) * (nlinks + 1));
     if (nlinks)
         memcpy(d->links, links.buf, nlinks * sizeof(*d->links));
+    d->nanchors = anchors.len;
+    d->anchors = arena_alloc(u->arena, sizeof(*d->anchors) * (anchors.len + 1));
+    for (size_t i = 0; i < anchors.len; i++)
+        d->anchors[i] = anchors.items[i];
+    vec_release(&anchors);
     if (first_h1 && *first_h1)
         d->title = first_h1;
     else if (d->nheadings && *d->headings[0].text)
@@ -256,6 +371,8 @@ int doc_page_has_anchor(const struct doc_page *page, const char *anchor)
     int found = 0;
     for (size_t i = 0; i < page->nheadings && !found; i++)
         found = strcmp(doc_heading_anchor(&sb, &page->headings[i]), anchor) == 0;
+    for (size_t i = 0; i < page->nanchors && !found; i++)
+        found = strcmp(page->anchors[i], anchor) == 0;
     sb_release(&sb);
     return found;
 }
@@ -344,6 +461,45 @@ static void set_broken(struct doc_target *out, const char *fmt, const char *arg)
     out->reason = out->buf;
 }
 
+/* A docsify site (a folder with _sidebar.md or _coverpage.md at or above the page) resolves
+ * a link from its own folder, whether written relative or from `/`, and reads a link without
+ * an extension as its page (`guide` is guide.md, `dir/` is dir/README.md). The unit that
+ * `rel` names that way, or NULL. */
+static const struct unit *docsify_resolve(const struct doc_index *ix, const char *from,
+                                          const char *rel)
+{
+    char *dir = path_dirname(from);
+    const struct unit *found = NULL;
+    for (;;) {
+        char *side = *dir ? xasprintf("%s/_sidebar.md", dir) : xstrdup("_sidebar.md");
+        char *cover = *dir ? xasprintf("%s/_coverpage.md", dir) : xstrdup("_coverpage.md");
+        int root = strmap_get(&ix->units, side) || strmap_get(&ix->units, cover);
+        free(side);
+        free(cover);
+        if (root) {
+            static const char *const tails[] = {"", ".md", "/README.md", "README.md"};
+            while (*rel == '/')
+                rel++;
+            for (size_t t = 0; !found && t < ARRAY_LEN(tails); t++) {
+                char *cand = *dir ? xasprintf("%s/%s%s", dir, rel, tails[t])
+                                  : xasprintf("%s%s", rel, tails[t]);
+                char *norm = path_normalize(cand);
+                found = strmap_get(&ix->units, norm);
+                free(norm);
+                free(cand);
+            }
+            break;
+        }
+        if (!*dir)
+            break;
+        char *up = path_dirname(dir);
+        free(dir);
+        dir = up;
+    }
+    free(dir);
+    return found;
+}
+
 void doc_link_resolve(struct doc_target *out, const struct doc_index *ix, const char *from,
                       const char *url)
 {
@@ -388,6 +544,8 @@ void doc_link_resolve(struct doc_target *out, const struct doc_index *ix, const 
     char *norm = path_normalize(sb_str(&path));
     while (*norm && norm[strlen(norm) - 1] == '/')
         norm[strlen(norm) - 1] = '\0';
+    if (strcmp(norm, ".") == 0)
+        norm[0] = '\0'; /* the repository's root: `/`, `./`, `docs/..` */
     if (str_startswith(norm, "..") || *norm == '/' || !*norm) {
         if (!*norm) {
             out->kind = DOC_TARGET_DIR;
@@ -398,6 +556,8 @@ void doc_link_resolve(struct doc_target *out, const struct doc_index *ix, const 
         goto out;
     }
     const struct unit *u = strmap_get(&ix->units, norm);
+    if (!u && !strmap_get(&ix->dirs, norm))
+        u = docsify_resolve(ix, from, rel.buf);
     if (u) {
         out->unit = u;
         out->kind = u->kind == FK_MARKDOWN && u->docs.len ? DOC_TARGET_DOC : DOC_TARGET_FILE;

@@ -34,6 +34,24 @@ static const struct doc_case cases[] = {
     {{{"a.md", "[x](c.yaml#L2)\n"}, {"c.yaml", "a: 1\nb: 2\n"}}, 0, "line of a file"},
     {{{"a.md", "[x](b.md?plain=1#yes)\n"}, {"b.md", "## Yes\n"}}, 0, "query string"},
     {{{"a.md", "```\n[x](missing.md)\n```\n"}}, 0, "inside a code block"},
+    /* a terraform-docs table: the anchor is an HTML one, the underscore escaped */
+    {{{"README.md", "| Name |\n|---|\n| <a name=\"input_vpc_id\"></a> [vpc\\_id](#input\\_vpc\\_id) "
+                    "|\n"}}, 0, "an HTML name anchor"},
+    {{{"a.md", "* [Step one](#step-one)\n\n### Step One: set up <a id='step-one'></a>\n"}}, 0,
+     "an HTML id in a heading"},
+    {{{"a.md", "[x](#gone)\n\n<div id=\"there\"></div>\n"}}, 1, "an HTML id, but another"},
+    {{{"a.md", "[x](#cfg)\n\n### Configuration { #cfg }\n"}}, 0, "a MkDocs attribute list"},
+    /* GitHub drops the emoji and keeps its space: #prerequisites is broken there too */
+    {{{"a.md", "[x](#prerequisites)\n\n## \xe2\x9a\x99\xef\xb8\x8f Prerequisites\n"}}, 1,
+     "a heading after an emoji"},
+    {{{"a.md", "[x](#-table-of-contents)\n\n## \xf0\x9f\x93\x9a Table of Contents\n"}}, 0,
+     "the anchor GitHub gives it"},
+    {{{"docs/a.md", "[home](/)\n"}, {"b.md", "# B\n"}}, 0, "the root itself"},
+    /* a docsify site resolves from its folder, and `guide` is guide.md */
+    {{{"docs/_sidebar.md", "- [Guide](guide.md)\n- [Ref](/ref/api)\n"},
+      {"docs/guide.md", "# G\n"}, {"docs/ref/api.md", "# API\n"}}, 0, "a docsify sidebar"},
+    {{{"docs/_sidebar.md", "- [Gone](gone.md)\n"}, {"docs/guide.md", "# G\n"}}, 1,
+     "a docsify sidebar, a page that is not there"},
 };
 
 Test(docs, broken_link_cases, .timeout = 60)
@@ -73,6 +91,11 @@ static const struct {
     {"snake_case-and-dash", "snake_case-and-dash"},
     {"HighErrorRate", "higherrorrate"},
     {"v1.2 release", "v12-release"},
+    {"Quick Start / TL;DR", "quick-start--tldr"},
+    {"\xf0\x9f\x93\x9a Table of Contents", "-table-of-contents"},
+    {"\xe2\x9a\x99\xef\xb8\x8f Setup", "\xef\xb8\x8f-setup"}, /* U+FE0F is a mark: kept */
+    {"Caf\xc3\xa9 \xc3\x89t\xc3\xa9", "caf\xc3\xa9-\xc3\xa9t\xc3\xa9"},
+    {"Price \xc2\xa3 \xe2\x80\x94 \xc2\xa9 2024", "price----2024"},
 };
 
 Test(docs, anchor_slugs)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the tree of COMMIT in the bare repository GIT_DIR into DEST, one `git cat-file
---batch` for every blob. A snapshot may lack a file (over 4 MB, or kept in Git LFS): it is
-left out and counted, where `git archive` would stop. Symbolic links are written as links."""
+--batch` for every blob. A snapshot may lack a file (over 4 MB, or kept in Git LFS), where
+`git archive` would stop: it is written empty and counted. Symbolic links stay links."""
 import os, subprocess, sys
 
 git_dir, commit, dest = sys.argv[1:4]
@@ -23,10 +23,11 @@ for mode, sha, path in entries:
     cat.stdin.flush()
     head = cat.stdout.readline().split()
     if len(head) < 3 or head[1] == b"missing":
-        missing += 1
-        continue
-    data = cat.stdout.read(int(head[2]))
-    cat.stdout.read(1)
+        missing += 1  # an empty stand-in: links to it resolve, as they do in the repository
+        data = b""
+    else:
+        data = cat.stdout.read(int(head[2]))
+        cat.stdout.read(1)
     full = os.path.join(dest, path)
     if os.path.relpath(os.path.realpath(os.path.dirname(full)), os.path.realpath(dest)).startswith(".."):
         continue
