@@ -36,6 +36,7 @@ static const char usage_text[] =
     "      --print-config   print the effective configuration and exit\n"
     "      --policies DIR   load more policy files from DIR (repeatable)\n"
     "      --no-ignores     report suppressed findings too (ignores and baseline unused)\n"
+    "      --test-secrets   secrets in test data keep their rule's severity (default: notes)\n"
     "      --baseline FILE  treat findings listed in FILE as accepted (suppressed)\n"
     "      --write-baseline FILE  write the current findings' fingerprints to FILE\n"
     "      --fail-on SEV    exit 1 when a finding is at or above SEV: error (default),\n"
@@ -79,7 +80,7 @@ struct cli {
     struct output extra[8];       /* --output-FMT FILE */
     size_t nextra;
     const char *config, *diff, *since, *baseline, *write_baseline;
-    int history, print_config, no_ignores;
+    int history, print_config, no_ignores, test_secrets;
     int stats;                    /* --stats: phase times and memory on stderr */
     struct vec policies;
 };
@@ -166,6 +167,8 @@ static int parse_args(struct cli *cli, int argc, char **argv)
             cli->print_config = 1;
         } else if (strcmp(a, "--no-ignores") == 0) {
             cli->no_ignores = 1;
+        } else if (strcmp(a, "--test-secrets") == 0) {
+            cli->test_secrets = 1;
         } else if (strcmp(a, "--stats") == 0) {
             cli->stats = 1;
         } else if (strcmp(a, "--no-git") == 0) {
@@ -243,6 +246,7 @@ static int scan_setup(struct cli *cli, struct config *cfg, struct scan_opts *so)
         .diff_ref = cli->diff,
         .history = cli->history,
         .since = cli->since,
+        .test_secrets = cli->test_secrets,
     };
     so->discover.no_git = cli->no_git;
     return 0;

@@ -3,6 +3,7 @@
  * without a default, a compose variable without a default) never produces a finding. Secret
  * values are masked in excerpts and never put in messages. */
 #include "checks.h"
+#include "secrets_int.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -48,12 +49,9 @@ static int secret_literal(const struct rule *r, const char *name, const char *va
     if (!param_list_contains(r, "name-keywords", name) ||
         param_list_suffix(r, "exempt-suffixes", name))
         return 0;
-    if (lint_param_list_has(r, "exempt-values", value) || value[0] == '/')
+    if (lint_param_list_has(r, "exempt-values", value))
         return 0;
-    size_t i = 0;
-    while (isdigit((unsigned char)value[i]))
-        i++;
-    return value[i] != '\0'; /* a number (a TTL, a length) is not a secret */
+    return secrets_value_plausible(value);
 }
 
 /* The entity of a stage: "stage runtime" or "stage 2" (in the caller's buffer). */

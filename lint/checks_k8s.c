@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "checks.h"
+#include "secrets_int.h"
 #include "model/k8s.h"
 
 /* ---- walking objects and containers ---- */
@@ -366,7 +367,8 @@ static void secret_literal(struct lint_ctx *ctx, const struct k8s_object *o,
             continue;
         /* $(OTHER_VAR) only composes other variables; a path names a mounted file; a flag
          * or a number (TOKEN_REFRESH: "true", SECRET_ROTATION_DAYS: "30") is settings. */
-        if (str_startswith(e->value, "$(") || e->value[0] == '/' || value_is_setting(e->value))
+        if (str_startswith(e->value, "$(") || value_is_setting(e->value) ||
+            !secrets_value_plausible(e->value))
             continue;
         struct finding *f = lint_report(ctx, e->value_loc.line, e->value_loc.col, entity,
                                         "env var %s of container '%s' holds a literal secret "

@@ -4,6 +4,7 @@
  * Checks that join resources across files (S3 settings split into separate resources,
  * providers pinned in another file) run once over the whole model. */
 #include "checks.h"
+#include "secrets_int.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -595,11 +596,7 @@ static int name_is_secret(const struct rule *r, const char *name)
 
 static int value_is_secret_literal(const struct hcl_value *v)
 {
-    if (!v || v->kind != HV_STRING || !v->str[0])
-        return 0;
-    if (str_startswith(v->str, "arn:") || (v->str[0] == '<' && str_endswith(v->str, ">")))
-        return 0;
-    return 1;
+    return v && v->kind == HV_STRING && secrets_value_plausible(v->str);
 }
 
 static void secret_report(struct lint_ctx *ctx, const char *entity, const struct hcl_attr *at,

@@ -43,6 +43,8 @@ struct inline_ignore {
     int line, col;                /* where it is written */
     int first, last;              /* the lines it covers */
     int used;                     /* it suppressed at least one finding */
+    int foreign;                  /* another secret scanner's marker (gitleaks:allow, …):
+                                     covers every secret-* rule on its line */
 };
 
 /* A built-in check. Every hook is optional:
@@ -154,6 +156,8 @@ struct scan_opts {
     const char *diff_ref;         /* --diff REF: only findings on lines changed since REF */
     int history;                  /* --history: blobs added anywhere in Git history */
     const char *since;            /* --history --since REF */
+    int test_secrets;             /* --test-secrets: a secret in test data keeps its rule's
+                                     severity (default: a note, marked "in test data") */
     const struct catalogue *catalogue; /* NULL, or one lint_catalogue_setup made for these
                                           options, borrowed and reused as it is (a process
                                           that runs many scans compiles it once) */

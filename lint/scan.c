@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "secrets_int.h"
 #include "model/kustomize.h"
 #include "model/linked.h"
 #include "discover/vcs.h"
@@ -382,21 +383,22 @@ static void excerpts_mask_shared(struct scan *s, struct vec *all)
     strmap_release(&by_display);
 }
 
-/* A rule whose params say `yields-to: CATEGORY` is not reported on a line where a rule of
- * that category already reports: one finding per problem (a literal password in HCL is a
- * secrets finding, not also a Terraform one). Findings are sorted by path and line. */
-/* 1 when a finding at v[a..b) other than v[skip] is of rule category `category` and does
- * not itself yield. */
-static int group_has(const struct scan *s, const struct vec *v, size_t a, size_t b, size_t skip,
-                     const char *category)
+/* One finding per problem and place, the strongest: a rule whose params say `yields-to:
+ * CATEGORY` is not reported on a line where a rule of that category reports as strongly or
+ * more (a literal password in HCL is a secrets finding, not also a Terraform one); where the
+ * yielding rule is the stronger (a Dockerfile ENV secret, an error, beside a generic token
+ * warning), the weaker findings of that category on the line go instead, so an error gate
+ * still sees the error. Findings are sorted by path and line. */
+static const char *yields_to(const struct scan *s, const struct finding *f)
 {
-    for (size_t j = a; j < b; j++) {
-        const struct rule *r = lint_rule_find(&s->cat, ((struct finding *)v->items[j])->rule_id);
-        if (j != skip && r && strcmp(r->category, category) == 0 &&
-            !lint_param_str(r, "yields-to", NULL))
-            return 1;
-    }
-    return 0;
+    const struct rule *r = lint_rule_find(&s->cat, f->rule_id);
+    return r ? lint_param_str(r, "yields-to", NULL) : NULL;
+}
+
+static int in_category(const struct scan *s, const struct finding *f, const char *category)
+{
+    const struct rule *r = lint_rule_find(&s->cat, f->rule_id);
+    return r && strcmp(r->category, category) == 0 && !lint_param_str(r, "yields-to", NULL);
 }
 
 static void drop_yielding(struct scan *s)
@@ -410,14 +412,32 @@ static void drop_yielding(struct scan *s)
         while (b < v->len && ((struct finding *)v->items[b])->line == first->line &&
                strcmp(((struct finding *)v->items[b])->path, first->path) == 0)
             b++;
+        unsigned char drop[64] = {0}; /* lines with more findings than this are left alone */
+        for (size_t i = a; b - a <= sizeof(drop) && i < b; i++) {
+            const struct finding *f = v->items[i];
+            const char *cat = yields_to(s, f);
+            if (!cat)
+                continue;
+            enum severity strongest = SEV_NONE;
+            for (size_t j = a; j < b; j++)
+                if (j != i && in_category(s, v->items[j], cat) &&
+                    ((struct finding *)v->items[j])->severity > strongest)
+                    strongest = ((struct finding *)v->items[j])->severity;
+            if (strongest == SEV_NONE)
+                continue;
+            if (strongest >= f->severity) {
+                drop[i - a] = 1;
+                continue;
+            }
+            for (size_t j = a; j < b; j++)
+                if (j != i && in_category(s, v->items[j], cat))
+                    drop[j - a] = 1;
+        }
         for (size_t i = a; i < b; i++) {
-            struct finding *f = v->items[i];
-            const struct rule *r = lint_rule_find(&s->cat, f->rule_id);
-            const char *yields = r ? lint_param_str(r, "yields-to", NULL) : NULL;
-            if (yields && group_has(s, v, a, b, i, yields))
-                finding_free(f);
+            if (b - a <= sizeof(drop) && drop[i - a])
+                finding_free(v->items[i]);
             else
-                v->items[out++] = f;
+                v->items[out++] = v->items[i];
         }
         a = b;
     }
@@ -465,6 +485,15 @@ static void finalise(struct scan *s, struct findings *model_found, const struct 
         if (r && !r->enabled) {
             finding_free(f);
             continue;
+        }
+        /* A secret in test data (a fixture, a _test.go file) is a note: real enough to
+         * show, not a leak to stop a merge for; --test-secrets keeps the rule's severity. */
+        if (!o->test_secrets && r && strcmp(r->category, "secrets") == 0 &&
+            secrets_path_is_test(f->path)) {
+            char *m = xasprintf("%s (in test data)", f->message);
+            free(f->message);
+            f->message = m;
+            f->severity = SEV_NOTE;
         }
         /* Every secret any check found, wherever it stands in what a finding says: a
          * message quoting a name, an entity, another secret's line, a suppression reason. */

@@ -34,6 +34,7 @@ struct secret_pat {
     unsigned at_match : 1;     /* report at the match's start, not the value's */
     unsigned placeholders : 1; /* apply the placeholder allowlist */
     unsigned needs_digit : 1;  /* a value without a digit is not reported */
+    unsigned not_a_word : 1;   /* a plain word is not reported (secrets_is_weak_word) */
 };
 
 /* A keyword's pair at offset `off` of it, in the prefilter's chains. */
@@ -232,6 +233,7 @@ static int pat_prepare(struct secret_state *st, struct vec *kwv, struct secret_p
     p->at_match = strcmp(lint_param_str(r, "report-at", "value"), "match") == 0;
     p->placeholders = (unsigned)param_flag(r, "placeholders", 1);
     p->needs_digit = (unsigned)param_flag(r, "needs-digit", 0);
+    p->not_a_word = (unsigned)param_flag(r, "not-a-word", 0);
     long long lines = lint_param_int(r, "lines", 0);
     const struct ynode *rx = lint_param(r, "regex");
     if (yml_str(rx)) {
@@ -484,6 +486,8 @@ static int value_allowed(const struct secret_pat *p, const char *v, size_t n)
     if (p->placeholders && secrets_is_placeholder(v, n))
         return 1;
     if (p->needs_digit && !has_digit(v, n))
+        return 1;
+    if (p->not_a_word && secrets_is_weak_word(v, n))
         return 1;
     for (size_t i = 0; i < p->allow.len; i++) {
         const char *a = p->allow.items[i];

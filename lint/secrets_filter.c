@@ -6,6 +6,7 @@
 #include <fnmatch.h>
 #include <math.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/core.h"
 
@@ -73,9 +74,13 @@ int secrets_is_placeholder(const char *s, size_t n)
 {
     if (n == 0)
         return 1;
-    /* Interpolations and references: a value that starts with one is never a literal. */
+    /* Interpolations and references: a value that starts with one is never a literal; nor
+     * one that holds `#(…)` (CUE, Timoni) or `${…}` anywhere. */
     if (strchr("$&*|>!<[{%", s[0]))
         return 1;
+    for (size_t i = 0; i + 1 < n; i++)
+        if ((s[i] == '#' || s[i] == '$') && (s[i + 1] == '(' || s[i + 1] == '{'))
+            return 1;
     /* <your-key> anywhere in the value */
     const char *lt = memchr(s, '<', n);
     if (lt && memchr(lt, '>', n - (size_t)(lt - s)))
@@ -91,6 +96,100 @@ int secrets_is_placeholder(const char *s, size_t n)
     while (i < n && s[i] == s[0])
         i++;
     return i == n;
+}
+
+/* Standard base64 of printable text (a Secret's `data`), decoded into out (cap bytes at most,
+ * NUL-terminated). Returns its length, or 0 when `s` is not that. */
+static size_t base64_text(char *out, size_t cap, const char *s, size_t n)
+{
+    static const char alpha[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    if (n < 4 || n % 4 || n / 4 * 3 >= cap)
+        return 0;
+    size_t len = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '=') {
+            if (i < n - 2)
+                return 0;
+            continue;
+        }
+        const char *c = memchr(alpha, s[i], 64);
+        if (!c)
+            return 0;
+        acc = acc << 6 | (uint32_t)(c - alpha);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            unsigned char b = (unsigned char)(acc >> bits);
+            if (b < 0x20 || b > 0x7e)
+                return 0;
+            out[len++] = (char)b;
+        }
+    }
+    out[len] = '\0';
+    return len;
+}
+
+int secrets_is_weak_word(const char *s, size_t n)
+{
+    char dec[256];
+    size_t dn = base64_text(dec, sizeof(dec), s, n);
+    if (dn) { /* judge what a Secret's data holds, not its encoding */
+        s = dec;
+        n = dn;
+    }
+    if (n < 8)
+        return 1;
+    size_t words = 1, camel = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int sep = c == '_' || c == '-' || c == '.';
+        if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && !sep)
+            return 0;
+        words += sep && i + 1 < n && s[i + 1] != c;
+        camel += i > 0 && c >= 'A' && c <= 'Z' && s[i - 1] >= 'a' && s[i - 1] <= 'z';
+    }
+    /* Letters and separators only: a word, a name, a default, unless its case changes inside
+     * words as random letters do ("ZFUWdGvIkgTx") or it is a passphrase of three words or
+     * more and 20 characters ("orbit-lantern-cactus-mosaic"). */
+    return camel < 2 && !(words >= 3 && n >= 20);
+}
+
+int secrets_value_plausible(const char *v)
+{
+    size_t n = v ? strlen(v) : 0;
+    if (!n || secrets_is_placeholder(v, n) || secrets_is_weak_word(v, n))
+        return 0;
+    if (v[0] == '/' || str_startswith(v, "arn:"))
+        return 0; /* a mounted file, or the name of a secret in a store */
+    return strspn(v, "0123456789") < n; /* a number is a setting */
+}
+
+/* Folders and file names of test data: fixtures a test reads, never a live credential. */
+static const char *const test_dirs[] = {
+    "test", "tests", "testdata", "test-data", "test_data", "fixtures", "__tests__", "spec",
+    "__fixtures__", "testing", NULL,
+};
+
+int secrets_path_is_test(const char *path)
+{
+    const char *base = path_base(path);
+    if (strstr(base, "_test.") || strstr(base, ".test.") || strstr(base, ".spec.") ||
+        str_startswith(base, "test_") || strcmp(base, "test.exs") == 0 ||
+        strcmp(base, "conftest.py") == 0)
+        return 1;
+    for (const char *p = path; *p;) {
+        const char *slash = strchr(p, '/');
+        if (!slash)
+            break;
+        for (const char *const *d = test_dirs; *d; d++)
+            if ((size_t)(slash - p) == strlen(*d) && strncasecmp(p, *d, (size_t)(slash - p)) == 0)
+                return 1;
+        p = slash + 1;
+    }
+    return 0;
 }
 
 /* Files full of hashes and integrity strings that look like keys but are not secrets. */

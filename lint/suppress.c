@@ -66,6 +66,40 @@ static int blank(const char *p, const char *end)
     return 1;
 }
 
+/* The inline markers with which other secret scanners' users say a value on the line is not
+ * a secret (a sample in a test, a documented example key). opsbook honours them for its
+ * secret-* rules, as suppressions with the marker as reason (--no-ignores shows them). */
+static const char *const foreign_markers[] = {
+    "gitleaks:allow", "pragma: allowlist secret", "trufflehog:ignore", NULL,
+};
+
+static void foreign_collect(struct unit *u, const char *data, size_t len)
+{
+    int any = 0;
+    for (const char *const *m = foreign_markers; *m && !any; m++)
+        any = memmem(data, len, *m, strlen(*m)) != NULL;
+    if (!any)
+        return;
+    const char *p = data, *end = data + len;
+    for (int line = 1; p < end; line++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        for (const char *const *m = foreign_markers; *m; m++) {
+            if (!memmem(p, (size_t)(le - p), *m, strlen(*m)))
+                continue;
+            struct inline_ignore *ig = arena_alloc(u->arena, sizeof(*ig));
+            ig->line = ig->first = ig->last = line;
+            ig->col = 1;
+            ig->rule_id = "secret-*";
+            ig->reason = arena_sprintf(u->arena, "marked '%s' in the source", *m);
+            ig->foreign = 1;
+            vec_push(&u->ignores, ig);
+            break;
+        }
+        p = le + 1;
+    }
+}
+
 static void comments_collect(struct unit *u, const char *data, size_t len)
 {
     const char *p = data, *end = data + len;
@@ -148,6 +182,7 @@ static void annotations_collect(struct unit *u, const char *data, size_t len)
 
 void lint_ignores_collect(struct unit *u, const char *data, size_t len)
 {
+    foreign_collect(u, data, len);
     if (!memmem(data, len, "opsbook", 7))
         return;
     comments_collect(u, data, len);
@@ -181,8 +216,9 @@ static void ignore_match(struct unit *u, struct finding *f, int no_ignores)
 {
     for (size_t k = 0; k < u->ignores.len; k++) {
         struct inline_ignore *ig = u->ignores.items[k];
-        if (!ig->reason || strcmp(ig->rule_id, f->rule_id) != 0 || f->line < ig->first ||
-            f->line > ig->last)
+        int rule = ig->foreign ? str_startswith(f->rule_id, "secret-")
+                               : strcmp(ig->rule_id, f->rule_id) == 0;
+        if (!ig->reason || !rule || f->line < ig->first || f->line > ig->last)
             continue;
         ig->used = 1;
         if (!no_ignores && !f->suppressed)
@@ -218,6 +254,8 @@ void lint_ignores_apply(struct scan *s, struct findings *all, int no_ignores)
         struct unit *u = s->model.units.items[j];
         for (size_t k = 0; k < u->ignores.len; k++) {
             struct inline_ignore *ig = u->ignores.items[k];
+            if (ig->foreign)
+                continue; /* another tool's marker: not ours to call unused */
             const struct rule *r = lint_rule_find(&s->cat, ig->rule_id);
             char *msg = NULL;
             if (!*ig->rule_id)

@@ -184,7 +184,7 @@ static const struct rule_case cases[] = {
     /* compose-secret-in-environment */
     {"map", SVC "    environment:\n      API_TOKEN: tok-3e9d1c2a7b\n",
      "compose-secret-in-environment", 1, 4},
-    {"list", SVC "    environment:\n      - LOG_LEVEL=info\n      - CLIENT_SECRET=abc123x\n",
+    {"list", SVC "    environment:\n      - LOG_LEVEL=info\n      - CLIENT_SECRET=abc123xQ9z\n",
      "compose-secret-in-environment", 1, 5},
     {"quoted", SVC "    environment:\n      STRIPE_API_KEY: \"sk-dev-123\"\n",
      "compose-secret-in-environment", 1, 4},

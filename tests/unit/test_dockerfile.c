@@ -342,10 +342,10 @@ static const struct rule_case cases[] = {
     /* dockerfile-secret-in-env */
     {"ENV token", "FROM alpine:3.19.1\nENV API_TOKEN=tok-3e9d1c2a7b\n", "dockerfile-secret-in-env",
      1, 2},
-    {"ARG default", "ARG NPM_TOKEN=npm_abcdef\nFROM node:20\n", "dockerfile-secret-in-env", 1, 1},
+    {"ARG default", "ARG NPM_TOKEN=npm_4fK9q2Lx\nFROM node:20\n", "dockerfile-secret-in-env", 1, 1},
     {"legacy ENV form", "FROM alpine:3.19.1\nENV DB_PASSWORD hunter2-dev\n",
      "dockerfile-secret-in-env", 1, 2},
-    {"second line of ENV", "FROM alpine:3.19.1\nENV A=1 \\\n    CLIENT_SECRET=\"s3cr3t\"\n",
+    {"second line of ENV", "FROM alpine:3.19.1\nENV A=1 \\\n    CLIENT_SECRET=\"s3cr3t-Kq81\"\n",
      "dockerfile-secret-in-env", 1, 3},
     {"ARG without default", "FROM node:20\nARG NPM_TOKEN\n", "dockerfile-secret-in-env", 0, 0},
     {"reference", "FROM node:20\nARG NPM_TOKEN\nENV NPM_TOKEN=${NPM_TOKEN}\n",

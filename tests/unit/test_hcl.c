@@ -453,7 +453,7 @@ Test(tf, secret_mask_covers_the_quoted_value)
         {"resource \"aws_lambda_function\" \"f\" {\n  environment {\n    variables = {\n"
          "      API_TOKEN = \"pw-123456\"\n    }\n  }\n}\n",
          4, 19, 20, 9},
-        {"variable \"api_token\" {\n  default = \"tok-42\"\n}\n", 2, 13, 14, 6},
+        {"variable \"api_token\" {\n  default = \"tok-42Zq\"\n}\n", 2, 13, 14, 8},
     };
     for (size_t c = 0; c < ARRAY_LEN(cases); c++) {
         char *dir = t_tmpdir();

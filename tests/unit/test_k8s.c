@@ -175,7 +175,7 @@ static const struct rule_case cases[] = {
      NULL, NULL},
     {"k8s-secret-in-env-literal", BASE_PATH,
      "            - name: LOG_LEVEL\n              value: info\n",
-     "            - name: STRIPE_API_KEY\n              value: \"sk-test-placeholder-000\"\n", 1,
+     "            - name: STRIPE_API_KEY\n              value: \"sk-test-Vq7Lm2Xr9Tz4Kp8W\"\n", 1,
      45, NULL, NULL},
     {"k8s-secret-in-env-literal", BASE_PATH,
      "            - name: LOG_LEVEL\n              value: info\n",
@@ -417,7 +417,7 @@ Test(k8s, critical_host_path_is_an_error_and_secret_is_masked)
     free(text);
 
     text = edit("            - name: LOG_LEVEL\n              value: info\n",
-                "            - name: API_TOKEN\n              value: \"tok-not-a-real-one\"\n");
+                "            - name: API_TOKEN\n              value: \"tok-9Fq2Lx7Wm3Zb\"\n");
     dir = t_tmpdir();
     t_write(dir, BASE_PATH, text);
     t_scan(&s, dir);
@@ -428,7 +428,7 @@ Test(k8s, critical_host_path_is_an_error_and_secret_is_masked)
             continue;
         seen++;
         cr_expect_eq(f->mask_col, 23);
-        cr_expect_eq(f->mask_len, (int)strlen("tok-not-a-real-one"));
+        cr_expect_eq(f->mask_len, (int)strlen("tok-9Fq2Lx7Wm3Zb"));
         cr_expect_null(strstr(f->message, "tok-not"), "the value leaked into the message");
         cr_expect(!f->excerpt || !strstr(f->excerpt, "not-a-real"), "excerpt not masked: %s",
                   f->excerpt);

@@ -404,7 +404,7 @@ static const struct secret_case cases[] = {
     /* secret-generic-token */
     {"svc.yaml", "config:\n  api_key: \"f3Kq9Zx1Lm7Rt2Vw8Yb4Nc6Hd0Jp5Gs\"\n",
      "secret-generic-token", 1, 2},
-    {"svc.tf", "client_secret = \"f3Kq9Zx1Lm7Rt2Vw8Yb4Nc6Hd0Jp5Gs\"\n", "secret-generic-token", 1,
+    {"svc.yaml", "client_secret: \"f3Kq9Zx1Lm7Rt2Vw8Yb4Nc6Hd0Jp5Gs\"\n", "secret-generic-token", 1,
      1},
     {"svc3.ts",
      "type T = {\n  progressToken: ProgressTokenValue;\n  refresh_token: string;\n}\n"
@@ -650,10 +650,51 @@ Test(secrets, placeholders)
         {"Hq7-vR2mWx9pLk4s", 0},
         {"hunter2", 0},
         {"AKIA2Q7RZK4W3V5T6Y7U", 0},
+        {"\\#(password)", 1}, /* CUE and Timoni interpolations */
+        {"#(token)", 1},
+        {"pre-${SUFFIX}", 1},
     };
     for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++)
         cr_expect_eq(secrets_is_placeholder(p[i].v, strlen(p[i].v)), p[i].placeholder, "'%s'",
                      p[i].v);
+}
+
+/* A password must look like one: a word, a name or a short default is not a leak, in the
+ * clear or as a Secret's base64 data. */
+Test(secrets, weak_words_are_not_passwords)
+{
+    static const struct {
+        const char *v;
+        int weak;
+    } w[] = {
+        {"postgres", 1},           {"whalehello", 1},      {"astronomy_password", 1},
+        {"c-krit", 1},             {"guac", 1},            {"cGFzc3dvcmQ=", 1}, /* "password" */
+        {"c3RvcmFnZW9z", 1},       /* "storageos" */       {"AdminPassword123!", 0},
+        {"Aa12345678", 0},         {"Hq7-vR2mWx9pLk4s", 0}, {"c0NhbGVpbzEyMw==", 0}, /* sCaleio123 */
+        {"correct-horse-9", 0},    {"orbit-lantern-cactus-mosaic", 0}, /* a passphrase */
+        {"ledger-dev-token", 1},   /* three words, but short: a name */
+        {"ZFUWdGvIkgTxzszeom", 0}, /* random letters change case inside words */
+        {"AdminPassword", 1},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(w); i++)
+        cr_expect_eq(secrets_is_weak_word(w[i].v, strlen(w[i].v)), w[i].weak, "'%s'", w[i].v);
+}
+
+/* Test data: files of tests and folders of fixtures. */
+Test(secrets, test_data_paths)
+{
+    static const struct {
+        const char *path;
+        int test;
+    } t[] = {
+        {"pkg/api/token_test.go", 1},      {"src/app.spec.ts", 1},
+        {"tests/integration/a.yml", 1},    {"internal/testdata/x.env", 1},
+        {"config/test.exs", 1},            {"web/__tests__/a.js", 1},
+        {"k8s/base/deployment.yaml", 0},   {"docs/testing-guide.md", 0},
+        {"contest/app.py", 0},             {"latest/values.yaml", 0},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(t); i++)
+        cr_expect_eq(secrets_path_is_test(t[i].path), t[i].test, "%s", t[i].path);
 }
 
 /* A bad pattern in a user's policy folder is a usage error naming the rule. */
@@ -686,6 +727,36 @@ Test(secrets, bad_policy_is_an_error)
         cr_expect_not_null(strstr(err.msg, "custom-secret"), "case %zu: '%s'", i, err.msg);
         lint_catalogue_release(&c);
         free(yaml);
+        t_rmtree(dir);
+        free(dir);
+    }
+}
+
+/* One finding per place, the strongest: a rule that yields to the secrets rules on its line
+ * keeps the line when it is the stronger, so an error gate still fails. */
+Test(secrets, the_strongest_finding_of_a_line_stays)
+{
+    static const struct {
+        const char *rel, *content, *kept, *gone;
+    } strongest[] = {
+        {"Dockerfile", "FROM alpine:3.19\nENV API_TOKEN=ldg-8Kp3Vw5Qx2Nz7Rt\nUSER 1000\n",
+         "dockerfile-secret-in-env", "secret-generic-token"},
+        {"svc.tf", "client_secret = \"f3Kq9Zx1Lm7Rt2Vw8Yb4Nc6Hd0Jp5Gs\"\n", "tf-hardcoded-secret",
+         "secret-generic-token"},
+        /* a secrets rule as strong as the yielding one keeps the line to itself */
+        {"main.tf", "resource \"x\" \"y\" {\n  password = \"Hq7-vR2mWx9pLk4s\"\n}\n",
+         "secret-generic-password", "tf-hardcoded-secret"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(strongest); i++) {
+        char *dir = t_tmpdir();
+        t_write(dir, strongest[i].rel, strongest[i].content);
+        struct scan s;
+        t_scan(&s, dir);
+        cr_expect_eq(t_count(&s, strongest[i].kept, NULL, 0), 1, "%s: %s", strongest[i].rel,
+                     strongest[i].kept);
+        cr_expect_eq(t_count(&s, strongest[i].gone, NULL, 0), 0, "%s: %s", strongest[i].rel,
+                     strongest[i].gone);
+        lint_scan_release(&s);
         t_rmtree(dir);
         free(dir);
     }
