@@ -23,6 +23,11 @@ void lint_ignores_apply(struct scan *s, struct findings *all, int no_ignores);
 /* The same for the findings `fs` of one unit alone (--history: a blob's own comments), with
  * no finding about the ignores themselves. */
 void lint_ignores_match(struct unit *u, struct findings *fs, int no_ignores);
+/* Suppresses the secret-* findings that the repository at `root` already allows for its
+ * secret scanner: paths matching `.gitleaks.toml`'s allowlist, lines listed in
+ * `.gitleaksignore` (lint/allowlist.c). Nothing when `no_ignores`. */
+void lint_allowlists_apply(struct scan *s, struct findings *all, const char *root,
+                           int no_ignores);
 /* Marks findings whose fingerprint is in the baseline file. Returns 0 or -1 with err set. */
 int lint_baseline_apply(struct scan *s, const char *path, struct errbuf *err);
 

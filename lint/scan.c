@@ -476,6 +476,10 @@ static void finalise(struct scan *s, struct findings *model_found, const struct 
     findings_sort(&all);
     excerpts_late(s, &all.v);
     lint_ignores_apply(s, &all, o->no_ignores);
+    /* A repository's own secret-scanner allowlist; with several roots, whose paths would mix,
+     * it is left to each root's own scan. */
+    if (o->npaths <= 1)
+        lint_allowlists_apply(s, &all, o->npaths ? o->paths[0] : ".", o->no_ignores);
     findings_sort(&all);
     excerpts_mask_shared(s, &all.v);
 

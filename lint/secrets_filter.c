@@ -5,6 +5,7 @@
 
 #include <fnmatch.h>
 #include <math.h>
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -142,6 +143,18 @@ int secrets_is_weak_word(const char *s, size_t n)
     }
     if (n < 8)
         return 1;
+    /* Made-up keys count up: two runs of four ascending characters ("1234", "5678", "abcd")
+     * are made up; a random value of 40 characters holds even one about once in a
+     * thousand. */
+    int runs = 0;
+    for (size_t i = 0, len = 1; i + 1 < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int up = (unsigned char)s[i + 1] == c + 1 && isalnum(c);
+        len = up ? len + 1 : 1;
+        runs += len == 4;
+    }
+    if (runs >= 2)
+        return 1;
     size_t words = 1, camel = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -205,6 +218,11 @@ static const char *const skipped_names[] = {
     "Gemfile.lock",
     "composer.lock",
     ".terraform.lock.hcl",
+    /* secret scanners' own configuration: patterns and allowlisted examples */
+    ".gitleaks.toml",
+    "gitleaks.toml",
+    ".gitleaksignore",
+    ".secrets.baseline",
     "*.sum",
     "*.min.js",
     "*.map",

@@ -21,8 +21,8 @@ int secrets_is_placeholder(const char *s, size_t n);
 int secrets_path_is_code(const char *path);
 /* 1 when a value is too plain to be a password worth reporting: shorter than 8 characters,
  * or letters and separators only ("postgres", "changeit", "astronomy_password") unless a
- * passphrase of 3 words or more and 20 characters. Standard base64 of printable text is
- * judged decoded (a Secret's `data`). */
+ * passphrase of 3 words or more and 20 characters, or made up (two runs counting up:
+ * "1234", "abcd"). Standard base64 of printable text is judged decoded (a Secret's `data`). */
 int secrets_is_weak_word(const char *s, size_t n);
 /* 1 when a value given to a key named like a secret could be one: not empty, no placeholder
  * or interpolation, not a plain word (secrets_is_weak_word), not a path, an ARN or a number.

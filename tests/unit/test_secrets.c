@@ -674,6 +674,8 @@ Test(secrets, weak_words_are_not_passwords)
         {"correct-horse-9", 0},    {"orbit-lantern-cactus-mosaic", 0}, /* a passphrase */
         {"ledger-dev-token", 1},   /* three words, but short: a name */
         {"ZFUWdGvIkgTxzszeom", 0}, /* random letters change case inside words */
+        {"8312341g-5678-abcd-4a2b2c-33bcsd655", 1}, /* counts up: made up */
+        {"dbecf176-ea3f-4832-b743-295fd71d0fad", 0}, /* a UUID-shaped token */
         {"AdminPassword", 1},
     };
     for (size_t i = 0; i < ARRAY_LEN(w); i++)
