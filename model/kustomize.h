@@ -95,6 +95,8 @@ struct kustomization {
     size_t nreplicas;
     struct kz_generator *generators;
     size_t ngenerators;
+    int component;                /* kind: Component: only ever applied by the kustomizations
+                                     that list it under components:, never built alone */
     /* Set by kustomize_render(). */
     struct vec objects;           /* struct kz_object* */
     int included;                 /* another kustomization lists this folder */

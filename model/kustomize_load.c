@@ -227,6 +227,8 @@ void kustomize_load(struct unit *u, const struct yfile *yf)
     char *dir = path_dirname(u->file->path);
     k->unit = u;
     k->path = u->file->path;
+    const char *kind = yml_str(yml_get(root, "kind"));
+    k->component = kind && strcmp(kind, "Component") == 0;
     k->dir = arena_strdup(u->arena, dir);
     free(dir);
     k->env = kz_env_from_path(u->arena, k->dir);

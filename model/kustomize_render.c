@@ -51,8 +51,8 @@ struct memo_obj {
 static void diag(struct kustomization *k, struct loc at, const char *fmt, const char *a1,
                  const char *a2)
 {
-    if (k->state != 1)
-        return;   /* only the recording render reports */
+    if (k->state != 1 || k->component)
+        return;   /* only the recording render reports; a Component is never built alone */
     findings_add(&k->unit->diags, finding_new("kustomize-render-incomplete", SEV_WARNING,
                                               k->path, at.line, at.col, fmt, a1, a2));
 }
@@ -397,7 +397,9 @@ static void patches_unmatched(struct pass *ps)
     for (size_t i = 0; i < ps->patches.len; i++) {
         const struct patch_doc *pd = ps->patches.items[i];
         const char *name = yml_str(yml_path(pd->doc, "metadata.name"));
-        if (pd->matched)
+        /* kustomize accepts a patch whose target selects nothing (a stub of a generated
+         * file, an optional object); only one without a target must match. */
+        if (pd->matched || pd->p->target_kind || pd->p->target_name || pd->p->target_labels)
             continue;
         if (yml_is_seq(pd->doc) && !pd->p->target_kind && !pd->p->target_name &&
             !pd->p->target_labels)
