@@ -52,6 +52,10 @@ enum file_kind discover_classify_path(const char *path)
     }
     if (strcmp(base, "Kustomization") == 0)
         return FK_KUSTOMIZATION;
+    /* A document's extension says what it is before a name does: Dockerfile.md is a page
+     * about a Dockerfile, Dockerfile.tf a module. */
+    if (strcmp(ext, ".md") == 0 || strcmp(ext, ".markdown") == 0)
+        return FK_MARKDOWN;
     if (strcmp(base, "Dockerfile") == 0 || str_startswith(base, "Dockerfile.") ||
         strcmp(ext, ".dockerfile") == 0 || strcmp(base, "Containerfile") == 0 ||
         str_startswith(base, "Containerfile."))

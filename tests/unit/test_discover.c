@@ -22,6 +22,8 @@ Test(discover, classify_by_path)
         {"charts/api/Chart.yaml", FK_HELM_CHART},
         {"services/api/Dockerfile", FK_DOCKERFILE},
         {"Dockerfile.dev", FK_DOCKERFILE},
+        {"docs/Dockerfile.md", FK_MARKDOWN}, /* a page about a Dockerfile */
+        {"Containerfile.markdown", FK_MARKDOWN},
         {"build/app.dockerfile", FK_DOCKERFILE},
         {"docker-compose.override.yml", FK_COMPOSE},
         {"compose.yaml", FK_COMPOSE},
