@@ -3,6 +3,7 @@
  * from each value's source text, so a finding points at the `${{ … }}` or the command line
  * itself rather than at the key that holds it. */
 #include <ctype.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -261,13 +262,32 @@ static int job_production(const struct model *m, const struct gha_workflow *wf,
 
 /* ---- gha-action-not-pinned-to-sha ---- */
 
-static int uses_unpinned(const struct gha_uses *u)
+/* What `pins:` in the configuration asks of owner/repo: the value of the first glob that
+ * matches it ("sha", "ref": a tag will do, "any"), else "sha": every action, GitHub's own
+ * included, is pinned to a full commit SHA. */
+static const char *pin_policy(const struct rule *r, const struct gha_uses *u)
+{
+    const struct ynode *pins = lint_param(r, "pins");
+    char full[512];
+    snprintf(full, sizeof(full), "%s/%s", u->owner, u->repo ? u->repo : "");
+    for (size_t i = 0; pins && pins->kind == YN_MAP && i < pins->len; i++) {
+        const char *glob = yml_str(pins->pairs[i].key), *mode = yml_str(pins->pairs[i].val);
+        if (glob && mode && fnmatch(glob, full, FNM_CASEFOLD) == 0)
+            return mode;
+    }
+    return "sha";
+}
+
+static int uses_unpinned(const struct rule *r, const struct gha_uses *u)
 {
     if (!u->raw || !u->owner)
         return 0;
-    if (strcasecmp(u->owner, "actions") == 0 || strcasecmp(u->owner, "github") == 0)
+    const char *mode = pin_policy(r, u);
+    if (strcmp(mode, "any") == 0)
         return 0;
-    return u->kind == GHA_REF_TAG || u->kind == GHA_REF_BRANCH || u->kind == GHA_REF_SHORT_SHA;
+    if (u->kind == GHA_REF_BRANCH || u->kind == GHA_REF_SHORT_SHA)
+        return 1;
+    return u->kind == GHA_REF_TAG && strcmp(mode, "ref") != 0;
 }
 
 static void report_unpinned(struct lint_ctx *ctx, const struct gha_uses *u, struct loc at)
@@ -290,10 +310,10 @@ static void check_not_pinned(struct lint_ctx *ctx)
     {
         for (size_t j = 0; j < wf->njobs; j++) {
             const struct gha_job *job = wf->jobs[j];
-            if (uses_unpinned(&job->call->uses))
+            if (uses_unpinned(ctx->rule, &job->call->uses))
                 report_unpinned(ctx, &job->call->uses, job->call->uses_loc);
             for (size_t s = 0; s < job->nsteps; s++)
-                if (uses_unpinned(&job->steps[s]->uses))
+                if (uses_unpinned(ctx->rule, &job->steps[s]->uses))
                     report_unpinned(ctx, &job->steps[s]->uses, job->steps[s]->uses_loc);
         }
     }

@@ -357,6 +357,7 @@ static int config_read(struct config *c, const char *file, const char *confine,
     n = yml_get(root, "rules");
     for (size_t i = 0; n && n->kind == YN_MAP && i < n->len; i++)
         rule_read(c, &n->pairs[i]);
+    c->pins = yml_get(root, "pins");
     c->site_title = arena_strdup(c->arena, yml_str(yml_path(root, "site.title")));
     c->repository = arena_strdup(c->arena, yml_str(yml_path(root, "site.repository")));
     rc = 0;
@@ -399,6 +400,29 @@ void config_release(struct config *c)
     memset(c, 0, sizeof(*c));
 }
 
+/* A copy of the params map `params` (may be NULL) with `key` set to `val`, in `a`. */
+static const struct ynode *params_with(struct arena *a, const struct ynode *params,
+                                       const char *key, const struct ynode *val)
+{
+    size_t n = params && params->kind == YN_MAP ? params->len : 0;
+    struct ynode *m = arena_alloc(a, sizeof(*m));
+    struct ynode *k = arena_alloc(a, sizeof(*k));
+    k->kind = YN_SCALAR;
+    k->s = arena_strdup(a, key);
+    k->len = strlen(key);
+    m->kind = YN_MAP;
+    m->line = val->line;
+    m->col = val->col;
+    m->pairs = arena_alloc(a, (n + 1) * sizeof(*m->pairs));
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(yml_str(params->pairs[i].key) ? yml_str(params->pairs[i].key) : "", key))
+            m->pairs[m->len++] = params->pairs[i];
+    m->pairs[m->len].key = k;
+    m->pairs[m->len].val = (struct ynode *)val;
+    m->len++;
+    return m;
+}
+
 int config_rules_apply(const struct config *c, struct catalogue *cat, struct errbuf *err)
 {
     for (size_t i = 0; i < c->rules.len; i++) {
@@ -419,6 +443,9 @@ int config_rules_apply(const struct config *c, struct catalogue *cat, struct err
         if (cr->severity != SEV_NONE)
             r->severity = cr->severity;
     }
+    struct rule *pinned = (struct rule *)lint_rule_find(cat, "gha-action-not-pinned-to-sha");
+    if (c->pins && pinned)
+        pinned->params = params_with(c->arena, pinned->params, "pins", c->pins);
     return 0;
 }
 

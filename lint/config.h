@@ -28,6 +28,7 @@ struct config {
     struct vec policies;   /* extra policy folders, relative to the file's directory */
     const char *site_title;
     const char *repository; /* URL for "view source" links */
+    const struct ynode *pins; /* pins: owner/repo glob -> sha | ref | any (in arena) */
 };
 
 /* Reads `path` when given (missing: error), else `root`/.opsbook.yml when it exists, else

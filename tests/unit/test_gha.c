@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model/gha.h"
+#include "lint/config.h"
 #include "testlib.h"
 
 #define WF ".github/workflows/w.yml"
@@ -299,9 +300,12 @@ static const struct rule_case rule_cases[] = {
      HEAD "  a:\n    uses: acme/wf/.github/workflows/r.yml@v1\n", 1, 6},
     {"gha-action-not-pinned-to-sha", NULL,
      HEAD JOB "      - uses: docker/login-action@343f7c4344506bcbf9b4de18042ae17996df046d # v3\n"
-              "      - uses: actions/checkout@v4\n      - uses: github/codeql-action/init@v3\n"
               "      - uses: ./.github/actions/local\n      - uses: docker://alpine:3.19\n",
      0, 0},
+    /* GitHub's own actions too, by default (a repository may say otherwise in pins:) */
+    {"gha-action-not-pinned-to-sha", NULL, HEAD JOB "      - uses: actions/checkout@v4\n", 1, 9},
+    {"gha-action-not-pinned-to-sha", NULL,
+     HEAD JOB "      - uses: github/codeql-action/init@v3\n", 1, 9},
     {"gha-action-not-pinned-to-sha", ".github/actions/x/action.yml",
      "name: x\ndescription: d\nruns:\n  using: composite\n  steps:\n    - uses: acme/y@v2\n", 1, 6},
 
@@ -690,7 +694,7 @@ Test(gha, raised_severities_and_masked_password)
             seen++;
         }
     }
-    cr_expect_eq(seen, 4);
+    cr_expect_eq(seen, 5, "actions/checkout@v4 is judged too");
     lint_scan_release(&s);
     t_rmtree(dir);
     free(dir);
@@ -899,6 +903,39 @@ Test(gha, injection_through_the_inputs_of_local_actions_and_workflows)
         cr_expect(strstr(f->message, want) != NULL, "%s", f->message);
     }
     lint_scan_release(&s);
+    t_rmtree(dir);
+    free(dir);
+}
+
+/* pins: in .opsbook.yml says which owners a tag will do for, or which are not judged; the
+ * first glob that matches wins, and a branch is never a pin. */
+Test(gha, pins_by_owner_from_the_configuration)
+{
+    char *dir = t_tmpdir();
+    t_write(dir, ".opsbook.yml",
+            "pins:\n  'actions/*': ref\n  'acme/internal-*': any\n  'acme/*': sha\n");
+    t_write(dir, WF,
+            "name: t\non: push\npermissions: {}\njobs:\n  a:\n    runs-on: x\n"
+            "    timeout-minutes: 5\n    steps:\n"
+            "      - uses: actions/checkout@v4\n"          /* 9: ref will do */
+            "      - uses: actions/cache@main\n"           /* 10: a branch never */
+            "      - uses: acme/internal-deploy@v2\n"      /* 11: any */
+            "      - uses: acme/build@v1\n"                /* 12: sha */
+            "      - uses: docker/login-action@v3\n");     /* 13: the default */
+    struct config cfg;
+    struct errbuf err = {{0}, 0};
+    cr_assert_eq(config_load(&cfg, dir, NULL, &err), 0, "%s", err.msg);
+    const char *paths[] = {dir};
+    struct scan_opts o = {.paths = paths, .npaths = 1, .config = &cfg, .fail_on = SEV_ERROR};
+    o.discover.no_git = 1;
+    struct scan s;
+    cr_assert_eq(lint_scan_run(&s, &o, &err), 0, "%s", err.msg);
+    static const int want[] = {0, 1, 0, 1, 1};
+    for (int i = 0; i < 5; i++)
+        cr_expect_eq(t_count(&s, "gha-action-not-pinned-to-sha", WF, 9 + i), want[i],
+                     "line %d", 9 + i);
+    lint_scan_release(&s);
+    config_release(&cfg);
     t_rmtree(dir);
     free(dir);
 }
