@@ -134,7 +134,9 @@ void lint_findings_merge_overlays(struct findings *fs)
 
 /* ---- repository-wide indexes ---- */
 
-/* Every non-fragment object of the manifests, with its unit. */
+/* Every object of the manifests that is whole enough to be applied, with its unit: a named
+ * object counts even when its pod template lacks a container spec (its labels are still what
+ * a Service or PDB selects); a document of a file used as a patch does not. */
 struct objref {
     const struct unit *u;
     const struct k8s_object *o;
@@ -148,7 +150,7 @@ static void objects_all(struct vec *out, const struct model *m)
             continue;
         for (size_t j = 0; j < u->k8s_objects.len; j++) {
             const struct k8s_object *o = u->k8s_objects.items[j];
-            if (o->fragment)
+            if (o->fragment && (u->patch_file || !o->name))
                 continue;
             struct objref *r = xmalloc(sizeof(*r));
             r->u = u;
@@ -210,20 +212,23 @@ static void label_index_release(struct label_index *ix)
     strmap_release(&ix->by_label);
 }
 
-static int is_pod_workload(const struct k8s_object *o)
+/* The labels a workload's pods carry: its template's, or, when a manifest leaves the
+ * template out, its selector's (a valid workload's pods always carry those). */
+static const struct k8s_kvs *pod_labels(const struct k8s_object *o)
 {
-    return k8s_object_is_workload(o) && o->pod;
+    return o->template_labels.len ? &o->template_labels : &o->selector;
 }
 
-/* Workloads by each label of their pod template. */
+/* Workloads by each label of their pods. */
 static void workloads_index(struct label_index *ix, const struct vec *objs)
 {
     for (size_t i = 0; i < objs->len; i++) {
         const struct objref *r = objs->items[i];
-        if (!is_pod_workload(r->o))
+        if (!k8s_object_is_workload(r->o))
             continue;
-        for (size_t l = 0; l < r->o->template_labels.len; l++)
-            label_index_add(ix, &r->o->template_labels.items[l], r);
+        const struct k8s_kvs *labels = pod_labels(r->o);
+        for (size_t l = 0; l < labels->len; l++)
+            label_index_add(ix, &labels->items[l], r);
     }
 }
 
@@ -234,7 +239,7 @@ static int selects_any(const struct label_index *workloads, const struct k8s_kvs
     const struct vec *cands = label_index_get(workloads, &sel->items[0]);
     for (size_t i = 0; cands && i < cands->len; i++) {
         const struct objref *r = cands->items[i];
-        if (k8s_selector_matches(sel, &r->o->template_labels))
+        if (k8s_selector_matches(sel, pod_labels(r->o)))
             return 1;
     }
     return 0;

@@ -511,7 +511,9 @@ static void workload_load(struct unit *u, struct k8s_object *o, const struct yno
     /* ReplicationController's selector is a plain map, the others use matchLabels. */
     kvs_load(u, &o->selector,
              strcmp(o->kind, "ReplicationController") == 0 ? sel : yml_get(sel, "matchLabels"));
-    const struct ynode *tl = yml_path(tmpl, "metadata.labels");
+    /* The labels its pods carry: a template's, or a bare Pod's own (a Service selects those). */
+    const struct ynode *tl = strcmp(o->kind, "Pod") == 0 ? yml_path(root, "metadata.labels")
+                                                         : yml_path(tmpl, "metadata.labels");
     kvs_load(u, &o->template_labels, tl);
     if (!yml_is_map(podspec)) {
         o->fragment = 1;

@@ -527,3 +527,36 @@ Test(linked, argocd_sources_resolve_in_the_root_their_url_names)
     free(shop);
     free(dir);
 }
+
+/* A Service or PDB selects pods: a bare Pod's own labels count, and so do a workload's
+ * selector labels where its manifest leaves the pod template out (modelled on test fixtures
+ * and old examples seen in public repositories). */
+Test(linked, bare_pods_and_template_less_workloads_are_selected)
+{
+    char *dir = t_tmpdir();
+    t_write(dir, "db/pod.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: mysql\n  labels: {name: mysql}\n"
+            "spec:\n  containers: [{name: m, image: 'mysql:8.0.36'}]\n");
+    t_write(dir, "db/service.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata: {name: mysql}\n"
+            "spec:\n  selector: {name: mysql}\n  ports: [{port: 3306}]\n");
+    t_write(dir, "op/all.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: op, namespace: ops}\n"
+            "spec:\n  replicas: 1\n  selector: {matchLabels: {name: op}}\n---\n"
+            "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: op, namespace: ops}\n"
+            "spec:\n  minAvailable: 1\n  selector: {matchLabels: {name: op}}\n");
+    t_write(dir, "gone/service.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata: {name: gone}\n"
+            "spec:\n  selector: {name: nobody}\n  ports: [{port: 80}]\n");
+    struct scan s;
+    t_scan(&s, dir);
+    cr_expect_eq(t_count(&s, "k8s-service-selects-nothing", "db/service.yaml", 0), 0,
+                 "a bare Pod's labels");
+    cr_expect_eq(t_count(&s, "k8s-pdb-selects-nothing", "op/all.yaml", 0), 0,
+                 "a workload's selector where it has no template");
+    cr_expect_eq(t_count(&s, "k8s-service-selects-nothing", "gone/service.yaml", 0), 1,
+                 "a selector nothing carries");
+    lint_scan_release(&s);
+    t_rmtree(dir);
+    free(dir);
+}
