@@ -122,9 +122,9 @@ struct k8s_object {
     const char *api_version, *kind, *name, *namespace;
     int doc;                  /* index of the document in the file */
     signed char automount_token;  /* ServiceAccount: automountServiceAccountToken, tri-state */
-    /* 1 for a workload document the API server would reject as it stands: no pod template,
-     * or a container without an image. Such a document can only be a Kustomize patch (a
-     * partial object merged over a base), so container rules skip it. */
+    /* 1 for a workload document that is a part, not an object: no pod spec, or a container
+     * without an image in a file a kustomization uses as a patch (or with no name). Rules
+     * about what a pod lacks skip it; a whole object elsewhere is judged whole. */
     unsigned char fragment;
     unsigned char has_selector;
     struct loc loc;           /* the document's first key */

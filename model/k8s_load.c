@@ -521,6 +521,11 @@ static void workload_load(struct unit *u, struct k8s_object *o, const struct yno
     }
     o->pod = reuse && reuse->pod ? (struct k8s_podspec *)reuse->pod
                                  : podspec_load(u, podspec, spec_loc, reuse);
+    /* A container without an image is what a patch writes; in a file no kustomization uses
+     * as a patch, a named object with a pod spec is whole and judged whole (its missing
+     * image is a problem of its own, not a reason to look away). */
+    if (!u->patch_file && o->name)
+        return;
     for (size_t i = 0; i < o->pod->ncontainers; i++)
         if (!o->pod->containers[i]->image_raw)
             o->fragment = 1;

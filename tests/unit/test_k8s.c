@@ -349,10 +349,22 @@ Test(k8s, patch_fragments_only_judged_on_what_they_write)
         "k8s-allow-privilege-escalation",
         "k8s-image-latest-or-untagged",
     };
+    /* a patch is what a kustomization uses as one */
+    char *dir = t_tmpdir();
+    t_write(dir, "k8s/overlays/prod/api/patch-resources.yaml", patch);
+    t_write(dir, "k8s/overlays/prod/api/kustomization.yaml",
+            "resources: []\npatches:\n  - path: patch-resources.yaml\n");
+    struct scan s;
+    t_scan(&s, dir);
     for (size_t i = 0; i < ARRAY_LEN(quiet); i++)
-        cr_expect_eq(
-            t_scan_one("k8s/overlays/prod/api/patch-resources.yaml", patch, quiet[i], NULL), 0,
-            "%s fired on a patch", quiet[i]);
+        cr_expect_eq(t_count(&s, quiet[i], "k8s/overlays/prod/api/patch-resources.yaml", 0), 0,
+                     "%s fired on a patch", quiet[i]);
+    lint_scan_release(&s);
+    t_rmtree(dir);
+    free(dir);
+    /* the same document that no kustomization uses is a whole object, judged whole */
+    cr_expect_eq(t_scan_one("k8s/api/deployment.yaml", patch, "k8s-missing-liveness-probe", NULL),
+                 1, "a whole Deployment without an image is still judged");
     static const char replicas[] =
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 1\n";
     int line = 0;
