@@ -319,11 +319,14 @@ static void patch_doc_apply(struct pass *ps, struct patch_doc *pd, struct kz_obj
     int json = p->json6902 || yml_is_seq(doc);
     const char *kind = yml_str(yml_get(doc, "kind"));
     const char *name = yml_str(yml_path(doc, "metadata.name"));
+    /* A patch that names a namespace patches only the object in it, as kustomize matches. */
+    const char *ns = yml_str(yml_path(doc, "metadata.namespace"));
     int has_target = p->target_kind || p->target_name || p->target_labels;
     if (has_target ? !target_matches(p, o)
                    : (json || !kind || !name || !o->kind || !o->name ||
                       strcmp(kind, o->kind) != 0 ||
-                      (strcmp(name, o->name) != 0 && strcmp(name, o->base_name) != 0)))
+                      (strcmp(name, o->name) != 0 && strcmp(name, o->base_name) != 0) ||
+                      (ns && (!o->namespace || strcmp(ns, o->namespace) != 0))))
         return;
     pd->matched++;
     int origin = kz_origin_add(a, o, pd->origin);

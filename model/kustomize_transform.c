@@ -87,8 +87,12 @@ static void images_apply(struct kustomization *k, struct arena *a, struct vec *o
                     const char *tagp = raw + strlen(name);
                     char *tag = *tagp == ':' ? xstrndup(tagp + 1, strcspn(tagp + 1, "@")) : NULL;
                     const char *newtag = im->new_tag ? im->new_tag : tag;
-                    char *v = im->digest ? xasprintf("%s@%s", im->new_name ? im->new_name : name,
-                                                     im->digest)
+                    /* With a digest, kustomize keeps newTag beside it (name:tag@digest) and
+                     * drops the tag the manifest had. */
+                    char *v = im->digest ? xasprintf("%s%s%s@%s",
+                                                     im->new_name ? im->new_name : name,
+                                                     im->new_tag ? ":" : "",
+                                                     im->new_tag ? im->new_tag : "", im->digest)
                               : newtag   ? xasprintf("%s:%s", im->new_name ? im->new_name : name,
                                                      newtag)
                                          : xstrdup(im->new_name ? im->new_name : name);

@@ -172,6 +172,15 @@ static json_t *kustomization_json(const struct kustomization *k)
         json_object_set_new(r, "name", jstr(ob->name));
         json_object_set_new(r, "namespace", jstr(ob->namespace));
         json_object_set_new(r, "base_name", jstr(ob->base_name));
+        if (ob->obj && ob->obj->pod) {
+            json_t *im = json_array();
+            const struct k8s_podspec *pod = ob->obj->pod;
+            for (size_t c = 0; c < pod->ninit; c++)
+                json_array_append_new(im, jstr(pod->init_containers[c]->image_raw));
+            for (size_t c = 0; c < pod->ncontainers; c++)
+                json_array_append_new(im, jstr(pod->containers[c]->image_raw));
+            json_object_set_new(r, "images", im);
+        }
         json_array_append_new(objs, r);
     }
     json_object_set_new(o, "objects", objs);
