@@ -619,27 +619,92 @@ static int is_hpa(const struct k8s_object *o)
     return kind_is(o, "HorizontalPodAutoscaler") && o->extra && o->extra->scale_name;
 }
 
+/* Objects by a string key (an HPA by the name it scales, a PDB by its selector's first
+ * "key=value"), so each workload meets only the few that can concern it: linear in the size
+ * of the repository, not quadratic. Keys live in `keys`. */
+struct obj_index {
+    struct strmap map;  /* key -> struct vec* of const struct k8s_object* */
+    struct vec owned;   /* the vectors */
+    struct arena *keys;
+};
+
+static void obj_index_add(struct obj_index *ix, const char *key, const struct k8s_object *o)
+{
+    struct vec *v = strmap_get(&ix->map, key);
+    if (!v) {
+        v = xcalloc(1, sizeof(*v));
+        vec_push(&ix->owned, v);
+        strmap_put(&ix->map, arena_strdup(ix->keys, key), v);
+    }
+    vec_push(v, (void *)o);
+}
+
+static void obj_index_release(struct obj_index *ix)
+{
+    for (size_t i = 0; i < ix->owned.len; i++) {
+        vec_release(ix->owned.items[i]);
+        free(ix->owned.items[i]);
+    }
+    vec_release(&ix->owned);
+    strmap_release(&ix->map);
+    arena_free(ix->keys);
+}
+
+static void label_key(char *buf, size_t n, const struct k8s_kv *kv)
+{
+    snprintf(buf, n, "%s=%s", kv->key ? kv->key : "", kv->value ? kv->value : "");
+}
+
 /* The fewest replicas a workload runs: its replicas, or the minReplicas of an HPA that
  * scales it (an HPA-managed Deployment often leaves replicas out). */
-static long long replicas_floor(const struct k8s_object *w, const struct vec *hpas)
+static long long replicas_floor(const struct k8s_object *w, const struct obj_index *hpas)
 {
     long long n = w->replicas;
-    for (size_t i = 0; i < hpas->len; i++) {
-        const struct k8s_object *h = hpas->items[i];
-        if (w->name && strcmp(h->extra->scale_name, w->name) == 0 && h->extra->scale_kind &&
-            strcmp(h->extra->scale_kind, w->kind) == 0 && namespaces_compatible(h, w) &&
-            h->extra->min_replicas > n)
+    const struct vec *named = w->name ? strmap_get(&hpas->map, w->name) : NULL;
+    for (size_t i = 0; named && i < named->len; i++) {
+        const struct k8s_object *h = named->items[i];
+        if (h->extra->scale_kind && strcmp(h->extra->scale_kind, w->kind) == 0 &&
+            namespaces_compatible(h, w) && h->extra->min_replicas > n)
             n = h->extra->min_replicas;
     }
     return n;
 }
 
+static int pdb_covers(const struct obj_index *pdbs, const struct k8s_object *w)
+{
+    char key[512];
+    for (size_t l = 0; l < w->template_labels.len; l++) {
+        label_key(key, sizeof(key), &w->template_labels.items[l]);
+        const struct vec *cands = strmap_get(&pdbs->map, key);
+        for (size_t k = 0; cands && k < cands->len; k++) {
+            const struct k8s_object *p = cands->items[k];
+            if (namespaces_compatible(p, w) &&
+                k8s_selector_matches(&p->selector, &w->template_labels))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 static void missing_pdb(struct lint_ctx *ctx)
 {
-    struct vec pdbs = VEC_INIT, hpas = VEC_INIT;
-    objects_collect(&pdbs, ctx->model, is_pdb);
-    objects_collect(&hpas, ctx->model, is_hpa);
-    char entity[512];
+    struct vec pdb_list = VEC_INIT, hpa_list = VEC_INIT;
+    struct obj_index pdbs = {STRMAP_INIT, VEC_INIT, arena_new()};
+    struct obj_index hpas = {STRMAP_INIT, VEC_INIT, arena_new()};
+    objects_collect(&pdb_list, ctx->model, is_pdb);
+    objects_collect(&hpa_list, ctx->model, is_hpa);
+    char key[512], entity[512];
+    for (size_t i = 0; i < pdb_list.len; i++) {
+        const struct k8s_object *p = pdb_list.items[i];
+        if (!p->selector.len)
+            continue; /* an empty selector selects nothing (k8s_selector_matches) */
+        label_key(key, sizeof(key), &p->selector.items[0]);
+        obj_index_add(&pdbs, key, p);
+    }
+    for (size_t i = 0; i < hpa_list.len; i++) {
+        const struct k8s_object *h = hpa_list.items[i];
+        obj_index_add(&hpas, h->extra->scale_name, h);
+    }
     for (size_t i = 0; i < ctx->model->units.len; i++) {
         const struct unit *u = ctx->model->units.items[i];
         for (size_t j = 0; j < u->k8s_objects.len; j++) {
@@ -648,15 +713,7 @@ static void missing_pdb(struct lint_ctx *ctx)
                 !w->template_labels.len)
                 continue;
             long long n = replicas_floor(w, &hpas);
-            if (n < 2)
-                continue;
-            int covered = 0;
-            for (size_t k = 0; k < pdbs.len && !covered; k++) {
-                const struct k8s_object *p = pdbs.items[k];
-                covered = namespaces_compatible(p, w) &&
-                          k8s_selector_matches(&p->selector, &w->template_labels);
-            }
-            if (covered)
+            if (n < 2 || pdb_covers(&pdbs, w))
                 continue;
             object_entity(entity, sizeof(entity), w);
             struct loc l = w->replicas >= 0 ? w->replicas_loc : w->kind_loc;
@@ -666,14 +723,16 @@ static void missing_pdb(struct lint_ctx *ctx)
                            entity, n);
         }
     }
-    vec_release(&pdbs);
-    vec_release(&hpas);
+    obj_index_release(&pdbs);
+    obj_index_release(&hpas);
+    vec_release(&pdb_list);
+    vec_release(&hpa_list);
 }
 
 /* A budget that allows no voluntary eviction: maxUnavailable 0 or minAvailable 100%, or
  * minAvailable at least the replica count of a workload it selects. */
 static void pdb_blocks_one(struct lint_ctx *ctx, const struct unit *u, const struct k8s_object *o,
-                           const struct vec *workloads)
+                           const struct obj_index *by_label)
 {
     const struct k8s_kind_extra *x = o->extra;
     char entity[512];
@@ -688,9 +747,13 @@ static void pdb_blocks_one(struct lint_ctx *ctx, const struct unit *u, const str
     }
     char *end = NULL;
     long long min = ma ? strtoll(ma, &end, 10) : -1;
-    if (!ma || !end || *end || min <= 0)
+    if (!ma || !end || *end || min <= 0 || !o->selector.len)
         return;
-    for (size_t i = 0; i < workloads->len; i++) {
+    /* The workloads it may select carry its selector's first label. */
+    char key[512];
+    label_key(key, sizeof(key), &o->selector.items[0]);
+    const struct vec *workloads = strmap_get(&by_label->map, key);
+    for (size_t i = 0; workloads && i < workloads->len; i++) {
         const struct k8s_object *w = workloads->items[i];
         if (min < w->replicas || !namespaces_compatible(o, w) ||
             !k8s_selector_matches(&o->selector, &w->template_labels))
@@ -706,13 +769,23 @@ static void pdb_blocks_one(struct lint_ctx *ctx, const struct unit *u, const str
 static void pdb_blocks(struct lint_ctx *ctx)
 {
     struct vec workloads = VEC_INIT;
+    struct obj_index by_label = {STRMAP_INIT, VEC_INIT, arena_new()};
     objects_collect(&workloads, ctx->model, is_replicated);
+    char key[512];
+    for (size_t i = 0; i < workloads.len; i++) {
+        const struct k8s_object *w = workloads.items[i];
+        for (size_t l = 0; l < w->template_labels.len; l++) {
+            label_key(key, sizeof(key), &w->template_labels.items[l]);
+            obj_index_add(&by_label, key, w);
+        }
+    }
     for (size_t i = 0; i < ctx->model->units.len; i++) {
         const struct unit *u = ctx->model->units.items[i];
         for (size_t j = 0; j < u->k8s_objects.len; j++)
             if (is_pdb(u->k8s_objects.items[j]))
-                pdb_blocks_one(ctx, u, u->k8s_objects.items[j], &workloads);
+                pdb_blocks_one(ctx, u, u->k8s_objects.items[j], &by_label);
     }
+    obj_index_release(&by_label);
     vec_release(&workloads);
 }
 

@@ -9,7 +9,7 @@ bin=build/rel/opsbook
 dir=build/bench/hostile
 mkdir -p "$dir"
 
-if [ ! -f "$dir/.made-2" ]; then
+if [ ! -f "$dir/.made-3" ]; then
     python3 - "$dir" <<'EOF'
 import os, sys
 d = sys.argv[1]
@@ -28,8 +28,29 @@ put('yaml/big.yaml', ''.join('k%d: v\n' % i for i in range(1000000)))
 import random
 random.seed(3)
 put('junk/main.tf', ''.join(random.choice('{}[]()="\n abc.,:$#<>*') for _ in range(655360)))
+for i in range(20000):
+    put(f'linked/svc{i}.yaml', f"""apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: s{i}, namespace: ns}}
+spec:
+  replicas: 3
+  selector: {{matchLabels: {{app: s{i}}}}}
+  template:
+    metadata: {{labels: {{app: s{i}, tier: web}}}}
+    spec: {{containers: [{{name: c, image: 'r/s:1.0'}}]}}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {{name: s{i}, namespace: ns}}
+spec: {{minAvailable: 1, selector: {{matchLabels: {{app: s{i}}}}}}}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {{name: s{i}, namespace: ns}}
+spec: {{scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: s{i}}}, minReplicas: 2}}
+""")
 EOF
-    touch "$dir/.made-2"
+    touch "$dir/.made-3"
 fi
 
 printf '%-34s %10s %10s %12s\n' "pathological input" "MB" "seconds" "peak MB"
@@ -53,3 +74,4 @@ run "  the same, site" "$dir/table" site
 run "a 60 MB string literal in a .tf" "$dir/literal"
 run "a YAML mapping of 1,000,000 keys" "$dir/yaml"
 run "640 KB of broken HCL" "$dir/junk"
+run "20,000 workloads, PDBs and HPAs" "$dir/linked"
