@@ -129,13 +129,8 @@ Test(golden, corpus_ground_truth, .timeout = 300)
     /* The generator's convention: GitHub's own actions may be pinned by tag. */
     t_write(corpus, ".opsbook.yml", "pins: {'actions/*': ref, 'github/*': ref}\n");
     struct config cfg;
-    struct errbuf err = {{0}, 0};
-    cr_assert_eq(config_load(&cfg, corpus, NULL, &err), 0, "%s", err.msg);
-    const char *paths[] = {corpus};
-    struct scan_opts so = {.paths = paths, .npaths = 1, .config = &cfg, .fail_on = SEV_ERROR};
-    so.discover.no_git = 1;
     struct scan s;
-    cr_assert_eq(lint_scan_run(&s, &so, &err), 0, "%s", err.msg);
+    t_scan_configured(&s, &cfg, corpus);
     struct vec want = VEC_INIT, got = VEC_INIT;
     FILE *f = fopen(truth, "r");
     cr_assert_not_null(f);

@@ -923,13 +923,8 @@ Test(gha, pins_by_owner_from_the_configuration)
             "      - uses: acme/build@v1\n"                /* 12: sha */
             "      - uses: docker/login-action@v3\n");     /* 13: the default */
     struct config cfg;
-    struct errbuf err = {{0}, 0};
-    cr_assert_eq(config_load(&cfg, dir, NULL, &err), 0, "%s", err.msg);
-    const char *paths[] = {dir};
-    struct scan_opts o = {.paths = paths, .npaths = 1, .config = &cfg, .fail_on = SEV_ERROR};
-    o.discover.no_git = 1;
     struct scan s;
-    cr_assert_eq(lint_scan_run(&s, &o, &err), 0, "%s", err.msg);
+    t_scan_configured(&s, &cfg, dir);
     static const int want[] = {0, 1, 0, 1, 1};
     for (int i = 0; i < 5; i++)
         cr_expect_eq(t_count(&s, "gha-action-not-pinned-to-sha", WF, 9 + i), want[i],

@@ -1,6 +1,8 @@
 /* Test helpers: temporary trees, in-process scans and finding queries. */
 #include "testlib.h"
 
+#include "lint/config.h"
+
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +68,16 @@ void t_scan_paths(struct scan *out, const char *const *paths, size_t npaths)
 void t_scan(struct scan *out, const char *path)
 {
     t_scan_paths(out, &path, 1);
+}
+
+void t_scan_configured(struct scan *out, struct config *cfg, const char *path)
+{
+    struct errbuf err = {{0}, 0};
+    cr_assert_eq(config_load(cfg, path, NULL, &err), 0, "%s", err.msg);
+    const char *paths[] = {path};
+    struct scan_opts o = {.paths = paths, .npaths = 1, .config = cfg, .fail_on = SEV_ERROR};
+    o.discover.no_git = 1;
+    cr_assert_eq(lint_scan_run(out, &o, &err), 0, "%s", err.msg);
 }
 
 int t_rule_matches(const char *pattern, const char *id)

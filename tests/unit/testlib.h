@@ -15,6 +15,9 @@ void t_write_bytes(const char *dir, const char *rel, const char *data, size_t le
 void t_rmtree(const char *dir);
 /* Scans `path` with default options (no git, 2 threads); asserts it ran. */
 void t_scan(struct scan *out, const char *path);
+/* Scans `path` with its own .opsbook.yml, loaded into `cfg` (release it after the scan). */
+struct config;
+void t_scan_configured(struct scan *out, struct config *cfg, const char *path);
 /* The same for several paths (several scan roots). */
 void t_scan_paths(struct scan *out, const char *const *paths, size_t npaths);
 /* Writes one file into a fresh directory, scans it, and returns the number of findings of
