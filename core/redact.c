@@ -118,16 +118,17 @@ static int set_has(const struct redact_set *r, uint64_t k)
     return 0;
 }
 
-/* A window without a digit that reads as words — one case ("password", "PRODUCTI") or
- * capitals only where a word starts ("Compose-Local", "ose-Loca"), never a capital right
- * after a small letter — or of digits and separators only is
- * ordinary text: masking it everywhere would hide prose and rule ids. The windows around it
- * cover the secret (a random part mixes case and digits within words). */
 static int is_letter(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* 1 for a window of ordinary text, which must not start a match: masking it everywhere would
+ * hide prose and rule ids. That is a window of digits and separators only, or one without a
+ * digit that reads as words: one case ("password", "PRODUCTI") or capitals only where a word
+ * starts ("Compose-Local"), never a capital right after a small letter. A secret's random
+ * part mixes case and digits, so the windows around such a one still start its match, and
+ * every window of it extends the match (the `all` set). */
 static int window_plain(const unsigned char *w)
 {
     int letters = 0, digit = 0, camel = 0;

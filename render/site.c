@@ -351,14 +351,18 @@ static void file_write(struct site *site, const char *rel, const char *data, siz
         data = masked;
     }
     char *path = path_join(site->opts->outdir, name);
-    if (unlink(path) != 0 && errno != ENOENT)
-        errno = 0; /* a folder, say: open says why */
+    (void)unlink(path); /* a link or an old page; a folder stays, and open says why */
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    int failed = !f;
     if (fd >= 0 && !f)
         close(fd);
-    errno = 0;
-    if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
+    if (f) {
+        errno = 0;
+        failed = fwrite(data, 1, len, f) != len;
+        failed |= fclose(f) != 0;
+    }
+    if (failed) {
         if (errno == 0)
             errno = EIO;
         site_fail(site, path);
