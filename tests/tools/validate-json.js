@@ -21,7 +21,11 @@ function main(argv) {
     return 2;
   }
   const schema = JSON.parse(fs.readFileSync(argv[0], 'utf8'));
-  if (String(schema.$schema || '').includes('draft-04')) {
+  // Draft-04 schemas (SARIF's) predate Unicode-mode regular expressions: their patterns are
+  // read as plain ECMA-262 ones, where the SARIF 2.1.0 schema's `language` pattern (a stray
+  // `]`) means a literal bracket instead of being refused.
+  const draft04 = String(schema.$schema || '').includes('draft-04');
+  if (draft04) {
     const text = JSON.stringify(schema);
     if (/"exclusiveM(in|ax)imum":(true|false)/.test(text))
       throw new Error('draft-04 schema uses boolean exclusive bounds: not supported');
@@ -32,8 +36,8 @@ function main(argv) {
     }
   }
   const draft2020 = String(schema.$schema || '').includes('2020-12');
-  const ajv = draft2020 ? new Ajv2020({strict: false, allErrors: true})
-                        : new Ajv({strict: false, allErrors: true});
+  const opts = {strict: false, allErrors: true, unicodeRegExp: !draft04};
+  const ajv = draft2020 ? new Ajv2020(opts) : new Ajv(opts);
   addFormats(ajv);
   const validate = ajv.compile(schema);
   let bad = 0;

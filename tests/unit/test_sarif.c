@@ -46,21 +46,27 @@ static char *render_to_file(const struct scan *s, const char *dir, const char *n
     return p;
 }
 
-/* The official SARIF schema: ../shared/schemas beside the repository (CI and the main
- * checkout), or two levels up from a worktree under wt/. Heap string. */
+/* The SARIF 2.1.0 schema: the copy the npm package @microsoft/jest-sarif ships (pinned by
+ * package-lock.json, installed by make deps), else ../shared/schemas beside the repository.
+ * Heap string. */
 static char *sarif_schema(void)
 {
+    char *npm = xasprintf("%s/build/npm/node_modules/@microsoft/jest-sarif/lib/schemas/"
+                          "sarif-2.1.0-rtm.5.json", t_root());
     static const char *const up[] = {"..", "../.."};
-    for (size_t i = 0; i < ARRAY_LEN(up); i++) {
-        char *p = xasprintf("%s/%s/shared/schemas/sarif-2.1.0.json", t_root(), up[i]);
+    for (size_t i = 0; i <= ARRAY_LEN(up); i++) {
+        char *p = i == 0 ? npm
+                         : xasprintf("%s/%s/shared/schemas/sarif-2.1.0.json", t_root(), up[i - 1]);
         FILE *f = fopen(p, "r");
         if (f) {
             fclose(f);
+            if (p != npm)
+                free(npm);
             return p;
         }
         free(p);
     }
-    cr_assert_fail("sarif-2.1.0.json not found in ../shared/schemas from %s", t_root());
+    cr_assert_fail("the SARIF 2.1.0 schema is not installed: run make deps (npm ci)");
     return NULL;
 }
 
