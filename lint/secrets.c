@@ -35,6 +35,8 @@ struct secret_pat {
     unsigned placeholders : 1; /* apply the placeholder allowlist */
     unsigned needs_digit : 1;  /* a value without a digit is not reported */
     unsigned not_a_word : 1;   /* a plain word is not reported (secrets_is_weak_word) */
+    struct vec not_in_match;   /* const char*: a match that contains one is not a secret
+                                  (ENCRYPTED in a PEM's armour or headers) */
 };
 
 /* A keyword's pair at offset `off` of it, in the prefilter's chains. */
@@ -257,7 +259,8 @@ static int pat_prepare(struct secret_state *st, struct vec *kwv, struct secret_p
     }
     if (param_strings(&keywords, r, "keywords", err) != 0 ||
         param_strings(&p->allow, r, "allow", err) != 0 ||
-        param_strings(&p->skip_paths, r, "skip-paths", err) != 0)
+        param_strings(&p->skip_paths, r, "skip-paths", err) != 0 ||
+        param_strings(&p->not_in_match, r, "not-in-match", err) != 0)
         goto out;
     if (!regexes.len || !keywords.len) {
         errbuf_set(err, "%s:%d: rule %s: secret-pattern needs 'regex' and 'keywords'", r->source,
@@ -289,6 +292,7 @@ static void secrets_release(struct check_group *g)
             pcre2_code_free(p->re[j]);
         vec_release(&p->allow);
         vec_release(&p->skip_paths);
+        vec_release(&p->not_in_match);
         free(p->kw_mine);
     }
     for (size_t i = 0; i < st->nkws; i++) {
@@ -397,7 +401,36 @@ struct secret_scan {
     struct span *spans; /* values reported in this file */
     size_t nspans, capspans;
     int code;           /* program source: assignments need a quoted value */
+    size_t sealed[8][2];/* [start, end) of SealedSecret documents: ciphertext only */
+    size_t nsealed;
 };
+
+/* The YAML documents of kind SealedSecret in the file: what they hold is ciphertext, which a
+ * pattern may match by chance but is never a secret in the clear. */
+static void sealed_find(struct secret_scan *sc)
+{
+    static const char kind[] = "kind: SealedSecret";
+    const char *p = sc->data, *end = sc->data + sc->len;
+    while (sc->nsealed < 8 && (p = memmem(p, (size_t)(end - p), kind, sizeof(kind) - 1))) {
+        size_t at = (size_t)(p - sc->data), a = at, b = at;
+        while (a > 0 && !(a >= 4 && !memcmp(sc->data + a - 4, "\n---", 4)))
+            a--;
+        const char *next = memmem(p, (size_t)(end - p), "\n---", 4);
+        b = next ? (size_t)(next - sc->data) : sc->len;
+        sc->sealed[sc->nsealed][0] = a;
+        sc->sealed[sc->nsealed][1] = b;
+        sc->nsealed++;
+        p = sc->data + b;
+    }
+}
+
+static int in_sealed(const struct secret_scan *sc, size_t off)
+{
+    for (size_t i = 0; i < sc->nsealed; i++)
+        if (off >= sc->sealed[i][0] && off < sc->sealed[i][1])
+            return 1;
+    return 0;
+}
 
 /* Keyword `k` at offset i, if it is there: enables its rules and records the hit. */
 static void keyword_at(const struct secret_state *st, struct secret_scan *sc, size_t i, uint32_t k,
@@ -542,8 +575,13 @@ static void candidate(struct secret_scan *sc, const struct secret_pat *p, const 
     if (a == PCRE2_UNSET || b < a)
         return;
     if (value_allowed(p, sc->data + a, b - a) || overlaps(sc, p, a, b) ||
-        unquoted_in_code(sc, p, a))
+        unquoted_in_code(sc, p, a) || in_sealed(sc, a))
         return;
+    for (size_t i = 0; i < p->not_in_match.len; i++) {
+        const char *w = p->not_in_match.items[i];
+        if (memmem(sc->data + ov[0], ov[1] - ov[0], w, strlen(w)))
+            return;
+    }
     /* The whole value is masked in every output, all its lines (a PEM body) included, and
      * past the cap on findings too: a dump of 250 keys shows none of them. */
     redact_add(sc->ctx->model->secrets, sc->data + a, b - a);
@@ -677,6 +715,7 @@ static void secrets_on_text(struct lint_ctx *ctx, const char *data, size_t len)
     struct secret_scan sc = {
         .ctx = ctx, .st = st, .reported = reported, .data = data, .len = len, .line_no = 1};
     sc.code = secrets_path_is_code(path);
+    sealed_find(&sc);
     keywords_find(st, &sc, kw_seen, on);
     for (size_t i = 0; i < st->npats; i++) {
         const struct secret_pat *p = &st->pats[i];

@@ -79,6 +79,9 @@ int secrets_is_placeholder(const char *s, size_t n)
      * one that holds `#(…)` (CUE, Timoni) or `${…}` anywhere. */
     if (strchr("$&*|>!<[{%", s[0]))
         return 1;
+    /* Ciphertext is not a secret in the clear: SOPS writes ENC[AES256_GCM,data:…]. */
+    if (n > 4 && memcmp(s, "ENC[", 4) == 0)
+        return 1;
     for (size_t i = 0; i + 1 < n; i++)
         if ((s[i] == '#' || s[i] == '$') && (s[i + 1] == '(' || s[i + 1] == '{'))
             return 1;

@@ -43,14 +43,29 @@ static const struct secret_case cases[] = {
      "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAE\n"
      "-----END OPENSSH PRIVATE KEY-----\n",
      "secret-private-key", 1, 1},
+    /* encrypted with a passphrase: ciphertext, not a key in the clear */
     {"enc.pem",
      "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkq\n"
      "-----END ENCRYPTED PRIVATE KEY-----\n",
-     "secret-private-key", 1, 1},
+     "secret-private-key", 0, 0},
     {"legacy.pem",
      "-----BEGIN DSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
      "DEK-Info: AES-128-CBC,0123456789ABCDEF\n\nMIIBuwIBAAKBgQD" SEQ "\n",
+     "secret-private-key", 0, 0},
+    /* armour written with three dashes */
+    {"short.pem",
+     "---BEGIN RSA PRIVATE KEY---\nMIIEowIBAAKCAQEA1x7Yd9vQ3hT8pLm2Kq5Rz4Wn6Bc0Xs1Ge3Hy7Jf2Mp\n"
+     "---END RSA PRIVATE KEY---\n",
      "secret-private-key", 1, 1},
+    /* a SealedSecret holds ciphertext */
+    {"sealed.yaml",
+     "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: db}\nspec:\n"
+     "  encryptedData:\n    password: AgBy8hCi9Qw2Lm7Rt3Vx5Yz1Nb6Kd0Hf4Jg8Ps2Uw9Ea7Tc3Xq5Zr1\n",
+     "secret-generic-password", 0, 0},
+    /* SOPS ciphertext */
+    {"secrets.enc.yaml",
+     "db:\n  password: ENC[AES256_GCM,data:Zm9vYmFyYmF6cXV4,iv:abc,tag:def,type:str]\n",
+     "secret-generic-password", 0, 0},
     {"pgp.asc", "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBF" SEQ "\n", "secret-private-key", 1,
      1},
     {"one.json",
