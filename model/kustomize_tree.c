@@ -145,9 +145,8 @@ static void restamp(struct ynode *dst, const struct ynode *src, struct vec *move
     dst->col = src->col;
 }
 
-static int merge_list(struct arena *a, const char *field, struct ynode *dst,
-                      const struct ynode *patch, const char *key, struct vec *notes,
-                      struct vec *moves)
+static int merge_list(struct arena *a, struct ynode *dst, const struct ynode *patch,
+                      const char *key, struct vec *notes, struct vec *moves)
 {
     int removed = 0;
     for (size_t i = 0; i < patch->len; i++) {
@@ -175,10 +174,15 @@ static int merge_list(struct arena *a, const char *field, struct ynode *dst,
                 removed++;
             }
         } else if (!is_delete_directive(item)) {
-            if (notes && (strcmp(field, "containers") == 0 || strcmp(field, "initContainers") == 0))
-                vec_push(notes, xasprintf("patch adds %s '%s' that the base does not have; it "
-                                          "renders as a new container with only the patch's "
-                                          "fields", field, kv));
+            /* A container the base does not have is added as written: a sidecar with its
+             * image is usual; one without an image is a patch aimed at a container that is
+             * not there (a typo in its name), which renders a container with no image. */
+            if (notes && strcmp(key, "name") == 0 && !yml_get(item, "image") &&
+                yml_get(item, "name"))
+                vec_push(notes, xasprintf("patch names container '%s', which the base does not "
+                                          "have; it renders as a new container with only the "
+                                          "patch's fields and no image",
+                                          kv));
             struct ynode *copy = kz_tree_copy(a, item, -1);
             kz_map_del(copy, "$patch");
             seq_push(a, dst, copy);
@@ -208,7 +212,7 @@ int kz_merge_strategic(struct arena *a, struct ynode *dst, const struct ynode *p
         if (yml_is_map(pv) && yml_is_map(dv) && !is_replace_directive(pv))
             sub = kz_merge_strategic(a, dv, pv, notes, moves);
         else if (mk && yml_is_seq(pv) && yml_is_seq(dv))
-            sub = merge_list(a, key, dv, pv, mk, notes, moves);
+            sub = merge_list(a, dv, pv, mk, notes, moves);
         else
             goto replace;
         if (sub > 0) {
@@ -283,7 +287,14 @@ static int apply_op(struct arena *a, struct ynode *dst, const char *op, const ch
         tok = pointer_token(p, n);
         if (!slash)
             break;
-        parent = child(parent, tok);
+        struct ynode *next = child(parent, tok);
+        /* An add under a mapping that is not there yet creates it, as kustomize does
+         * (`add /metadata/annotations/x` on an object without annotations). */
+        if (!next && strcmp(op, "add") == 0 && yml_is_map(parent)) {
+            next = map_new(a, value ? value->line : parent->line, value ? value->col : 1);
+            kz_map_set(a, parent, tok, next);
+        }
+        parent = next;
         if (!parent)
             goto out;
         p = slash + 1;

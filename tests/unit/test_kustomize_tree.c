@@ -113,6 +113,27 @@ Test(kustomize, a_patch_on_a_missing_container_appends_it_with_a_note)
     cr_assert_eq(notes.len, 1);
     cr_assert_not_null(strstr(notes.items[0], "sidecar"));
     notes_free(&notes);
+    /* a sidecar with its image is a usual patch: no note */
+    patch = parse(a, "spec:\n  template:\n    spec:\n      containers:\n        - name: proxy\n"
+                     "          image: envoyproxy/envoy:v1.30.1\n");
+    kz_merge_strategic(a, dst, patch, &notes, NULL);
+    cr_assert_eq(ncontainers(dst), 4);
+    cr_assert_eq(notes.len, 0, "a sidecar is not a render problem");
+    notes_free(&notes);
+    arena_free(a);
+}
+
+/* An add under a mapping that is not there creates it, as kustomize does. */
+Test(kustomize, json6902_add_creates_the_missing_mapping)
+{
+    struct arena *a = arena_new();
+    struct ynode *dst = parse(a, base_doc);
+    const struct ynode *ops =
+        parse(a, "- op: add\n  path: /metadata/annotations/team\n  value: core\n");
+    char *why = NULL;
+    cr_assert_eq(kz_apply_json6902(a, dst, ops, &why), 0, "%s", why ? why : "");
+    cr_expect_str_eq(yml_str(yml_path(dst, "metadata.annotations.team")), "core");
+    free(why);
     arena_free(a);
 }
 
