@@ -198,7 +198,7 @@ bench-ir: deps
 FUZZ_SECONDS ?= 60
 comma := ,
 FZ := build/fuzz
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O2 -fsanitize=fuzzer-no-link,address,undefined \
   -fno-sanitize-recover=undefined -I. -I$(B)/gen $(TS_INC) -I$(B)/ts-src -I$(TS_RT_SRC) \
   -I$(HCL_SRC) -w
 FUZZ_OBJ = $(patsubst %.c,$(FZ)/obj/%.o,$(LIB_SRC) $(GEN_SRC) $(TS_SRC))
@@ -206,7 +206,7 @@ FUZZ_OBJ = $(patsubst %.c,$(FZ)/obj/%.o,$(LIB_SRC) $(GEN_SRC) $(TS_SRC))
 # coverage counters, which cost a third of each run in its lexer's switch.
 FUZZ_TS_OBJ = $(patsubst %.c,$(FZ)/obj/%.o,$(TS_SRC))
 $(FUZZ_TS_OBJ): FUZZ_CFLAGS := $(subst fuzzer-no-link$(comma),,$(FUZZ_CFLAGS))
-FUZZ_RUN = -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+FUZZ_RUN = -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
   -print_final_stats=1 -artifact_prefix=$(FZ)/
 
 $(FZ)/obj/%.o: %.c $(GEN_SRC) $(TS_ONESHOT)

@@ -142,10 +142,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     FILE *out = fopen("/dev/null", "w");
     struct render_opts ro = {0, SEV_ERROR};
-    render_text(out, &s, &ro);
-    render_json(out, &s, &ro);
-    render_sarif(out, &s, &ro);
-    render_masked(out, &s, NULL, render_model_json);
+    render_masked(out, &s, &ro, render_text);
+    /* The JSON, SARIF and model outputs write the whole catalogue (150 rules with their help)
+     * whatever the input: most of a run's time. One input in four, chosen by its bytes so an
+     * input is always treated alike, goes through them. */
+    if (hash_bytes(data, size, 0) % 4 == 0) {
+        render_masked(out, &s, &ro, render_json);
+        render_masked(out, &s, &ro, render_sarif);
+        render_masked(out, &s, &ro, render_model_json);
+    }
     fclose(out);
     lint_scan_release(&s);
     config_release(&cfg);
