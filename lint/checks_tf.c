@@ -594,9 +594,14 @@ static int name_is_secret(const struct rule *r, const char *name)
     return str_endswith(low, "_key") || strcmp(low, "apikey") == 0;
 }
 
+static int is_string(const struct hcl_value *v)
+{
+    return v && v->kind == HV_STRING;
+}
+
 static int value_is_secret_literal(const struct hcl_value *v)
 {
-    return v && v->kind == HV_STRING && secrets_value_plausible(v->str);
+    return is_string(v) && secrets_value_plausible(v->str);
 }
 
 static void secret_report(struct lint_ctx *ctx, const char *entity, const struct hcl_attr *at,
@@ -621,8 +626,8 @@ static void secret_map_walk(struct lint_ctx *ctx, const char *entity, const stru
         return;
     for (size_t i = 0; (v->kind == HV_MAP || v->kind == HV_LIST) && i < v->n; i++) {
         const struct hcl_value *it = v->items[i];
-        if (v->kind == HV_MAP && value_is_secret_literal(it) &&
-            name_is_secret(ctx->rule, v->keys[i])) {
+        if (v->kind == HV_MAP && is_string(it) && name_is_secret(ctx->rule, v->keys[i]) &&
+            value_is_secret_literal(it)) {
             struct hcl_attr key = {v->keys[i], it->line, it->col, NULL};
             secret_report(ctx, entity, &key, it, "map entry", v->keys[i]);
         } else {
@@ -638,7 +643,8 @@ static void secret_walk(struct lint_ctx *ctx, const char *entity, const struct h
         return;
     for (size_t i = 0; i < b->nattrs; i++) {
         const struct hcl_attr *at = b->attrs[i];
-        if (value_is_secret_literal(at->value) && name_is_secret(ctx->rule, at->name))
+        if (is_string(at->value) && name_is_secret(ctx->rule, at->name) &&
+            value_is_secret_literal(at->value))
             secret_report(ctx, entity, at, at->value, "attribute", at->name);
         else
             secret_map_walk(ctx, entity, at, at->value, 0);
@@ -656,7 +662,8 @@ static void hardcoded_secret(struct lint_ctx *ctx)
         snprintf(entity, sizeof(entity), "%s", ent);
         if (tb->kind == TF_VARIABLE) {
             const struct hcl_attr *def = hcl_attr_get(tb->hcl, "default");
-            if (def && value_is_secret_literal(def->value) && name_is_secret(ctx->rule, tb->name))
+            if (def && is_string(def->value) && name_is_secret(ctx->rule, tb->name) &&
+                value_is_secret_literal(def->value))
                 secret_report(ctx, entity, def, def->value, "the default of variable", tb->name);
             continue;
         }
