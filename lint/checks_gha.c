@@ -721,7 +721,8 @@ static int actor_trusted(const char *c, const char *p, size_t n)
 
 static int cond_checks_bot_actor(const char *c)
 {
-    if (!c || !lint_gha_icontains(c, "bot"))
+    /* A bot's login ends in "[bot]" (dependabot[bot], renovate[bot]); 'notabot' is a user. */
+    if (!c || !lint_gha_icontains(c, "[bot]"))
         return 0;
     for (const char *p = c; (p = strstr(p, "github.")) != NULL; p += 7) {
         const char *r = p + 7;

@@ -194,14 +194,17 @@ static int value_refs(const char *v, int skip_boolean, ref_fn fn, void *ud)
     return 0;
 }
 
+/* 1 when `name` is set in kvs from an untrusted context, 0 when set otherwise, -1 when kvs
+ * does not set it (a wider scope decides). */
 static int env_value_untrusted(const struct gha_kvs *kvs, const char *name, struct inj *in)
 {
     for (size_t i = 0; kvs && i < kvs->len; i++) {
-        if (strcasecmp(kvs->items[i].key, name) != 0 || !kvs->items[i].value)
+        if (strcasecmp(kvs->items[i].key, name) != 0)
             continue;
-        return value_refs(kvs->items[i].value, 0, (ref_fn)ref_untrusted_in, in);
+        return kvs->items[i].value &&
+               value_refs(kvs->items[i].value, 0, (ref_fn)ref_untrusted_in, in);
     }
-    return 0;
+    return -1;
 }
 
 static int dispatch_input_untrusted(const struct gha_workflow *wf, const char *name)
@@ -238,9 +241,14 @@ static int ref_untrusted_in(const char *ref, struct inj *in)
     if (str_startswith(ref, "env.") && in->depth < 2) {
         const char *name = ref + 4;
         in->depth++;
-        int bad = env_value_untrusted(in->step ? &in->step->env : NULL, name, in) ||
-                  env_value_untrusted(&in->job->env, name, in) ||
-                  env_value_untrusted(&in->wf->env, name, in);
+        /* The innermost scope that sets the variable decides: a step's static value hides
+         * the job's untrusted one, as the runner resolves it. */
+        int bad = env_value_untrusted(in->step ? &in->step->env : NULL, name, in);
+        if (bad < 0)
+            bad = env_value_untrusted(&in->job->env, name, in);
+        if (bad < 0)
+            bad = env_value_untrusted(&in->wf->env, name, in);
+        bad = bad > 0;
         in->depth--;
         if (bad) {
             snprintf(in->buf, sizeof(in->buf), "%s (set from an untrusted context)", ref);

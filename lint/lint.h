@@ -43,8 +43,9 @@ struct inline_ignore {
     int line, col;                /* where it is written */
     int first, last;              /* the lines it covers */
     int used;                     /* it suppressed at least one finding */
-    int foreign;                  /* another secret scanner's marker (gitleaks:allow, …):
-                                     covers every secret-* rule on its line */
+    int foreign;                  /* another tool's marker: gitleaks:allow and the like
+                                     (rule_id "secret-*": every secret rule on its line), or
+                                     zizmor: ignore[audit] (the rule of ours for the audit) */
 };
 
 /* A built-in check. Every hook is optional:

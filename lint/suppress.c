@@ -68,14 +68,70 @@ static int blank(const char *p, const char *end)
 
 /* The inline markers with which other secret scanners' users say a value on the line is not
  * a secret (a sample in a test, a documented example key). opsbook honours them for its
- * secret-* rules, as suppressions with the marker as reason (--no-ignores shows them). */
+ * secret-* rules, as suppressions with the marker as reason (--no-ignores shows them), and
+ * zizmor's `ignore[audit]` comments for the rules that report what those audits do. */
 static const char *const foreign_markers[] = {
     "gitleaks:allow", "pragma: allowlist secret", "trufflehog:ignore", NULL,
 };
 
+/* zizmor's audits and the rules of ours that report the same thing: a line marked
+ * `# zizmor: ignore[audit]` suppresses those rules there. */
+static const struct {
+    const char *audit, *rule;
+} zizmor_audits[] = {
+    {"template-injection", "gha-script-injection"},
+    {"dangerous-triggers", "gha-dangerous-trigger"},
+    {"bot-conditions", "gha-spoofable-bot-check"},
+    {"artipacked", "gha-checkout-persist-credentials"},
+    {"github-env", "gha-github-env-write-privileged"},
+    {"insecure-commands", "gha-insecure-commands"},
+    {"hardcoded-container-credentials", "gha-hardcoded-container-credentials"},
+    {"unpinned-uses", "gha-action-not-pinned-to-sha"},
+    {"unpinned-images", "gha-container-image-unpinned"},
+    {"overprovisioned-secrets", "gha-whole-secrets-context"},
+    {"excessive-permissions", "gha-write-all-permissions"},
+    {"excessive-permissions", "gha-default-permissions"},
+};
+
+static void ignore_add(struct unit *u, int line, const char *rule, const char *reason)
+{
+    struct inline_ignore *ig = arena_alloc(u->arena, sizeof(*ig));
+    ig->line = ig->first = ig->last = line;
+    ig->col = 1;
+    ig->rule_id = rule;
+    ig->reason = reason;
+    ig->foreign = 1;
+    vec_push(&u->ignores, ig);
+}
+
+/* `zizmor: ignore[a, b]` on the line [p, le): each audit's rules of ours. */
+static void zizmor_collect(struct unit *u, const char *p, const char *le, int line)
+{
+    static const char zmark[] = "zizmor: ignore[";
+    const char *m = memmem(p, (size_t)(le - p), zmark, sizeof(zmark) - 1);
+    if (!m)
+        return;
+    const char *a = m + sizeof(zmark) - 1;
+    const char *end = memchr(a, ']', (size_t)(le - a));
+    while (end && a < end) {
+        while (a < end && (*a == ' ' || *a == ','))
+            a++;
+        const char *b = a;
+        while (b < end && *b != ',' && *b != ' ')
+            b++;
+        for (size_t i = 0; i < ARRAY_LEN(zizmor_audits); i++)
+            if (strlen(zizmor_audits[i].audit) == (size_t)(b - a) &&
+                !memcmp(zizmor_audits[i].audit, a, (size_t)(b - a)))
+                ignore_add(u, line, zizmor_audits[i].rule,
+                           arena_sprintf(u->arena, "marked 'zizmor: ignore[%s]' in the source",
+                                         zizmor_audits[i].audit));
+        a = b;
+    }
+}
+
 static void foreign_collect(struct unit *u, const char *data, size_t len)
 {
-    int any = 0;
+    int any = memmem(data, len, "zizmor: ignore[", 15) != NULL, zizmor = any;
     for (const char *const *m = foreign_markers; *m && !any; m++)
         any = memmem(data, len, *m, strlen(*m)) != NULL;
     if (!any)
@@ -84,16 +140,13 @@ static void foreign_collect(struct unit *u, const char *data, size_t len)
     for (int line = 1; p < end; line++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *le = nl ? nl : end;
+        if (zizmor)
+            zizmor_collect(u, p, le, line);
         for (const char *const *m = foreign_markers; *m; m++) {
             if (!memmem(p, (size_t)(le - p), *m, strlen(*m)))
                 continue;
-            struct inline_ignore *ig = arena_alloc(u->arena, sizeof(*ig));
-            ig->line = ig->first = ig->last = line;
-            ig->col = 1;
-            ig->rule_id = "secret-*";
-            ig->reason = arena_sprintf(u->arena, "marked '%s' in the source", *m);
-            ig->foreign = 1;
-            vec_push(&u->ignores, ig);
+            ignore_add(u, line, "secret-*",
+                       arena_sprintf(u->arena, "marked '%s' in the source", *m));
             break;
         }
         p = le + 1;
@@ -216,8 +269,9 @@ static void ignore_match(struct unit *u, struct finding *f, int no_ignores)
 {
     for (size_t k = 0; k < u->ignores.len; k++) {
         struct inline_ignore *ig = u->ignores.items[k];
-        int rule = ig->foreign ? str_startswith(f->rule_id, "secret-")
-                               : strcmp(ig->rule_id, f->rule_id) == 0;
+        int rule = ig->foreign && strcmp(ig->rule_id, "secret-*") == 0
+                       ? str_startswith(f->rule_id, "secret-")
+                       : strcmp(ig->rule_id, f->rule_id) == 0;
         if (!ig->reason || !rule || f->line < ig->first || f->line > ig->last)
             continue;
         ig->used = 1;

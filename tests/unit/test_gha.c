@@ -353,6 +353,20 @@ static const struct rule_case rule_cases[] = {
               "github.event.pull_request.title }}\"\n",
      1, 11},
     {"gha-script-injection", NULL, HEAD JOB "      - run: echo ${{ github.head_ref }}\n", 1, 9},
+    /* the innermost env that sets a variable decides: a step's static foo hides the job's */
+    {"gha-script-injection", NULL,
+     "name: t\non: push\npermissions: {contents: read}\n"
+     "env:\n  bar: ${{ github.event.issue.title }}\n  quux: ${{ github.event.issue.title }}\n"
+          "jobs:\n  a:\n    runs-on: x\n    timeout-minutes: 5\n"
+          "    env:\n      foo: ${{ github.event.issue.title }}\n      bar: bar\n    steps:\n"
+          "      - run: echo ${{ env.foo }}\n        env:\n          foo: foo\n"
+          "      - run: echo ${{ env.bar }}\n",
+     0, 0},
+    {"gha-script-injection", NULL,
+     "name: t\non: push\npermissions: {contents: read}\n"
+     "env:\n  quux: ${{ github.event.issue.title }}\njobs:\n  a:\n    runs-on: x\n"
+          "    timeout-minutes: 5\n    steps:\n      - run: echo ${{ env.quux }}\n",
+     1, 11},
     {"gha-script-injection", NULL, HEAD JOB "      - run: 'echo ''a'' ${{ github.head_ref }}'\n", 1,
      9},
     {"gha-script-injection", NULL,
@@ -564,9 +578,11 @@ static const struct rule_case rule_cases[] = {
      "    runs-on: x\n    steps: [{run: make}]\n",
      0, 0},
     {"gha-spoofable-bot-check", NULL,
-     HEAD JOB "      - run: make\n        if: startsWith(github.triggering_actor, 'renovate')"
-              " && contains('a', 'bot')\n",
+     HEAD JOB "      - run: make\n        if: endsWith(github.triggering_actor, '[bot]')\n",
      1, 10},
+    /* a user whose name holds "bot" is not a bot identity */
+    {"gha-spoofable-bot-check", NULL,
+     HEAD JOB "      - run: make\n        if: github.actor == 'notabot'\n", 0, 0},
 
     /* gha-hardcoded-container-credentials */
     {"gha-hardcoded-container-credentials", NULL,

@@ -303,3 +303,40 @@ Test(suppress, secrets_masked_in_every_excerpt_of_their_line)
     t_rmtree(dir);
     free(dir);
 }
+
+/* Other tools' markers: gitleaks:allow and the like cover the secret rules on their line;
+ * zizmor's ignore[audit] covers the rule of ours that reports what the audit does. Both are
+ * suppressions with the marker as reason, shown with --no-ignores. */
+Test(suppress, other_tools_markers_are_honoured)
+{
+    char *dir = t_tmpdir();
+    t_write(dir, ".github/workflows/t.yml",
+            "name: t\non:\n  pull_request_target: # zizmor: ignore[dangerous-triggers]\n"
+            "permissions: {}\njobs:\n  a:\n    runs-on: x\n    timeout-minutes: 5\n"
+            "    steps:\n      - run: echo hi\n");
+    t_write(dir, "gen/rules.go",
+            "var sample = \"ghp_FPb9jTo6z5xcIcQPzMuEGQ80YRP10eougTfI\" // gitleaks:allow\n"
+            "var other = \"ghp_Hx7Qm2Vw9Lp4Rt8Zc3Nb6Kd1Fg5Js0Ue7Yi4\"\n");
+    struct scan s;
+    t_scan(&s, dir);
+    size_t suppressed = 0, shown = 0;
+    for (size_t i = 0; i < s.findings.v.len; i++) {
+        const struct finding *f = s.findings.v.items[i];
+        if (strcmp(f->rule_id, "gha-dangerous-trigger") == 0 ||
+            strcmp(f->rule_id, "secret-github-token") == 0) {
+            if (f->suppressed) {
+                suppressed++;
+                cr_expect(strstr(f->suppressed, "marked '"), "%s", f->suppressed);
+            } else {
+                shown++;
+                cr_expect_eq(f->line, 2, "the unmarked token is still reported");
+            }
+        }
+    }
+    cr_expect_eq(suppressed, 2);
+    cr_expect_eq(shown, 1);
+    cr_expect_eq(t_count(&s, "suppression-unused", NULL, 0), 0, "not ours to call unused");
+    lint_scan_release(&s);
+    t_rmtree(dir);
+    free(dir);
+}
