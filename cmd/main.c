@@ -22,7 +22,7 @@ static const char usage_text[] =
     "  rules                list the policy catalogue (id, severity, category, title)\n"
     "  explain RULE         one rule: why it matters, how to fix it, an example\n"
     "  fields               entity types and fields for declarative policy conditions\n"
-    "  version              print the version\n"
+    "  version              print the version (also -V, --version)\n"
     "\n"
     "scan options:\n"
     "  -f, --format FMT     text (default), json, sarif, github (annotations) or junit\n"
@@ -81,6 +81,7 @@ struct cli {
     size_t nextra;
     const char *config, *diff, *since, *baseline, *write_baseline;
     int history, print_config, no_ignores, test_secrets;
+    int help;                     /* COMMAND --help */
     int stats;                    /* --stats: phase times and memory on stderr */
     struct vec policies;
 };
@@ -175,6 +176,8 @@ static int parse_args(struct cli *cli, int argc, char **argv)
             cli->no_git = 1;
         } else if (strcmp(a, "--json") == 0) {
             cli->json = 1;
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            cli->help = 1;
         } else if (strcmp(a, "--") == 0) {
             for (i++; i < argc; i++)
                 vec_push(&cli->args, argv[i]);
@@ -392,7 +395,16 @@ static int cmd_rules(struct cli *cli, const char *explain)
     }
     const struct rule *r = lint_rule_find(&cat, explain);
     if (!r) {
-        fprintf(stderr, "opsbook: no rule '%s'; 'opsbook rules' lists them\n", explain);
+        const char **ids = xcalloc(cat.rules.len + 1, sizeof(*ids));
+        for (size_t i = 0; i < cat.rules.len; i++)
+            ids[i] = ((const struct rule *)cat.rules.items[i])->id;
+        const char *near = config_suggest(explain, ids, cat.rules.len);
+        if (near)
+            fprintf(stderr, "opsbook: no rule '%s'; did you mean '%s'? ('opsbook rules' lists "
+                            "them)\n", explain, near);
+        else
+            fprintf(stderr, "opsbook: no rule '%s'; 'opsbook rules' lists them\n", explain);
+        free(ids);
         rc = EXIT_USAGE;
         goto out;
     }
@@ -413,7 +425,7 @@ int main(int argc, char **argv)
         fputs(usage_text, stdout);
         return EXIT_OK;
     }
-    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
         printf("opsbook %s\n", OPSBOOK_VERSION);
         return EXIT_OK;
     }
@@ -421,6 +433,10 @@ int main(int argc, char **argv)
     int rc = parse_args(&cli, argc - 2, argv + 2);
     if (rc != EXIT_OK)
         goto out;
+    if (cli.help) { /* opsbook COMMAND --help: the usage, on standard output */
+        fputs(usage_text, stdout);
+        goto out;
+    }
     if (strcmp(cmd, "scan") == 0) {
         rc = cmd_scan(&cli);
     } else if (strcmp(cmd, "model") == 0) {

@@ -405,3 +405,29 @@ Test(vcs, cli_usage_errors)
     t_rmtree(dir);
     free(dir);
 }
+
+/* Command-line conventions: every command takes --help (the usage, exit 0), -V prints the
+ * version, and a misspelt rule id gets the closest one. */
+Test(vcs, cli_conventions)
+{
+    static const struct {
+        const char *args, *want;
+        int rc;
+    } cases[] = {
+        {"scan --help", "usage: opsbook", 0},
+        {"site -h", "usage: opsbook", 0},
+        {"explain --help", "usage: opsbook", 0},
+        {"-V", "opsbook 0.", 0},
+        {"--version", "opsbook 0.", 0},
+        {"explain k8s-privilegd", "did you mean 'k8s-privileged'?", 2},
+        {"explain nothing-like-any-rule-at-all", "'opsbook rules' lists them", 2},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        char *cmd = xasprintf("'%s' %s 2>&1", t_bin(), cases[i].args);
+        char *out = NULL;
+        cr_expect_eq(t_run(cmd, &out), cases[i].rc, "%s", cases[i].args);
+        cr_expect(out && strstr(out, cases[i].want) != NULL, "%s: %s", cases[i].args, out);
+        free(out);
+        free(cmd);
+    }
+}
