@@ -35,8 +35,8 @@ static const struct doc_case cases[] = {
     {{{"a.md", "[x](b.md?plain=1#yes)\n"}, {"b.md", "## Yes\n"}}, 0, "query string"},
     {{{"a.md", "```\n[x](missing.md)\n```\n"}}, 0, "inside a code block"},
     /* a terraform-docs table: the anchor is an HTML one, the underscore escaped */
-    {{{"README.md", "| Name |\n|---|\n| <a name=\"input_vpc_id\"></a> [vpc\\_id](#input\\_vpc\\_id) "
-                    "|\n"}}, 0, "an HTML name anchor"},
+    {{{"README.md", "| Name |\n|---|\n| <a name=\"input_vpc_id\"></a> "
+                    "[vpc\\_id](#input\\_vpc\\_id) |\n"}}, 0, "an HTML name anchor"},
     {{{"a.md", "* [Step one](#step-one)\n\n### Step One: set up <a id='step-one'></a>\n"}}, 0,
      "an HTML id in a heading"},
     {{{"a.md", "[x](#gone)\n\n<div id=\"there\"></div>\n"}}, 1, "an HTML id, but another"},

@@ -111,7 +111,8 @@ Test(hostile, a_large_plain_mapping_is_not_an_alias_bomb, .timeout = 60)
     struct findings diags = {VEC_INIT};
     struct yfile yf;
     yml_parse(&yf, a, "big.yaml", sb.buf, sb.len, &diags, NULL);
-    cr_expect_eq(diags.v.len, 0, "%s", diags.v.len ? ((struct finding *)diags.v.items[0])->message : "");
+    cr_expect_eq(diags.v.len, 0, "%s",
+                 diags.v.len ? ((struct finding *)diags.v.items[0])->message : "");
     cr_expect_eq(yf.ndocs, 1);
     cr_expect_eq(yf.docs[0].root->len, 1000000u);
     findings_release(&diags);

@@ -179,7 +179,8 @@ Test(kustomize_kubectl, renders_agree_with_kubectl_kustomize, .timeout = 300)
     }
     const char *more = getenv("OPSBOOK_KUSTOMIZE_ROOTS");
     char *list = more ? xstrdup(more) : NULL;
-    for (char *r = list ? strtok(list, ":") : NULL; r; r = strtok(NULL, ":"))
+    char *save = NULL;
+    for (char *r = list ? strtok_r(list, ":", &save) : NULL; r; r = strtok_r(NULL, ":", &save))
         compare_tree(r, &agree, &total);
     free(list);
     fprintf(stderr, "kubectl kustomize: %d of %d kustomizations agree\n", agree, total);

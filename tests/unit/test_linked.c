@@ -543,7 +543,8 @@ Test(linked, bare_pods_and_template_less_workloads_are_selected)
     t_write(dir, "op/all.yaml",
             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: op, namespace: ops}\n"
             "spec:\n  replicas: 1\n  selector: {matchLabels: {name: op}}\n---\n"
-            "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: op, namespace: ops}\n"
+            "apiVersion: policy/v1\nkind: PodDisruptionBudget\n"
+            "metadata: {name: op, namespace: ops}\n"
             "spec:\n  minAvailable: 1\n  selector: {matchLabels: {name: op}}\n");
     t_write(dir, "gone/service.yaml",
             "apiVersion: v1\nkind: Service\nmetadata: {name: gone}\n"

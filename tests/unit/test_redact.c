@@ -26,7 +26,8 @@ static const struct redact_case redact_cases[] = {
     {"ghp_f1YaHxpFjttuDDekSEU2aC13Fa61ESYhD1Nf", "token ghp_f1YaHxpFjttuDDekSEU2aC13Fa61ESYhD1Nf.",
      "token ****************************************."},
     /* lower-cased, as in a heading's anchor id */
-    {"ghp_f1YaHxpFjttuDDekSEU2aC13Fa61ESYhD1Nf", "id=\"rotate-ghp_f1yahxpfjttuddeksEU2ac13fa61esyhd1nf\"",
+    {"ghp_f1YaHxpFjttuDDekSEU2aC13Fa61ESYhD1Nf",
+     "id=\"rotate-ghp_f1yahxpfjttuddeksEU2ac13fa61esyhd1nf\"",
      "id=\"rotate-****************************************\""},
     /* cut short: a stretch of 8 is enough */
     {"ghp_f1YaHxpFjttuDDekSEU2aC13Fa61ESYhD1Nf", "name: deploy ghp_f1YaHxpF…",
@@ -36,7 +37,8 @@ static const struct redact_case redact_cases[] = {
      "\"k\": \"MIIEvQIBADANBgkqhki\\nG9w0BAQEFAASCBKcwggSjAgEA\\n\"",
      "\"k\": \"*******************\\n*************************\\n\""},
     /* HTML entities and percent escapes around it are kept whole */
-    {"Pg5Hn8Ks2Mq7Wr4Xt9", "a&amp;Pg5Hn8Ks2Mq7Wr4Xt9&lt;%41Pg5Hn8Ks2Mq7", "a&amp;******************&lt;%41************"},
+    {"Pg5Hn8Ks2Mq7Wr4Xt9", "a&amp;Pg5Hn8Ks2Mq7Wr4Xt9&lt;%41Pg5Hn8Ks2Mq7",
+     "a&amp;******************&lt;%41************"},
     /* words of ordinary text are never masked, even when a secret contains them */
     {"password-production-2024", "the production password", "the production password"},
     /* too short to mask elsewhere */
@@ -134,11 +136,13 @@ static const struct {
      "  - https://x-access-token:" PAT "@github.com/acme/base?ref=v1\n"},
     {"argocd/app.yaml",
      "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: api\n"
-     "spec:\n  source:\n    repoURL: https://deploy:ZFUWdGvIkgTxzszeom@git.internal/acme/gitops.git\n"
+     "spec:\n  source:\n"
+     "    repoURL: https://deploy:ZFUWdGvIkgTxzszeom@git.internal/acme/gitops.git\n"
      "    path: k8s\n  destination:\n    namespace: api\n"},
     {"infra/main.tf",
      "variable \"db_password\" {\n  type    = string\n  default = \"PEnLCGiFJfWOQgUQudDf\"\n}\n"
-     "module \"net\" {\n  source = \"git::https://oauth2:" PAT "@github.com/acme/net.git?ref=v1\"\n}\n"},
+     "module \"net\" {\n"
+     "  source = \"git::https://oauth2:" PAT "@github.com/acme/net.git?ref=v1\"\n}\n"},
     {".env",
      "AWS_ACCESS_KEY_ID=AKIAQX7RZ4M2LWP5TB3K\n"
      "aws_key2=U89K1D5a0HECbLMQsNcCGctd76LCNUH1lS+2wLfK\n"
@@ -156,7 +160,8 @@ static const struct {
      "QFEfKsGPSpFk/gMFIYtKhSWbBTkPRU2NFoylq2xqzuB7FAs2KemDVLDhnblmuseX\\n"
      "3UNDuwRSY1EM0tSn1W+TsWF23xz3iW0nbF7OT6ixKkmVRJhA3nI3EPj26FVJUO4l\\n"
      "FRbFl4MTuVlXR/qtmVZLyeQLGuSNNr23WaINK5V/MQOMg7v/T1BciR8cIe++UWFM\\n"
-     "-----END PRIVATE KEY-----\\n\",\n  \"client_email\": \"ci@acme-prod.iam.gserviceaccount.com\"\n}\n"},
+     "-----END PRIVATE KEY-----\\n\",\n"
+     "  \"client_email\": \"ci@acme-prod.iam.gserviceaccount.com\"\n}\n"},
     {"docs/runbook.md",
      "# Runbook\n\n## Rotate " PAT "\n\nThe database is at " DBURL ".\n\n"
      "Call the hook with `" JWT "`.\n\n[repo](https://x:" PAT "@github.com/acme/api)\n"},
@@ -215,7 +220,8 @@ static void files_checked(const char *dir)
     cr_assert_eq(t_run(cmd, &list), 0);
     expect_no_secret("a file name", list, strlen(list));
     free(cmd);
-    for (char *line = strtok(list, "\n"); line; line = strtok(NULL, "\n")) {
+    char *save = NULL;
+    for (char *line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *path = path_join(dir, line);
         size_t len = 0;
         char *text = t_read(path, &len); /* NULL for a folder */
@@ -308,7 +314,8 @@ Test(redact, secrets_past_the_per_file_cap_are_masked_too, .timeout = 60)
     t_run(cmd, &out);
     cr_assert(out && strstr(out, "dump.env"));
     size_t shown = 0;
-    for (char *t = strtok(tokens.buf, "\n"); t; t = strtok(NULL, "\n"))
+    char *save = NULL;
+    for (char *t = strtok_r(tokens.buf, "\n", &save); t; t = strtok_r(NULL, "\n", &save))
         shown += strstr(out, t) != NULL;
     cr_expect_eq(shown, 0, "%zu of 250 tokens shown", shown);
     free(out);

@@ -685,7 +685,8 @@ Test(secrets, weak_words_are_not_passwords)
         {"postgres", 1},           {"whalehello", 1},      {"astronomy_password", 1},
         {"c-krit", 1},             {"guac", 1},            {"cGFzc3dvcmQ=", 1}, /* "password" */
         {"c3RvcmFnZW9z", 1},       /* "storageos" */       {"AdminPassword123!", 0},
-        {"Aa12345678", 0},         {"Hq7-vR2mWx9pLk4s", 0}, {"c0NhbGVpbzEyMw==", 0}, /* sCaleio123 */
+        {"Aa12345678", 0},         {"Hq7-vR2mWx9pLk4s", 0},
+        {"c0NhbGVpbzEyMw==", 0}, /* sCaleio123 */
         {"correct-horse-9", 0},    {"orbit-lantern-cactus-mosaic", 0}, /* a passphrase */
         {"ledger-dev-token", 1},   /* three words, but short: a name */
         {"ZFUWdGvIkgTxzszeom", 0}, /* random letters change case inside words */
