@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench: generates the synthetic monorepo (../shared/bench/gen_corpus.py) once per size,
+# make bench: generates the synthetic monorepo (tools/bench_corpus.sh) once per size,
 # warms the page cache, and reports files/s, MB/s and peak memory of a full scan on one
 # thread and on every core, beside the dependency floor measured in the same run (tools/floor:
 # one walk, the YAML, .tf and Markdown files parsed bare by their parser libraries).
@@ -9,13 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 services=${1:-200}
 runs=${BENCH_RUNS:-3}
-gen=../shared/bench/gen_corpus.py
-corpus=build/bench/corpus-$services
 bin=build/rel/opsbook
 
-[ -f "$gen" ] || { echo "bench: $gen not found" >&2; exit 2; }
 make -s build/rel/floor >/dev/null
-[ -f "$corpus/.corpus.json" ] || python3 "$gen" --services "$services" --seed 1 --quiet --force "$corpus"
+. tools/bench_corpus.sh
+bench_corpus "$services"
 find "$corpus" -type f -print0 | xargs -0 cat >/dev/null
 
 files=$(find "$corpus" -type f ! -name .expected.jsonl ! -name .corpus.json | wc -l)

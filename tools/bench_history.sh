@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bench (history part): builds a Git repository of COMMITS commits (default 1,000) from
-# the synthetic corpus (../shared/bench/gen_corpus.py) — each commit adds a batch of the
+# the synthetic corpus (tools/bench_corpus.sh) — each commit adds a batch of the
 # corpus's files and edits one file added earlier — and reports commits/s and MB of blobs/s
 # for `opsbook scan --history` (best of BENCH_RUNS runs, by wall time).
 # usage: tools/bench_history.sh [COMMITS [SERVICES]]
@@ -9,15 +9,12 @@ cd "$(dirname "$0")/.."
 commits=${1:-1000}
 services=${2:-50}
 runs=${BENCH_RUNS:-3}
-gen=../shared/bench/gen_corpus.py
-[ -f "$gen" ] || gen=../../shared/bench/gen_corpus.py   # from a worktree under wt/
-corpus=build/bench/corpus-$services
 repo=build/bench/history-$commits-$services
 bin=build/rel/opsbook
 
-[ -f "$gen" ] || { echo "bench_history: $gen not found" >&2; exit 2; }
 [ -x "$bin" ] || { echo "bench_history: build $bin first (make)" >&2; exit 2; }
-[ -f "$corpus/.corpus.json" ] || python3 "$gen" --services "$services" --seed 1 --quiet --force "$corpus"
+. tools/bench_corpus.sh
+bench_corpus "$services"
 
 if [ ! -f "$repo/.done" ]; then
     rm -rf "$repo"

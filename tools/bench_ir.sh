@@ -8,12 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 services=${1:-200}
-corpus=build/bench/corpus-$services
-gen=../shared/bench/gen_corpus.py
 command -v valgrind >/dev/null || { echo "bench-ir: valgrind is not installed" >&2; exit 2; }
-[ -f "$gen" ] || { echo "bench-ir: $gen not found" >&2; exit 2; }
 make -s build/rel/opsbook build/rel/floor >/dev/null
-[ -f "$corpus/.corpus.json" ] || python3 "$gen" --services "$services" --seed 1 --quiet --force "$corpus"
+. tools/bench_corpus.sh
+bench_corpus "$services"
 
 ir() {  # command... -> instructions executed
     valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |

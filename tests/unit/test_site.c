@@ -264,20 +264,6 @@ static void coverage_check(struct crawl *c, const struct scan *s)
             has_page(c, "env", ((const struct environment *)lm->environments.items[i])->name));
 }
 
-/* The corpus generator beside the repository (main checkout) or beside the worktrees. */
-static char *corpus_gen(void)
-{
-    static const char *const rel[] = {"../shared/bench/gen_corpus.py",
-                                      "../../shared/bench/gen_corpus.py"};
-    for (size_t i = 0; i < ARRAY_LEN(rel); i++) {
-        char *p = xasprintf("%s/%s", t_root(), rel[i]);
-        if (access(p, R_OK) == 0)
-            return p;
-        free(p);
-    }
-    return NULL;
-}
-
 static void site_gen(const struct scan *s, const char *out, int threads)
 {
     struct site_opts o = {.outdir = out, .title = "test site", .threads = threads};
@@ -315,9 +301,7 @@ Test(site, platform_example_crawls_clean, .timeout = 120)
 /* The generated corpus has services, environments, overlays and Argo CD apps. */
 Test(site, corpus_crawls_clean, .timeout = 300)
 {
-    char *gen = corpus_gen();
-    if (!gen)
-        cr_skip_test("no corpus generator (shared/bench/gen_corpus.py)");
+    char *gen = xasprintf("%s/tools/gen_corpus.py", t_root());
     char *dir = t_tmpdir();
     char *cmd = xasprintf("python3 '%s' --services 10 --seed 1 --quiet --force '%s/c' >/dev/null",
                           gen, dir);
@@ -681,18 +665,13 @@ Test(site, browser_in_headless_chromium, .timeout = 240)
         cr_skip_test("Chromium is not installed (/usr/bin/chromium)");
     char *pw = xasprintf("%s/build/npm/node_modules/playwright-core", t_root());
     cr_assert_eq(access(pw, R_OK), 0, "playwright-core missing: run make deps");
-    char *gen = corpus_gen();
+    char *gen = xasprintf("%s/tools/gen_corpus.py", t_root());
     char *dir = t_tmpdir();
-    char *repo;
-    if (gen) {
-        char *cmd = xasprintf("python3 '%s' --services 10 --seed 1 --quiet --force '%s/c' "
-                              ">/dev/null", gen, dir);
-        cr_assert_eq(t_run(cmd, NULL), 0);
-        free(cmd);
-        repo = xasprintf("%s/c", dir);
-    } else {
-        repo = xasprintf("%s/examples/platform", t_root());
-    }
+    char *gcmd = xasprintf("python3 '%s' --services 10 --seed 1 --quiet --force '%s/c' >/dev/null",
+                           gen, dir);
+    cr_assert_eq(t_run(gcmd, NULL), 0);
+    free(gcmd);
+    char *repo = xasprintf("%s/c", dir);
     struct scan s;
     t_scan(&s, repo);
     char *site = xasprintf("%s/site", dir);
