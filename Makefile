@@ -10,6 +10,8 @@
 #   make fuzz       libFuzzer: every loader, and whole scans of small repositories (clang);
 #                   FUZZ_SECONDS a target (make test runs each for 30 s)
 #   make lint       flag unsafe C library calls;  make format: clang-format the sources
+#   make install    the binary, opsbook(1) and bash/zsh/fish completions under
+#                   $(DESTDIR)$(PREFIX) (PREFIX=/usr/local);  make uninstall removes them
 
 SHELL := /bin/bash
 CC ?= cc
@@ -66,7 +68,8 @@ TS_INC := -I$(NPM)/tree-sitter/vendor/tree-sitter/lib/include
 TEST_SRC := $(wildcard tests/unit/*.c tests/golden/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(B)/obj/%.o)
 
-.PHONY: all build deps test unit demo bench bench-ir fuzz fuzz-run realworld lint format clean help
+.PHONY: all build deps test unit demo bench bench-ir fuzz fuzz-run realworld lint format clean help \
+        install uninstall
 all: build
 build: $(B)/opsbook build/opsbook $(B)/floor
 
@@ -142,6 +145,26 @@ $(B)/floor: tools/floor.c $(TS_STOCK_LIB)
 
 build/opsbook: $(B)/opsbook
 	@cp $< $@
+
+# The man page and the completions are generated from the binary's own --help and catalogue.
+SHARE := $(B)/share
+$(SHARE)/opsbook.1: $(B)/opsbook tools/gen_man.py
+	python3 tools/gen_man.py $(B)/opsbook $(SHARE)
+
+PREFIX ?= /usr/local
+INSTALLED := bin/opsbook share/man/man1/opsbook.1 share/bash-completion/completions/opsbook \
+             share/zsh/site-functions/_opsbook share/fish/vendor_completions.d/opsbook.fish
+install: $(B)/opsbook $(SHARE)/opsbook.1
+	install -D -m 755 $(B)/opsbook $(DESTDIR)$(PREFIX)/bin/opsbook
+	install -D -m 644 $(SHARE)/opsbook.1 $(DESTDIR)$(PREFIX)/share/man/man1/opsbook.1
+	install -D -m 644 $(SHARE)/opsbook.bash \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/opsbook
+	install -D -m 644 $(SHARE)/_opsbook $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_opsbook
+	install -D -m 644 $(SHARE)/opsbook.fish \
+	    $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/opsbook.fish
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/,$(INSTALLED))
 
 $(B)/unit-tests: $(TEST_OBJ) $(B)/libopsbook.a $(TS_LIB)
 	$(CC) $(OPT) -o $@ $^ $(LDLIBS_ALL) -lcriterion

@@ -1,0 +1,166 @@
+/* make install / make uninstall into a scratch root: the binary runs from there, and its man
+ * page and completions say what its --help and its catalogue say. */
+#include "core/core.h"
+#include "testlib.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const installed[] = {
+    "usr/bin/opsbook",
+    "usr/share/man/man1/opsbook.1",
+    "usr/share/bash-completion/completions/opsbook",
+    "usr/share/zsh/site-functions/_opsbook",
+    "usr/share/fish/vendor_completions.d/opsbook.fish",
+};
+
+/* The make variables that select the build the tests run from (plain or sanitised). */
+static const char *san_var(void)
+{
+    return strstr(t_bin(), "/build/san/") ? "SAN=1" : "SAN=0";
+}
+
+static char *run_ok(const char *cmd)
+{
+    char *out = NULL;
+    int rc = t_run(cmd, &out);
+    cr_assert_eq(rc, 0, "%s failed (%d):\n%s", cmd, rc, out ? out : "");
+    return out;
+}
+
+/* Completions offered by the installed bash script for the words of a command line. */
+static char *bash_complete(const char *root, const char *words, int cword)
+{
+    char *cmd = xasprintf("bash -c 'source \"%s/usr/share/bash-completion/completions/opsbook\"; "
+                          "COMP_WORDS=(%s); COMP_CWORD=%d; _opsbook; "
+                          "printf \"%%s\\n\" \"${COMPREPLY[@]}\"'",
+                          root, words, cword);
+    char *out = run_ok(cmd);
+    free(cmd);
+    return out;
+}
+
+static int has_line(const char *text, const char *line)
+{
+    size_t n = strlen(line);
+    for (const char *p = text; (p = strstr(p, line)); p += n)
+        if ((p == text || p[-1] == '\n') && (p[n] == '\n' || p[n] == '\0'))
+            return 1;
+    return 0;
+}
+
+Test(install, make_install_and_uninstall_into_a_scratch_root, .timeout = 300)
+{
+    char *root = t_tmpdir();
+    char *cmd = xasprintf("make -C '%s' -s --no-print-directory install %s DESTDIR='%s' "
+                          "PREFIX=/usr 2>&1",
+                          t_root(), san_var(), root);
+    free(run_ok(cmd));
+    free(cmd);
+    for (size_t i = 0; i < sizeof(installed) / sizeof(*installed); i++) {
+        char *p = xasprintf("%s/%s", root, installed[i]);
+        struct stat st;
+        cr_expect_eq(stat(p, &st), 0, "%s was not installed", installed[i]);
+        cr_expect_eq(st.st_mode & 0777, i == 0 ? 0755u : 0644u, "%s: mode %o", installed[i],
+                     st.st_mode & 0777);
+        free(p);
+    }
+
+    /* The installed binary runs from anywhere, with its whole catalogue. */
+    cmd = xasprintf("cd / && '%s/usr/bin/opsbook' rules", root);
+    char *rules = run_ok(cmd);
+    free(cmd);
+    cmd = xasprintf("cd / && '%s/usr/bin/opsbook' --help", root);
+    char *help = run_ok(cmd);
+    free(cmd);
+
+    /* The man page renders without a warning and lists every rule and every option. */
+    cmd = xasprintf("groff -man -ww -z '%s/usr/share/man/man1/opsbook.1' 2>&1", root);
+    char *warnings = run_ok(cmd);
+    cr_expect_str_empty(warnings ? warnings : "", "groff: %s", warnings);
+    free(warnings);
+    free(cmd);
+    cmd = xasprintf("MANWIDTH=200 man -l '%s/usr/share/man/man1/opsbook.1' 2>/dev/null | col -b",
+                    root);
+    char *man = run_ok(cmd);
+    free(cmd);
+    size_t nrules = 0;
+    char *save = NULL;
+    for (char *l = strtok_r(rules, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        size_t idlen = strcspn(l, " \t");
+        if (!memchr(l, '-', idlen))
+            continue;
+        nrules++;
+        char *entry = xasprintf("       %.*s (", (int)idlen, l);
+        cr_expect(strstr(man, entry), "the man page does not list rule %.*s", (int)idlen, l);
+        free(entry);
+    }
+    cr_expect_gt(nrules, 100, "only %zu rules listed", nrules);
+    for (const char *p = help; (p = strstr(p, "--")); p += 2) {
+        size_t n = strspn(p, "-abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+        if (n > 2) {
+            char *opt = xasprintf("%.*s", (int)n, p);
+            cr_expect(strstr(man, opt), "the man page does not mention %s", opt);
+            free(opt);
+        }
+    }
+
+    /* bash: rule ids after explain, options, formats, commands. */
+    char *c = bash_complete(root, "opsbook explain k8s-privi", 2);
+    cr_expect(has_line(c, "k8s-privileged"), "explain k8s-privi completes to:\n%s", c);
+    free(c);
+    c = bash_complete(root, "opsbook scan --fail", 2);
+    cr_expect(has_line(c, "--fail-on"), "--fail completes to:\n%s", c);
+    free(c);
+    c = bash_complete(root, "opsbook scan -f ''", 3);
+    cr_expect(has_line(c, "sarif") && has_line(c, "junit") && has_line(c, "github"),
+              "-f completes to:\n%s", c);
+    free(c);
+    c = bash_complete(root, "opsbook ''", 1);
+    cr_expect(has_line(c, "scan") && has_line(c, "explain") && has_line(c, "site"),
+              "commands:\n%s", c);
+    free(c);
+
+    /* zsh and fish: their own syntax check, where the shell is installed. */
+    static const char *const shells[][2] = {
+        {"zsh", "usr/share/zsh/site-functions/_opsbook"},
+        {"fish", "usr/share/fish/vendor_completions.d/opsbook.fish"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        char *which = xasprintf("command -v %s >/dev/null", shells[i][0]);
+        if (t_run(which, NULL) == 0) {
+            char *check = xasprintf("%s -n '%s/%s' 2>&1", shells[i][0], root, shells[i][1]);
+            free(run_ok(check));
+            free(check);
+            if (i == 1) { /* fish can also be asked what it would complete */
+                check = xasprintf("fish -c 'source \"%s/%s\"; complete -C \"opsbook explain "
+                                  "k8s-privi\"'",
+                                  root, shells[i][1]);
+                char *got = run_ok(check);
+                cr_expect(strstr(got, "k8s-privileged"), "fish completes to:\n%s", got);
+                free(got);
+                free(check);
+            }
+        } else {
+            fprintf(stderr, "install: %s is not installed; its completion was not syntax-checked\n",
+                    shells[i][0]);
+        }
+        free(which);
+    }
+
+    cmd = xasprintf("make -C '%s' -s --no-print-directory uninstall %s DESTDIR='%s' PREFIX=/usr "
+                    "2>&1 && find '%s' -type f",
+                    t_root(), san_var(), root, root);
+    char *left = run_ok(cmd);
+    cr_expect_str_empty(left ? left : "", "uninstall left:\n%s", left);
+    free(left);
+    free(cmd);
+    free(man);
+    free(help);
+    free(rules);
+    t_rmtree(root);
+    free(root);
+}
