@@ -12,6 +12,7 @@
 #   make lint       flag unsafe C library calls;  make format: clang-format the sources
 #   make install    the binary, opsbook(1) and bash/zsh/fish completions under
 #                   $(DESTDIR)$(PREFIX) (PREFIX=/usr/local);  make uninstall removes them
+#   make deb        build/opsbook_VERSION_ARCH.deb (dpkg-deb; Depends from dpkg-shlibdeps)
 
 SHELL := /bin/bash
 CC ?= cc
@@ -69,7 +70,7 @@ TEST_SRC := $(wildcard tests/unit/*.c tests/golden/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(B)/obj/%.o)
 
 .PHONY: all build deps test unit demo bench bench-ir fuzz fuzz-run realworld lint format clean help \
-        install uninstall
+        install uninstall deb
 all: build
 build: $(B)/opsbook build/opsbook $(B)/floor
 
@@ -165,6 +166,9 @@ install: $(B)/opsbook $(SHARE)/opsbook.1
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/,$(INSTALLED))
+
+deb: $(B)/opsbook $(SHARE)/opsbook.1
+	@tools/make_deb.sh $(B) build
 
 $(B)/unit-tests: $(TEST_OBJ) $(B)/libopsbook.a $(TS_LIB)
 	$(CC) $(OPT) -o $@ $^ $(LDLIBS_ALL) -lcriterion

@@ -222,9 +222,12 @@ def main():
     files = {"opsbook.1": man_page(version, commands, options, exit_status, rules)}
     files["opsbook.bash"], files["_opsbook"], files["opsbook.fish"] = completions(
         commands, options, rules, formats, severities)
-    for name, text in files.items():
-        with open(os.path.join(outdir, name), "w", encoding="utf-8") as f:
+    for name, text in files.items():  # each replaced whole: two makes may run this at once
+        path = os.path.join(outdir, name)
+        tmp = "%s.%d.tmp" % (path, os.getpid())
+        with open(tmp, "w", encoding="utf-8") as f:
             f.write(text)
+        os.replace(tmp, path)
 
 
 if __name__ == "__main__":

@@ -164,3 +164,63 @@ Test(install, make_install_and_uninstall_into_a_scratch_root, .timeout = 300)
     t_rmtree(root);
     free(root);
 }
+
+/* make deb: a package whose Depends names the package of every shared library the binary
+ * needs, and whose contents, unpacked into a scratch root, run. */
+Test(install, make_deb_unpacks_and_runs, .timeout = 300)
+{
+    char *cmd = xasprintf("make -C '%s' -s --no-print-directory deb %s 2>&1 | tail -1", t_root(),
+                          san_var());
+    char *deb = run_ok(cmd);
+    free(cmd);
+    deb[strcspn(deb, "\n")] = '\0';
+    char *path = deb[0] == '/' ? xasprintf("%s", deb) : xasprintf("%s/%s", t_root(), deb);
+    cr_assert_eq(access(path, R_OK), 0, "make deb printed '%s', which is not a file", deb);
+
+    cmd = xasprintf("dpkg-deb -f '%s' Depends", path);
+    char *depends = run_ok(cmd);
+    free(cmd);
+    /* Each library the binary needs, as the package that ships it, is in Depends. */
+    cmd = xasprintf("b='%s'; for so in $(readelf -d \"$b\" | "
+                    "sed -n 's/.*Shared library: \\[\\(.*\\)\\]/\\1/p'); do "
+                    "f=$(ldd \"$b\" | awk -v s=\"$so\" '$1 == s && $3 ~ /^\\// {print $3}'); "
+                    "[ -n \"$f\" ] || continue; "
+                    "p=$(dpkg -S \"$f\" 2>/dev/null || dpkg -S \"/usr$f\" 2>/dev/null); "
+                    "[ -n \"$p\" ] && echo \"${p%%%%:*}\"; done | sort -u",
+                    t_bin());
+    char *pkgs = run_ok(cmd);
+    free(cmd);
+    size_t checked = 0;
+    char *save = NULL;
+    for (char *p = strtok_r(pkgs, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
+        checked++;
+        char *want = xasprintf("%s ", p), *last = xasprintf("%s", p);
+        size_t dl = strlen(depends);
+        while (dl && (depends[dl - 1] == '\n' || depends[dl - 1] == ' '))
+            depends[--dl] = '\0';
+        size_t ll = strlen(last);
+        int at_end = dl >= ll && strcmp(depends + dl - ll, last) == 0;
+        cr_expect(strstr(depends, want) || at_end, "Depends lacks %s: %s", p, depends);
+        free(want);
+        free(last);
+    }
+    cr_expect_geq(checked, 5, "only %zu packages found for the binary's libraries", checked);
+
+    char *root = t_tmpdir();
+    cmd = xasprintf("dpkg-deb -x '%s' '%s' && cd / && '%s/usr/bin/opsbook' --version && "
+                    "'%s/usr/bin/opsbook' scan --no-git '%s/examples/clean' && "
+                    "test -f '%s/usr/share/man/man1/opsbook.1.gz' && "
+                    "test -f '%s/usr/share/doc/opsbook/copyright' && "
+                    "test -f '%s/usr/share/bash-completion/completions/opsbook'",
+                    path, root, root, root, t_root(), root, root, root);
+    char *out = run_ok(cmd);
+    cr_expect(strstr(out, "opsbook "), "%s", out);
+    free(out);
+    free(cmd);
+    t_rmtree(root);
+    free(root);
+    free(pkgs);
+    free(depends);
+    free(path);
+    free(deb);
+}
