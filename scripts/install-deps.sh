@@ -14,9 +14,10 @@ command -v npm >/dev/null 2>&1 || apt_pkgs+=(npm)
 if [ "${OPSBOOK_NO_CHROMIUM:-0}" != 1 ]; then apt_pkgs+=(chromium); fi
 # The fuzzers (make test runs them): clang with libFuzzer and the sanitizer runtimes.
 apt_pkgs+=(clang libclang-rt-14-dev)
-# The install test renders the man page (groff, man, col) and checks the zsh and fish
-# completions with those shells' own parsers.
-apt_pkgs+=(groff-base man-db bsdextrautils zsh fish)
+# The install tests render the man page (groff, man, col), check the zsh and fish
+# completions with those shells' own parsers, build the .deb (dpkg-dev) and run the
+# pre-commit hook with pre-commit.
+apt_pkgs+=(groff-base man-db bsdextrautils zsh fish dpkg-dev pre-commit)
 
 missing=()
 for p in "${apt_pkgs[@]}"; do

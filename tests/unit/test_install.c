@@ -5,6 +5,7 @@
 
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -223,4 +224,48 @@ Test(install, make_deb_unpacks_and_runs, .timeout = 300)
     free(depends);
     free(path);
     free(deb);
+}
+
+/* The pre-commit hook, run by pre-commit itself: a commit that adds a violation is refused,
+ * the fixed one goes through. The hook file is served from a scratch repository holding a
+ * copy of this checkout's .pre-commit-hooks.yaml, so the test reads the file as it is now. */
+Test(install, pre_commit_hook_refuses_a_violation_and_takes_the_fix, .timeout = 300)
+{
+    if (t_run("command -v pre-commit >/dev/null", NULL) != 0)
+        cr_skip_test("pre-commit is not installed (make deps installs it)");
+    char *dir = t_tmpdir();
+    char *bindir = xasprintf("%s", t_bin());
+    *strrchr(bindir, '/') = '\0';
+    char *cmd = xasprintf(
+        "set -e; cd '%s'; export PRE_COMMIT_HOME=\"$PWD/cache\" PATH='%s':\"$PATH\";"
+        " export GIT_CONFIG_NOSYSTEM=1 HOME=\"$PWD\";"
+        " git config --global user.email t@example.invalid; git config --global user.name t;"
+        " git config --global init.defaultBranch main;"
+        " git init -q hooks; cp '%s/.pre-commit-hooks.yaml' hooks/;"
+        " git -C hooks add -A; git -C hooks commit -qm hooks;"
+        " rev=$(git -C hooks rev-parse HEAD);"
+        " git init -q app; cd app;"
+        " printf 'repos:\\n- repo: %%s\\n  rev: %%s\\n  hooks: [{id: opsbook}]\\n'"
+        " \"$PWD/../hooks\" \"$rev\" > .pre-commit-config.yaml;"
+        " pre-commit install >/dev/null;"
+        " printf '# app\\n' > README.md; git add -A; git commit -qm first;"
+        " mkdir -p k8s; printf 'apiVersion: v1\\nkind: Pod\\nmetadata: {name: p}\\nspec:\\n"
+        "  containers:\\n  - name: c\\n    image: nginx:1.27\\n"
+        "    securityContext: {privileged: true}\\n' > k8s/pod.yaml; git add -A;"
+        " if git commit -qm bad > ../bad.log 2>&1; then echo 'COMMITTED THE VIOLATION';"
+        " cat ../bad.log; exit 1; fi;"
+        " grep -q k8s-privileged ../bad.log || { cat ../bad.log; exit 1; };"
+        " sed -i 's/privileged: true/privileged: false/' k8s/pod.yaml; git add -A;"
+        " git commit -qm fixed > ../good.log 2>&1 || { cat ../good.log; exit 1; };"
+        " git log --oneline | wc -l",
+        dir, bindir, t_root());
+    char *out = NULL;
+    int rc = t_run(cmd, &out);
+    cr_expect_eq(rc, 0, "pre-commit route failed:\n%s", out ? out : "");
+    cr_expect(out && strtol(out, NULL, 10) == 2, "expected two commits (first, fixed):\n%s", out);
+    free(out);
+    free(cmd);
+    free(bindir);
+    t_rmtree(dir);
+    free(dir);
 }
