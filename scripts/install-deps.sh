@@ -6,18 +6,24 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 apt_pkgs=(pkg-config libyaml-dev libjansson-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
           libgit2-dev libpcre2-dev libcriterion-dev git python3 time)
+# OPSBOOK_DEPS=build: only what building needs (the GitHub Action uses it); the rest is for
+# the tests.
+build_only=0
+[ "${OPSBOOK_DEPS:-all}" = build ] && build_only=1
+[ $build_only = 1 ] && apt_pkgs=(pkg-config libyaml-dev libjansson-dev libcmark-gfm-dev
+                                 libcmark-gfm-extensions-dev libgit2-dev libpcre2-dev)
 # Node and npm: Debian's packages, unless a node with npm is already installed (another
 # packaging of Node conflicts with Debian's npm package).
 command -v node >/dev/null 2>&1 || apt_pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || apt_pkgs+=(npm)
 # Chromium is needed by the site's browser test only; OPSBOOK_NO_CHROMIUM=1 skips it.
-if [ "${OPSBOOK_NO_CHROMIUM:-0}" != 1 ]; then apt_pkgs+=(chromium); fi
+if [ "${OPSBOOK_NO_CHROMIUM:-0}" != 1 ] && [ $build_only = 0 ]; then apt_pkgs+=(chromium); fi
 # The fuzzers (make test runs them): clang with libFuzzer and the sanitizer runtimes.
-apt_pkgs+=(clang libclang-rt-14-dev)
+[ $build_only = 1 ] || apt_pkgs+=(clang libclang-rt-14-dev)
 # The install tests render the man page (groff, man, col), check the zsh and fish
 # completions with those shells' own parsers, build the .deb (dpkg-dev) and run the
 # pre-commit hook with pre-commit.
-apt_pkgs+=(groff-base man-db bsdextrautils zsh fish dpkg-dev pre-commit)
+[ $build_only = 1 ] || apt_pkgs+=(groff-base man-db bsdextrautils zsh fish dpkg-dev pre-commit)
 
 missing=()
 for p in "${apt_pkgs[@]}"; do

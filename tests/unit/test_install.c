@@ -4,6 +4,7 @@
 #include "testlib.h"
 
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,4 +269,115 @@ Test(install, pre_commit_hook_refuses_a_violation_and_takes_the_fix, .timeout = 
     free(bindir);
     t_rmtree(dir);
     free(dir);
+}
+
+/* The Action's scan step, with GitHub's environment, on a pull request that adds one
+ * violation to a base branch that already had one: only the new one is annotated, in the
+ * SARIF file, the job summary and the outputs, and the step fails. */
+Test(install, action_reports_what_the_pull_request_adds, .timeout = 120)
+{
+    char *dir = t_tmpdir();
+    char *repo = xasprintf("%s/repo", dir);
+    t_write(repo, "k8s/old.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: old}\nspec:\n  containers:\n"
+            "  - name: c\n    image: nginx:1.27\n    securityContext: {privileged: true}\n");
+    t_git(repo, "git init -q -b main && git add -A && git commit -qm base && "
+                "git checkout -q -b feature");
+    t_write(repo, "k8s/new.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: new}\nspec:\n  containers:\n"
+            "  - name: c\n    image: nginx:1.27\n    securityContext: {privileged: true}\n");
+    t_git(repo, "git add -A && git commit -qm 'add a pod'");
+    char *cmd = xasprintf("cd '%s' && GITHUB_WORKSPACE='%s' GITHUB_EVENT_NAME=pull_request "
+                          "GITHUB_BASE_REF=main GITHUB_STEP_SUMMARY='%s/summary.md' "
+                          "GITHUB_OUTPUT='%s/output' OPSBOOK='%s' INPUT_FAIL_ON=error "
+                          "INPUT_SARIF_FILE=opsbook.sarif scripts/action-run.sh",
+                          t_root(), repo, dir, dir, t_bin());
+    char *log = NULL;
+    int rc = t_run(cmd, &log);
+    cr_expect_eq(rc, 1, "the step should fail on the new error (exit %d):\n%s", rc, log);
+    cr_expect(strstr(log, "::error file=k8s/new.yaml,line=8"), "annotation missing:\n%s", log);
+    cr_expect(!strstr(log, "k8s/old.yaml"), "the base branch's finding was reported:\n%s", log);
+
+    char *sarif_path = xasprintf("%s/opsbook.sarif", repo);
+    json_error_t jerr;
+    json_t *sarif = json_load_file(sarif_path, 0, &jerr);
+    cr_assert_not_null(sarif, "no SARIF file: %s", jerr.text);
+    json_t *results = json_object_get(json_array_get(json_object_get(sarif, "runs"), 0), "results");
+    size_t nres = json_array_size(results);
+    cr_expect_gt(nres, 0, "no SARIF results");
+    for (size_t i = 0; i < nres; i++) {
+        json_t *loc = json_object_get(
+            json_object_get(json_array_get(json_object_get(json_array_get(results, i),
+                                                           "locations"), 0),
+                            "physicalLocation"),
+            "artifactLocation");
+        const char *uri = json_string_value(json_object_get(loc, "uri"));
+        cr_expect(uri && strcmp(uri, "k8s/new.yaml") == 0, "SARIF result on %s", uri);
+    }
+    json_decref(sarif);
+
+    char *summary_cmd = xasprintf("cat '%s/summary.md'; echo ---; cat '%s/output'", dir, dir);
+    char *files = NULL;
+    t_run(summary_cmd, &files);
+    cr_expect(strstr(files, "| `k8s-privileged` | error | 1 |"), "summary:\n%s", files);
+    cr_expect(strstr(files, "lines changed since `origin/main`") ||
+                  strstr(files, "lines changed since `main`"),
+              "summary scope:\n%s", files);
+    char *findings = xasprintf("\nfindings=%zu\n", nres);
+    cr_expect(strstr(files, "\nerrors=1\n") && strstr(files, findings) &&
+                  strstr(files, "sarif-file=opsbook.sarif\n"),
+              "outputs (SARIF has %zu results):\n%s", nres, files);
+    free(findings);
+
+    /* The action itself and the pre-commit hook file pass opsbook's own rules. */
+    char *self = xasprintf("cd '%s' && '%s' scan --no-git --fail-on note action.yml "
+                           ".pre-commit-hooks.yaml",
+                           t_root(), t_bin());
+    char *out = NULL;
+    cr_expect_eq(t_run(self, &out), 0, "opsbook flags its own action:\n%s", out);
+    free(out);
+    free(self);
+    free(files);
+    free(summary_cmd);
+    free(sarif_path);
+    free(log);
+    free(cmd);
+    free(repo);
+    t_rmtree(dir);
+    free(dir);
+}
+
+/* The workflow the README shows for the Action passes opsbook's own rules. */
+Test(install, readme_workflow_example_has_no_finding, .timeout = 60)
+{
+    char *readme = xasprintf("%s/README.md", t_root());
+    FILE *f = fopen(readme, "r");
+    cr_assert_not_null(f);
+    struct strbuf yaml = STRBUF_INIT;
+    char line[1024];
+    int in = 0, found = 0;
+    while (fgets(line, sizeof(line), f)) {
+        if (!in && strcmp(line, "# .github/workflows/opsbook.yml\n") == 0) {
+            in = found = 1;
+            continue;
+        }
+        if (in && strncmp(line, "```", 3) == 0)
+            break;
+        if (in)
+            sb_adds(&yaml, line);
+    }
+    fclose(f);
+    cr_assert(found, "README has no '# .github/workflows/opsbook.yml' example");
+    char *dir = t_tmpdir();
+    t_write(dir, ".github/workflows/opsbook.yml", yaml.buf);
+    char *cmd = xasprintf("'%s' scan --no-git --fail-on note '%s'", t_bin(), dir);
+    char *out = NULL;
+    cr_expect_eq(t_run(cmd, &out), 0, "the README's workflow has findings:\n%s", out);
+    cr_expect(out && strstr(out, "0 findings"), "%s", out);
+    free(out);
+    free(cmd);
+    t_rmtree(dir);
+    free(dir);
+    sb_release(&yaml);
+    free(readme);
 }
