@@ -39,6 +39,24 @@ static json_t *uri_json(const char *path)
     return j;
 }
 
+/* GitHub code scanning ranks a rule tagged "security" by properties.security-severity, a
+ * score out of 10 (9.0 and above critical, 7.0 high, 4.0 medium, below that low). Rules of
+ * the security categories get one from their severity; a committed credential is critical.
+ * Reliability, documentation and scan-health rules are not security results: no score. */
+static const char *security_severity(const struct rule *r)
+{
+    static const char *const security[] = {"secrets", "supply-chain", "workload-security",
+                                           "infrastructure", "delivery-gates"};
+    int is_security = 0;
+    for (size_t i = 0; i < ARRAY_LEN(security) && r->category; i++)
+        is_security |= strcmp(r->category, security[i]) == 0;
+    if (!is_security)
+        return NULL;
+    if (r->severity == SEV_ERROR)
+        return strcmp(r->category, "secrets") == 0 ? "9.0" : "8.0";
+    return r->severity == SEV_WARNING ? "5.5" : "2.0";
+}
+
 static json_t *rule_json(const struct rule *r)
 {
     json_t *o = json_object();
@@ -68,6 +86,11 @@ static json_t *rule_json(const struct rule *r)
     json_t *props = json_object();
     json_t *tags = json_array();
     json_array_append_new(tags, json_string(r->category));
+    const char *rank = security_severity(r);
+    if (rank) {
+        json_array_append_new(tags, json_string("security"));
+        json_object_set_new(props, "security-severity", json_string(rank));
+    }
     json_object_set_new(props, "tags", tags);
     json_object_set_new(props, "category", json_string(r->category));
     json_object_set_new(o, "properties", props);

@@ -253,6 +253,97 @@ Test(outputs, github_annotations_are_escaped)
     lint_scan_release(&s);
 }
 
+/* Code scanning ranks security results by the rule's security-severity: a credential is
+ * critical, a privileged container high, an unpinned action medium; a missing probe is not a
+ * security result and has none. */
+Test(outputs, sarif_rules_carry_security_severity)
+{
+    struct scan s;
+    memset(&s, 0, sizeof(s));
+    struct errbuf err = {{0}, 0};
+    cr_assert_eq(lint_catalogue_load(&s.cat, NULL, 0, &err), 0);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&out, &len);
+    struct render_opts ro = {.fail_on = SEV_ERROR};
+    render_sarif(mem, &s, &ro);
+    fclose(mem);
+    json_error_t jerr;
+    json_t *doc = json_loads(out, 0, &jerr);
+    cr_assert_not_null(doc, "%s", jerr.text);
+    json_t *rules = json_object_get(
+        json_object_get(json_object_get(json_array_get(json_object_get(doc, "runs"), 0), "tool"),
+                        "driver"),
+        "rules");
+    static const struct {
+        const char *id, *rank;
+    } want[] = {
+        {"secret-aws-access-key", "9.0"},
+        {"k8s-privileged", "8.0"},
+        {"gha-action-not-pinned-to-sha", "5.5"},
+        {"k8s-missing-liveness-probe", NULL},
+    };
+    for (size_t w = 0; w < ARRAY_LEN(want); w++) {
+        json_t *props = NULL;
+        for (size_t i = 0; i < json_array_size(rules); i++)
+            if (strcmp(json_string_value(json_object_get(json_array_get(rules, i), "id")),
+                       want[w].id) == 0)
+                props = json_object_get(json_array_get(rules, i), "properties");
+        cr_assert_not_null(props, "%s is not in the SARIF rules", want[w].id);
+        const char *rank = json_string_value(json_object_get(props, "security-severity"));
+        int tagged = 0;
+        json_t *tags = json_object_get(props, "tags");
+        for (size_t t = 0; t < json_array_size(tags); t++)
+            tagged |= strcmp(json_string_value(json_array_get(tags, t)), "security") == 0;
+        if (want[w].rank) {
+            cr_expect(rank && strcmp(rank, want[w].rank) == 0, "%s: %s", want[w].id, rank);
+            cr_expect(tagged, "%s is not tagged security", want[w].id);
+        } else {
+            cr_expect(!rank && !tagged, "%s should carry no security rank", want[w].id);
+        }
+    }
+    json_decref(doc);
+    free(out);
+    lint_scan_release(&s);
+}
+
+/* GitHub shows 10 annotations of each kind per step and drops the rest silently: past that
+ * the findings are plain log lines (never workflow commands) and the totals say so. */
+Test(outputs, github_annotations_stop_at_githubs_limit)
+{
+    struct scan s;
+    memset(&s, 0, sizeof(s));
+    struct errbuf err = {{0}, 0};
+    cr_assert_eq(lint_catalogue_load(&s.cat, NULL, 0, &err), 0);
+    for (int i = 1; i <= 25; i++)
+        findings_add(&s.findings,
+                     finding_new("parse-error", i <= 12 ? SEV_ERROR : SEV_NOTE, "a.yaml", i, 1,
+                                 "::error file=x::%d%%", i));
+    char *out = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&out, &len);
+    struct render_opts ro = {.fail_on = SEV_ERROR};
+    render_github(mem, &s, &ro);
+    fclose(mem);
+    size_t errors = 0, notices = 0, plain = 0;
+    for (const char *l = out; l && *l; l = strchr(l, '\n') + 1) {
+        errors += str_startswith(l, "::error ");
+        notices += str_startswith(l, "::notice ");
+        plain += str_startswith(l, "opsbook: a.yaml:");
+        if (!strchr(l, '\n'))
+            break;
+    }
+    cr_expect_eq(errors, 10, "%s", out);
+    cr_expect_eq(notices, 10, "9 notes and the totals: %s", out);
+    cr_expect_eq(plain, 6, "2 errors and 4 notes as plain lines: %s", out);
+    cr_expect(strstr(out, "opsbook: a.yaml:11:1: error: ::error file=x::11% [parse-error]\n"),
+              "a plain line carries the message as it is: %s", out);
+    cr_expect(strstr(out, "25 findings (12 errors, 0 warnings, 13 notes); 6 not annotated"),
+              "%s", out);
+    free(out);
+    lint_scan_release(&s);
+}
+
 Test(outputs, junit_one_case_per_rule_and_file)
 {
     struct scan s;
