@@ -44,6 +44,8 @@ static const char usage_text[] =
     "  -j, --threads N      worker threads (default: one per core)\n"
     "      --no-git         walk plainly, ignoring .gitignore\n"
     "      --stats          print phase times, the slowest checks and peak memory on stderr\n"
+    "      --color WHEN     colour the text report: auto (default: on a terminal or in a\n"
+    "                       GitHub Actions log, unless NO_COLOR is set), always or never\n"
     "\n"
     "exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or configuration error\n";
 
@@ -83,6 +85,7 @@ struct cli {
     int history, print_config, no_ignores, test_secrets;
     int help;                     /* COMMAND --help */
     int stats;                    /* --stats: phase times and memory on stderr */
+    int color;                    /* --color: -1 auto, 0 never, 1 always */
     struct vec policies;
 };
 
@@ -162,6 +165,17 @@ static int parse_args(struct cli *cli, int argc, char **argv)
                 cli->write_baseline = val;
             else
                 vec_push(&cli->policies, (void *)val);
+        } else if (strcmp(a, "--color") == 0 || strcmp(a, "--colour") == 0) {
+            if (!val && (val = next_value(&i, argc, argv)) == NULL)
+                return usage_error("option %s needs a value", a);
+            if (strcmp(val, "auto") == 0)
+                cli->color = -1;
+            else if (strcmp(val, "always") == 0)
+                cli->color = 1;
+            else if (strcmp(val, "never") == 0)
+                cli->color = 0;
+            else
+                return usage_error("--color takes auto, always or never, not '%s'", val);
         } else if (strcmp(a, "--history") == 0) {
             cli->history = 1;
         } else if (strcmp(a, "--print-config") == 0) {
@@ -207,6 +221,18 @@ static int close_output(FILE *f)
     return fclose(f) == 0 ? 0 : -1;
 }
 
+/* --color: always, never, or auto — a terminal or a GitHub Actions log (which renders ANSI
+ * colours), unless NO_COLOR is set to anything non-empty (no-color.org). */
+static int color_wanted(int color)
+{
+    if (color >= 0)
+        return color;
+    const char *no = getenv("NO_COLOR"), *gha = getenv("GITHUB_ACTIONS");
+    if (no && *no)
+        return 0;
+    return isatty(STDOUT_FILENO) || (gha && strcmp(gha, "true") == 0);
+}
+
 /* Writes one report; returns 0 or -1 (message printed). */
 static int output_write(const struct output *o, const struct scan *s, const struct cli *cli)
 {
@@ -214,8 +240,7 @@ static int output_write(const struct output *o, const struct scan *s, const stru
     if (!out)
         return -1;
     struct render_opts ro = {.fail_on = cli->fail_on};
-    ro.color = out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
-               strcmp(o->format, "text") == 0;
+    ro.color = strcmp(o->format, "text") == 0 && out == stdout && color_wanted(cli->color);
     int wrc = render_masked(out, s, &ro, format_find(o->format));
     if (close_output(out) != 0 || wrc != 0) {
         fprintf(stderr, "opsbook: cannot write the %s report%s%s\n", o->format,
@@ -429,7 +454,7 @@ int main(int argc, char **argv)
         printf("opsbook %s\n", OPSBOOK_VERSION);
         return EXIT_OK;
     }
-    struct cli cli = {.fail_on = SEV_ERROR};
+    struct cli cli = {.fail_on = SEV_ERROR, .color = -1};
     int rc = parse_args(&cli, argc - 2, argv + 2);
     if (rc != EXIT_OK)
         goto out;

@@ -421,12 +421,40 @@ Test(vcs, cli_conventions)
         {"--version", "opsbook 0.", 0},
         {"explain k8s-privilegd", "did you mean 'k8s-privileged'?", 2},
         {"explain nothing-like-any-rule-at-all", "'opsbook rules' lists them", 2},
+        {"scan --color=sometimes .", "--color takes auto, always or never", 2},
+        {"rules --format json", "\"id\": \"k8s-privileged\"", 0},
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
         char *cmd = xasprintf("'%s' %s 2>&1", t_bin(), cases[i].args);
         char *out = NULL;
         cr_expect_eq(t_run(cmd, &out), cases[i].rc, "%s", cases[i].args);
         cr_expect(out && strstr(out, cases[i].want) != NULL, "%s: %s", cases[i].args, out);
+        free(out);
+        free(cmd);
+    }
+
+    /* --color: auto is off in a pipe, on in a GitHub Actions log unless NO_COLOR is set;
+     * always and never win; colour never reaches a machine-readable format. */
+    static const struct {
+        const char *env, *args;
+        int coloured;
+    } colors[] = {
+        {"", "", 0},
+        {"GITHUB_ACTIONS=true", "", 1},
+        {"GITHUB_ACTIONS=true NO_COLOR=1", "", 0},
+        {"NO_COLOR=1", "--color=always", 1},
+        {"GITHUB_ACTIONS=true", "--color never", 0},
+        {"", "--color always --format json", 0},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(colors); i++) {
+        char *cmd = xasprintf("env -u NO_COLOR -u GITHUB_ACTIONS %s '%s' scan %s --no-git "
+                              "'%s/examples/platform' | grep -c \"$(printf '\\033')\"",
+                              colors[i].env, t_bin(), colors[i].args, t_root());
+        char *out = NULL;
+        t_run(cmd, &out);
+        long n = out ? strtol(out, NULL, 10) : 0;
+        cr_expect_eq(n > 0, colors[i].coloured, "%s %s: %ld coloured lines", colors[i].env,
+                     colors[i].args, n);
         free(out);
         free(cmd);
     }
