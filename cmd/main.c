@@ -241,6 +241,9 @@ static int output_write(const struct output *o, const struct scan *s, const stru
         return -1;
     struct render_opts ro = {.fail_on = cli->fail_on};
     ro.color = strcmp(o->format, "text") == 0 && out == stdout && color_wanted(cli->color);
+    /* Text and GitHub reports in a file start with a line later scans recognise. */
+    if (out != stdout && (strcmp(o->format, "text") == 0 || strcmp(o->format, "github") == 0))
+        fputs(OPSBOOK_REPORT_HEADER "\n", out);
     int wrc = render_masked(out, s, &ro, format_find(o->format));
     if (close_output(out) != 0 || wrc != 0) {
         fprintf(stderr, "opsbook: cannot write the %s report%s%s\n", o->format,

@@ -17,6 +17,14 @@
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The file `opsbook site` leaves in the folder it writes; a scan does not enter a folder that
+ * holds one, so a site written inside the repository is never scanned as its content. */
+#define OPSBOOK_SITE_MARKER ".opsbook-site"
+/* The first line of a text or GitHub report written to a file (JSON, SARIF and JUnit reports
+ * are recognised by how they begin); a scan does not read such a file. */
+#define OPSBOOK_REPORT_HEADER                                                                  \
+    "opsbook report (written by opsbook scan; opsbook scans skip this file)"
+
 /* Allocators: print a message and abort when memory runs out, so callers never check. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);

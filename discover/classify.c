@@ -135,3 +135,28 @@ enum file_kind discover_classify_content(enum file_kind kind, const char *path, 
         return yaml ? FK_ACTION : FK_TEXT;
     return yaml ? FK_YAML : FK_TEXT;
 }
+
+int discover_is_opsbook_report(const char *data, size_t len)
+{
+    /* Each begins as render/ writes it; the name is near the start in all three. */
+    static const char *const starts[] = {
+        "{\n  \"tool\": {\n    \"name\": \"opsbook\",",
+        "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"opsbook\"",
+    };
+    static const char header[] = OPSBOOK_REPORT_HEADER "\n";
+    if (len >= sizeof(header) - 1 && memcmp(data, header, sizeof(header) - 1) == 0)
+        return 1;
+    for (size_t i = 0; i < ARRAY_LEN(starts); i++) {
+        size_t n = strlen(starts[i]);
+        if (len < n || memcmp(data, starts[i], n) != 0)
+            continue;
+        if (i != 1)
+            return 1;
+        /* SARIF: any tool may write that start; the driver's name says which. */
+        static const char driver[] = "\"driver\": {\n          \"name\": \"opsbook\"";
+        size_t head = len < 512 ? len : 512;
+        return memmem(data, head, driver, sizeof(driver) - 1) != NULL;
+    }
+    return 0;
+}

@@ -55,5 +55,9 @@ enum file_kind discover_classify_path(const char *path);
 /* Classifies with the content at hand. `kind` is the path verdict. Returns the final kind. */
 enum file_kind discover_classify_content(enum file_kind kind, const char *path, int named,
                                          const char *data, size_t len);
+/* 1 when the bytes are a report opsbook wrote (JSON, SARIF or JUnit by the way each begins,
+ * text and GitHub by their header line):
+ * a scan of a tree that holds one does not read it as configuration or for secrets. */
+int discover_is_opsbook_report(const char *data, size_t len);
 
 #endif

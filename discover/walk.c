@@ -106,6 +106,20 @@ static char *link_target_inside(struct walk *w, const char *abspath, const char 
     return real;
 }
 
+struct entry {
+    char *name;
+    struct stat st;
+    int have_st;
+};
+
+/* Drops every entry read from a directory that is not to be walked. */
+static void entries_drop(struct entry *ents, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        free(ents[i].name);
+    *n = 0;
+}
+
 static void walk_dir(struct walk *w, const char *abspath, const char *rel, int depth)
 {
     if (depth > 256) {
@@ -120,18 +134,15 @@ static void walk_dir(struct walk *w, const char *abspath, const char *rel, int d
     }
     /* The entry type from readdir spares a stat per file; directories and anything else
      * (links, unknown types) are looked at relative to the open directory. */
-    struct entry {
-        char *name;
-        struct stat st;
-        int have_st;
-    };
     struct entry *ents = NULL;
     size_t n = 0, cap = 0;
     struct dirent *de;
+    int site = 0;
     while ((de = readdir(d)) != NULL) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
             strcmp(de->d_name, ".git") == 0)
             continue;
+        site |= depth > 0 && strcmp(de->d_name, OPSBOOK_SITE_MARKER) == 0;
         if (n == cap) {
             cap = cap ? 2 * cap : 32;
             ents = xrealloc(ents, cap * sizeof(*ents));
@@ -146,6 +157,8 @@ static void walk_dir(struct walk *w, const char *abspath, const char *rel, int d
         n++;
     }
     closedir(d);
+    if (site) /* a site opsbook wrote (inside the scanned tree): its output, not its input */
+        entries_drop(ents, &n);
 
     for (size_t i = 0; i < n; i++) {
         const char *name = ents[i].name;

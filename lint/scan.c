@@ -188,7 +188,7 @@ static void load_unit(void *ctxp, size_t i)
     }
     u->bytes = fm.len;
     u->kind = discover_classify_content(file->kind, file->path, file->named, fm.data, fm.len);
-    if (u->kind == FK_BINARY) {
+    if (u->kind == FK_BINARY || discover_is_opsbook_report(fm.data, fm.len)) {
         u->defer = 0;
         filemap_close(&fm);
         return;

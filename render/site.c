@@ -560,6 +560,9 @@ int site_write(const struct scan *s, const struct site_opts *o, struct site_stat
     pool_run(site.pages.len, page_write, &site, o->threads);
     site_assets(&site);
     site_search_index(&site);
+    static const char marker[] = "This folder is a site written by opsbook; opsbook scans do "
+                                 "not enter it.\n";
+    file_write(&site, OPSBOOK_SITE_MARKER, marker, sizeof(marker) - 1);
 
     int rc = 0;
     if (site.failed) {
@@ -569,7 +572,7 @@ int site_write(const struct scan *s, const struct site_opts *o, struct site_stat
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (st) {
         st->pages = site.pages.len;
-        st->files = site.pages.len + 1;
+        st->files = site.pages.len + 2; /* the search index and the marker */
         for (const struct embedded_file *e = embedded_site; e->path; e++)
             st->files++;
         st->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

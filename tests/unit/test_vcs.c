@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "discover/vcs.h"
 #include "testlib.h"
@@ -458,4 +459,56 @@ Test(vcs, cli_conventions)
         free(out);
         free(cmd);
     }
+}
+
+/* Reports and the site opsbook writes inside the scanned tree are its output, not its input:
+ * the next scan reads none of them, and --diff does not count them as new lines. */
+Test(vcs, outputs_written_inside_the_tree_are_not_scanned, .timeout = 120)
+{
+    char *dir = t_tmpdir();
+    char *src = xasprintf("%s/examples/platform", t_root());
+    char *cmd = xasprintf("cp -r '%s/.' '%s' && cd '%s' && git init -q -b main && "
+                          "git -c user.email=t@t -c user.name=t add -A && "
+                          "git -c user.email=t@t -c user.name=t commit -qm base",
+                          src, dir, dir);
+    cr_assert_eq(t_run(cmd, NULL), 0);
+    free(cmd);
+    cmd = xasprintf("cd '%s' && '%s' scan --format json . | grep -c '\"rule\"'", dir, t_bin());
+    char *before = NULL;
+    t_run(cmd, &before);
+    static const char *const formats[] = {"json", "sarif", "junit", "text", "github"};
+    for (size_t i = 0; i < ARRAY_LEN(formats); i++) {
+        char *w = xasprintf("cd '%s' && '%s' scan --format %s -o 'report.%s' . >/dev/null",
+                            dir, t_bin(), formats[i], formats[i]);
+        t_run(w, NULL);
+        free(w);
+    }
+    char *site = xasprintf("cd '%s' && '%s' site . -o docs-site >/dev/null 2>&1", dir, t_bin());
+    cr_assert_lt(t_run(site, NULL), 2, "opsbook site failed");
+    char *marker = xasprintf("%s/docs-site/.opsbook-site", dir);
+    cr_assert_eq(access(marker, R_OK), 0, "the site has no marker");
+    free(marker);
+    char *after = NULL;
+    t_run(cmd, &after);
+    cr_expect_str_eq(after, before, "findings before the outputs: %s, after: %s", before, after);
+
+    char *diff = xasprintf("cd '%s' && '%s' scan --diff HEAD --fail-on note . 2>&1", dir, t_bin());
+    char *out = NULL;
+    cr_expect_eq(t_run(diff, &out), 0, "--diff HEAD counts opsbook's outputs:\n%s", out);
+    free(out);
+    /* Without its marker the site folder is ordinary content again. */
+    char *unmark = xasprintf("rm '%s/docs-site/.opsbook-site'", dir);
+    t_run(unmark, NULL);
+    out = NULL;
+    cr_expect_neq(t_run(diff, &out), 0, "the unmarked site should be scanned");
+    free(out);
+    free(unmark);
+    free(diff);
+    free(after);
+    free(site);
+    free(before);
+    free(cmd);
+    free(src);
+    t_rmtree(dir);
+    free(dir);
 }
