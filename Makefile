@@ -1,5 +1,5 @@
 # opsbook — a plain Makefile of verbs. `make help` lists them.
-#   make            build build/opsbook
+#   make            install what building needs, build build/opsbook
 #   make test       install what is missing, build, run every test (SAN=1: ASan + UBSan)
 #   make demo       install, build, scan examples/platform
 #   make bench      files/s, MB/s and peak memory on a generated corpus, beside the floor;
@@ -45,7 +45,8 @@ POLICIES := $(sort $(wildcard policies/*.yaml))
 SITE_FILES := $(sort $(wildcard site/*.css site/*.js site/*.svg))
 SCHEMAS := schemas/config.schema.json
 
-# tree-sitter runtime and grammars come from npm (see DEPENDENCIES in the README); they are
+# tree-sitter runtime and grammars come from npm (package.json, installed into build/npm by
+# scripts/install-deps.sh); they are
 # compiled here, with their own flags, into static libraries: opsbook's, where the runtime is
 # compiled through tools/ts_runtime.c (reference counts for single-thread trees, no balancing
 # pass for trees that are read once) and the grammar's scanner through tools/hcl_scanner.c
@@ -71,7 +72,11 @@ TEST_OBJ := $(TEST_SRC:%.c=$(B)/obj/%.o)
 
 .PHONY: all build deps test unit demo bench bench-ir fuzz fuzz-run realworld lint format clean help \
         install uninstall deb
-all: build
+# Plain `make` first installs what building needs and is missing (Debian and npm packages,
+# by scripts/install-deps.sh; the test-only ones come with make test).
+all:
+	@OPSBOOK_DEPS=build scripts/install-deps.sh
+	@$(MAKE) --no-print-directory build
 build: $(B)/opsbook build/opsbook $(B)/floor
 
 help:
