@@ -8,6 +8,7 @@ const struct check_def *const lint_builtin_tables[] = {
     lint_checks_scan,
     lint_checks_gha,
     lint_checks_k8s,
+    lint_checks_k8s_model,
     lint_checks_secrets,
     lint_checks_tf,
     lint_checks_docker,

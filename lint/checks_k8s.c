@@ -1,6 +1,6 @@
 /* Built-in checks for Kubernetes manifests: containers (probes, resources, images, security
  * contexts), pod specs (host namespaces, hostPath, service accounts), objects (namespaces,
- * API versions, RBAC, selectors) and, across files, PodDisruptionBudgets and ServiceAccounts.
+ * API versions, RBAC, selectors); the checks across files are in checks_k8s_model.c.
  * Files are judged as written: a workload document that can only be a Kustomize patch (see
  * k8s_object.fragment) is not blamed for what it leaves to its base. */
 #include <stdarg.h>
@@ -24,7 +24,7 @@ enum walk_flags {
     WALK_NO_JOBS = 4,   /* not Jobs and CronJobs (they run to completion) */
 };
 
-static int kind_is(const struct k8s_object *o, const char *kind)
+int k8s_kind_is(const struct k8s_object *o, const char *kind)
 {
     return o->kind && strcmp(o->kind, kind) == 0;
 }
@@ -55,7 +55,7 @@ static void container_entity(char *buf, size_t n, const struct k8s_object *o,
                (const char *)NULL);
 }
 
-static void object_entity(char *buf, size_t n, const struct k8s_object *o)
+void k8s_object_entity(char *buf, size_t n, const struct k8s_object *o)
 {
     entity_cat(buf, n, o->kind ? o->kind : "?", "/", o->name ? o->name : "?", (const char *)NULL);
 }
@@ -68,7 +68,7 @@ static void containers_walk(struct lint_ctx *ctx, unsigned flags, container_fn f
         const struct k8s_object *o = u->k8s_objects.items[i];
         if (!o->pod || (o->fragment && !(flags & WALK_FRAGMENTS)))
             continue;
-        if ((flags & WALK_NO_JOBS) && (kind_is(o, "Job") || kind_is(o, "CronJob")))
+        if ((flags & WALK_NO_JOBS) && (k8s_kind_is(o, "Job") || k8s_kind_is(o, "CronJob")))
             continue;
         for (size_t j = 0; j < o->pod->ncontainers; j++) {
             container_entity(entity, sizeof(entity), o, o->pod->containers[j]);
@@ -389,7 +389,7 @@ static void host_namespace(struct lint_ctx *ctx, const struct unit *u, const str
     if (!o->pod)
         return;
     char entity[512];
-    object_entity(entity, sizeof(entity), o);
+    k8s_object_entity(entity, sizeof(entity), o);
     const struct {
         int on;
         struct loc l;
@@ -431,7 +431,7 @@ static void host_path(struct lint_ctx *ctx, const struct unit *u, const struct k
     if (!o->pod)
         return;
     char entity[512];
-    object_entity(entity, sizeof(entity), o);
+    k8s_object_entity(entity, sizeof(entity), o);
     for (size_t i = 0; i < o->pod->nvolumes; i++) {
         const struct k8s_volume *v = &o->pod->volumes[i];
         if (!v->host_path)
@@ -456,7 +456,7 @@ static void default_service_account(struct lint_ctx *ctx, const struct unit *u,
     if (sa && strcmp(sa, "default") != 0)
         return;
     char entity[512];
-    object_entity(entity, sizeof(entity), o);
+    k8s_object_entity(entity, sizeof(entity), o);
     struct loc l = sa ? o->pod->service_account_loc : o->pod->loc;
     lint_report(ctx, l.line, l.col, entity, "%s runs as the namespace's default service account%s",
                 entity, sa ? "" : " (no serviceAccountName)");
@@ -471,7 +471,7 @@ static void default_namespace(struct lint_ctx *ctx, const struct unit *u,
     if (!o->namespace || strcmp(o->namespace, "default") != 0)
         return;
     char entity[512];
-    object_entity(entity, sizeof(entity), o);
+    k8s_object_entity(entity, sizeof(entity), o);
     lint_report(ctx, o->namespace_loc.line, o->namespace_loc.col, entity,
                 "%s is placed in the 'default' namespace", entity);
 }
@@ -479,10 +479,10 @@ static void default_namespace(struct lint_ctx *ctx, const struct unit *u,
 static void single_replica(struct lint_ctx *ctx, const struct unit *u, const struct k8s_object *o)
 {
     if (o->replicas != 1 || !model_path_is_production(ctx->model, u->file->path) ||
-        !(kind_is(o, "Deployment") || kind_is(o, "StatefulSet")))
+        !(k8s_kind_is(o, "Deployment") || k8s_kind_is(o, "StatefulSet")))
         return;
     char entity[512];
-    object_entity(entity, sizeof(entity), o);
+    k8s_object_entity(entity, sizeof(entity), o);
     lint_report(ctx, o->replicas_loc.line, o->replicas_loc.col, entity,
                 "%s runs a single replica in production: any restart is an outage", entity);
 }
@@ -491,10 +491,10 @@ static void rbac_wildcard(struct lint_ctx *ctx, const struct unit *u, const stru
 {
     (void)u;
     const struct k8s_kind_extra *x = o->extra;
-    if (!x || !(kind_is(o, "Role") || kind_is(o, "ClusterRole")))
+    if (!x || !(k8s_kind_is(o, "Role") || k8s_kind_is(o, "ClusterRole")))
         return;
     char entity[512];
-    object_entity(entity, sizeof(entity), o);
+    k8s_object_entity(entity, sizeof(entity), o);
     for (size_t i = 0; i < x->nrbac_verbs; i++)
         if (strcmp(x->rbac_verbs[i], "*") == 0)
             lint_report(ctx, x->rbac_verb_locs[i].line, x->rbac_verb_locs[i].col, entity,
@@ -512,7 +512,7 @@ static void cluster_admin(struct lint_ctx *ctx, const struct unit *u, const stru
     if (!x || !x->role_ref_name || strcmp(x->role_ref_name, "cluster-admin") != 0)
         return;
     char entity[512];
-    object_entity(entity, sizeof(entity), o);
+    k8s_object_entity(entity, sizeof(entity), o);
     lint_report(ctx, x->role_ref_loc.line, x->role_ref_loc.col, entity,
                 "%s binds the cluster-admin role", entity);
 }
@@ -555,10 +555,10 @@ static void deprecated_api(struct lint_ctx *ctx, const struct unit *u, const str
     (void)u;
     for (size_t i = 0; i < ARRAY_LEN(deprecated_apis); i++) {
         if (strcmp(o->api_version, deprecated_apis[i].api) != 0 ||
-            (deprecated_apis[i].kind && !kind_is(o, deprecated_apis[i].kind)))
+            (deprecated_apis[i].kind && !k8s_kind_is(o, deprecated_apis[i].kind)))
             continue;
         char entity[512];
-        object_entity(entity, sizeof(entity), o);
+        k8s_object_entity(entity, sizeof(entity), o);
         lint_report(ctx, o->api_version_loc.line, o->api_version_loc.col, entity,
                     "%s uses %s, removed in Kubernetes %s: use %s", entity, o->api_version,
                     deprecated_apis[i].removed, deprecated_apis[i].use);
@@ -577,266 +577,9 @@ static void selector_mismatch(struct lint_ctx *ctx, const struct unit *u,
     if (k8s_selector_matches(&o->selector, &o->template_labels))
         return;
     char entity[512];
-    object_entity(entity, sizeof(entity), o);
+    k8s_object_entity(entity, sizeof(entity), o);
     lint_report(ctx, o->selector_loc.line, o->selector_loc.col, entity,
                 "the selector of %s does not match its pod template's labels", entity);
-}
-
-/* ---- across files ---- */
-
-/* Same namespace, or one side leaves it to the deploy (Kustomize, Argo CD, `-n`). */
-static int namespaces_compatible(const struct k8s_object *a, const struct k8s_object *b)
-{
-    return !a->namespace || !b->namespace || strcmp(a->namespace, b->namespace) == 0;
-}
-
-/* Every object of the model for which `want` says yes, in model order. */
-static void objects_collect(struct vec *out, const struct model *m,
-                            int (*want)(const struct k8s_object *o))
-{
-    for (size_t i = 0; i < m->units.len; i++) {
-        const struct unit *u = m->units.items[i];
-        for (size_t j = 0; j < u->k8s_objects.len; j++)
-            if (want(u->k8s_objects.items[j]))
-                vec_push(out, u->k8s_objects.items[j]);
-    }
-}
-
-static int is_pdb(const struct k8s_object *o)
-{
-    return kind_is(o, "PodDisruptionBudget") && o->extra;
-}
-
-/* A Deployment or StatefulSet written out in full (not a patch) with a replica count. */
-static int is_replicated(const struct k8s_object *o)
-{
-    return (kind_is(o, "Deployment") || kind_is(o, "StatefulSet")) && !o->fragment &&
-           o->replicas >= 1 && o->template_labels.len;
-}
-
-static int is_hpa(const struct k8s_object *o)
-{
-    return kind_is(o, "HorizontalPodAutoscaler") && o->extra && o->extra->scale_name;
-}
-
-/* Objects by a string key (an HPA by the name it scales, a PDB by its selector's first
- * "key=value"), so each workload meets only the few that can concern it: linear in the size
- * of the repository, not quadratic. Keys live in `keys`. */
-struct obj_index {
-    struct strmap map;  /* key -> struct vec* of const struct k8s_object* */
-    struct vec owned;   /* the vectors */
-    struct arena *keys;
-};
-
-static void obj_index_add(struct obj_index *ix, const char *key, const struct k8s_object *o)
-{
-    struct vec *v = strmap_get(&ix->map, key);
-    if (!v) {
-        v = xcalloc(1, sizeof(*v));
-        vec_push(&ix->owned, v);
-        strmap_put(&ix->map, arena_strdup(ix->keys, key), v);
-    }
-    vec_push(v, (void *)o);
-}
-
-static void obj_index_release(struct obj_index *ix)
-{
-    for (size_t i = 0; i < ix->owned.len; i++) {
-        vec_release(ix->owned.items[i]);
-        free(ix->owned.items[i]);
-    }
-    vec_release(&ix->owned);
-    strmap_release(&ix->map);
-    arena_free(ix->keys);
-}
-
-static void label_key(char *buf, size_t n, const struct k8s_kv *kv)
-{
-    snprintf(buf, n, "%s=%s", kv->key ? kv->key : "", kv->value ? kv->value : "");
-}
-
-/* The fewest replicas a workload runs: its replicas, or the minReplicas of an HPA that
- * scales it (an HPA-managed Deployment often leaves replicas out). */
-static long long replicas_floor(const struct k8s_object *w, const struct obj_index *hpas)
-{
-    long long n = w->replicas;
-    const struct vec *named = w->name ? strmap_get(&hpas->map, w->name) : NULL;
-    for (size_t i = 0; named && i < named->len; i++) {
-        const struct k8s_object *h = named->items[i];
-        if (h->extra->scale_kind && strcmp(h->extra->scale_kind, w->kind) == 0 &&
-            namespaces_compatible(h, w) && h->extra->min_replicas > n)
-            n = h->extra->min_replicas;
-    }
-    return n;
-}
-
-static int pdb_covers(const struct obj_index *pdbs, const struct k8s_object *w)
-{
-    char key[512];
-    for (size_t l = 0; l < w->template_labels.len; l++) {
-        label_key(key, sizeof(key), &w->template_labels.items[l]);
-        const struct vec *cands = strmap_get(&pdbs->map, key);
-        for (size_t k = 0; cands && k < cands->len; k++) {
-            const struct k8s_object *p = cands->items[k];
-            if (namespaces_compatible(p, w) &&
-                k8s_selector_matches(&p->selector, &w->template_labels))
-                return 1;
-        }
-    }
-    return 0;
-}
-
-static void missing_pdb(struct lint_ctx *ctx)
-{
-    struct vec pdb_list = VEC_INIT, hpa_list = VEC_INIT;
-    struct obj_index pdbs = {STRMAP_INIT, VEC_INIT, arena_new()};
-    struct obj_index hpas = {STRMAP_INIT, VEC_INIT, arena_new()};
-    objects_collect(&pdb_list, ctx->model, is_pdb);
-    objects_collect(&hpa_list, ctx->model, is_hpa);
-    char key[512], entity[512];
-    for (size_t i = 0; i < pdb_list.len; i++) {
-        const struct k8s_object *p = pdb_list.items[i];
-        if (!p->selector.len)
-            continue; /* an empty selector selects nothing (k8s_selector_matches) */
-        label_key(key, sizeof(key), &p->selector.items[0]);
-        obj_index_add(&pdbs, key, p);
-    }
-    for (size_t i = 0; i < hpa_list.len; i++) {
-        const struct k8s_object *h = hpa_list.items[i];
-        obj_index_add(&hpas, h->extra->scale_name, h);
-    }
-    for (size_t i = 0; i < ctx->model->units.len; i++) {
-        const struct unit *u = ctx->model->units.items[i];
-        for (size_t j = 0; j < u->k8s_objects.len; j++) {
-            const struct k8s_object *w = u->k8s_objects.items[j];
-            if (!(kind_is(w, "Deployment") || kind_is(w, "StatefulSet")) || w->fragment ||
-                !w->template_labels.len)
-                continue;
-            long long n = replicas_floor(w, &hpas);
-            if (n < 2 || pdb_covers(&pdbs, w))
-                continue;
-            object_entity(entity, sizeof(entity), w);
-            struct loc l = w->replicas >= 0 ? w->replicas_loc : w->kind_loc;
-            lint_report_at(ctx, u, l.line, l.col, entity,
-                           "%s runs %lld or more replicas and no PodDisruptionBudget selects "
-                           "its pods",
-                           entity, n);
-        }
-    }
-    obj_index_release(&pdbs);
-    obj_index_release(&hpas);
-    vec_release(&pdb_list);
-    vec_release(&hpa_list);
-}
-
-/* A budget that allows no voluntary eviction: maxUnavailable 0 or minAvailable 100%, or
- * minAvailable at least the replica count of a workload it selects. */
-static void pdb_blocks_one(struct lint_ctx *ctx, const struct unit *u, const struct k8s_object *o,
-                           const struct obj_index *by_label)
-{
-    const struct k8s_kind_extra *x = o->extra;
-    char entity[512];
-    object_entity(entity, sizeof(entity), o);
-    const char *mu = x->max_unavailable, *ma = x->min_available;
-    if ((mu && (strcmp(mu, "0") == 0 || strcmp(mu, "0%") == 0)) ||
-        (ma && strcmp(ma, "100%") == 0)) {
-        lint_report_at(ctx, u, x->pdb_budget_loc.line, x->pdb_budget_loc.col, entity,
-                       "%s allows no pod to be evicted (%s: %s): node drains hang", entity,
-                       mu ? "maxUnavailable" : "minAvailable", mu ? mu : ma);
-        return;
-    }
-    char *end = NULL;
-    long long min = ma ? strtoll(ma, &end, 10) : -1;
-    if (!ma || !end || *end || min <= 0 || !o->selector.len)
-        return;
-    /* The workloads it may select carry its selector's first label. */
-    char key[512];
-    label_key(key, sizeof(key), &o->selector.items[0]);
-    const struct vec *workloads = strmap_get(&by_label->map, key);
-    for (size_t i = 0; workloads && i < workloads->len; i++) {
-        const struct k8s_object *w = workloads->items[i];
-        if (min < w->replicas || !namespaces_compatible(o, w) ||
-            !k8s_selector_matches(&o->selector, &w->template_labels))
-            continue;
-        lint_report_at(ctx, u, x->pdb_budget_loc.line, x->pdb_budget_loc.col, entity,
-                       "%s requires %lld pods available but %s/%s has %lld replicas: no pod "
-                       "can be evicted",
-                       entity, min, w->kind, w->name ? w->name : "?", w->replicas);
-        return;
-    }
-}
-
-static void pdb_blocks(struct lint_ctx *ctx)
-{
-    struct vec workloads = VEC_INIT;
-    struct obj_index by_label = {STRMAP_INIT, VEC_INIT, arena_new()};
-    objects_collect(&workloads, ctx->model, is_replicated);
-    char key[512];
-    for (size_t i = 0; i < workloads.len; i++) {
-        const struct k8s_object *w = workloads.items[i];
-        for (size_t l = 0; l < w->template_labels.len; l++) {
-            label_key(key, sizeof(key), &w->template_labels.items[l]);
-            obj_index_add(&by_label, key, w);
-        }
-    }
-    for (size_t i = 0; i < ctx->model->units.len; i++) {
-        const struct unit *u = ctx->model->units.items[i];
-        for (size_t j = 0; j < u->k8s_objects.len; j++)
-            if (is_pdb(u->k8s_objects.items[j]))
-                pdb_blocks_one(ctx, u, u->k8s_objects.items[j], &by_label);
-    }
-    obj_index_release(&by_label);
-    vec_release(&workloads);
-}
-
-/* Names of ServiceAccounts whose automountServiceAccountToken is false, keyed "ns/name"
- * (an empty namespace when the manifest leaves it to the deploy). */
-static void sa_collect(struct strmap *out, struct arena *a, const struct model *m)
-{
-    for (size_t i = 0; i < m->units.len; i++) {
-        const struct unit *u = m->units.items[i];
-        for (size_t j = 0; j < u->k8s_objects.len; j++) {
-            const struct k8s_object *o = u->k8s_objects.items[j];
-            if (kind_is(o, "ServiceAccount") && o->name && o->automount_token == 0)
-                strmap_put(out,
-                           arena_sprintf(a, "%s/%s", o->namespace ? o->namespace : "", o->name),
-                           (void *)1);
-        }
-    }
-}
-
-static void automount_check(struct lint_ctx *ctx)
-{
-    struct strmap off = STRMAP_INIT;
-    struct arena *a = arena_new();
-    sa_collect(&off, a, ctx->model);
-    char entity[512];
-    for (size_t i = 0; i < ctx->model->units.len; i++) {
-        const struct unit *u = ctx->model->units.items[i];
-        for (size_t j = 0; j < u->k8s_objects.len; j++) {
-            const struct k8s_object *o = u->k8s_objects.items[j];
-            /* An explicit true is a decision (the app calls the API); only silence is. */
-            if (!o->pod || o->fragment || o->pod->automount_token != -1)
-                continue;
-            const char *sa = o->pod->service_account ? o->pod->service_account : "default";
-            const char *ns = o->namespace ? o->namespace : "";
-            char key[512];
-            snprintf(key, sizeof(key), "%s/%s", ns, sa);
-            if (strmap_get(&off, key))
-                continue;
-            snprintf(key, sizeof(key), "/%s", sa);
-            if (*ns && strmap_get(&off, key))
-                continue;
-            object_entity(entity, sizeof(entity), o);
-            struct loc l = o->pod->service_account ? o->pod->service_account_loc : o->pod->loc;
-            lint_report_at(ctx, u, l.line, l.col, entity,
-                           "%s gets a service account token mounted: neither the pod nor "
-                           "ServiceAccount '%s' sets automountServiceAccountToken: false",
-                           entity, sa);
-        }
-    }
-    strmap_release(&off);
-    arena_free(a);
 }
 
 /* ---- hooks ---- */
@@ -907,8 +650,5 @@ const struct check_def lint_checks_k8s[] = {
     {.name = "k8s-cluster-admin-binding", .kinds = K8S, .on_unit = on_cluster_admin},
     {.name = "k8s-deprecated-api-version", .kinds = K8S, .on_unit = on_deprecated_api},
     {.name = "k8s-selector-label-mismatch", .kinds = K8S, .on_unit = on_selector_mismatch},
-    {.name = "k8s-service-account-token-automount", .kinds = K8S, .on_model = automount_check},
-    {.name = "k8s-missing-pdb", .kinds = K8S, .on_model = missing_pdb},
-    {.name = "k8s-pdb-blocks-eviction", .kinds = K8S, .on_model = pdb_blocks},
     {0},
 };

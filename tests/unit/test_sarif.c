@@ -57,6 +57,26 @@ static char *sarif_schema(void)
     return npm;
 }
 
+/* An empty scan with the built-in catalogue. */
+static void empty_scan(struct scan *s)
+{
+    memset(s, 0, sizeof(*s));
+    struct errbuf err = {{0}, 0};
+    cr_assert_eq(lint_catalogue_load(&s->cat, NULL, 0, &err), 0, "%s", err.msg);
+}
+
+/* What `render` writes for `s` (gate at error), as a heap string. */
+static char *render_str(render_fn render, const struct scan *s)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&out, &len);
+    struct render_opts ro = {.fail_on = SEV_ERROR};
+    cr_assert_eq(render(mem, s, &ro), 0);
+    fclose(mem);
+    return out;
+}
+
 static int validate(const char *schema, const char *doc, char **out)
 {
     char *cmd = xasprintf("node '%s/tests/tools/validate-json.js' '%s' '%s' 2>&1", t_root(),
@@ -162,12 +182,7 @@ Test(outputs, json_report_streams_as_jansson_would_dump_it)
     f->display = finding_intern("odd.yaml");
     f->entity = xstrdup("\xe2\x82\xac/\x7f");
     findings_add(&s.findings, f);
-    char *out = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&out, &len);
-    struct render_opts ro = {.fail_on = SEV_ERROR};
-    cr_assert_eq(render_json(mem, &s, &ro), 0);
-    fclose(mem);
+    char *out = render_str(render_json, &s);
     json_error_t jerr;
     json_t *doc = json_loads(out, 0, &jerr);
     cr_assert_not_null(doc, "%s at %d", jerr.text, jerr.line);
@@ -194,9 +209,7 @@ Test(outputs, json_report_streams_as_jansson_would_dump_it)
 Test(outputs, github_annotations_are_escaped)
 {
     struct scan s;
-    memset(&s, 0, sizeof(s));
-    struct errbuf err = {{0}, 0};
-    cr_assert_eq(lint_catalogue_load(&s.cat, NULL, 0, &err), 0);
+    empty_scan(&s);
     static const struct {
         const char *path, *msg;
         int line, col;
@@ -216,24 +229,14 @@ Test(outputs, github_annotations_are_escaped)
                                         cases[i].col, "%s", cases[i].msg);
         f->display = finding_intern(cases[i].path);
         findings_add(&s.findings, f);
-        char *out = NULL;
-        size_t len = 0;
-        FILE *mem = open_memstream(&out, &len);
-        struct render_opts ro = {.fail_on = SEV_ERROR};
-        render_github(mem, &s, &ro);
-        fclose(mem);
+        char *out = render_str(render_github, &s);
         cr_expect(str_startswith(out, cases[i].want), "case %zu: %s", i, out);
         cr_expect(strstr(out, "\n::notice title=opsbook::1 finding") != NULL, "case %zu", i);
         free(out);
         f->suppressed = xstrdup("ok"); /* suppressed findings are not annotated */
         s.stats.suppressed++;
     }
-    char *out = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&out, &len);
-    struct render_opts ro = {.fail_on = SEV_ERROR};
-    render_github(mem, &s, &ro);
-    fclose(mem);
+    char *out = render_str(render_github, &s);
     cr_expect_str_eq(out, "::notice title=opsbook::0 findings (0 errors, 0 warnings, 0 notes); "
                           "3 suppressed\n", "suppressed findings are counted");
     free(out);
@@ -246,15 +249,8 @@ Test(outputs, github_annotations_are_escaped)
 Test(outputs, sarif_rules_carry_security_severity)
 {
     struct scan s;
-    memset(&s, 0, sizeof(s));
-    struct errbuf err = {{0}, 0};
-    cr_assert_eq(lint_catalogue_load(&s.cat, NULL, 0, &err), 0);
-    char *out = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&out, &len);
-    struct render_opts ro = {.fail_on = SEV_ERROR};
-    render_sarif(mem, &s, &ro);
-    fclose(mem);
+    empty_scan(&s);
+    char *out = render_str(render_sarif, &s);
     json_error_t jerr;
     json_t *doc = json_loads(out, 0, &jerr);
     cr_assert_not_null(doc, "%s", jerr.text);
@@ -299,19 +295,12 @@ Test(outputs, sarif_rules_carry_security_severity)
 Test(outputs, github_annotations_stop_at_githubs_limit)
 {
     struct scan s;
-    memset(&s, 0, sizeof(s));
-    struct errbuf err = {{0}, 0};
-    cr_assert_eq(lint_catalogue_load(&s.cat, NULL, 0, &err), 0);
+    empty_scan(&s);
     for (int i = 1; i <= 25; i++)
         findings_add(&s.findings,
                      finding_new("parse-error", i <= 12 ? SEV_ERROR : SEV_NOTE, "a.yaml", i, 1,
                                  "::error file=x::%d%%", i));
-    char *out = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&out, &len);
-    struct render_opts ro = {.fail_on = SEV_ERROR};
-    render_github(mem, &s, &ro);
-    fclose(mem);
+    char *out = render_str(render_github, &s);
     size_t errors = 0, notices = 0, plain = 0;
     for (const char *l = out; l && *l; l = strchr(l, '\n') + 1) {
         errors += str_startswith(l, "::error ");
