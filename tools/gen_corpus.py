@@ -80,8 +80,10 @@ class Corpus:
         self.files = 0
         self.bytes = 0
 
-    def broken(self, rule):
-        """Whether this place breaks `rule` (decided once per place, reproducibly)."""
+    def broken(self, place):
+        """Whether this place breaks its rule: one draw from the seeded generator per call,
+        so the corpus is reproducible. `place` only names the place for the reader."""
+        del place
         return self.rng.random() < self.rate
 
     def write(self, rel, doc):
